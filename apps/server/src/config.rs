@@ -1,0 +1,273 @@
+//! Configuration: defaults that run on a laptop, then a TOML file, then `MGC_*` variables,
+//! then command-line flags; validated with messages that name the bad setting.
+
+use crate::cli::GlobalOpts;
+use figment::providers::{Env, Format, Serialized, Toml};
+use figment::Figment;
+use mgc_eventing::{Backoff, DispatcherConfig};
+use mgc_kernel::TenantId;
+use serde::{Deserialize, Serialize};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// Top-level keys that `MGC_*` variables may set (others, like `MGC_REQUIRE_POSTGRES`, are not config).
+const ENV_KEYS: &[&str] = &[
+    "listen",
+    "data_dir",
+    "database_url",
+    "log_format",
+    "log_level",
+    "bootstrap_tenant",
+    "auth",
+    "outbox",
+    "database",
+];
+
+/// The whole configuration of `mgc`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    /// Address the HTTP server listens on.
+    pub listen: String,
+    /// Directory for the embedded database and generated secrets.
+    pub data_dir: PathBuf,
+    /// Database URL; empty = `sqlite://<data_dir>/mgc.db`.
+    pub database_url: String,
+    /// `text` or `json`.
+    pub log_format: String,
+    /// tracing filter, e.g. `info` or `mgc_api=debug,info` (RUST_LOG wins when set).
+    pub log_level: String,
+    /// Tenant created at start-up so a fresh install is usable at once.
+    pub bootstrap_tenant: String,
+    /// Authentication.
+    pub auth: AuthConfig,
+    /// Outbox dispatcher.
+    pub outbox: OutboxConfig,
+    /// Connection pool.
+    pub database: DatabaseConfig,
+}
+
+/// Operator authentication settings.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct AuthConfig {
+    /// HS256 secret (at least 32 bytes). Empty = read or generate `jwt_secret_file`.
+    pub jwt_secret: String,
+    /// File holding the HS256 secret; empty = `<data_dir>/jwt-secret` (generated with mode 0600).
+    pub jwt_secret_file: String,
+    /// PEM file with an RS256 public key; when set, tokens are verified with it instead.
+    pub jwt_public_key_file: String,
+    /// Seconds of clock skew tolerated on `exp`.
+    pub jwt_leeway_secs: i64,
+    /// Default lifetime of tokens minted by `mgc token`.
+    pub token_ttl_secs: i64,
+}
+
+/// Outbox dispatcher settings.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct OutboxConfig {
+    /// Events claimed per round.
+    pub batch_size: u32,
+    /// Attempts before an event goes to the dead-letter table.
+    pub max_attempts: u32,
+    /// First retry delay (ms); doubles per attempt, with jitter.
+    pub backoff_base_ms: u64,
+    /// Longest retry delay (ms).
+    pub backoff_max_ms: u64,
+    /// Claim lease (s): another instance may take an event after it.
+    pub lease_secs: u64,
+    /// Polling fallback when no wake-up arrives (ms).
+    pub poll_interval_ms: u64,
+    /// `/readyz` fails above this outbox lag (s).
+    pub ready_max_lag_secs: f64,
+}
+
+/// Connection pool settings.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct DatabaseConfig {
+    /// Pool size (SQLite: readers; writes use one connection).
+    pub max_connections: u32,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            listen: "127.0.0.1:8080".into(),
+            data_dir: PathBuf::from("data"),
+            database_url: String::new(),
+            log_format: "text".into(),
+            log_level: "info".into(),
+            bootstrap_tenant: "default".into(),
+            auth: AuthConfig::default(),
+            outbox: OutboxConfig::default(),
+            database: DatabaseConfig::default(),
+        }
+    }
+}
+
+impl Default for AuthConfig {
+    fn default() -> Self {
+        Self {
+            jwt_secret: String::new(),
+            jwt_secret_file: String::new(),
+            jwt_public_key_file: String::new(),
+            jwt_leeway_secs: 30,
+            token_ttl_secs: 3600,
+        }
+    }
+}
+
+impl Default for OutboxConfig {
+    fn default() -> Self {
+        Self {
+            batch_size: 100,
+            max_attempts: 10,
+            backoff_base_ms: 500,
+            backoff_max_ms: 300_000,
+            lease_secs: 60,
+            poll_interval_ms: 1000,
+            ready_max_lag_secs: 300.0,
+        }
+    }
+}
+
+impl Default for DatabaseConfig {
+    fn default() -> Self {
+        Self { max_connections: 10 }
+    }
+}
+
+impl Config {
+    /// Loads defaults ← file ← `MGC_*` ← flags, then validates.
+    pub fn load(opts: &GlobalOpts, listen: Option<&str>) -> Result<Self, String> {
+        let mut figment = Figment::from(Serialized::defaults(Config::default()));
+        if let Some(path) = &opts.config {
+            if !path.is_file() {
+                return Err(format!("config file {} does not exist", path.display()));
+            }
+            figment = figment.merge(Toml::file_exact(path));
+        }
+        let env = Env::prefixed("MGC_")
+            .split("__")
+            .filter(|key| ENV_KEYS.iter().any(|k| key.as_str() == *k || key.as_str().starts_with(&format!("{k}."))));
+        figment = figment.merge(env);
+        let mut config: Config = figment.extract().map_err(|e| format!("invalid configuration: {e}"))?;
+        if let Some(d) = &opts.data_dir {
+            config.data_dir = d.clone();
+        }
+        if let Some(u) = &opts.database_url {
+            config.database_url = u.clone();
+        }
+        if let Some(f) = &opts.log_format {
+            config.log_format = f.clone();
+        }
+        if let Some(l) = listen {
+            config.listen = l.to_owned();
+        }
+        config.validate()?;
+        Ok(config)
+    }
+
+    /// Checks every setting; the message names each bad one.
+    pub fn validate(&self) -> Result<(), String> {
+        let mut problems = Vec::new();
+        if self.listen.parse::<SocketAddr>().is_err() {
+            problems.push(format!("listen: '{}' is not ADDR:PORT (e.g. 127.0.0.1:8080)", self.listen));
+        }
+        if !matches!(self.log_format.as_str(), "text" | "json") {
+            problems.push(format!("log_format: '{}' must be text or json", self.log_format));
+        }
+        if let Err(e) = TenantId::parse(&self.bootstrap_tenant) {
+            problems.push(format!("bootstrap_tenant: {e}"));
+        }
+        let url = self.database_url();
+        if !(url.starts_with("sqlite:") || url.starts_with("postgres://") || url.starts_with("postgresql://")) {
+            problems.push(format!(
+                "database_url: '{}' must start with sqlite:, postgres:// or postgresql://",
+                mgc_store::redact(&url)
+            ));
+        }
+        if !self.auth.jwt_secret.is_empty() && self.auth.jwt_secret.len() < 32 {
+            problems.push("auth.jwt_secret: must be at least 32 bytes".into());
+        }
+        if !self.auth.jwt_secret.is_empty() && !self.auth.jwt_public_key_file.is_empty() {
+            problems.push("auth: set either jwt_secret (HS256) or jwt_public_key_file (RS256), not both".into());
+        }
+        if self.auth.token_ttl_secs <= 0 {
+            problems.push("auth.token_ttl_secs: must be positive".into());
+        }
+        let o = &self.outbox;
+        for (name, v) in [
+            ("batch_size", u64::from(o.batch_size)),
+            ("max_attempts", u64::from(o.max_attempts)),
+            ("backoff_base_ms", o.backoff_base_ms),
+            ("lease_secs", o.lease_secs),
+            ("poll_interval_ms", o.poll_interval_ms),
+        ] {
+            if v == 0 {
+                problems.push(format!("outbox.{name}: must be greater than 0"));
+            }
+        }
+        if o.backoff_max_ms < o.backoff_base_ms {
+            problems.push("outbox.backoff_max_ms: must be at least backoff_base_ms".into());
+        }
+        if !(o.ready_max_lag_secs > 0.0) {
+            problems.push("outbox.ready_max_lag_secs: must be positive".into());
+        }
+        if self.database.max_connections == 0 {
+            problems.push("database.max_connections: must be greater than 0".into());
+        }
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(format!("invalid configuration:\n  - {}", problems.join("\n  - ")))
+        }
+    }
+
+    /// The effective database URL.
+    pub fn database_url(&self) -> String {
+        if self.database_url.is_empty() {
+            format!("sqlite://{}/mgc.db", self.data_dir.display())
+        } else {
+            self.database_url.clone()
+        }
+    }
+
+    /// The listen address (validated).
+    pub fn listen_addr(&self) -> Result<SocketAddr, String> {
+        self.listen.parse().map_err(|_| format!("listen: '{}' is not ADDR:PORT", self.listen))
+    }
+
+    /// The bootstrap tenant (validated).
+    pub fn bootstrap_tenant(&self) -> Result<TenantId, String> {
+        TenantId::parse(&self.bootstrap_tenant).map_err(|e| e.to_string())
+    }
+
+    /// Dispatcher tuning from the outbox settings.
+    pub fn dispatcher(&self) -> DispatcherConfig {
+        let o = &self.outbox;
+        DispatcherConfig {
+            batch_size: o.batch_size,
+            max_attempts: o.max_attempts,
+            lease: Duration::from_secs(o.lease_secs),
+            backoff: Backoff {
+                base: Duration::from_millis(o.backoff_base_ms),
+                max: Duration::from_millis(o.backoff_max_ms),
+            },
+            poll_interval: Duration::from_millis(o.poll_interval_ms),
+        }
+    }
+
+    /// The configuration as TOML with secrets hidden (for `check-config`).
+    pub fn redacted_toml(&self) -> String {
+        let mut shown = self.clone();
+        if !shown.auth.jwt_secret.is_empty() {
+            shown.auth.jwt_secret = "***".into();
+        }
+        shown.database_url = mgc_store::redact(&self.database_url());
+        toml::to_string_pretty(&shown).unwrap_or_else(|e| format!("# cannot render configuration: {e}\n"))
+    }
+}

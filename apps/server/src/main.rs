@@ -1,0 +1,29 @@
+//! `mgc`: the microgrid-cloud service binary (thin wiring around the library crates).
+
+mod cli;
+mod commands;
+mod config;
+mod logging;
+mod secrets;
+mod serve;
+
+use clap::Parser;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let cli = cli::Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("mgc: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(commands::run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("mgc: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,93 @@
+//! `mgc serve`: HTTP API plus the outbox dispatcher, with graceful shutdown.
+
+use crate::config::Config;
+use crate::secrets::jwt_keys;
+use mgc_api::{ApiConfig, AppState};
+use mgc_eventing::Dispatcher;
+use mgc_kernel::{SharedClock, SystemClock};
+use mgc_store::{Store, StoreOptions};
+use std::sync::Arc;
+use tokio::sync::watch;
+
+/// Opens the store named by the config and applies migrations.
+pub async fn open_store(config: &Config) -> Result<Store, String> {
+    let url = config.database_url();
+    let options = StoreOptions { max_connections: config.database.max_connections, ..StoreOptions::default() };
+    let store = Store::connect(&url, &options).await.map_err(|e| e.to_string())?;
+    let status = store.migrate().await.map_err(|e| e.to_string())?;
+    tracing::info!(backend = %store.backend(), url = %mgc_store::redact(&url), applied = ?status.applied, "database ready");
+    Ok(store)
+}
+
+/// Runs until SIGINT/SIGTERM: drains HTTP, then lets the dispatcher finish its batch.
+pub async fn serve(config: Config) -> Result<(), String> {
+    let clock: SharedClock = Arc::new(SystemClock);
+    std::fs::create_dir_all(&config.data_dir)
+        .map_err(|e| format!("cannot create data dir {}: {e}", config.data_dir.display()))?;
+    let store = open_store(&config).await?;
+    let tenant = config.bootstrap_tenant()?;
+    if store.ensure_tenant(&tenant, "Bootstrap tenant", clock.now()).await.map_err(|e| e.to_string())? {
+        tracing::info!(tenant = %tenant, "bootstrap tenant created");
+    }
+    let keys = jwt_keys(&config)?;
+    if let Some(path) = &keys.generated {
+        eprintln!(
+            "mgc: first start: generated a JWT signing secret at {} (mode 0600).\n\
+             mgc: get an admin token with: mgc token --tenant {tenant} --role admin{}",
+            path.display(),
+            if config.data_dir.as_os_str() == "data" {
+                String::new()
+            } else {
+                format!(" --data-dir {}", config.data_dir.display())
+            }
+        );
+    }
+    let state = AppState {
+        store: store.clone(),
+        clock: clock.clone(),
+        jwt: Arc::new(keys.verifier),
+        metrics: mgc_api::http_metrics::install_recorder(),
+        config: ApiConfig { ready_max_outbox_lag_secs: config.outbox.ready_max_lag_secs },
+    };
+    let (stop_tx, stop_rx) = watch::channel(false);
+    let dispatcher = Dispatcher::new(Arc::new(store.clone()), clock, config.dispatcher());
+    let dispatcher_task = tokio::spawn(dispatcher.run(store.wakeup(), stop_rx));
+
+    let addr = config.listen_addr()?;
+    let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| format!("cannot listen on {addr}: {e}"))?;
+    let local = listener.local_addr().map_err(|e| e.to_string())?;
+    tracing::info!(%local, "HTTP server started");
+    println!("mgc: listening on http://{local}");
+    let served = axum::serve(listener, mgc_api::router(state)).with_graceful_shutdown(shutdown_signal()).await;
+    tracing::info!("HTTP drained; stopping dispatcher");
+    let _ = stop_tx.send(true);
+    if let Err(e) = dispatcher_task.await {
+        tracing::error!(error = %e, "dispatcher task ended abnormally");
+    }
+    store.close().await;
+    served.map_err(|e| format!("HTTP server failed: {e}"))
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {}
+        _ = term => {}
+    }
+    tracing::info!("shutdown requested");
+}

@@ -1,0 +1,92 @@
+//! Authentication and audit middleware, and the [`Auth`] extractor handlers use.
+
+use crate::{ApiError, AppState};
+use axum::extract::{FromRequestParts, MatchedPath, Request, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, Method};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use mgc_iam::{authenticate_api_key, AuditEntry, AuditLog, AuthError, Principal};
+use mgc_kernel::AuditId;
+
+/// The authenticated, tenant-scoped caller; rejects with 401 when nobody authenticated.
+#[derive(Debug, Clone)]
+pub struct Auth(pub Principal);
+
+impl<S: Send + Sync> FromRequestParts<S> for Auth {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        parts.extensions.get::<Principal>().cloned().map(Auth).ok_or_else(|| AuthError::MissingCredentials.into())
+    }
+}
+
+/// Reads credentials from the headers: `Authorization: Bearer <jwt>`, `Authorization: ApiKey <key>`
+/// or `X-Api-Key: <key>`. `Ok(None)` when none were sent.
+pub async fn principal_from_headers(state: &AppState, headers: &HeaderMap) -> Result<Option<Principal>, AuthError> {
+    if let Some(key) = headers.get("x-api-key") {
+        let key = key.to_str().map_err(|_| AuthError::Malformed("X-Api-Key is not ASCII".into()))?;
+        return authenticate_api_key(&state.store, key).await.map(Some);
+    }
+    let Some(value) = headers.get(axum::http::header::AUTHORIZATION) else {
+        return Ok(None);
+    };
+    let value = value.to_str().map_err(|_| AuthError::Malformed("Authorization header is not ASCII".into()))?;
+    let (scheme, credential) = value
+        .trim()
+        .split_once(' ')
+        .ok_or_else(|| AuthError::Malformed("Authorization must be 'Bearer <jwt>' or 'ApiKey <key>'".into()))?;
+    match scheme.to_ascii_lowercase().as_str() {
+        "bearer" => state.jwt.verify(credential.trim(), state.clock.now()).map(Some),
+        "apikey" => authenticate_api_key(&state.store, credential).await.map(Some),
+        other => Err(AuthError::Malformed(format!("unsupported Authorization scheme '{other}'"))),
+    }
+}
+
+fn is_mutating(method: &Method) -> bool {
+    !matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
+}
+
+/// Authenticates the request (when credentials are present) and audits every mutating request.
+pub async fn authenticate_and_audit(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+    let method = req.method().clone();
+    let target = req.uri().path().to_owned();
+    let route = req.extensions().get::<MatchedPath>().map_or_else(|| target.clone(), |m| m.as_str().to_owned());
+    let request_id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
+    let principal = match principal_from_headers(&state, req.headers()).await {
+        Ok(p) => p,
+        Err(err) => {
+            tracing::info!(%method, %target, code = err.code(), "authentication failed");
+            return ApiError::from(err).into_response();
+        }
+    };
+    if let Some(p) = &principal {
+        req.extensions_mut().insert(p.clone());
+    }
+    let response = next.run(req).await;
+    if is_mutating(&method) {
+        match principal {
+            Some(p) => {
+                let status = response.status().as_u16();
+                let entry = AuditEntry {
+                    id: AuditId::new(),
+                    tenant: p.tenant.clone(),
+                    actor: p.subject.clone(),
+                    action: format!("{method} {route}"),
+                    target,
+                    outcome: AuditEntry::outcome_for(status).to_owned(),
+                    status,
+                    request_id,
+                    at: state.clock.now(),
+                };
+                if let Err(e) = state.store.record(&entry).await {
+                    tracing::error!(error = %e, action = %entry.action, "audit entry not written");
+                }
+            }
+            None => {
+                tracing::info!(%method, %target, status = response.status().as_u16(), "unauthenticated mutating request")
+            }
+        }
+    }
+    response
+}

@@ -1,0 +1,95 @@
+//! Extractors that turn every client mistake into an [`ApiError`] instead of axum's plain text.
+
+use crate::ApiError;
+use axum::extract::rejection::{JsonRejection, QueryRejection};
+use axum::extract::{FromRequest, FromRequestParts, Query, Request};
+use axum::http::request::Parts;
+use axum::http::StatusCode;
+use axum::Json;
+use mgc_kernel::page::PageRequest;
+use serde::de::DeserializeOwned;
+use serde::Deserialize;
+use std::str::FromStr;
+use utoipa::IntoParams;
+
+/// JSON body; malformed JSON → 400, wrong fields → 422, wrong content type → 415.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ApiJson<T>(pub T);
+
+impl<S, T> FromRequest<S> for ApiJson<T>
+where
+    T: DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        match Json::<T>::from_request(req, state).await {
+            Ok(Json(v)) => Ok(ApiJson(v)),
+            Err(rejection) => Err(json_rejection(rejection)),
+        }
+    }
+}
+
+fn json_rejection(r: JsonRejection) -> ApiError {
+    match &r {
+        JsonRejection::JsonSyntaxError(_) => ApiError::bad_request("malformed_json", r.body_text()),
+        JsonRejection::JsonDataError(_) => {
+            ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_body", r.body_text())
+        }
+        JsonRejection::MissingJsonContentType(_) => ApiError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+            "expected 'Content-Type: application/json'",
+        ),
+        _ if r.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+            ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", r.body_text())
+        }
+        _ => ApiError::bad_request("invalid_body", r.body_text()),
+    }
+}
+
+/// Query string; anything that does not parse → 400 `invalid_query`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ApiQuery<T>(pub T);
+
+impl<S, T> FromRequestParts<S> for ApiQuery<T>
+where
+    T: DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        match Query::<T>::from_request_parts(parts, state).await {
+            Ok(Query(v)) => Ok(ApiQuery(v)),
+            Err(r) => Err(query_rejection(r)),
+        }
+    }
+}
+
+fn query_rejection(r: QueryRejection) -> ApiError {
+    ApiError::bad_request("invalid_query", r.body_text())
+}
+
+/// `?limit=&cursor=` of every list.
+#[derive(Debug, Clone, Default, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct ListQuery {
+    /// Items per page (1..=500, default 50).
+    pub limit: Option<u32>,
+    /// Cursor from the previous page's `next_cursor`.
+    pub cursor: Option<String>,
+}
+
+impl ListQuery {
+    /// Validates into a page request.
+    pub fn page(self) -> Result<PageRequest, ApiError> {
+        PageRequest::new(self.limit, self.cursor).map_err(|m| ApiError::bad_request("invalid_query", m))
+    }
+}
+
+/// Parses a path id, naming the bad value on failure (400 `invalid_id`).
+pub fn parse_id<T: FromStr>(raw: &str, what: &str) -> Result<T, ApiError> {
+    raw.parse().map_err(|_| ApiError::bad_request("invalid_id", format!("'{raw}' is not a valid {what} id")))
+}

@@ -1,0 +1,16 @@
+//! HTTP edge of microgrid-cloud: the axum router with one JSON error shape, JWT/API-key
+//! authentication, role checks, the audit log, request ids, metrics, health and OpenAPI.
+
+pub mod auth;
+pub mod error;
+pub mod extract;
+pub mod health;
+pub mod http_metrics;
+pub mod openapi;
+pub mod router;
+pub mod routes;
+pub mod state;
+
+pub use error::ApiError;
+pub use router::router;
+pub use state::{ApiConfig, AppState};

@@ -1,0 +1,42 @@
+//! The OpenAPI document, generated from the handlers' annotations.
+
+use crate::routes::{api_keys, audit, dead_letters, me};
+use crate::{error, health};
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+/// OpenAPI description of the whole HTTP API.
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "microgrid-cloud API", description = "Microgrid and EV charging backend: telemetry, statistics, settlement, alarms, commands."),
+    paths(
+        health::healthz, health::readyz, health::metrics,
+        me::me,
+        api_keys::create, api_keys::list, api_keys::get, api_keys::revoke,
+        audit::list,
+        dead_letters::list, dead_letters::replay,
+    ),
+    components(schemas(error::ErrorBody, error::ErrorDetail)),
+    modifiers(&SecuritySchemes),
+    tags(
+        (name = "operations", description = "Health, readiness and metrics"),
+        (name = "iam", description = "Identity, API keys and the audit log"),
+        (name = "events", description = "Outbox dead letters"),
+    )
+)]
+pub struct ApiDoc;
+
+/// Adds the `bearer` (JWT) and `api_key` security schemes.
+struct SecuritySchemes;
+
+impl Modify for SecuritySchemes {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).bearer_format("JWT").build()),
+        );
+        components
+            .add_security_scheme("api_key", SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::new("X-Api-Key"))));
+    }
+}

@@ -1,0 +1,68 @@
+//! Assembles the full HTTP application.
+
+use crate::openapi::ApiDoc;
+use crate::routes::{api_keys, audit, dead_letters, me};
+use crate::{auth, health, http_metrics, ApiError, AppState};
+use axum::extract::DefaultBodyLimit;
+use axum::http::{Request, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{middleware, Json, Router};
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::trace::TraceLayer;
+use utoipa::OpenApi;
+use utoipa_scalar::{Scalar, Servable};
+
+/// Largest request body accepted (bytes).
+pub const MAX_BODY_BYTES: usize = 4 * 1024 * 1024;
+
+/// The complete router: `/api/v1/*` (authenticated, audited), operations endpoints, OpenAPI.
+pub fn router(state: AppState) -> Router {
+    let api = Router::new()
+        .route("/api/v1/me", get(me::me))
+        .route("/api/v1/api-keys", post(api_keys::create).get(api_keys::list))
+        .route("/api/v1/api-keys/{id}", get(api_keys::get).delete(api_keys::revoke))
+        .route("/api/v1/audit", get(audit::list))
+        .route("/api/v1/events/dead-letters", get(dead_letters::list))
+        .route("/api/v1/events/dead-letters/{id}/replay", post(dead_letters::replay))
+        .layer(middleware::from_fn_with_state(state.clone(), auth::authenticate_and_audit));
+    let operations = Router::new()
+        .route("/healthz", get(health::healthz))
+        .route("/readyz", get(health::readyz))
+        .route("/metrics", get(health::metrics))
+        .route("/api/openapi.json", get(openapi_json));
+    Router::new()
+        .merge(api)
+        .merge(operations)
+        .merge(Scalar::with_url("/docs", ApiDoc::openapi()))
+        .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(middleware::from_fn(http_metrics::track))
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(CatchPanicLayer::custom(|_| ApiError::internal().into_response()))
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(TraceLayer::new_for_http().make_span_with(|req: &Request<_>| {
+            let id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("-");
+            tracing::info_span!("http", method = %req.method(), path = %req.uri().path(), request_id = %id)
+        }))
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+        .with_state(state)
+}
+
+async fn openapi_json() -> Json<utoipa::openapi::OpenApi> {
+    Json(ApiDoc::openapi())
+}
+
+async fn not_found(uri: axum::http::Uri) -> Response {
+    ApiError::not_found(format!("no route for {}", uri.path())).into_response()
+}
+
+async fn method_not_allowed(method: axum::http::Method, uri: axum::http::Uri) -> Response {
+    ApiError::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method_not_allowed",
+        format!("{method} is not allowed on {}", uri.path()),
+    )
+    .into_response()
+}

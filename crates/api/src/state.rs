@@ -1,0 +1,35 @@
+//! Shared state handed to every handler.
+
+use metrics_exporter_prometheus::PrometheusHandle;
+use mgc_iam::JwtVerifier;
+use mgc_kernel::SharedClock;
+use mgc_store::Store;
+use std::sync::Arc;
+
+/// Settings of the HTTP edge.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ApiConfig {
+    /// `/readyz` fails when the outbox lag exceeds this many seconds.
+    pub ready_max_outbox_lag_secs: f64,
+}
+
+impl Default for ApiConfig {
+    fn default() -> Self {
+        Self { ready_max_outbox_lag_secs: 300.0 }
+    }
+}
+
+/// Everything a handler may use; cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    /// Database.
+    pub store: Store,
+    /// Time source (injectable for tests).
+    pub clock: SharedClock,
+    /// Operator token verifier.
+    pub jwt: Arc<JwtVerifier>,
+    /// Prometheus exposition.
+    pub metrics: PrometheusHandle,
+    /// Edge settings.
+    pub config: ApiConfig,
+}

@@ -1,0 +1,10 @@
+//! Integration events exchanged between bounded contexts through the outbox.
+//!
+//! Every event is a payload type implementing [`IntegrationEvent`] (a stable name and a
+//! schema version) wrapped in an [`EventEnvelope`] that carries id, tenant, aggregate and time.
+
+pub mod envelope;
+pub mod iam_events;
+
+pub use envelope::{ContractError, EventEnvelope, IntegrationEvent};
+pub use iam_events::{ApiKeyCreated, ApiKeyRevoked};

@@ -1,0 +1,197 @@
+//! The dispatcher: claims due outbox events and delivers them to registered consumers.
+
+use crate::{Backoff, ClaimedEvent, EventHandler, OutboxStats, OutboxStore, ProcessedEvents, UnitOfWork, Wakeup};
+use mgc_kernel::{RepoError, SharedClock};
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::watch;
+
+/// Tuning of the dispatcher.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DispatcherConfig {
+    /// Events claimed per round.
+    pub batch_size: u32,
+    /// Attempts before an event is dead-lettered.
+    pub max_attempts: u32,
+    /// How long a claim stays exclusive; another instance may take the event after it.
+    pub lease: Duration,
+    /// Delay between attempts.
+    pub backoff: Backoff,
+    /// Polling fallback when no wake-up arrives.
+    pub poll_interval: Duration,
+}
+
+impl Default for DispatcherConfig {
+    fn default() -> Self {
+        Self {
+            batch_size: 100,
+            max_attempts: 10,
+            lease: Duration::from_secs(60),
+            backoff: Backoff::default(),
+            poll_interval: Duration::from_secs(1),
+        }
+    }
+}
+
+/// What one round of dispatching did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct TickReport {
+    /// Events claimed.
+    pub claimed: usize,
+    /// Events delivered to all their consumers.
+    pub delivered: usize,
+    /// Events scheduled for another attempt.
+    pub retried: usize,
+    /// Events moved to the dead-letter table.
+    pub dead_lettered: usize,
+}
+
+type Handler<S> = Arc<dyn EventHandler<<S as OutboxStore>::Tx>>;
+
+/// Delivers outbox events to handlers by event type, at least once, effect once per consumer.
+pub struct Dispatcher<S: OutboxStore> {
+    store: Arc<S>,
+    clock: SharedClock,
+    config: DispatcherConfig,
+    owner: String,
+    routes: HashMap<&'static str, Vec<Handler<S>>>,
+}
+
+impl<S: OutboxStore> Dispatcher<S> {
+    /// A dispatcher with a random owner id (one per process instance).
+    pub fn new(store: Arc<S>, clock: SharedClock, config: DispatcherConfig) -> Self {
+        let owner = format!("mgc-{}", mgc_kernel::uuid::Uuid::new_v4().simple());
+        Self { store, clock, config, owner, routes: HashMap::new() }
+    }
+
+    /// Sets the lease owner name (useful to tell instances apart in logs and tests).
+    pub fn with_owner(mut self, owner: impl Into<String>) -> Self {
+        self.owner = owner.into();
+        self
+    }
+
+    /// Subscribes `handler` to each of its event types.
+    pub fn register(&mut self, handler: Handler<S>) {
+        for event_type in handler.event_types() {
+            self.routes.entry(event_type).or_default().push(handler.clone());
+        }
+    }
+
+    /// The lease owner name of this dispatcher.
+    pub fn owner(&self) -> &str {
+        &self.owner
+    }
+
+    /// Claims one batch of due events and delivers it.
+    pub async fn tick(&self) -> Result<TickReport, RepoError> {
+        let now = self.clock.now();
+        let lease = chrono::Duration::from_std(self.config.lease).unwrap_or(chrono::Duration::seconds(60));
+        let batch = self.store.claim(&self.owner, now, now + lease, self.config.batch_size).await?;
+        let mut report = TickReport { claimed: batch.len(), ..TickReport::default() };
+        for claimed in &batch {
+            self.process(claimed, &mut report).await?;
+        }
+        Ok(report)
+    }
+
+    async fn process(&self, claimed: &ClaimedEvent, report: &mut TickReport) -> Result<(), RepoError> {
+        let ev = &claimed.envelope;
+        let failures = self.deliver(claimed).await;
+        let now = self.clock.now();
+        if failures.is_empty() {
+            self.store.mark_delivered(&self.owner, ev.id, now).await?;
+            metrics::counter!("mgc_outbox_delivered_total", "event_type" => ev.event_type.clone()).increment(1);
+            report.delivered += 1;
+            return Ok(());
+        }
+        metrics::counter!("mgc_outbox_failed_total", "event_type" => ev.event_type.clone()).increment(1);
+        let attempts = claimed.attempts.saturating_add(1);
+        let error = failures.iter().map(|(consumer, err)| format!("{consumer}: {err}")).collect::<Vec<_>>().join("; ");
+        if attempts >= self.config.max_attempts {
+            let consumers: Vec<String> = failures.iter().map(|(c, _)| (*c).to_owned()).collect();
+            let id = self.store.dead_letter(&self.owner, claimed, attempts, &error, &consumers, now).await?;
+            metrics::counter!("mgc_outbox_dead_lettered_total", "event_type" => ev.event_type.clone()).increment(1);
+            tracing::error!(event_id = %ev.id, event_type = %ev.event_type, attempts, dead_letter_id = %id, %error, "event dead-lettered");
+            report.dead_lettered += 1;
+        } else {
+            let delay = self.config.backoff.delay(attempts, rand::random::<f64>());
+            let next = now + chrono::Duration::from_std(delay).unwrap_or(chrono::Duration::seconds(1));
+            self.store.schedule_retry(&self.owner, ev.id, attempts, next, &error).await?;
+            tracing::warn!(event_id = %ev.id, event_type = %ev.event_type, attempts, retry_at = %next, %error, "event delivery failed; retry scheduled");
+            report.retried += 1;
+        }
+        Ok(())
+    }
+
+    /// Runs every subscribed consumer that has not processed the event yet; returns the failures.
+    async fn deliver(&self, claimed: &ClaimedEvent) -> Vec<(&'static str, String)> {
+        let ev = &claimed.envelope;
+        let mut failures = Vec::new();
+        let Some(handlers) = self.routes.get(ev.event_type.as_str()) else {
+            return failures;
+        };
+        for handler in handlers {
+            let consumer = handler.consumer();
+            if let Err(err) = self.deliver_to(handler.as_ref(), claimed).await {
+                failures.push((consumer, err));
+            }
+        }
+        failures
+    }
+
+    async fn deliver_to(&self, handler: &dyn EventHandler<S::Tx>, claimed: &ClaimedEvent) -> Result<(), String> {
+        let ev = &claimed.envelope;
+        let mut tx = self.store.begin().await.map_err(|e| e.to_string())?;
+        let first_time =
+            tx.mark_processed(handler.consumer(), ev.id, self.clock.now()).await.map_err(|e| e.to_string())?;
+        if !first_time {
+            tracing::debug!(event_id = %ev.id, consumer = handler.consumer(), "already processed; skipped");
+            return Ok(());
+        }
+        handler.handle(&mut tx, ev).await.map_err(|e| e.to_string())?;
+        tx.commit().await.map_err(|e| e.to_string())
+    }
+
+    /// Reads the outbox figures and publishes them as gauges.
+    pub async fn refresh_metrics(&self) -> Result<OutboxStats, RepoError> {
+        let stats = self.store.stats(self.clock.now()).await?;
+        publish_outbox_gauges(&stats);
+        Ok(stats)
+    }
+
+    /// Dispatches until `shutdown` turns true, finishing the batch in hand before returning.
+    pub async fn run(self, mut wakeup: impl Wakeup, mut shutdown: watch::Receiver<bool>) {
+        tracing::info!(owner = %self.owner, "outbox dispatcher started");
+        loop {
+            if *shutdown.borrow() {
+                break;
+            }
+            let report = match self.tick().await {
+                Ok(report) => report,
+                Err(err) => {
+                    tracing::error!(error = %err, "outbox dispatch round failed");
+                    TickReport::default()
+                }
+            };
+            if let Err(err) = self.refresh_metrics().await {
+                tracing::warn!(error = %err, "outbox metrics not refreshed");
+            }
+            if report.claimed as u32 >= self.config.batch_size {
+                continue;
+            }
+            tokio::select! {
+                _ = wakeup.wait(self.config.poll_interval) => {}
+                _ = shutdown.changed() => {}
+            }
+        }
+        tracing::info!(owner = %self.owner, "outbox dispatcher stopped");
+    }
+}
+
+/// Publishes outbox figures as Prometheus gauges (`mgc_outbox_*`).
+pub fn publish_outbox_gauges(stats: &OutboxStats) {
+    metrics::gauge!("mgc_outbox_lag_seconds").set(stats.lag_seconds);
+    metrics::gauge!("mgc_outbox_pending").set(stats.pending as f64);
+    metrics::gauge!("mgc_outbox_dead_letters").set(stats.dead_letters as f64);
+}

@@ -1,0 +1,28 @@
+//! Event handlers (consumers) registered with the dispatcher.
+
+use async_trait::async_trait;
+use mgc_contracts::EventEnvelope;
+
+/// Why a handler could not process an event; the dispatcher retries it later.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("{0}")]
+pub struct HandlerError(pub String);
+
+impl HandlerError {
+    /// A handler error from anything displayable.
+    pub fn new(message: impl std::fmt::Display) -> Self {
+        Self(message.to_string())
+    }
+}
+
+/// A consumer of integration events. `Tx` is the store's unit of work: the handler's writes
+/// and the consumer's processed-event mark commit together, so the effect happens once.
+#[async_trait]
+pub trait EventHandler<Tx: Send>: Send + Sync {
+    /// Stable consumer name (key of the processed-events table).
+    fn consumer(&self) -> &'static str;
+    /// Event types this consumer wants.
+    fn event_types(&self) -> Vec<&'static str>;
+    /// Processes one event inside `tx`; an error rolls `tx` back and schedules a retry.
+    async fn handle(&self, tx: &mut Tx, event: &EventEnvelope) -> Result<(), HandlerError>;
+}

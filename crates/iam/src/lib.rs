@@ -1,0 +1,21 @@
+//! Identity and access management shared by every edge: who is calling, for which tenant,
+//! with which role; JWT validation and minting, API keys (stored hashed), HMAC-SHA256
+//! signatures for device integrations, and the audit log port.
+
+pub mod api_key;
+pub mod api_key_service;
+pub mod audit;
+pub mod error;
+pub mod hmac_signature;
+pub mod jwt;
+pub mod principal;
+pub mod role;
+
+pub use api_key::{ApiKey, ApiKeyLookupPort, ApiKeyRepository, GeneratedApiKey};
+pub use api_key_service::{authenticate_api_key, create_api_key, revoke_api_key, ApiKeyLookup, NewApiKey};
+pub use audit::{AuditEntry, AuditLog};
+pub use error::AuthError;
+pub use hmac_signature::{check_timestamp, sign_hex, verify_signature, HmacError};
+pub use jwt::{Claims, JwtIssuer, JwtVerifier};
+pub use principal::{Credential, Principal};
+pub use role::Role;

@@ -1,0 +1,30 @@
+//! Shared kernel of microgrid-cloud: identifiers, tenants, clocks, energy units,
+//! money and station-local calendar windows.
+//!
+//! The crate is pure: no I/O, no `unsafe`, and no panics on any input.
+
+#![warn(missing_docs)]
+
+pub mod clock;
+pub mod error;
+pub mod ids;
+pub mod money;
+pub mod page;
+pub mod tenant;
+pub mod units;
+pub mod window;
+
+/// Re-exported so that [`define_id!`] expands to `$crate::uuid::Uuid` in other crates.
+pub use uuid;
+
+/// Re-exported so that [`define_id!`] can implement serde traits in other crates.
+#[doc(hidden)]
+pub use serde;
+
+pub use clock::{Clock, ManualClock, SharedClock, SystemClock};
+pub use error::{KernelError, RepoError};
+pub use ids::*;
+pub use money::{Currency, Money, PricePerKwh};
+pub use tenant::TenantId;
+pub use units::{Wh, W};
+pub use window::{Granularity, StationTz, Window};

@@ -1,0 +1,25 @@
+//! Storage edge: one `Store` over SQLite (embedded default) or PostgreSQL (production).
+//!
+//! Repositories are written once with `$n` placeholders, which both backends accept, and
+//! compiled for each backend by the [`on_tx!`]/[`on_read!`]/[`on_write!`] macros. Only what must
+//! differ (locking clauses, wake-ups, connection set-up) is written per backend.
+
+#[macro_use]
+mod macros;
+
+mod api_keys;
+mod audit;
+mod db;
+mod dead_letters;
+mod migrate;
+mod outbox;
+mod processed;
+mod rows;
+mod tenants;
+mod tx;
+mod wakeup;
+
+pub use db::{redact, Backend, Store, StoreOptions};
+pub use migrate::MigrationStatus;
+pub use tx::StoreTx;
+pub use wakeup::StoreWakeup;

@@ -1,0 +1,72 @@
+//! Typed column access that reads the same way from SQLite and PostgreSQL rows.
+
+use chrono::{DateTime, Utc};
+use mgc_kernel::RepoError;
+use sqlx::Row;
+use uuid::Uuid;
+
+/// Maps a sqlx error to a repository error (unique violations become conflicts).
+pub(crate) fn db_err(e: sqlx::Error) -> RepoError {
+    if let Some(db) = e.as_database_error() {
+        if db.is_unique_violation() {
+            return RepoError::Conflict(db.message().to_owned());
+        }
+    }
+    RepoError::Backend(e.to_string())
+}
+
+/// Column getters shared by both backends' rows.
+pub(crate) trait RowExt {
+    fn uuid(&self, col: &str) -> Result<Uuid, RepoError>;
+    fn text(&self, col: &str) -> Result<String, RepoError>;
+    fn opt_text(&self, col: &str) -> Result<Option<String>, RepoError>;
+    fn time(&self, col: &str) -> Result<DateTime<Utc>, RepoError>;
+    fn opt_time(&self, col: &str) -> Result<Option<DateTime<Utc>>, RepoError>;
+    fn int(&self, col: &str) -> Result<i64, RepoError>;
+    fn json(&self, col: &str) -> Result<serde_json::Value, RepoError>;
+}
+
+macro_rules! impl_row_ext {
+    ($row:ty) => {
+        impl RowExt for $row {
+            fn uuid(&self, col: &str) -> Result<Uuid, RepoError> {
+                self.try_get(col).map_err(db_err)
+            }
+            fn text(&self, col: &str) -> Result<String, RepoError> {
+                self.try_get(col).map_err(db_err)
+            }
+            fn opt_text(&self, col: &str) -> Result<Option<String>, RepoError> {
+                self.try_get(col).map_err(db_err)
+            }
+            fn time(&self, col: &str) -> Result<DateTime<Utc>, RepoError> {
+                self.try_get(col).map_err(db_err)
+            }
+            fn opt_time(&self, col: &str) -> Result<Option<DateTime<Utc>>, RepoError> {
+                self.try_get(col).map_err(db_err)
+            }
+            fn int(&self, col: &str) -> Result<i64, RepoError> {
+                self.try_get(col).map_err(db_err)
+            }
+            fn json(&self, col: &str) -> Result<serde_json::Value, RepoError> {
+                self.try_get::<sqlx::types::Json<serde_json::Value>, _>(col).map(|j| j.0).map_err(db_err)
+            }
+        }
+    };
+}
+
+impl_row_ext!(sqlx::sqlite::SqliteRow);
+impl_row_ext!(sqlx::postgres::PgRow);
+
+/// Parses an opaque page cursor (the last id of the previous page).
+pub(crate) fn parse_cursor(cursor: Option<&str>) -> Result<Option<Uuid>, RepoError> {
+    cursor
+        .map(|c| {
+            Uuid::parse_str(c).map_err(|_| RepoError::Invalid(format!("cursor '{c}' is not one this service returned")))
+        })
+        .transpose()
+}
+
+/// Converts a stored integer to u32, rejecting corrupt values instead of wrapping.
+pub(crate) fn to_u32(v: i64, what: &str) -> Result<u32, RepoError> {
+    u32::try_from(v).map_err(|_| RepoError::Backend(format!("{what} out of range: {v}")))
+}

@@ -1,0 +1,56 @@
+//! The unit of work: one database transaction for a command's repositories and outbox writes.
+
+use crate::rows::db_err;
+use async_trait::async_trait;
+use mgc_eventing::UnitOfWork;
+use mgc_kernel::RepoError;
+use std::sync::Arc;
+use tokio::sync::Notify;
+
+pub(crate) enum TxConn {
+    Sqlite(sqlx::Transaction<'static, sqlx::Sqlite>),
+    Postgres(sqlx::Transaction<'static, sqlx::Postgres>),
+}
+
+/// An open transaction. Repositories of every context are implemented on it; dropping it
+/// without [`UnitOfWork::commit`] rolls everything back, events included.
+pub struct StoreTx {
+    pub(crate) conn: TxConn,
+    /// Set when the transaction appended outbox events, so commit wakes the dispatcher.
+    pub(crate) appended_events: bool,
+    signal: Arc<Notify>,
+}
+
+impl std::fmt::Debug for StoreTx {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("StoreTx").field("appended_events", &self.appended_events).finish()
+    }
+}
+
+impl StoreTx {
+    pub(crate) fn new(conn: TxConn, signal: Arc<Notify>) -> Self {
+        Self { conn, appended_events: false, signal }
+    }
+
+    /// Rolls back explicitly (dropping does the same).
+    pub async fn rollback(self) -> Result<(), RepoError> {
+        match self.conn {
+            TxConn::Sqlite(t) => t.rollback().await.map_err(db_err),
+            TxConn::Postgres(t) => t.rollback().await.map_err(db_err),
+        }
+    }
+}
+
+#[async_trait]
+impl UnitOfWork for StoreTx {
+    async fn commit(self) -> Result<(), RepoError> {
+        match self.conn {
+            TxConn::Sqlite(t) => t.commit().await.map_err(db_err)?,
+            TxConn::Postgres(t) => t.commit().await.map_err(db_err)?,
+        }
+        if self.appended_events {
+            self.signal.notify_one();
+        }
+        Ok(())
+    }
+}
