@@ -1,5 +1,8 @@
 //! Self-test of the `mgc-tests` harness: every database it hands out is real, fresh and usable.
 
+// Test code: a failed step should fail the test right there, helpers included.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use mgc_tests::{all_databases, postgres_database, Backend, TestDatabase};
 use sqlx::{PgPool, SqlitePool};
 

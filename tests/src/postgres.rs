@@ -343,7 +343,11 @@ impl Cluster {
 
     /// Runs a command to completion in the cluster's directory; an error shows its output.
     fn run(&self, argv: Vec<String>) -> Result<(), String> {
-        let shown = argv.join(" ");
+        let shown = argv
+            .iter()
+            .map(|word| if word.contains([' ', '\'']) { sh_quote(word) } else { word.clone() })
+            .collect::<Vec<_>>()
+            .join(" ");
         let output: Output = Command::new(&argv[0])
             .args(&argv[1..])
             .current_dir(&self.dir)

@@ -214,7 +214,7 @@ impl Config {
         if o.backoff_max_ms < o.backoff_base_ms {
             problems.push("outbox.backoff_max_ms: must be at least backoff_base_ms".into());
         }
-        if !(o.ready_max_lag_secs > 0.0) {
+        if !o.ready_max_lag_secs.is_finite() || o.ready_max_lag_secs <= 0.0 {
             problems.push("outbox.ready_max_lag_secs: must be positive".into());
         }
         if self.database.max_connections == 0 {

@@ -1,0 +1,142 @@
+//! Shared helpers: a migrated store per backend and an in-process HTTP app with a manual clock.
+
+use axum::body::Body;
+use axum::http::{Method, Request, StatusCode};
+use axum::Router;
+use chrono::{DateTime, TimeZone, Utc};
+use mgc_api::{ApiConfig, AppState};
+use mgc_contracts::{ApiKeyRevoked, EventEnvelope};
+use mgc_eventing::{OutboxWriter, UnitOfWork};
+use mgc_iam::{Claims, JwtIssuer, JwtVerifier, Role};
+use mgc_kernel::{ApiKeyId, ManualClock, TenantId};
+use mgc_store::{Store, StoreOptions};
+use mgc_tests::TestDatabase;
+use serde_json::Value;
+use std::sync::Arc;
+use tower::ServiceExt;
+
+/// HS256 secret of the test apps.
+pub const SECRET: &[u8] = b"test-secret-test-secret-test-secret!";
+
+/// A fixed start time for manual clocks.
+pub fn t0() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 3, 1, 12, 0, 0).unwrap()
+}
+
+/// Connects to a fresh test database and applies the migrations.
+pub async fn store(db: &TestDatabase) -> Store {
+    let store = Store::connect(&db.url, &StoreOptions::default()).await.unwrap();
+    let status = store.migrate().await.unwrap();
+    assert!(status.up_to_date(), "{}: migrations not applied: {status:?}", db.backend);
+    store
+}
+
+/// Parses a tenant id.
+pub fn tenant(s: &str) -> TenantId {
+    TenantId::parse(s).unwrap()
+}
+
+/// Appends one event for `tenant` in its own committed unit of work.
+pub async fn append_event(store: &Store, tenant_id: &str, at: DateTime<Utc>) -> EventEnvelope {
+    let ev = EventEnvelope::wrap(&tenant(tenant_id), &ApiKeyRevoked { api_key_id: ApiKeyId::new() }, at).unwrap();
+    let mut tx = store.begin().await.unwrap();
+    tx.append(ev.clone()).await.unwrap();
+    tx.commit().await.unwrap();
+    ev
+}
+
+/// The HTTP app over a real store, with a manual clock and an HS256 issuer.
+pub struct TestApp {
+    pub router: Router,
+    pub store: Store,
+    pub clock: ManualClock,
+    pub issuer: JwtIssuer,
+    /// Keeps a database this app owns (its temporary directory) alive.
+    _db: Option<TestDatabase>,
+}
+
+impl TestApp {
+    /// Builds the app on a fresh database.
+    pub async fn new(db: &TestDatabase) -> Self {
+        // Server-side errors show in the output of a failing test (RUST_LOG to change the level).
+        let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "warn".into());
+        let _ = tracing_subscriber::fmt().with_env_filter(filter).with_test_writer().try_init();
+        let store = store(db).await;
+        let clock = ManualClock::new(t0());
+        let state = AppState {
+            store: store.clone(),
+            clock: clock.shared(),
+            jwt: Arc::new(JwtVerifier::hs256(SECRET)),
+            metrics: mgc_api::http_metrics::install_recorder(),
+            config: ApiConfig::default(),
+        };
+        Self { router: mgc_api::router(state), store, clock, issuer: JwtIssuer::hs256(SECRET), _db: None }
+    }
+
+    /// Builds the app on a fresh SQLite database that lives as long as the app.
+    pub async fn sqlite() -> Self {
+        let db = mgc_tests::sqlite_database().await;
+        let mut app = Self::new(&db).await;
+        app._db = Some(db);
+        app
+    }
+
+    /// `Bearer <jwt>` for a user of `tenant` with `role`, valid for an hour from the app clock.
+    pub fn bearer(&self, tenant_id: &str, role: Role) -> String {
+        let token = self
+            .issuer
+            .issue(
+                "user-1",
+                &tenant(tenant_id),
+                role,
+                None,
+                mgc_kernel::Clock::now(&self.clock),
+                chrono::Duration::hours(1),
+            )
+            .unwrap();
+        format!("Bearer {token}")
+    }
+
+    /// `Bearer <jwt>` with arbitrary claims.
+    pub fn bearer_with(&self, claims: &Claims) -> String {
+        format!("Bearer {}", self.issuer.sign(claims).unwrap())
+    }
+
+    /// Sends a request with an optional `Authorization` header and JSON body.
+    pub async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        auth: Option<&str>,
+        body: Option<Value>,
+    ) -> (StatusCode, Value) {
+        let mut req = Request::builder().method(method).uri(path);
+        if let Some(a) = auth {
+            req = req.header("authorization", a);
+        }
+        let body = match body {
+            Some(v) => {
+                req = req.header("content-type", "application/json");
+                Body::from(v.to_string())
+            }
+            None => Body::empty(),
+        };
+        self.send(req.body(body).unwrap()).await
+    }
+
+    /// Sends a prepared request; the body is parsed as JSON (Null when empty or not JSON).
+    pub async fn send(&self, req: Request<Body>) -> (StatusCode, Value) {
+        let resp = self.router.clone().oneshot(req).await.unwrap();
+        let status = resp.status();
+        let bytes = axum::body::to_bytes(resp.into_body(), usize::MAX).await.unwrap();
+        (status, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
+    }
+}
+
+/// Asserts the error shape `{"error":{"code":..,"message":..}}` with `code`; returns the message.
+pub fn assert_error(body: &Value, code: &str) -> String {
+    assert_eq!(body["error"]["code"], code, "unexpected body: {body}");
+    let message = body["error"]["message"].as_str().unwrap_or_default().to_owned();
+    assert!(!message.is_empty(), "error without message: {body}");
+    message
+}
