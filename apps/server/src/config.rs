@@ -152,7 +152,10 @@ impl Config {
         }
         let env = Env::prefixed("MGC_")
             .split("__")
-            .filter(|key| ENV_KEYS.iter().any(|k| key.as_str() == *k || key.as_str().starts_with(&format!("{k}."))));
+            .filter(|key| {
+                let key = key.as_str().to_ascii_lowercase();
+                ENV_KEYS.iter().any(|k| key == *k || key.starts_with(&format!("{k}.")))
+            });
         figment = figment.merge(env);
         let mut config: Config = figment.extract().map_err(|e| format!("invalid configuration: {e}"))?;
         if let Some(d) = &opts.data_dir {

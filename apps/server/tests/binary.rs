@@ -1,0 +1,221 @@
+//! End-to-end: the real `mgc` binary on a fresh data dir (SQLite) and on PostgreSQL.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+const MGC: &str = env!("CARGO_BIN_EXE_mgc");
+
+/// A running `mgc serve`, stopped with SIGTERM when dropped.
+struct Server {
+    child: Child,
+    addr: String,
+}
+
+impl Server {
+    fn start(data_dir: &Path, extra: &[&str]) -> Self {
+        let mut child = Command::new(MGC)
+            .args(["serve", "--listen", "127.0.0.1:0", "--data-dir"])
+            .arg(data_dir)
+            .args(extra)
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("mgc starts");
+        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+        // The server prints its bound address once it accepts connections.
+        let addr = loop {
+            let line = lines.next().expect("mgc exited before listening").unwrap();
+            if let Some(rest) = line.strip_prefix("mgc: listening on http://") {
+                break rest.trim().to_owned();
+            }
+        };
+        Self { child, addr }
+    }
+
+    fn get(&self, path: &str, auth: Option<(&str, &str)>) -> (u16, String) {
+        http(&self.addr, "GET", path, auth, None)
+    }
+
+    /// Sends SIGTERM and waits (bounded) for a clean exit.
+    fn stop(mut self) -> std::process::ExitStatus {
+        terminate(&mut self.child)
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        if matches!(self.child.try_wait(), Ok(None)) {
+            terminate(&mut self.child);
+        }
+    }
+}
+
+fn terminate(child: &mut Child) -> std::process::ExitStatus {
+    Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
+    for _ in 0..300 {
+        if let Some(status) = child.try_wait().unwrap() {
+            return status;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let _ = child.kill();
+    panic!("mgc did not stop within 15 s of SIGTERM");
+}
+
+/// A minimal HTTP/1.1 client (Connection: close) so the test needs no HTTP client crate.
+fn http(addr: &str, method: &str, path: &str, header: Option<(&str, &str)>, body: Option<&str>) -> (u16, String) {
+    let mut stream = TcpStream::connect(addr).unwrap();
+    stream.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+    let mut req = format!("{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n");
+    if let Some((name, value)) = header {
+        req.push_str(&format!("{name}: {value}\r\n"));
+    }
+    if let Some(b) = body {
+        req.push_str(&format!("Content-Type: application/json\r\nContent-Length: {}\r\n", b.len()));
+    }
+    req.push_str("\r\n");
+    req.push_str(body.unwrap_or_default());
+    stream.write_all(req.as_bytes()).unwrap();
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).unwrap();
+    let text = String::from_utf8_lossy(&raw).into_owned();
+    let (head, rest) = text.split_once("\r\n\r\n").unwrap();
+    let status: u16 = head.split_whitespace().nth(1).unwrap().parse().unwrap();
+    let body = if head.to_ascii_lowercase().contains("transfer-encoding: chunked") { dechunk(rest) } else { rest.to_owned() };
+    (status, body)
+}
+
+fn dechunk(mut s: &str) -> String {
+    let mut out = String::new();
+    while let Some((size, rest)) = s.split_once("\r\n") {
+        let n = usize::from_str_radix(size.trim(), 16).unwrap();
+        if n == 0 {
+            break;
+        }
+        out.push_str(&rest[..n]);
+        s = &rest[n + 2..];
+    }
+    out
+}
+
+fn mgc(args: &[&str], data_dir: &Path) -> std::process::Output {
+    Command::new(MGC).args(args).arg("--data-dir").arg(data_dir).output().unwrap()
+}
+
+fn stdout_line(out: &std::process::Output) -> String {
+    assert!(out.status.success(), "mgc failed: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout.clone()).unwrap().trim().to_owned()
+}
+
+#[test]
+fn fresh_data_dir_serves_health_metrics_and_authenticated_api() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let server = Server::start(&data, &[]);
+
+    // First start created the database and a private signing secret.
+    assert!(data.join("mgc.db").is_file());
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(data.join("jwt-secret")).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600, "jwt-secret must be private");
+    }
+
+    assert_eq!(server.get("/healthz", None).0, 200);
+    let (status, body) = server.get("/readyz", None);
+    assert_eq!(status, 200, "{body}");
+    let (status, metrics) = server.get("/metrics", None);
+    assert_eq!(status, 200);
+    for m in ["mgc_outbox_lag_seconds", "mgc_outbox_pending", "mgc_outbox_dead_letters"] {
+        assert!(metrics.contains(m), "/metrics lacks {m}");
+    }
+
+    let (status, body) = server.get("/api/v1/me", None);
+    assert_eq!(status, 401);
+    assert!(body.contains("\"missing_credentials\""), "{body}");
+
+    // A minted token (same data dir → same secret) works; only the token is printed.
+    let token = stdout_line(&mgc(&["token", "--tenant", "default", "--role", "admin"], &data));
+    assert_eq!(token.split('.').count(), 3, "not a JWT: {token}");
+    let bearer = format!("Bearer {token}");
+    let (status, body) = server.get("/api/v1/me", Some(("Authorization", &bearer)));
+    assert_eq!(status, 200, "{body}");
+    assert!(body.contains("\"tenant_id\":\"default\""), "{body}");
+
+    // An API key created through the API authenticates with X-Api-Key.
+    let (status, created) = http(
+        &server.addr,
+        "POST",
+        "/api/v1/api-keys",
+        Some(("Authorization", &bearer)),
+        Some(r#"{"name":"e2e","role":"viewer"}"#),
+    );
+    assert_eq!(status, 201, "{created}");
+    let key = created.split("\"key\":\"").nth(1).unwrap().split('"').next().unwrap().to_owned();
+    let (status, body) = server.get("/api/v1/me", Some(("X-Api-Key", &key)));
+    assert_eq!(status, 200, "{body}");
+    assert!(body.contains("\"role\":\"viewer\""));
+
+    // So does one created with the CLI against the same database.
+    let cli_key = stdout_line(&mgc(&["api-key", "create", "--tenant", "default", "--role", "operator", "--name", "cli"], &data));
+    let (status, body) = server.get("/api/v1/me", Some(("Authorization", &format!("ApiKey {cli_key}"))));
+    assert_eq!(status, 200, "{body}");
+    assert!(body.contains("\"role\":\"operator\""));
+
+    // The API key creation was audited and its event delivered by the dispatcher.
+    let (_, audit) = server.get("/api/v1/audit", Some(("Authorization", &bearer)));
+    assert!(audit.contains("POST /api/v1/api-keys"), "{audit}");
+    let (_, ready) = server.get("/readyz", None);
+    assert!(ready.contains("\"status\":\"ready\""), "{ready}");
+    let (_, docs) = server.get("/api/openapi.json", None);
+    assert!(docs.contains("/api/v1/api-keys"));
+
+    let status = server.stop();
+    assert!(status.success(), "mgc did not exit cleanly on SIGTERM: {status}");
+}
+
+#[test]
+fn bad_configuration_is_refused_with_a_message_naming_the_setting() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = Command::new(MGC)
+        .args(["check-config", "--data-dir"])
+        .arg(dir.path())
+        .env("MGC_LISTEN", "not-an-address")
+        .env("MGC_OUTBOX__MAX_ATTEMPTS", "0")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("listen") && err.contains("not-an-address"), "{err}");
+    assert!(err.contains("outbox.max_attempts"), "{err}");
+
+    let out = Command::new(MGC).args(["check-config", "--data-dir"]).arg(dir.path()).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("listen = \"127.0.0.1:8080\""));
+
+    let out = mgc(&["token", "--tenant", "default", "--role", "root"], dir.path());
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--role"));
+}
+
+#[tokio::test]
+async fn postgres_database_migrates_and_serves() {
+    let Some(db) = mgc_tests::postgres_database().await else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let out = mgc(&["migrate", "--database-url", &db.url], dir.path());
+    assert!(stdout_line(&out).contains("postgres"));
+    let server = Server::start(dir.path(), &["--database-url", &db.url]);
+    let (status, body) = server.get("/readyz", None);
+    assert_eq!(status, 200, "{body}");
+    let token = stdout_line(&mgc(&["token", "--tenant", "default", "--role", "viewer"], dir.path()));
+    let (status, body) = server.get("/api/v1/me", Some(("Authorization", &format!("Bearer {token}"))));
+    assert_eq!(status, 200, "{body}");
+    assert!(server.stop().success());
+}
