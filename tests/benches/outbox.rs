@@ -37,21 +37,37 @@ async fn baseline_inserts(db: &TestDatabase, n: usize) -> f64 {
             let pool = sqlx::SqlitePool::connect(&db.url).await.unwrap();
             sqlx::query("PRAGMA journal_mode=WAL").execute(&pool).await.unwrap();
             sqlx::query("PRAGMA synchronous=NORMAL").execute(&pool).await.unwrap();
-            sqlx::query("CREATE TABLE bench_baseline (id BLOB PRIMARY KEY, payload TEXT NOT NULL)").execute(&pool).await.unwrap();
+            sqlx::query("CREATE TABLE bench_baseline (id BLOB PRIMARY KEY, payload TEXT NOT NULL)")
+                .execute(&pool)
+                .await
+                .unwrap();
             started = Instant::now();
             for _ in 0..n {
                 let mut tx = pool.begin().await.unwrap();
-                sqlx::query("INSERT INTO bench_baseline VALUES ($1, $2)").bind(uuid::Uuid::now_v7()).bind(&payload).execute(&mut *tx).await.unwrap();
+                sqlx::query("INSERT INTO bench_baseline VALUES ($1, $2)")
+                    .bind(uuid::Uuid::now_v7())
+                    .bind(&payload)
+                    .execute(&mut *tx)
+                    .await
+                    .unwrap();
                 tx.commit().await.unwrap();
             }
         }
         Backend::Postgres => {
             let pool = sqlx::PgPool::connect(&db.url).await.unwrap();
-            sqlx::query("CREATE TABLE bench_baseline (id UUID PRIMARY KEY, payload JSONB NOT NULL)").execute(&pool).await.unwrap();
+            sqlx::query("CREATE TABLE bench_baseline (id UUID PRIMARY KEY, payload JSONB NOT NULL)")
+                .execute(&pool)
+                .await
+                .unwrap();
             started = Instant::now();
             for _ in 0..n {
                 let mut tx = pool.begin().await.unwrap();
-                sqlx::query("INSERT INTO bench_baseline VALUES ($1, $2::jsonb)").bind(uuid::Uuid::now_v7()).bind(&payload).execute(&mut *tx).await.unwrap();
+                sqlx::query("INSERT INTO bench_baseline VALUES ($1, $2::jsonb)")
+                    .bind(uuid::Uuid::now_v7())
+                    .bind(&payload)
+                    .execute(&mut *tx)
+                    .await
+                    .unwrap();
                 tx.commit().await.unwrap();
             }
         }

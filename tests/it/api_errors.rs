@@ -73,8 +73,8 @@ async fn given_bad_paths_and_queries_then_clear_4xx() {
     assert_error(&b, "invalid_query");
 
     let (s, b) = app.call(Method::GET, "/api/v1/api-keys?cursor=garbage", Some(&admin), None).await;
-    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
-    assert!(assert_error(&b, "invalid_request").contains("cursor"));
+    assert_eq!(s, StatusCode::BAD_REQUEST, "{b}");
+    assert!(assert_error(&b, "invalid_query").contains("cursor"));
 
     let (s, b) = app.call(Method::GET, "/api/v1/api-keys?colour=red", Some(&admin), None).await;
     assert_eq!(s, StatusCode::BAD_REQUEST);

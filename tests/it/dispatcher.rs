@@ -84,6 +84,7 @@ fn config(max_attempts: u32) -> DispatcherConfig {
         lease: std::time::Duration::from_secs(60),
         backoff: Backoff { base: std::time::Duration::from_secs(10), max: std::time::Duration::from_secs(600) },
         poll_interval: std::time::Duration::from_millis(50),
+        retention: std::time::Duration::from_secs(7 * 24 * 3600),
     }
 }
 
@@ -232,5 +233,70 @@ async fn given_event_without_consumers_then_marked_delivered() {
         let dispatcher = Dispatcher::new(Arc::new(store.clone()), ManualClock::new(t0()).shared(), config(3));
         assert_eq!(dispatcher.tick().await.unwrap().delivered, 1, "{}", db.backend);
         assert_eq!(store.stats(t0()).await.unwrap().pending, 0, "{}", db.backend);
+    }
+}
+
+#[tokio::test]
+async fn given_panicking_handler_then_delivery_fails_and_dispatcher_survives() {
+    struct Panicking;
+    #[async_trait]
+    impl EventHandler<StoreTx> for Panicking {
+        fn consumer(&self) -> &'static str {
+            "panicking"
+        }
+        fn event_types(&self) -> Vec<&'static str> {
+            vec!["iam.api_key_revoked"]
+        }
+        async fn handle(&self, _tx: &mut StoreTx, _event: &EventEnvelope) -> Result<(), HandlerError> {
+            panic!("bug in a consumer")
+        }
+    }
+    for db in all_databases().await {
+        let store = store(&db).await;
+        let mut dispatcher = Dispatcher::new(Arc::new(store.clone()), ManualClock::new(t0()).shared(), config(1));
+        dispatcher.register(Arc::new(Panicking));
+        append_event(&store, "acme", t0()).await;
+        let r = dispatcher.tick().await.unwrap();
+        assert_eq!(r.dead_lettered, 1, "{}", db.backend);
+        let page = store.list_dead_letters(&TenantId::parse("acme").unwrap(), &PageRequest::first()).await.unwrap();
+        assert!(
+            page.items[0].last_error.contains("panicked: bug in a consumer"),
+            "{}: {}",
+            db.backend,
+            page.items[0].last_error
+        );
+    }
+}
+
+#[tokio::test]
+async fn given_retention_when_purged_then_old_delivered_events_and_marks_go_but_dead_letter_history_stays() {
+    for db in all_databases().await {
+        let store = store(&db).await;
+        let clock = ManualClock::new(t0());
+        let broken = RecordingHandler::new("sometimes", 0);
+        let mut dispatcher = Dispatcher::new(Arc::new(store.clone()), clock.shared(), config(1));
+        dispatcher.register(broken.clone());
+        let delivered = append_event(&store, "acme", t0()).await;
+        assert_eq!(dispatcher.tick().await.unwrap().delivered, 1);
+        // A second event dies, is replayed and then delivered: it keeps its dead-letter history.
+        broken.broken.store(true, Ordering::SeqCst);
+        append_event(&store, "acme", t0()).await;
+        assert_eq!(dispatcher.tick().await.unwrap().dead_lettered, 1);
+        let tenant = TenantId::parse("acme").unwrap();
+        let dl = store.list_dead_letters(&tenant, &PageRequest::first()).await.unwrap().items.remove(0);
+        store.replay_dead_letter(&tenant, dl.id, "ops", clock.now()).await.unwrap();
+        broken.broken.store(false, Ordering::SeqCst);
+        assert_eq!(dispatcher.tick().await.unwrap().delivered, 1);
+
+        clock.advance(Duration::days(6));
+        assert_eq!(dispatcher.purge().await.unwrap(), 0, "{}: purged inside retention", db.backend);
+        clock.advance(Duration::days(2));
+        assert_eq!(dispatcher.purge().await.unwrap(), 1, "{}", db.backend);
+        // The purged event's processed mark went with it; the dead letter still shows its event.
+        let mut tx = store.begin().await.unwrap();
+        assert!(tx.mark_processed("sometimes", delivered.id, clock.now()).await.unwrap(), "{}", db.backend);
+        drop(tx);
+        let page = store.list_dead_letters(&tenant, &PageRequest::first()).await.unwrap();
+        assert_eq!(page.items.len(), 1, "{}", db.backend);
     }
 }

@@ -59,6 +59,7 @@ async fn given_two_dispatchers_on_one_postgres_then_each_event_delivered_once_an
         lease: std::time::Duration::from_secs(300),
         backoff: Backoff::default(),
         poll_interval: std::time::Duration::from_millis(10),
+        ..DispatcherConfig::default()
     };
     let mut tasks = Vec::new();
     for name in ["dispatcher-a", "dispatcher-b"] {

@@ -5,7 +5,11 @@ use std::path::PathBuf;
 
 /// microgrid-cloud: telemetry, statistics, settlement, alarms and control for microgrids and chargers.
 #[derive(Debug, Parser)]
-#[command(name = "mgc", version, about)]
+#[command(
+    name = "mgc",
+    version,
+    about = "microgrid-cloud: telemetry, statistics, settlement, alarms and control for microgrids and chargers"
+)]
 pub struct Cli {
     /// Options shared by every sub-command.
     #[command(flatten)]

@@ -52,6 +52,13 @@ pub async fn run(cli: Cli) -> Result<(), String> {
             let tenant = TenantId::parse(&tenant).map_err(|e| format!("--tenant: {e}"))?;
             let role: Role = role.parse().map_err(|e| format!("--role: {e}"))?;
             let store = serve::open_store(&config).await?;
+            if !store.tenant_exists(&tenant).await.map_err(|e| e.to_string())? {
+                store.close().await;
+                return Err(format!(
+                    "--tenant: tenant '{tenant}' does not exist (the bootstrap tenant is '{}')",
+                    config.bootstrap_tenant
+                ));
+            }
             let cli_admin = Principal {
                 subject: "cli".into(),
                 tenant,

@@ -82,6 +82,8 @@ pub struct OutboxConfig {
     pub poll_interval_ms: u64,
     /// `/readyz` fails above this outbox lag (s).
     pub ready_max_lag_secs: f64,
+    /// Hours delivered events are kept before they are purged.
+    pub retention_hours: u64,
 }
 
 /// Connection pool settings.
@@ -130,6 +132,7 @@ impl Default for OutboxConfig {
             lease_secs: 60,
             poll_interval_ms: 1000,
             ready_max_lag_secs: 300.0,
+            retention_hours: 168,
         }
     }
 }
@@ -150,12 +153,10 @@ impl Config {
             }
             figment = figment.merge(Toml::file_exact(path));
         }
-        let env = Env::prefixed("MGC_")
-            .split("__")
-            .filter(|key| {
-                let key = key.as_str().to_ascii_lowercase();
-                ENV_KEYS.iter().any(|k| key == *k || key.starts_with(&format!("{k}.")))
-            });
+        let env = Env::prefixed("MGC_").split("__").filter(|key| {
+            let key = key.as_str().to_ascii_lowercase();
+            ENV_KEYS.iter().any(|k| key == *k || key.starts_with(&format!("{k}.")))
+        });
         figment = figment.merge(env);
         let mut config: Config = figment.extract().map_err(|e| format!("invalid configuration: {e}"))?;
         if let Some(d) = &opts.data_dir {
@@ -177,8 +178,11 @@ impl Config {
     /// Checks every setting; the message names each bad one.
     pub fn validate(&self) -> Result<(), String> {
         let mut problems = Vec::new();
-        if self.listen.parse::<SocketAddr>().is_err() {
-            problems.push(format!("listen: '{}' is not ADDR:PORT (e.g. 127.0.0.1:8080)", self.listen));
+        if let Err(e) = self.listen_addr() {
+            problems.push(e);
+        }
+        if let Err(e) = tracing_subscriber::EnvFilter::try_new(&self.log_level) {
+            problems.push(format!("log_level: '{}' is not a tracing filter: {e}", self.log_level));
         }
         if !matches!(self.log_format.as_str(), "text" | "json") {
             problems.push(format!("log_format: '{}' must be text or json", self.log_format));
@@ -196,8 +200,18 @@ impl Config {
         if !self.auth.jwt_secret.is_empty() && self.auth.jwt_secret.len() < 32 {
             problems.push("auth.jwt_secret: must be at least 32 bytes".into());
         }
-        if !self.auth.jwt_secret.is_empty() && !self.auth.jwt_public_key_file.is_empty() {
-            problems.push("auth: set either jwt_secret (HS256) or jwt_public_key_file (RS256), not both".into());
+        let hs256_set = !self.auth.jwt_secret.is_empty() || !self.auth.jwt_secret_file.is_empty();
+        if hs256_set && !self.auth.jwt_public_key_file.is_empty() {
+            problems.push(
+                "auth: set either jwt_secret/jwt_secret_file (HS256) or jwt_public_key_file (RS256), not both".into(),
+            );
+        }
+        if !self.auth.jwt_public_key_file.is_empty() && !std::path::Path::new(&self.auth.jwt_public_key_file).is_file()
+        {
+            problems.push(format!("auth.jwt_public_key_file: {} does not exist", self.auth.jwt_public_key_file));
+        }
+        if self.auth.jwt_leeway_secs < 0 {
+            problems.push("auth.jwt_leeway_secs: must not be negative".into());
         }
         if self.auth.token_ttl_secs <= 0 {
             problems.push("auth.token_ttl_secs: must be positive".into());
@@ -209,6 +223,7 @@ impl Config {
             ("backoff_base_ms", o.backoff_base_ms),
             ("lease_secs", o.lease_secs),
             ("poll_interval_ms", o.poll_interval_ms),
+            ("retention_hours", o.retention_hours),
         ] {
             if v == 0 {
                 problems.push(format!("outbox.{name}: must be greater than 0"));
@@ -239,9 +254,11 @@ impl Config {
         }
     }
 
-    /// The listen address (validated).
+    /// The listen address; host names such as `localhost:8080` are resolved.
     pub fn listen_addr(&self) -> Result<SocketAddr, String> {
-        self.listen.parse().map_err(|_| format!("listen: '{}' is not ADDR:PORT", self.listen))
+        use std::net::ToSocketAddrs;
+        let invalid = || format!("listen: '{}' is not ADDR:PORT (e.g. 127.0.0.1:8080)", self.listen);
+        self.listen.to_socket_addrs().map_err(|_| invalid())?.next().ok_or_else(invalid)
     }
 
     /// The bootstrap tenant (validated).
@@ -261,6 +278,7 @@ impl Config {
                 max: Duration::from_millis(o.backoff_max_ms),
             },
             poll_interval: Duration::from_millis(o.poll_interval_ms),
+            retention: Duration::from_secs(o.retention_hours.saturating_mul(3600)),
         }
     }
 

@@ -16,6 +16,10 @@ pub async fn open_store(config: &Config) -> Result<Store, String> {
     let store = Store::connect(&url, &options).await.map_err(|e| e.to_string())?;
     let status = store.migrate().await.map_err(|e| e.to_string())?;
     tracing::info!(backend = %store.backend(), url = %mgc_store::redact(&url), applied = ?status.applied, "database ready");
+    let tenant = config.bootstrap_tenant()?;
+    if store.ensure_tenant(&tenant, "Bootstrap tenant", chrono::Utc::now()).await.map_err(|e| e.to_string())? {
+        tracing::info!(tenant = %tenant, "bootstrap tenant created");
+    }
     Ok(store)
 }
 
@@ -26,9 +30,6 @@ pub async fn serve(config: Config) -> Result<(), String> {
         .map_err(|e| format!("cannot create data dir {}: {e}", config.data_dir.display()))?;
     let store = open_store(&config).await?;
     let tenant = config.bootstrap_tenant()?;
-    if store.ensure_tenant(&tenant, "Bootstrap tenant", clock.now()).await.map_err(|e| e.to_string())? {
-        tracing::info!(tenant = %tenant, "bootstrap tenant created");
-    }
     let keys = jwt_keys(&config)?;
     if let Some(path) = &keys.generated {
         eprintln!(

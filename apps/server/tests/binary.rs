@@ -87,7 +87,8 @@ fn http(addr: &str, method: &str, path: &str, header: Option<(&str, &str)>, body
     let text = String::from_utf8_lossy(&raw).into_owned();
     let (head, rest) = text.split_once("\r\n\r\n").unwrap();
     let status: u16 = head.split_whitespace().nth(1).unwrap().parse().unwrap();
-    let body = if head.to_ascii_lowercase().contains("transfer-encoding: chunked") { dechunk(rest) } else { rest.to_owned() };
+    let body =
+        if head.to_ascii_lowercase().contains("transfer-encoding: chunked") { dechunk(rest) } else { rest.to_owned() };
     (status, body)
 }
 
@@ -164,7 +165,8 @@ fn fresh_data_dir_serves_health_metrics_and_authenticated_api() {
     assert!(body.contains("\"role\":\"viewer\""));
 
     // So does one created with the CLI against the same database.
-    let cli_key = stdout_line(&mgc(&["api-key", "create", "--tenant", "default", "--role", "operator", "--name", "cli"], &data));
+    let cli_key =
+        stdout_line(&mgc(&["api-key", "create", "--tenant", "default", "--role", "operator", "--name", "cli"], &data));
     let (status, body) = server.get("/api/v1/me", Some(("Authorization", &format!("ApiKey {cli_key}"))));
     assert_eq!(status, 200, "{body}");
     assert!(body.contains("\"role\":\"operator\""));

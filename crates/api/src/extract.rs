@@ -85,6 +85,15 @@ pub struct ListQuery {
 impl ListQuery {
     /// Validates into a page request.
     pub fn page(self) -> Result<PageRequest, ApiError> {
+        // Every cursor this service hands out is the id of the last item of a page.
+        if let Some(c) = self.cursor.as_deref().filter(|c| !c.is_empty()) {
+            if uuid::Uuid::parse_str(c).is_err() {
+                return Err(ApiError::bad_request(
+                    "invalid_query",
+                    format!("cursor '{c}' is not one this service returned"),
+                ));
+            }
+        }
         PageRequest::new(self.limit, self.cursor).map_err(|m| ApiError::bad_request("invalid_query", m))
     }
 }

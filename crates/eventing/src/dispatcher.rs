@@ -1,8 +1,10 @@
 //! The dispatcher: claims due outbox events and delivers them to registered consumers.
 
 use crate::{Backoff, ClaimedEvent, EventHandler, OutboxStats, OutboxStore, ProcessedEvents, UnitOfWork, Wakeup};
+use futures_util::FutureExt;
 use mgc_kernel::{RepoError, SharedClock};
 use std::collections::HashMap;
+use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::watch;
@@ -20,6 +22,8 @@ pub struct DispatcherConfig {
     pub backoff: Backoff,
     /// Polling fallback when no wake-up arrives.
     pub poll_interval: Duration,
+    /// How long delivered events are kept before the purge removes them.
+    pub retention: Duration,
 }
 
 impl Default for DispatcherConfig {
@@ -30,6 +34,7 @@ impl Default for DispatcherConfig {
             lease: Duration::from_secs(60),
             backoff: Backoff::default(),
             poll_interval: Duration::from_secs(1),
+            retention: Duration::from_secs(7 * 24 * 3600),
         }
     }
 }
@@ -149,8 +154,22 @@ impl<S: OutboxStore> Dispatcher<S> {
             tracing::debug!(event_id = %ev.id, consumer = handler.consumer(), "already processed; skipped");
             return Ok(());
         }
-        handler.handle(&mut tx, ev).await.map_err(|e| e.to_string())?;
-        tx.commit().await.map_err(|e| e.to_string())
+        // A panicking consumer is a failed delivery (retried, then dead-lettered), never a dead dispatcher.
+        match AssertUnwindSafe(handler.handle(&mut tx, ev)).catch_unwind().await {
+            Ok(Ok(())) => tx.commit().await.map_err(|e| e.to_string()),
+            Ok(Err(e)) => Err(e.to_string()),
+            Err(panic) => Err(format!("handler panicked: {}", panic_message(panic.as_ref()))),
+        }
+    }
+
+    /// Removes delivered events older than the retention period.
+    pub async fn purge(&self) -> Result<u64, RepoError> {
+        let keep = chrono::Duration::from_std(self.config.retention).unwrap_or(chrono::Duration::days(7));
+        let purged = self.store.purge_delivered(self.clock.now() - keep).await?;
+        if purged > 0 {
+            tracing::info!(purged, "delivered outbox events purged");
+        }
+        Ok(purged)
     }
 
     /// Reads the outbox figures and publishes them as gauges.
@@ -163,6 +182,7 @@ impl<S: OutboxStore> Dispatcher<S> {
     /// Dispatches until `shutdown` turns true, finishing the batch in hand before returning.
     pub async fn run(self, mut wakeup: impl Wakeup, mut shutdown: watch::Receiver<bool>) {
         tracing::info!(owner = %self.owner, "outbox dispatcher started");
+        let mut last_purge: Option<chrono::DateTime<chrono::Utc>> = None;
         loop {
             if *shutdown.borrow() {
                 break;
@@ -177,6 +197,13 @@ impl<S: OutboxStore> Dispatcher<S> {
             if let Err(err) = self.refresh_metrics().await {
                 tracing::warn!(error = %err, "outbox metrics not refreshed");
             }
+            let now = self.clock.now();
+            if last_purge.is_none_or(|at| now - at >= chrono::Duration::hours(1)) {
+                last_purge = Some(now);
+                if let Err(err) = self.purge().await {
+                    tracing::warn!(error = %err, "outbox purge failed");
+                }
+            }
             if report.claimed as u32 >= self.config.batch_size {
                 continue;
             }
@@ -187,6 +214,14 @@ impl<S: OutboxStore> Dispatcher<S> {
         }
         tracing::info!(owner = %self.owner, "outbox dispatcher stopped");
     }
+}
+
+fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
+    panic
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_owned())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "non-string panic payload".to_owned())
 }
 
 /// Publishes outbox figures as Prometheus gauges (`mgc_outbox_*`).

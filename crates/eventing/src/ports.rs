@@ -112,6 +112,10 @@ pub trait OutboxStore: Send + Sync + 'static {
         at: DateTime<Utc>,
     ) -> Result<DeadLetterId, RepoError>;
 
+    /// Deletes delivered events (and their processed marks) delivered before `before`;
+    /// events that ever were dead letters are kept with them. Returns the events deleted.
+    async fn purge_delivered(&self, before: DateTime<Utc>) -> Result<u64, RepoError>;
+
     /// Current lag, pending and dead-letter counts.
     async fn stats(&self, now: DateTime<Utc>) -> Result<OutboxStats, RepoError>;
 }

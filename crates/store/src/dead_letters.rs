@@ -63,7 +63,7 @@ impl DeadLetterQueue for Store {
             sqlx::query("UPDATE outbox_events SET status = 'pending', attempts = 0, next_attempt_at = $2, last_error = NULL, lease_owner = NULL, lease_until = NULL WHERE id = $1")
                 .bind(dl.event.id.as_uuid()).bind(at).execute(&mut *c).await.map_err(db_err)?;
         });
-        tx.appended_events = true;
+        tx.announce_events().await?;
         tx.commit().await?;
         dl.replayed_at = Some(at);
         dl.replayed_by = Some(by.to_owned());

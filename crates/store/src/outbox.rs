@@ -51,12 +51,8 @@ impl OutboxWriter for StoreTx {
                 .map_err(db_err)?;
         });
         if first {
-            if let crate::tx::TxConn::Postgres(t) = &mut self.conn {
-                // Delivered to listeners only when the transaction commits.
-                sqlx::query("SELECT pg_notify('mgc_outbox', '')").execute(&mut **t).await.map_err(db_err)?;
-            }
+            self.announce_events().await?;
         }
-        self.appended_events = true;
         Ok(())
     }
 }
@@ -162,6 +158,20 @@ impl OutboxStore for Store {
         }
         mgc_eventing::UnitOfWork::commit(tx).await?;
         Ok(id)
+    }
+
+    async fn purge_delivered(&self, before: DateTime<Utc>) -> Result<u64, RepoError> {
+        let old = "SELECT id FROM outbox_events o WHERE o.status = 'delivered' AND o.delivered_at < $1
+                   AND NOT EXISTS (SELECT 1 FROM dead_letters d WHERE d.event_id = o.id)";
+        let mut tx = Store::begin(self).await?;
+        let purged = on_tx!(tx, c => {
+            sqlx::query(&format!("DELETE FROM processed_events WHERE event_id IN ({old})"))
+                .bind(before).execute(&mut *c).await.map_err(db_err)?;
+            sqlx::query(&format!("DELETE FROM outbox_events WHERE id IN ({old})"))
+                .bind(before).execute(&mut *c).await.map_err(db_err)?.rows_affected()
+        });
+        mgc_eventing::UnitOfWork::commit(tx).await?;
+        Ok(purged)
     }
 
     async fn stats(&self, now: DateTime<Utc>) -> Result<OutboxStats, RepoError> {

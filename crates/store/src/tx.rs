@@ -32,6 +32,16 @@ impl StoreTx {
         Self { conn, appended_events: false, signal }
     }
 
+    /// Marks that this unit of work makes events due, so its commit wakes the dispatchers:
+    /// this process's at once, other instances' through PostgreSQL NOTIFY (sent on commit).
+    pub(crate) async fn announce_events(&mut self) -> Result<(), RepoError> {
+        if let TxConn::Postgres(t) = &mut self.conn {
+            sqlx::query("SELECT pg_notify('mgc_outbox', '')").execute(&mut **t).await.map_err(db_err)?;
+        }
+        self.appended_events = true;
+        Ok(())
+    }
+
     /// Rolls back explicitly (dropping does the same).
     pub async fn rollback(self) -> Result<(), RepoError> {
         match self.conn {
