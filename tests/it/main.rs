@@ -8,6 +8,7 @@ mod api_errors;
 mod dispatcher;
 mod dispatcher_concurrency;
 mod harness_selftest;
+mod ingest;
 mod operations;
 mod outbox_atomicity;
 mod store_contract;

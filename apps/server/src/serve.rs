@@ -51,7 +51,8 @@ pub async fn serve(config: Config) -> Result<(), String> {
         config: ApiConfig { ready_max_outbox_lag_secs: config.outbox.ready_max_lag_secs },
     };
     let (stop_tx, stop_rx) = watch::channel(false);
-    let dispatcher = Dispatcher::new(Arc::new(store.clone()), clock, config.dispatcher());
+    let mut dispatcher = Dispatcher::new(Arc::new(store.clone()), clock, config.dispatcher());
+    dispatcher.register(Arc::new(mgc_adapter_thingsboard::UnroutedReplay));
     let dispatcher_task = tokio::spawn(dispatcher.run(store.wakeup(), stop_rx));
 
     let addr = config.listen_addr()?;

@@ -1,6 +1,6 @@
 //! The OpenAPI document, generated from the handlers' annotations.
 
-use crate::routes::{api_keys, audit, dead_letters, me};
+use crate::routes::{api_keys, audit, dead_letters, ingest, integrations, masterdata, me, telemetry};
 use crate::{error, health};
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
@@ -15,6 +15,11 @@ use utoipa::{Modify, OpenApi};
         api_keys::create, api_keys::list, api_keys::get, api_keys::revoke,
         audit::list,
         dead_letters::list, dead_letters::replay,
+        masterdata::provision, masterdata::list_stations, masterdata::get_station, masterdata::list_devices,
+        masterdata::get_device, masterdata::list_mappings, masterdata::points,
+        integrations::create, integrations::list, integrations::rotate,
+        ingest::telemetry,
+        telemetry::raw, telemetry::latest, telemetry::unrouted,
     ),
     components(schemas(error::ErrorBody, error::ErrorDetail)),
     modifiers(&SecuritySchemes),
@@ -22,6 +27,9 @@ use utoipa::{Modify, OpenApi};
         (name = "operations", description = "Health, readiness and metrics"),
         (name = "iam", description = "Identity, API keys and the audit log"),
         (name = "events", description = "Outbox dead letters"),
+        (name = "masterdata", description = "Stations, devices, point mappings and the point catalogue"),
+        (name = "ingest", description = "ThingsBoard integrations and telemetry ingest"),
+        (name = "telemetry", description = "Stored telemetry and latest values"),
     )
 )]
 pub struct ApiDoc;

@@ -1,7 +1,7 @@
 //! Assembles the full HTTP application.
 
 use crate::openapi::ApiDoc;
-use crate::routes::{api_keys, audit, dead_letters, me};
+use crate::routes::{api_keys, audit, dead_letters, ingest, integrations, masterdata, me, telemetry};
 use crate::{auth, health, http_metrics, ApiError, AppState};
 use axum::extract::DefaultBodyLimit;
 use axum::http::{Request, StatusCode};
@@ -26,12 +26,25 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/audit", get(audit::list))
         .route("/api/v1/events/dead-letters", get(dead_letters::list))
         .route("/api/v1/events/dead-letters/{id}/replay", post(dead_letters::replay))
+        .route("/api/v1/provisioning/stations", post(masterdata::provision))
+        .route("/api/v1/stations", get(masterdata::list_stations))
+        .route("/api/v1/stations/{id}", get(masterdata::get_station))
+        .route("/api/v1/devices", get(masterdata::list_devices))
+        .route("/api/v1/devices/{id}", get(masterdata::get_device))
+        .route("/api/v1/point-mappings", get(masterdata::list_mappings))
+        .route("/api/v1/points", get(masterdata::points))
+        .route("/api/v1/integrations", post(integrations::create).get(integrations::list))
+        .route("/api/v1/integrations/{id}/rotate", post(integrations::rotate))
+        .route("/api/v1/telemetry", get(telemetry::raw))
+        .route("/api/v1/telemetry/latest", get(telemetry::latest))
+        .route("/api/v1/telemetry/unrouted", get(telemetry::unrouted))
         .layer(middleware::from_fn_with_state(state.clone(), auth::authenticate_and_audit));
     let operations = Router::new()
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/metrics", get(health::metrics))
-        .route("/api/openapi.json", get(openapi_json));
+        .route("/api/openapi.json", get(openapi_json))
+        .route("/ingest/thingsboard/telemetry", post(ingest::telemetry));
     Router::new()
         .merge(api)
         .merge(operations)

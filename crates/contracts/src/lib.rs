@@ -8,3 +8,8 @@ pub mod iam_events;
 
 pub use envelope::{ContractError, EventEnvelope, IntegrationEvent};
 pub use iam_events::{ApiKeyCreated, ApiKeyRevoked};
+pub mod masterdata_events;
+pub mod telemetry_events;
+
+pub use masterdata_events::{DeviceProvisioned, MappingsChanged, StationProvisioned};
+pub use telemetry_events::TelemetryReceived;

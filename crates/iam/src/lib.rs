@@ -7,6 +7,7 @@ pub mod api_key_service;
 pub mod audit;
 pub mod error;
 pub mod hmac_signature;
+pub mod integration;
 pub mod jwt;
 pub mod principal;
 pub mod role;
@@ -16,6 +17,7 @@ pub use api_key_service::{authenticate_api_key, create_api_key, revoke_api_key, 
 pub use audit::{AuditEntry, AuditLog};
 pub use error::AuthError;
 pub use hmac_signature::{check_timestamp, sign_hex, verify_signature, HmacError};
+pub use integration::{IngestAuthError, Integration, IntegrationLookup, IntegrationRepository};
 pub use jwt::{Claims, JwtIssuer, JwtVerifier};
 pub use principal::{Credential, Principal};
 pub use role::Role;

@@ -8,12 +8,16 @@ use sqlx::migrate::{Migration, MigrationType, Migrator};
 use std::borrow::Cow;
 
 /// (version, description, SQL) of every SQLite migration, in order.
-const SQLITE: &[(i64, &str, &str)] =
-    &[(1, "foundation", include_str!("../../../migrations/sqlite/0001_foundation.sql"))];
+const SQLITE: &[(i64, &str, &str)] = &[
+    (1, "foundation", include_str!("../../../migrations/sqlite/0001_foundation.sql")),
+    (2, "masterdata_telemetry", include_str!("../../../migrations/sqlite/0002_masterdata_telemetry.sql")),
+];
 
 /// (version, description, SQL) of every PostgreSQL migration, in order.
-const POSTGRES: &[(i64, &str, &str)] =
-    &[(1, "foundation", include_str!("../../../migrations/postgres/0001_foundation.sql"))];
+const POSTGRES: &[(i64, &str, &str)] = &[
+    (1, "foundation", include_str!("../../../migrations/postgres/0001_foundation.sql")),
+    (2, "masterdata_telemetry", include_str!("../../../migrations/postgres/0002_masterdata_telemetry.sql")),
+];
 
 fn migrator(list: &'static [(i64, &'static str, &'static str)]) -> Migrator {
     let migrations = list

@@ -24,6 +24,9 @@ pub(crate) trait RowExt {
     fn opt_time(&self, col: &str) -> Result<Option<DateTime<Utc>>, RepoError>;
     fn int(&self, col: &str) -> Result<i64, RepoError>;
     fn json(&self, col: &str) -> Result<serde_json::Value, RepoError>;
+    fn float(&self, col: &str) -> Result<f64, RepoError>;
+    fn opt_float(&self, col: &str) -> Result<Option<f64>, RepoError>;
+    fn boolean(&self, col: &str) -> Result<bool, RepoError>;
 }
 
 macro_rules! impl_row_ext {
@@ -47,6 +50,15 @@ macro_rules! impl_row_ext {
             fn int(&self, col: &str) -> Result<i64, RepoError> {
                 self.try_get(col).map_err(db_err)
             }
+            fn float(&self, col: &str) -> Result<f64, RepoError> {
+                self.try_get(col).map_err(db_err)
+            }
+            fn opt_float(&self, col: &str) -> Result<Option<f64>, RepoError> {
+                self.try_get(col).map_err(db_err)
+            }
+            fn boolean(&self, col: &str) -> Result<bool, RepoError> {
+                self.try_get(col).map_err(db_err)
+            }
             fn json(&self, col: &str) -> Result<serde_json::Value, RepoError> {
                 self.try_get::<sqlx::types::Json<serde_json::Value>, _>(col).map(|j| j.0).map_err(db_err)
             }
@@ -64,6 +76,11 @@ pub(crate) fn parse_cursor(cursor: Option<&str>) -> Result<Option<Uuid>, RepoErr
             Uuid::parse_str(c).map_err(|_| RepoError::Invalid(format!("cursor '{c}' is not one this service returned")))
         })
         .transpose()
+}
+
+/// Parses a stored tenant id.
+pub(crate) fn tenant_of(r: &impl RowExt) -> Result<mgc_kernel::TenantId, RepoError> {
+    mgc_kernel::TenantId::parse(&r.text("tenant_id")?).map_err(|e| RepoError::Backend(e.to_string()))
 }
 
 /// Converts a stored integer to u32, rejecting corrupt values instead of wrapping.

@@ -3,4 +3,8 @@
 pub mod api_keys;
 pub mod audit;
 pub mod dead_letters;
+pub mod ingest;
+pub mod integrations;
+pub mod masterdata;
 pub mod me;
+pub mod telemetry;

@@ -1,0 +1,11 @@
+//! ThingsBoard adapter: turns parsed ThingsBoard telemetry into stored points of known devices
+//! (through their point mappings), quarantines points of unknown devices, and re-ingests them
+//! when such a device is provisioned.
+
+pub mod ingest;
+pub mod replay_unrouted;
+pub mod routing;
+
+pub use ingest::{ingest_batch, IngestReport};
+pub use replay_unrouted::UnroutedReplay;
+pub use routing::{route_points, to_stored, RoutedBatch};

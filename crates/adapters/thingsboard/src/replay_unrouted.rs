@@ -1,0 +1,54 @@
+//! Consumer of `DeviceProvisioned`: moves the device's quarantined points into its telemetry.
+
+use crate::routing::to_stored;
+use async_trait::async_trait;
+use mgc_contracts::{DeviceProvisioned, EventEnvelope, IntegrationEvent};
+use mgc_eventing::{EventHandler, HandlerError, OutboxWriter};
+use mgc_masterdata::{MappingScope, MappingSet, MasterdataRepository};
+use mgc_telemetry::domain::repository::TelemetryRepository;
+use mgc_telemetry::record_in;
+
+/// Re-ingests quarantined points once their device exists (idempotent: the points leave the
+/// quarantine in the same transaction that stores them).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct UnroutedReplay;
+
+#[async_trait]
+impl<Tx> EventHandler<Tx> for UnroutedReplay
+where
+    Tx: MasterdataRepository + TelemetryRepository + OutboxWriter + Send,
+{
+    fn consumer(&self) -> &'static str {
+        "thingsboard.unrouted_replay"
+    }
+
+    fn event_types(&self) -> Vec<&'static str> {
+        vec![DeviceProvisioned::TYPE]
+    }
+
+    async fn handle(&self, tx: &mut Tx, event: &EventEnvelope) -> Result<(), HandlerError> {
+        let ev: DeviceProvisioned = event.decode().map_err(HandlerError::new)?;
+        let tenant = &event.tenant_id;
+        let Some(device) = tx.device_by_name(tenant, &ev.name).await.map_err(HandlerError::new)? else {
+            return Ok(());
+        };
+        let own = tx.mappings_of(tenant, MappingScope::Device(device.id)).await.map_err(HandlerError::new)?;
+        let kind = tx.mappings_of(tenant, MappingScope::Kind(device.kind)).await.map_err(HandlerError::new)?;
+        let set = MappingSet::new(own, kind);
+        let mut references = vec![device.name.clone(), device.id.to_string()];
+        references.extend(device.tb_device_id.clone());
+        let mut points = Vec::new();
+        for reference in references {
+            for u in tx.take_unrouted(tenant, &reference).await.map_err(HandlerError::new)? {
+                points.push(to_stored(&device, &set, &u.raw_key, u.ts, u.value));
+            }
+        }
+        if points.is_empty() {
+            return Ok(());
+        }
+        let n = points.len();
+        record_in(tx, tenant, points, Vec::new(), event.occurred_at).await.map_err(HandlerError::new)?;
+        tracing::info!(device = %device.name, points = n, "quarantined telemetry re-ingested");
+        Ok(())
+    }
+}

@@ -1,0 +1,105 @@
+//! `POST /ingest/thingsboard/telemetry`: signed (or static-secret) telemetry from ThingsBoard.
+//!
+//! The tenant comes from the integration, never from the body. The request is answered only
+//! after its points are committed; a rejected request stores nothing.
+
+use crate::{ApiError, AppState};
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::Json;
+use mgc_adapter_thingsboard::ingest_batch;
+use mgc_iam::{IngestAuthError, IntegrationLookup, IntegrationRepository};
+use mgc_kernel::IntegrationId;
+use mgc_telemetry::domain::payload::{codes, parse_thingsboard, IngestContext, PayloadError, Skipped, TimeLimits};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+/// What was done with the request.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct IngestResponse {
+    /// Points of known devices accepted.
+    pub accepted: u64,
+    /// Of those, new.
+    pub new: u64,
+    /// Of those, same key with a changed value.
+    pub changed: u64,
+    /// Of those, already stored as they are.
+    pub duplicate: u64,
+    /// Points of unknown devices kept in quarantine.
+    pub quarantined: u64,
+    /// Entries skipped (path and reason), e.g. null values.
+    #[schema(value_type = Vec<Object>)]
+    pub skipped: Vec<Skipped>,
+}
+
+fn header<'a>(h: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    h.get(name).and_then(|v| v.to_str().ok()).map(str::trim).filter(|v| !v.is_empty())
+}
+
+fn unauthorized(e: IngestAuthError) -> ApiError {
+    ApiError::new(StatusCode::UNAUTHORIZED, e.code(), e.to_string())
+}
+
+fn payload_error(e: PayloadError) -> ApiError {
+    let status =
+        if e.code == codes::MALFORMED_JSON { StatusCode::BAD_REQUEST } else { StatusCode::UNPROCESSABLE_ENTITY };
+    ApiError::new(status, e.code, e.to_string())
+}
+
+/// Accepts every body shape ThingsBoard sends (see the telemetry payload docs).
+#[utoipa::path(post, path = "/ingest/thingsboard/telemetry", tag = "ingest",
+    params(("X-Integration-Id" = String, Header, description = "integration id"),
+           ("X-Timestamp" = Option<String>, Header, description = "unix seconds (signed mode)"),
+           ("X-Signature" = Option<String>, Header, description = "sha256=<hex HMAC-SHA256(secret, timestamp + \".\" + body)>"),
+           ("X-Integration-Secret" = Option<String>, Header, description = "static mode, when the integration allows it"),
+           ("X-Device-Name" = Option<String>, Header, description = "device of flat bodies"),
+           ("X-Device-Type" = Option<String>, Header, description = "ThingsBoard device type"),
+           ("X-Ts" = Option<String>, Header, description = "epoch ms of flat bodies")),
+    request_body(content = Object, description = "flat object, {ts, values}, arrays of them, the deduplication node's [{msg, metadata}], or [{device, ts, values}]"),
+    responses((status = 200, body = IngestResponse), (status = 400, body = crate::error::ErrorBody), (status = 401, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
+pub async fn telemetry(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Json<IngestResponse>, ApiError> {
+    let body = body.map_err(|r| ApiError::new(r.status(), "payload_too_large", r.body_text()))?;
+    let now = state.clock.now();
+    let id: IntegrationId = header(&headers, "x-integration-id")
+        .and_then(|v| v.parse().ok())
+        .ok_or_else(|| unauthorized(IngestAuthError::MissingCredentials))?;
+    let integration =
+        state.store.find_integration(id).await?.ok_or_else(|| unauthorized(IngestAuthError::UnknownIntegration))?;
+    let mut uow = state.store.begin().await?;
+    match (header(&headers, "x-signature"), header(&headers, "x-timestamp"), header(&headers, "x-integration-secret")) {
+        (Some(signature), Some(timestamp), _) => {
+            integration.verify_signed(timestamp, &body, signature, now).map_err(unauthorized)?;
+            if !uow.remember_signature(id, &signature.to_ascii_lowercase(), now).await? {
+                return Err(unauthorized(IngestAuthError::Replayed));
+            }
+        }
+        (None, None, Some(secret)) => integration.verify_static(secret, now).map_err(unauthorized)?,
+        _ => return Err(unauthorized(IngestAuthError::MissingCredentials)),
+    }
+    let ctx = IngestContext {
+        device_name: header(&headers, "x-device-name").map(str::to_owned),
+        device_type: header(&headers, "x-device-type").map(str::to_owned),
+        ts: header(&headers, "x-ts").map(str::to_owned),
+        received_at: now,
+    };
+    let batch = parse_thingsboard(&body, &ctx, &TimeLimits::default()).map_err(payload_error)?;
+    let r = ingest_batch(&state.store, uow, &integration.tenant, batch, now).await?;
+    metrics::counter!("mgc_ingest_points_total", "outcome" => "new").increment(r.new);
+    metrics::counter!("mgc_ingest_points_total", "outcome" => "changed").increment(r.changed);
+    metrics::counter!("mgc_ingest_points_total", "outcome" => "duplicate").increment(r.duplicate);
+    metrics::counter!("mgc_ingest_points_total", "outcome" => "quarantined").increment(r.quarantined);
+    Ok(Json(IngestResponse {
+        accepted: r.accepted,
+        new: r.new,
+        changed: r.changed,
+        duplicate: r.duplicate,
+        quarantined: r.quarantined,
+        skipped: r.skipped,
+    }))
+}

@@ -1,0 +1,158 @@
+//! `/api/v1/integrations`: ThingsBoard integrations (ingest credentials) of the tenant.
+
+use crate::auth::Auth;
+use crate::extract::{parse_id, ApiJson, ApiQuery, ListQuery};
+use crate::{ApiError, AppState};
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::Json;
+use chrono::{DateTime, Utc};
+use mgc_eventing::UnitOfWork;
+use mgc_iam::{Integration, IntegrationLookup, IntegrationRepository, Role};
+use mgc_kernel::IntegrationId;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+/// Body of `POST /api/v1/integrations`.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateIntegration {
+    /// Human name, 1 to 100 characters.
+    pub name: String,
+    /// Accept `X-Integration-Secret` without a signature (for rule chains that cannot sign).
+    #[serde(default)]
+    pub allow_static: bool,
+}
+
+/// Body of `POST /api/v1/integrations/{id}/rotate`.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RotateIntegration {
+    /// How long the old secret keeps working, seconds (default 86400, at most 30 days).
+    pub grace_secs: Option<i64>,
+}
+
+/// An integration as listed (no secret).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct IntegrationView {
+    /// Id, sent as `X-Integration-Id`.
+    pub id: String,
+    /// Name.
+    pub name: String,
+    /// Whether unsigned static-secret requests are accepted.
+    pub allow_static: bool,
+    /// Until when the previous secret still works.
+    pub previous_valid_until: Option<DateTime<Utc>>,
+    /// Created.
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<&Integration> for IntegrationView {
+    fn from(i: &Integration) -> Self {
+        Self {
+            id: i.id.to_string(),
+            name: i.name.clone(),
+            allow_static: i.allow_static,
+            previous_valid_until: i.previous_valid_until,
+            created_at: i.created_at,
+        }
+    }
+}
+
+/// An integration with its secret: shown only when created or rotated.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct IntegrationWithSecret {
+    /// The integration.
+    #[serde(flatten)]
+    pub integration: IntegrationView,
+    /// The secret for HMAC signing (or `X-Integration-Secret`).
+    pub secret: String,
+}
+
+/// One page of integrations.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct IntegrationPage {
+    /// Integrations, newest first.
+    pub items: Vec<IntegrationView>,
+    /// Cursor of the next page.
+    pub next_cursor: Option<String>,
+}
+
+/// Registers a ThingsBoard integration for the caller's tenant.
+#[utoipa::path(post, path = "/api/v1/integrations", tag = "ingest", request_body = CreateIntegration, security(("bearer" = []), ("api_key" = [])),
+    responses((status = 201, body = IntegrationWithSecret), (status = 403, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
+pub async fn create(
+    State(state): State<AppState>,
+    Auth(p): Auth,
+    ApiJson(body): ApiJson<CreateIntegration>,
+) -> Result<(StatusCode, Json<IntegrationWithSecret>), ApiError> {
+    p.require(Role::Admin)?;
+    let name = body.name.trim();
+    if name.is_empty() || name.chars().count() > 100 {
+        return Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_request",
+            "name must be 1 to 100 characters",
+        ));
+    }
+    let integration = Integration {
+        id: IntegrationId::new(),
+        tenant: p.tenant.clone(),
+        name: name.to_owned(),
+        secret: Integration::generate_secret(),
+        previous_secret: None,
+        previous_valid_until: None,
+        allow_static: body.allow_static,
+        created_by: p.subject.clone(),
+        created_at: state.clock.now(),
+        revoked_at: None,
+    };
+    let mut uow = state.store.begin().await?;
+    uow.insert_integration(&integration).await?;
+    uow.commit().await?;
+    let view = IntegrationWithSecret { integration: (&integration).into(), secret: integration.secret.clone() };
+    Ok((StatusCode::CREATED, Json(view)))
+}
+
+/// Lists the tenant's integrations.
+#[utoipa::path(get, path = "/api/v1/integrations", tag = "ingest", params(ListQuery), security(("bearer" = []), ("api_key" = [])),
+    responses((status = 200, body = IntegrationPage)))]
+pub async fn list(
+    State(state): State<AppState>,
+    Auth(p): Auth,
+    ApiQuery(q): ApiQuery<ListQuery>,
+) -> Result<Json<IntegrationPage>, ApiError> {
+    p.require(Role::Admin)?;
+    let page = state.store.list_integrations(&p.tenant, &q.page()?).await?;
+    Ok(Json(IntegrationPage { items: page.items.iter().map(Into::into).collect(), next_cursor: page.next_cursor }))
+}
+
+/// Issues a new secret; the old one keeps working for the grace period.
+#[utoipa::path(post, path = "/api/v1/integrations/{id}/rotate", tag = "ingest", request_body = RotateIntegration,
+    params(("id" = String, Path, description = "integration id")), security(("bearer" = []), ("api_key" = [])),
+    responses((status = 200, body = IntegrationWithSecret), (status = 404, body = crate::error::ErrorBody)))]
+pub async fn rotate(
+    State(state): State<AppState>,
+    Auth(p): Auth,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<RotateIntegration>,
+) -> Result<Json<IntegrationWithSecret>, ApiError> {
+    p.require(Role::Admin)?;
+    let id: IntegrationId = parse_id(&id, "integration")?;
+    let grace = body.grace_secs.unwrap_or(86_400);
+    if !(0..=30 * 86_400).contains(&grace) {
+        return Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_request",
+            "grace_secs must be between 0 and 2592000",
+        ));
+    }
+    let mut uow = state.store.begin().await?;
+    let mut integration = uow.get_integration(&p.tenant, id).await?;
+    let now = state.clock.now();
+    integration.previous_secret = Some(std::mem::replace(&mut integration.secret, Integration::generate_secret()));
+    integration.previous_valid_until = Some(now + chrono::Duration::seconds(grace));
+    uow.update_integration(&integration).await?;
+    uow.commit().await?;
+    Ok(Json(IntegrationWithSecret { integration: (&integration).into(), secret: integration.secret.clone() }))
+}

@@ -1,0 +1,167 @@
+//! `/api/v1/provisioning/stations`, `/api/v1/stations`, `/api/v1/devices`, `/api/v1/point-mappings`, `/api/v1/points`.
+
+use crate::auth::Auth;
+use crate::extract::{parse_id, ApiJson, ApiQuery, ListQuery};
+use crate::{ApiError, AppState};
+use axum::extract::{Path, State};
+use axum::Json;
+use mgc_iam::{Principal, Role};
+use mgc_kernel::{DeviceId, StationId};
+use mgc_masterdata::{
+    catalogue, provision_station, Device, DeviceKind, MappingScope, MasterdataQueries, PointDef, PointMapping,
+    ProvisionOutcome, ProvisionRequest, Station,
+};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+/// One page of stations.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct StationPage {
+    /// Stations, newest first.
+    #[schema(value_type = Vec<Object>)]
+    pub items: Vec<Station>,
+    /// Cursor of the next page.
+    pub next_cursor: Option<String>,
+}
+
+/// One page of devices.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DevicePage {
+    /// Devices, newest first.
+    #[schema(value_type = Vec<Object>)]
+    pub items: Vec<Device>,
+    /// Cursor of the next page.
+    pub next_cursor: Option<String>,
+}
+
+/// Filters of `GET /api/v1/devices`.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct DeviceFilter {
+    /// Only devices of this station.
+    pub station_id: Option<String>,
+    /// Only devices of this kind.
+    pub kind: Option<String>,
+    /// Page size.
+    pub limit: Option<u32>,
+    /// Cursor.
+    pub cursor: Option<String>,
+}
+
+/// Filter of `GET /api/v1/point-mappings`.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct MappingFilter {
+    /// `kind:<kind>` or `device:<id>`.
+    pub scope: Option<String>,
+}
+
+pub(crate) fn visible_station(p: &Principal, id: StationId) -> Result<(), ApiError> {
+    if p.may_see_station(id) {
+        Ok(())
+    } else {
+        Err(ApiError::not_found(format!("station {id} not found")))
+    }
+}
+
+/// Creates or updates a station with its devices and mappings; the same body twice changes nothing.
+#[utoipa::path(post, path = "/api/v1/provisioning/stations", tag = "masterdata", request_body(content = Object, description = "ProvisionRequest: code, name, time_zone, location?, capacity_kw?, tb_asset_id?, devices[{name, kind, tb_device_id?, mappings?[{raw_key, point, scale?, offset?, unit?}]}]"),
+    security(("bearer" = []), ("api_key" = [])),
+    responses((status = 200, description = "the provisioned station and devices, with created/changed flags"), (status = 422, body = crate::error::ErrorBody)))]
+pub async fn provision(
+    State(state): State<AppState>,
+    Auth(p): Auth,
+    ApiJson(body): ApiJson<ProvisionRequest>,
+) -> Result<Json<ProvisionOutcome>, ApiError> {
+    p.require(Role::Admin)?;
+    let uow = state.store.begin().await?;
+    Ok(Json(provision_station(uow, &p.tenant, body, state.clock.now()).await?))
+}
+
+/// Lists the tenant's stations (only those in the caller's station scope).
+#[utoipa::path(get, path = "/api/v1/stations", tag = "masterdata", params(ListQuery), security(("bearer" = []), ("api_key" = [])),
+    responses((status = 200, body = StationPage)))]
+pub async fn list_stations(
+    State(state): State<AppState>,
+    Auth(p): Auth,
+    ApiQuery(q): ApiQuery<ListQuery>,
+) -> Result<Json<StationPage>, ApiError> {
+    p.require(Role::Viewer)?;
+    let page = state.store.list_stations(&p.tenant, &q.page()?).await?;
+    let items = page.items.into_iter().filter(|s| p.may_see_station(s.id)).collect();
+    Ok(Json(StationPage { items, next_cursor: page.next_cursor }))
+}
+
+/// Shows one station.
+#[utoipa::path(get, path = "/api/v1/stations/{id}", tag = "masterdata", params(("id" = String, Path, description = "station id")),
+    security(("bearer" = []), ("api_key" = [])), responses((status = 200, body = Object), (status = 404, body = crate::error::ErrorBody)))]
+pub async fn get_station(
+    State(state): State<AppState>,
+    Auth(p): Auth,
+    Path(id): Path<String>,
+) -> Result<Json<Station>, ApiError> {
+    p.require(Role::Viewer)?;
+    let id: StationId = parse_id(&id, "station")?;
+    visible_station(&p, id)?;
+    Ok(Json(state.store.get_station(&p.tenant, id).await?))
+}
+
+/// Lists devices, optionally of one station and/or kind.
+#[utoipa::path(get, path = "/api/v1/devices", tag = "masterdata", params(DeviceFilter), security(("bearer" = []), ("api_key" = [])),
+    responses((status = 200, body = DevicePage), (status = 400, body = crate::error::ErrorBody)))]
+pub async fn list_devices(
+    State(state): State<AppState>,
+    Auth(p): Auth,
+    ApiQuery(f): ApiQuery<DeviceFilter>,
+) -> Result<Json<DevicePage>, ApiError> {
+    p.require(Role::Viewer)?;
+    let station = f.station_id.as_deref().map(|s| parse_id::<StationId>(s, "station")).transpose()?;
+    let kind = f
+        .kind
+        .as_deref()
+        .map(|k| k.parse::<DeviceKind>().map_err(|e| ApiError::bad_request("invalid_query", e)))
+        .transpose()?;
+    let page = ListQuery { limit: f.limit, cursor: f.cursor }.page()?;
+    let page = state.store.list_devices(&p.tenant, station, kind, &page).await?;
+    let items = page.items.into_iter().filter(|d| p.may_see_station(d.station_id)).collect();
+    Ok(Json(DevicePage { items, next_cursor: page.next_cursor }))
+}
+
+/// Shows one device.
+#[utoipa::path(get, path = "/api/v1/devices/{id}", tag = "masterdata", params(("id" = String, Path, description = "device id")),
+    security(("bearer" = []), ("api_key" = [])), responses((status = 200, body = Object), (status = 404, body = crate::error::ErrorBody)))]
+pub async fn get_device(
+    State(state): State<AppState>,
+    Auth(p): Auth,
+    Path(id): Path<String>,
+) -> Result<Json<Device>, ApiError> {
+    p.require(Role::Viewer)?;
+    let id: DeviceId = parse_id(&id, "device")?;
+    let device = state.store.get_device(&p.tenant, id).await?;
+    visible_station(&p, device.station_id).map_err(|_| ApiError::not_found(format!("device {id} not found")))?;
+    Ok(Json(device))
+}
+
+/// Lists point mappings, optionally of one scope.
+#[utoipa::path(get, path = "/api/v1/point-mappings", tag = "masterdata", params(MappingFilter), security(("bearer" = []), ("api_key" = [])),
+    responses((status = 200, body = Vec<Object>)))]
+pub async fn list_mappings(
+    State(state): State<AppState>,
+    Auth(p): Auth,
+    ApiQuery(f): ApiQuery<MappingFilter>,
+) -> Result<Json<Vec<PointMapping>>, ApiError> {
+    p.require(Role::Viewer)?;
+    let scope = f
+        .scope
+        .as_deref()
+        .map(|s| s.parse::<MappingScope>().map_err(|e| ApiError::bad_request("invalid_query", e)))
+        .transpose()?;
+    Ok(Json(state.store.list_mappings(&p.tenant, scope).await?))
+}
+
+/// The catalogue of semantic points.
+#[utoipa::path(get, path = "/api/v1/points", tag = "masterdata", security(("bearer" = []), ("api_key" = [])), responses((status = 200, body = Vec<Object>)))]
+pub async fn points(Auth(p): Auth) -> Result<Json<&'static [PointDef]>, ApiError> {
+    p.require(Role::Viewer)?;
+    Ok(Json(catalogue()))
+}

@@ -1,0 +1,112 @@
+//! `GET /api/v1/telemetry`, `/api/v1/telemetry/latest`, `/api/v1/telemetry/unrouted`.
+
+use crate::auth::Auth;
+use crate::extract::{parse_id, ApiQuery, ListQuery};
+use crate::routes::masterdata::visible_station;
+use crate::{ApiError, AppState};
+use axum::extract::State;
+use axum::Json;
+use chrono::{DateTime, Utc};
+use mgc_iam::Role;
+use mgc_kernel::{DeviceId, StationId};
+use mgc_masterdata::MasterdataQueries;
+use mgc_telemetry::domain::repository::{PointQuery, PointRow, TelemetryQueries};
+use mgc_telemetry::domain::stored::UnroutedPoint;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+/// Filter of the raw telemetry query.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct TelemetryFilter {
+    /// Device.
+    pub device_id: String,
+    /// Only this point.
+    pub point: Option<String>,
+    /// From, RFC 3339 (inclusive).
+    pub from: DateTime<Utc>,
+    /// To, RFC 3339 (exclusive).
+    pub to: DateTime<Utc>,
+    /// Page size.
+    pub limit: Option<u32>,
+    /// Cursor.
+    pub cursor: Option<String>,
+}
+
+/// Station of the latest-values query.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct LatestFilter {
+    /// Station.
+    pub station_id: String,
+}
+
+/// One page of points.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PointPage {
+    /// Points in time order.
+    #[schema(value_type = Vec<Object>)]
+    pub items: Vec<PointRow>,
+    /// Cursor of the next page.
+    pub next_cursor: Option<String>,
+}
+
+/// One page of quarantined points.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct UnroutedPage {
+    /// Points, newest first.
+    #[schema(value_type = Vec<Object>)]
+    pub items: Vec<UnroutedPoint>,
+    /// Cursor of the next page.
+    pub next_cursor: Option<String>,
+}
+
+/// Raw points of one device in a time range.
+#[utoipa::path(get, path = "/api/v1/telemetry", tag = "telemetry", params(TelemetryFilter), security(("bearer" = []), ("api_key" = [])),
+    responses((status = 200, body = PointPage), (status = 400, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody)))]
+pub async fn raw(
+    State(state): State<AppState>,
+    Auth(p): Auth,
+    ApiQuery(f): ApiQuery<TelemetryFilter>,
+) -> Result<Json<PointPage>, ApiError> {
+    p.require(Role::Viewer)?;
+    let device_id: DeviceId = parse_id(&f.device_id, "device")?;
+    if f.from >= f.to {
+        return Err(ApiError::bad_request("invalid_query", format!("from {} must be before to {}", f.from, f.to)));
+    }
+    let device = state.store.get_device(&p.tenant, device_id).await?;
+    visible_station(&p, device.station_id).map_err(|_| ApiError::not_found(format!("device {device_id} not found")))?;
+    let page = ListQuery { limit: f.limit, cursor: None }.page()?;
+    let page = mgc_kernel::page::PageRequest { cursor: f.cursor, ..page };
+    let q = PointQuery { device_id, point: f.point, from: f.from, to: f.to };
+    let page = state.store.list_points(&p.tenant, &q, &page).await?;
+    Ok(Json(PointPage { items: page.items, next_cursor: page.next_cursor }))
+}
+
+/// Latest value of every point of a station's devices.
+#[utoipa::path(get, path = "/api/v1/telemetry/latest", tag = "telemetry", params(LatestFilter), security(("bearer" = []), ("api_key" = [])),
+    responses((status = 200, body = Vec<Object>), (status = 404, body = crate::error::ErrorBody)))]
+pub async fn latest(
+    State(state): State<AppState>,
+    Auth(p): Auth,
+    ApiQuery(f): ApiQuery<LatestFilter>,
+) -> Result<Json<Vec<PointRow>>, ApiError> {
+    p.require(Role::Viewer)?;
+    let station: StationId = parse_id(&f.station_id, "station")?;
+    visible_station(&p, station)?;
+    state.store.get_station(&p.tenant, station).await?;
+    Ok(Json(state.store.latest_for_station(&p.tenant, station).await?))
+}
+
+/// Points of unknown devices, waiting for their device to be provisioned.
+#[utoipa::path(get, path = "/api/v1/telemetry/unrouted", tag = "telemetry", params(ListQuery), security(("bearer" = []), ("api_key" = [])),
+    responses((status = 200, body = UnroutedPage)))]
+pub async fn unrouted(
+    State(state): State<AppState>,
+    Auth(p): Auth,
+    ApiQuery(q): ApiQuery<ListQuery>,
+) -> Result<Json<UnroutedPage>, ApiError> {
+    p.require(Role::Operator)?;
+    let page = state.store.list_unrouted(&p.tenant, &q.page()?).await?;
+    Ok(Json(UnroutedPage { items: page.items, next_cursor: page.next_cursor }))
+}

@@ -1,0 +1,3 @@
+//! Command handlers of the masterdata context.
+
+pub mod provision;

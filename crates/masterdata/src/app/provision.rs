@@ -1,0 +1,169 @@
+//! `provision_station`: create or update a station with its devices and mappings, idempotently.
+//!
+//! Matching is by the caller's keys: the station by `code`, devices by `name` (unique in the
+//! tenant). Sending the same body twice changes nothing and emits no events the second time.
+//! Devices not named in the body are left as they are (provisioning adds and updates, it never
+//! deletes); a device's `mappings`, when present, replace that device's overrides.
+
+use crate::{Device, MappingScope, MappingSpec, MasterdataRepository, PointMapping, ProvisionRequest, Station};
+use chrono::{DateTime, Utc};
+use mgc_contracts::{DeviceProvisioned, EventEnvelope, IntegrationEvent, MappingsChanged, StationProvisioned};
+use mgc_eventing::{OutboxWriter, UnitOfWork};
+use mgc_kernel::{DeviceId, RepoError, StationId, TenantId};
+use serde::Serialize;
+
+/// What provisioning did.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ProvisionOutcome {
+    /// The station as stored.
+    pub station: Station,
+    /// The devices named in the request, as stored.
+    pub devices: Vec<Device>,
+    /// True when the station was created.
+    pub created: bool,
+    /// True when anything (station, device or mapping) changed.
+    pub changed: bool,
+}
+
+async fn emit<U: OutboxWriter, E: IntegrationEvent>(
+    uow: &mut U,
+    tenant: &TenantId,
+    e: &E,
+    now: DateTime<Utc>,
+) -> Result<(), RepoError> {
+    let env = EventEnvelope::wrap(tenant, e, now).map_err(|e| RepoError::Backend(e.to_string()))?;
+    uow.append(env).await
+}
+
+/// Provisions the station described by `request` for `tenant`.
+pub async fn provision_station<U>(
+    mut uow: U,
+    tenant: &TenantId,
+    request: ProvisionRequest,
+    now: DateTime<Utc>,
+) -> Result<ProvisionOutcome, RepoError>
+where
+    U: MasterdataRepository + OutboxWriter + UnitOfWork,
+{
+    let time_zone = request.validate().map_err(RepoError::Invalid)?;
+    let existing = uow.station_by_code(tenant, request.code.trim()).await?;
+    let mut station = existing.clone().unwrap_or_else(|| Station {
+        id: StationId::new(),
+        tenant: tenant.clone(),
+        code: request.code.trim().to_owned(),
+        name: String::new(),
+        time_zone,
+        location: None,
+        capacity_kw: None,
+        tb_asset_id: None,
+        created_at: now,
+        updated_at: now,
+    });
+    station.name = request.name.trim().to_owned();
+    station.time_zone = time_zone;
+    station.location = request.location;
+    station.capacity_kw = request.capacity_kw;
+    station.tb_asset_id = request.tb_asset_id.clone();
+    let created = existing.is_none();
+    let mut changed = existing.as_ref().is_none_or(|old| !old.same_content(&station));
+    if changed {
+        station.updated_at = now;
+        uow.save_station(&station, created).await?;
+        let ev = StationProvisioned {
+            station_id: station.id,
+            code: station.code.clone(),
+            time_zone: time_zone.name().to_owned(),
+            created,
+        };
+        emit(&mut uow, tenant, &ev, now).await?;
+    }
+
+    let mut devices = Vec::with_capacity(request.devices.len());
+    for spec in &request.devices {
+        let name = spec.name.trim();
+        let old = uow.device_by_name(tenant, name).await?;
+        let mut device = old.clone().unwrap_or_else(|| Device {
+            id: DeviceId::new(),
+            tenant: tenant.clone(),
+            station_id: station.id,
+            kind: spec.kind,
+            name: name.to_owned(),
+            tb_device_id: None,
+            protocol: "thingsboard".into(),
+            created_at: now,
+            updated_at: now,
+        });
+        device.station_id = station.id;
+        device.kind = spec.kind;
+        device.tb_device_id = spec.tb_device_id.clone();
+        let device_created = old.is_none();
+        if old.as_ref().is_none_or(|o| !o.same_content(&device)) {
+            device.updated_at = now;
+            uow.save_device(&device, device_created).await?;
+            let ev = DeviceProvisioned {
+                device_id: device.id,
+                station_id: station.id,
+                name: device.name.clone(),
+                kind: device.kind.as_str().to_owned(),
+                created: device_created,
+            };
+            emit(&mut uow, tenant, &ev, now).await?;
+            changed = true;
+        }
+        if let Some(specs) = &spec.mappings {
+            changed |= replace_device_mappings(&mut uow, tenant, device.id, specs, now).await?;
+        }
+        devices.push(device);
+    }
+    uow.commit().await?;
+    Ok(ProvisionOutcome { station, devices, created, changed })
+}
+
+/// Replaces a device's overrides when they differ; keeps versions of unchanged rules.
+async fn replace_device_mappings<U>(
+    uow: &mut U,
+    tenant: &TenantId,
+    device: DeviceId,
+    specs: &[MappingSpec],
+    now: DateTime<Utc>,
+) -> Result<bool, RepoError>
+where
+    U: MasterdataRepository + OutboxWriter,
+{
+    let scope = MappingScope::Device(device);
+    let current = uow.mappings_of(tenant, scope).await?;
+    let mut desired = Vec::with_capacity(specs.len());
+    let mut changed_keys = Vec::new();
+    for s in specs {
+        let mut rule = PointMapping {
+            scope,
+            raw_key: s.raw_key.trim().to_owned(),
+            point: s.point.clone(),
+            scale: s.scale,
+            offset: s.offset,
+            unit: s.unit.clone(),
+            version: 1,
+        };
+        match current.iter().find(|c| c.raw_key == rule.raw_key) {
+            Some(c) if c.same_rule(&rule) => rule.version = c.version,
+            Some(c) => {
+                rule.version = c.version + 1;
+                changed_keys.push(rule.raw_key.clone());
+            }
+            None => changed_keys.push(rule.raw_key.clone()),
+        }
+        desired.push(rule);
+    }
+    for c in &current {
+        if !desired.iter().any(|d| d.raw_key == c.raw_key) {
+            changed_keys.push(c.raw_key.clone());
+        }
+    }
+    if changed_keys.is_empty() {
+        return Ok(false);
+    }
+    uow.replace_mappings(tenant, scope, &desired, now).await?;
+    changed_keys.sort();
+    emit(uow, tenant, &MappingsChanged { scope: scope.to_string(), raw_keys: changed_keys }, now).await?;
+    Ok(true)
+}

@@ -1,0 +1,8 @@
+//! Pure domain model of masterdata: no I/O.
+
+pub mod catalogue;
+pub mod device;
+pub mod mapping;
+pub mod provisioning;
+pub mod repository;
+pub mod station;

@@ -1,0 +1,63 @@
+//! Ports of the masterdata context, implemented by the store.
+
+use crate::{Device, DeviceKind, MappingScope, MappingSet, PointMapping, Station};
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use mgc_kernel::page::{Page, PageRequest};
+use mgc_kernel::{DeviceId, RepoError, StationId, TenantId};
+
+/// Write side, on the unit of work.
+#[async_trait]
+pub trait MasterdataRepository: Send {
+    /// The tenant's station with this code.
+    async fn station_by_code(&mut self, tenant: &TenantId, code: &str) -> Result<Option<Station>, RepoError>;
+    /// Inserts (`is_new`) or updates a station.
+    async fn save_station(&mut self, station: &Station, is_new: bool) -> Result<(), RepoError>;
+    /// The tenant's device with this name.
+    async fn device_by_name(&mut self, tenant: &TenantId, name: &str) -> Result<Option<Device>, RepoError>;
+    /// Inserts (`is_new`) or updates a device.
+    async fn save_device(&mut self, device: &Device, is_new: bool) -> Result<(), RepoError>;
+    /// The mappings of one scope.
+    async fn mappings_of(&mut self, tenant: &TenantId, scope: MappingScope) -> Result<Vec<PointMapping>, RepoError>;
+    /// Replaces the mappings of one scope with `mappings`.
+    async fn replace_mappings(
+        &mut self,
+        tenant: &TenantId,
+        scope: MappingScope,
+        mappings: &[PointMapping],
+        at: DateTime<Utc>,
+    ) -> Result<(), RepoError>;
+}
+
+/// Read side, on the pool.
+#[async_trait]
+pub trait MasterdataQueries: Send + Sync {
+    /// Stations of the tenant, newest first.
+    async fn list_stations(&self, tenant: &TenantId, page: &PageRequest) -> Result<Page<Station>, RepoError>;
+    /// One station of the tenant.
+    async fn get_station(&self, tenant: &TenantId, id: StationId) -> Result<Station, RepoError>;
+    /// Devices of the tenant, optionally of one station and/or kind, newest first.
+    async fn list_devices(
+        &self,
+        tenant: &TenantId,
+        station: Option<StationId>,
+        kind: Option<DeviceKind>,
+        page: &PageRequest,
+    ) -> Result<Page<Device>, RepoError>;
+    /// One device of the tenant.
+    async fn get_device(&self, tenant: &TenantId, id: DeviceId) -> Result<Device, RepoError>;
+    /// The device named, or with this ThingsBoard id, or with this id (ingest resolution).
+    async fn find_device(&self, tenant: &TenantId, reference: &str) -> Result<Option<Device>, RepoError>;
+    /// Mappings of the tenant, optionally of one scope.
+    async fn list_mappings(
+        &self,
+        tenant: &TenantId,
+        scope: Option<MappingScope>,
+    ) -> Result<Vec<PointMapping>, RepoError>;
+    /// Everything that maps keys for `device`.
+    async fn mapping_set(&self, tenant: &TenantId, device: &Device) -> Result<MappingSet, RepoError> {
+        let own = self.list_mappings(tenant, Some(MappingScope::Device(device.id))).await?;
+        let kind = self.list_mappings(tenant, Some(MappingScope::Kind(device.kind))).await?;
+        Ok(MappingSet::new(own, kind))
+    }
+}

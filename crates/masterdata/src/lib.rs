@@ -1,0 +1,13 @@
+//! Masterdata context: the stations and devices of a tenant, the catalogue of semantic points,
+//! and the mappings from the raw keys devices send to those points.
+
+pub mod app;
+pub mod domain;
+
+pub use app::provision::{provision_station, ProvisionOutcome};
+pub use domain::catalogue::{catalogue, lookup_point, PointDef, PointNature};
+pub use domain::device::{Device, DeviceKind};
+pub use domain::mapping::{MappingScope, MappingSet, PointMapping, ResolvedKey};
+pub use domain::provisioning::{DeviceSpec, MappingSpec, ProvisionRequest};
+pub use domain::repository::{MasterdataQueries, MasterdataRepository};
+pub use domain::station::{GeoPoint, Station};

@@ -1,0 +1,88 @@
+//! Integration repository and the replay log of ingest signatures.
+
+use crate::rows::{db_err, parse_cursor, tenant_of, RowExt};
+use crate::{Store, StoreTx};
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use mgc_iam::{Integration, IntegrationLookup, IntegrationRepository};
+use mgc_kernel::page::{Page, PageRequest};
+use mgc_kernel::{IntegrationId, RepoError, TenantId};
+
+const COLUMNS: &str =
+    "id, tenant_id, name, secret, previous_secret, previous_valid_until, allow_static, created_by, created_at, revoked_at";
+
+fn integration_from_row(r: &impl RowExt) -> Result<Integration, RepoError> {
+    Ok(Integration {
+        id: IntegrationId::from_uuid(r.uuid("id")?),
+        tenant: tenant_of(r)?,
+        name: r.text("name")?,
+        secret: r.text("secret")?,
+        previous_secret: r.opt_text("previous_secret")?,
+        previous_valid_until: r.opt_time("previous_valid_until")?,
+        allow_static: r.boolean("allow_static")?,
+        created_by: r.text("created_by")?,
+        created_at: r.time("created_at")?,
+        revoked_at: r.opt_time("revoked_at")?,
+    })
+}
+
+#[async_trait]
+impl IntegrationRepository for StoreTx {
+    async fn insert_integration(&mut self, i: &Integration) -> Result<(), RepoError> {
+        let sql = format!("INSERT INTO integrations ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)");
+        on_tx!(self, c => sqlx::query(&sql)
+            .bind(i.id.as_uuid()).bind(i.tenant.as_str()).bind(&i.name).bind(&i.secret).bind(&i.previous_secret)
+            .bind(i.previous_valid_until).bind(i.allow_static).bind(&i.created_by).bind(i.created_at).bind(i.revoked_at)
+            .execute(&mut *c).await.map_err(db_err).map(|_| ()))
+    }
+
+    async fn get_integration(&mut self, tenant: &TenantId, id: IntegrationId) -> Result<Integration, RepoError> {
+        let sql = format!("SELECT {COLUMNS} FROM integrations WHERE tenant_id = $1 AND id = $2");
+        on_tx!(self, c => sqlx::query(&sql).bind(tenant.as_str()).bind(id.as_uuid())
+            .fetch_optional(&mut *c).await.map_err(db_err)?.as_ref().map(integration_from_row).transpose()?)
+        .ok_or_else(|| RepoError::NotFound { what: "integration", id: id.to_string() })
+    }
+
+    async fn update_integration(&mut self, i: &Integration) -> Result<(), RepoError> {
+        let sql = "UPDATE integrations SET name = $3, secret = $4, previous_secret = $5, previous_valid_until = $6,
+                   allow_static = $7, revoked_at = $8 WHERE tenant_id = $1 AND id = $2";
+        on_tx!(self, c => sqlx::query(sql)
+            .bind(i.tenant.as_str()).bind(i.id.as_uuid()).bind(&i.name).bind(&i.secret).bind(&i.previous_secret)
+            .bind(i.previous_valid_until).bind(i.allow_static).bind(i.revoked_at)
+            .execute(&mut *c).await.map_err(db_err).map(|_| ()))
+    }
+
+    async fn remember_signature(
+        &mut self,
+        id: IntegrationId,
+        signature: &str,
+        at: DateTime<Utc>,
+    ) -> Result<bool, RepoError> {
+        let horizon = at - chrono::Duration::seconds(2 * mgc_iam::integration::REPLAY_WINDOW_SECS);
+        on_tx!(self, c => {
+            // Signatures older than twice the window can never be replayed (their timestamp is stale).
+            sqlx::query("DELETE FROM ingest_signatures WHERE integration_id = $1 AND seen_at < $2")
+                .bind(id.as_uuid()).bind(horizon).execute(&mut *c).await.map_err(db_err)?;
+            let n = sqlx::query("INSERT INTO ingest_signatures (integration_id, signature, seen_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING")
+                .bind(id.as_uuid()).bind(signature).bind(at).execute(&mut *c).await.map_err(db_err)?.rows_affected();
+            Ok(n == 1)
+        })
+    }
+}
+
+#[async_trait]
+impl IntegrationLookup for Store {
+    async fn find_integration(&self, id: IntegrationId) -> Result<Option<Integration>, RepoError> {
+        let sql = format!("SELECT {COLUMNS} FROM integrations WHERE id = $1 AND revoked_at IS NULL");
+        on_read!(self, p => sqlx::query(&sql).bind(id.as_uuid())
+            .fetch_optional(p).await.map_err(db_err)?.as_ref().map(integration_from_row).transpose())
+    }
+
+    async fn list_integrations(&self, tenant: &TenantId, page: &PageRequest) -> Result<Page<Integration>, RepoError> {
+        let cursor = parse_cursor(page.cursor.as_deref())?;
+        let sql = format!("SELECT {COLUMNS} FROM integrations WHERE tenant_id = $1 AND ($2 IS NULL OR id < $2) ORDER BY id DESC LIMIT $3");
+        let rows = on_read!(self, p => sqlx::query(&sql).bind(tenant.as_str()).bind(cursor).bind(i64::from(page.limit) + 1)
+            .fetch_all(p).await.map_err(db_err)?.iter().map(integration_from_row).collect::<Result<Vec<_>, _>>()?);
+        Ok(Page::from_overfetch(rows, page.limit, |i| i.id.to_string()))
+    }
+}

@@ -1,0 +1,3 @@
+//! Command handlers of the telemetry context.
+
+pub mod record;

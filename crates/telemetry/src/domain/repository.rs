@@ -1,0 +1,75 @@
+//! Ports of the telemetry context, implemented by the store.
+
+use crate::domain::stored::{StoreOutcome, StoredPoint, UnroutedPoint};
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use mgc_kernel::page::{Page, PageRequest};
+use mgc_kernel::{DeviceId, RepoError, StationId, TenantId};
+use serde::Serialize;
+
+/// Write side, on the unit of work.
+#[async_trait]
+pub trait TelemetryRepository: Send {
+    /// Stores points idempotently: same key and value is a no-op, a new value an upsert.
+    async fn store_points(
+        &mut self,
+        tenant: &TenantId,
+        points: &[StoredPoint],
+        received_at: DateTime<Utc>,
+    ) -> Result<StoreOutcome, RepoError>;
+    /// Moves the latest-value read model forward (never backwards in time).
+    async fn advance_latest(&mut self, tenant: &TenantId, points: &[&StoredPoint]) -> Result<(), RepoError>;
+    /// Keeps points of unknown devices.
+    async fn quarantine(
+        &mut self,
+        tenant: &TenantId,
+        points: &[UnroutedPoint],
+        received_at: DateTime<Utc>,
+    ) -> Result<u64, RepoError>;
+    /// Removes and returns the quarantined points of a device reference (for re-ingest).
+    async fn take_unrouted(&mut self, tenant: &TenantId, device: &str) -> Result<Vec<UnroutedPoint>, RepoError>;
+}
+
+/// A stored point as read back.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PointRow {
+    /// Device.
+    pub device_id: DeviceId,
+    /// Point name.
+    pub point: String,
+    /// Time.
+    pub ts: DateTime<Utc>,
+    /// Numeric value (mapped).
+    pub num_value: Option<f64>,
+    /// Value as received.
+    pub value: crate::RawValue,
+}
+
+/// Filter of a raw telemetry query.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PointQuery {
+    /// Device.
+    pub device_id: DeviceId,
+    /// Only this point, when given.
+    pub point: Option<String>,
+    /// From (inclusive).
+    pub from: DateTime<Utc>,
+    /// To (exclusive).
+    pub to: DateTime<Utc>,
+}
+
+/// Read side, on the pool.
+#[async_trait]
+pub trait TelemetryQueries: Send + Sync {
+    /// Raw points in time order.
+    async fn list_points(
+        &self,
+        tenant: &TenantId,
+        q: &PointQuery,
+        page: &PageRequest,
+    ) -> Result<Page<PointRow>, RepoError>;
+    /// Latest value of every point of the station's devices.
+    async fn latest_for_station(&self, tenant: &TenantId, station: StationId) -> Result<Vec<PointRow>, RepoError>;
+    /// Quarantined points, newest first.
+    async fn list_unrouted(&self, tenant: &TenantId, page: &PageRequest) -> Result<Page<UnroutedPoint>, RepoError>;
+}

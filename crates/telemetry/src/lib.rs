@@ -1,0 +1,12 @@
+//! Telemetry ingestion for microgrid-cloud: the raw data points received from devices and
+//! gateways, and the parser that turns ThingsBoard (and canonical) HTTP bodies into them.
+//!
+//! The crate is pure: no I/O, no `unsafe`, and no panics on any input.
+
+#![warn(missing_docs)]
+
+pub mod app;
+pub mod domain;
+
+pub use app::record::{record_batch, record_in, BatchReport};
+pub use domain::point::{RawPoint, RawValue};
