@@ -11,7 +11,7 @@ use mgc_telemetry::domain::stored::{StoreCounts, StoreOutcome, StoredPoint, Unro
 use mgc_telemetry::RawValue;
 use sqlx::types::Json;
 
-fn value_json(v: &RawValue) -> Result<serde_json::Value, RepoError> {
+pub(crate) fn value_json(v: &RawValue) -> Result<serde_json::Value, RepoError> {
     serde_json::to_value(v).map_err(|e| RepoError::Backend(e.to_string()))
 }
 
@@ -48,6 +48,9 @@ impl TelemetryRepository for StoreTx {
         points: &[StoredPoint],
         received_at: DateTime<Utc>,
     ) -> Result<StoreOutcome, RepoError> {
+        if let crate::tx::TxConn::Postgres(t) = &mut self.conn {
+            return crate::telemetry_pg::store_points(t, tenant, points, received_at).await;
+        }
         let insert =
             "INSERT INTO telemetry_points (tenant_id, device_id, point, ts, num_value, value, raw_key, received_at)
                       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (tenant_id, device_id, point, ts) DO NOTHING";
@@ -79,6 +82,9 @@ impl TelemetryRepository for StoreTx {
     }
 
     async fn advance_latest(&mut self, tenant: &TenantId, points: &[&StoredPoint]) -> Result<(), RepoError> {
+        if let crate::tx::TxConn::Postgres(t) = &mut self.conn {
+            return crate::telemetry_pg::advance_latest(t, tenant, points).await;
+        }
         let sql = "INSERT INTO telemetry_latest (tenant_id, device_id, point, ts, num_value, value) VALUES ($1, $2, $3, $4, $5, $6)
                    ON CONFLICT (tenant_id, device_id, point) DO UPDATE SET ts = excluded.ts, num_value = excluded.num_value, value = excluded.value
                    WHERE excluded.ts >= telemetry_latest.ts";

@@ -50,6 +50,7 @@ pub async fn record_in<U>(
 where
     U: TelemetryRepository + OutboxWriter,
 {
+    let points = last_per_key(points);
     let outcome = uow.store_points(tenant, &points, received_at).await?;
     let stored = outcome.counts;
     let mut newest: BTreeMap<(mgc_kernel::DeviceId, &str), &StoredPoint> = BTreeMap::new();
@@ -80,4 +81,54 @@ where
         uow.append(env).await?;
     }
     Ok(BatchReport { accepted: points.len() as u64, stored, quarantined, event })
+}
+
+/// Keeps the last point of each (device, point, ts): two raw keys mapped to one point, or a
+/// key sent twice, must not write the same row twice in one statement.
+pub fn last_per_key(points: Vec<StoredPoint>) -> Vec<StoredPoint> {
+    let mut index: std::collections::HashMap<(mgc_kernel::DeviceId, String, DateTime<Utc>), usize> =
+        std::collections::HashMap::with_capacity(points.len());
+    let mut out: Vec<StoredPoint> = Vec::with_capacity(points.len());
+    for p in points {
+        match index.entry((p.device_id, p.point.clone(), p.ts)) {
+            std::collections::hash_map::Entry::Occupied(e) => out[*e.get()] = p,
+            std::collections::hash_map::Entry::Vacant(e) => {
+                e.insert(out.len());
+                out.push(p);
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::RawValue;
+    use mgc_kernel::DeviceId;
+
+    fn point(d: DeviceId, name: &str, ts: i64, v: f64, raw: &str) -> StoredPoint {
+        StoredPoint {
+            device_id: d,
+            point: name.into(),
+            ts: DateTime::from_timestamp(ts, 0).unwrap_or_default(),
+            num_value: Some(v),
+            value: RawValue::Number(v),
+            raw_key: raw.into(),
+        }
+    }
+
+    #[test]
+    fn given_two_keys_mapped_to_one_point_when_deduplicated_then_last_wins_in_first_position() {
+        let d = DeviceId::new();
+        let out = last_per_key(vec![
+            point(d, "active_power_w", 1, 1.0, "P"),
+            point(d, "soc_pct", 1, 50.0, "soc_pct"),
+            point(d, "active_power_w", 1, 2.0, "active_power_w"),
+            point(d, "active_power_w", 2, 3.0, "P"),
+        ]);
+        assert_eq!(out.len(), 3);
+        assert_eq!((out[0].num_value, out[0].raw_key.as_str()), (Some(2.0), "active_power_w"));
+        assert_eq!(out[2].ts.timestamp(), 2);
+    }
 }
