@@ -13,4 +13,5 @@ mod operations;
 mod outbox_atomicity;
 mod store_contract;
 mod support;
+mod telemetry_storage;
 mod tenant_isolation;

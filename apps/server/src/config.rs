@@ -22,6 +22,7 @@ const ENV_KEYS: &[&str] = &[
     "auth",
     "outbox",
     "database",
+    "telemetry",
 ];
 
 /// The whole configuration of `mgc`.
@@ -46,6 +47,24 @@ pub struct Config {
     pub outbox: OutboxConfig,
     /// Connection pool.
     pub database: DatabaseConfig,
+    /// Telemetry storage housekeeping.
+    pub telemetry: TelemetryConfig,
+}
+
+/// Telemetry storage housekeeping.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct TelemetryConfig {
+    /// Days of raw telemetry kept; 0 keeps everything.
+    pub retention_days: u32,
+    /// Daily PostgreSQL partitions created ahead of today.
+    pub partitions_ahead_days: u32,
+}
+
+impl Default for TelemetryConfig {
+    fn default() -> Self {
+        Self { retention_days: 0, partitions_ahead_days: 7 }
+    }
 }
 
 /// Operator authentication settings.
@@ -106,6 +125,7 @@ impl Default for Config {
             auth: AuthConfig::default(),
             outbox: OutboxConfig::default(),
             database: DatabaseConfig::default(),
+            telemetry: TelemetryConfig::default(),
         }
     }
 }

@@ -53,7 +53,10 @@ pub async fn serve(config: Config) -> Result<(), String> {
     let (stop_tx, stop_rx) = watch::channel(false);
     let mut dispatcher = Dispatcher::new(Arc::new(store.clone()), clock, config.dispatcher());
     dispatcher.register(Arc::new(mgc_adapter_thingsboard::UnroutedReplay));
-    let dispatcher_task = tokio::spawn(dispatcher.run(store.wakeup(), stop_rx));
+    let dispatcher_task = tokio::spawn(dispatcher.run(store.wakeup(), stop_rx.clone()));
+    crate::maintenance::run_once(&store, &state.clock, &config.telemetry).await;
+    let maintenance_task =
+        tokio::spawn(crate::maintenance::run(store.clone(), state.clock.clone(), config.telemetry.clone(), stop_rx));
 
     let addr = config.listen_addr()?;
     let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| format!("cannot listen on {addr}: {e}"))?;
@@ -65,6 +68,9 @@ pub async fn serve(config: Config) -> Result<(), String> {
     let _ = stop_tx.send(true);
     if let Err(e) = dispatcher_task.await {
         tracing::error!(error = %e, "dispatcher task ended abnormally");
+    }
+    if let Err(e) = maintenance_task.await {
+        tracing::error!(error = %e, "maintenance task ended abnormally");
     }
     store.close().await;
     served.map_err(|e| format!("HTTP server failed: {e}"))

@@ -18,6 +18,7 @@ mod outbox;
 mod processed;
 mod rows;
 mod telemetry;
+mod telemetry_maintenance;
 mod telemetry_pg;
 mod tenants;
 mod tx;

@@ -1,0 +1,38 @@
+//! Hourly housekeeping of telemetry storage: partitions ahead, retention.
+
+use crate::config::TelemetryConfig;
+use chrono::Days;
+use mgc_kernel::SharedClock;
+use mgc_store::Store;
+use std::time::Duration;
+use tokio::sync::watch;
+
+/// One round: partitions from yesterday to `partitions_ahead_days` ahead; retention purge.
+pub async fn run_once(store: &Store, clock: &SharedClock, config: &TelemetryConfig) {
+    let now = clock.now();
+    let first = now.date_naive().checked_sub_days(Days::new(1)).unwrap_or(now.date_naive());
+    match store.ensure_telemetry_partitions(first, config.partitions_ahead_days.saturating_add(1)).await {
+        Ok(0) => {}
+        Ok(n) => tracing::info!(created = n, "telemetry partitions created"),
+        Err(e) => tracing::warn!(error = %e, "telemetry partitions not ensured"),
+    }
+    if config.retention_days > 0 {
+        let cutoff = now - chrono::Duration::days(i64::from(config.retention_days));
+        match store.purge_telemetry_before(cutoff).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(removed = n, %cutoff, "old telemetry removed"),
+            Err(e) => tracing::warn!(error = %e, "telemetry retention failed"),
+        }
+    }
+}
+
+/// Runs [`run_once`] now and every hour until `stop` turns true.
+pub async fn run(store: Store, clock: SharedClock, config: TelemetryConfig, mut stop: watch::Receiver<bool>) {
+    loop {
+        run_once(&store, &clock, &config).await;
+        tokio::select! {
+            _ = tokio::time::sleep(Duration::from_secs(3600)) => {}
+            _ = stop.changed() => break,
+        }
+    }
+}
