@@ -132,6 +132,11 @@ async fn every_thingsboard_shape_is_stored_with_values_timestamps_and_mappings()
         assert_eq!(chrono::DateTime::parse_from_rfc3339(&p[0].0).unwrap(), at(t));
         assert_eq!(p[2].1, 2500.0);
         assert_eq!(chrono::DateTime::parse_from_rfc3339(&p[2].0).unwrap(), at(((t + 2000) / 1000) * 1000));
+        let (s, unmapped) =
+            app.call(Method::GET, &format!("/api/v1/devices/{meter}/unmapped-keys"), Some(&admin), None).await;
+        assert_eq!(s, StatusCode::OK, "{unmapped}");
+        let keys: Vec<_> = unmapped.as_array().unwrap().iter().map(|k| k["raw_key"].as_str().unwrap()).collect();
+        assert_eq!(keys, vec!["fw"], "{}: P is mapped, so only fw is unmapped", db.backend);
         let fw = got.iter().find(|r| r["point"] == "fw").unwrap();
         assert_eq!(fw["value"], json!({"type": "text", "value": "1.2.0"}));
         assert!(fw["num_value"].is_null());

@@ -31,6 +31,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/stations/{id}", get(masterdata::get_station))
         .route("/api/v1/devices", get(masterdata::list_devices))
         .route("/api/v1/devices/{id}", get(masterdata::get_device))
+        .route("/api/v1/devices/{id}/unmapped-keys", get(masterdata::unmapped_keys))
         .route("/api/v1/point-mappings", get(masterdata::list_mappings))
         .route("/api/v1/points", get(masterdata::points))
         .route("/api/v1/integrations", post(integrations::create).get(integrations::list))

@@ -6,7 +6,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use mgc_kernel::page::{Page, PageRequest};
 use mgc_kernel::{DeviceId, RepoError, StationId, TenantId};
-use mgc_telemetry::domain::repository::{PointQuery, PointRow, TelemetryQueries, TelemetryRepository};
+use mgc_telemetry::domain::repository::{PointQuery, PointRow, TelemetryQueries, TelemetryRepository, UnmappedKey};
 use mgc_telemetry::domain::stored::{StoreCounts, StoreOutcome, StoredPoint, UnroutedPoint};
 use mgc_telemetry::RawValue;
 use sqlx::types::Json;
@@ -168,6 +168,15 @@ impl TelemetryQueries for Store {
                    WHERE l.tenant_id = $1 AND d.station_id = $2 ORDER BY l.device_id, l.point";
         on_read!(self, p => sqlx::query(sql).bind(tenant.as_str()).bind(station.as_uuid())
             .fetch_all(p).await.map_err(db_err)?.iter().map(point_from_row).collect())
+    }
+
+    async fn stored_raw_keys(&self, tenant: &TenantId, device: DeviceId) -> Result<Vec<UnmappedKey>, RepoError> {
+        let sql = "SELECT point, COUNT(*) AS n, MAX(ts) AS last_ts FROM telemetry_points
+                   WHERE tenant_id = $1 AND device_id = $2 AND point = raw_key GROUP BY point ORDER BY point";
+        on_read!(self, p => sqlx::query(sql).bind(tenant.as_str()).bind(device.as_uuid())
+            .fetch_all(p).await.map_err(db_err)?.iter()
+            .map(|r| Ok(UnmappedKey { raw_key: r.text("point")?, points: r.int("n")?, last_ts: r.time("last_ts")? }))
+            .collect())
     }
 
     async fn list_unrouted(&self, tenant: &TenantId, page: &PageRequest) -> Result<Page<UnroutedPoint>, RepoError> {

@@ -142,6 +142,23 @@ pub async fn get_device(
     Ok(Json(device))
 }
 
+/// Keys of a device stored under their raw name because no mapping covers them.
+#[utoipa::path(get, path = "/api/v1/devices/{id}/unmapped-keys", tag = "masterdata", params(("id" = String, Path, description = "device id")),
+    security(("bearer" = []), ("api_key" = [])), responses((status = 200, body = Vec<Object>), (status = 404, body = crate::error::ErrorBody)))]
+pub async fn unmapped_keys(
+    State(state): State<AppState>,
+    Auth(p): Auth,
+    Path(id): Path<String>,
+) -> Result<Json<Vec<mgc_telemetry::domain::repository::UnmappedKey>>, ApiError> {
+    use mgc_telemetry::domain::repository::TelemetryQueries;
+    p.require(Role::Viewer)?;
+    let id: DeviceId = parse_id(&id, "device")?;
+    let device = state.store.get_device(&p.tenant, id).await?;
+    visible_station(&p, device.station_id).map_err(|_| ApiError::not_found(format!("device {id} not found")))?;
+    let keys = state.store.stored_raw_keys(&p.tenant, id).await?;
+    Ok(Json(keys.into_iter().filter(|k| mgc_masterdata::lookup_point(&k.raw_key).is_none()).collect()))
+}
+
 /// Lists point mappings, optionally of one scope.
 #[utoipa::path(get, path = "/api/v1/point-mappings", tag = "masterdata", params(MappingFilter), security(("bearer" = []), ("api_key" = [])),
     responses((status = 200, body = Vec<Object>)))]

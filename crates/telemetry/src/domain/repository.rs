@@ -45,6 +45,17 @@ pub struct PointRow {
     pub value: crate::RawValue,
 }
 
+/// A raw key of a device that no mapping turns into a semantic point.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct UnmappedKey {
+    /// The key as the device sends it (its points are stored under it).
+    pub raw_key: String,
+    /// Points stored under it.
+    pub points: i64,
+    /// Time of the latest of them.
+    pub last_ts: DateTime<Utc>,
+}
+
 /// Filter of a raw telemetry query.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PointQuery {
@@ -70,6 +81,9 @@ pub trait TelemetryQueries: Send + Sync {
     ) -> Result<Page<PointRow>, RepoError>;
     /// Latest value of every point of the station's devices.
     async fn latest_for_station(&self, tenant: &TenantId, station: StationId) -> Result<Vec<PointRow>, RepoError>;
+    /// Keys of the device stored under their raw name (candidates for a mapping); catalogue
+    /// points sent under their own name are not listed.
+    async fn stored_raw_keys(&self, tenant: &TenantId, device: DeviceId) -> Result<Vec<UnmappedKey>, RepoError>;
     /// Quarantined points, newest first.
     async fn list_unrouted(&self, tenant: &TenantId, page: &PageRequest) -> Result<Page<UnroutedPoint>, RepoError>;
 }
