@@ -11,11 +11,13 @@
 
 pub mod backoff;
 pub mod dispatcher;
+pub mod emit;
 pub mod handler;
 pub mod ports;
 
 pub use backoff::Backoff;
 pub use dispatcher::{publish_outbox_gauges, Dispatcher, DispatcherConfig, TickReport};
+pub use emit::emit;
 pub use handler::{EventHandler, HandlerError};
 pub use ports::{
     ClaimedEvent, DeadLetter, DeadLetterQueue, OutboxStats, OutboxStore, OutboxWriter, ProcessedEvents, UnitOfWork,

@@ -3,8 +3,8 @@
 use crate::api_key::{prefix_of, ApiKey, ApiKeyRepository, GeneratedApiKey};
 use crate::{AuthError, Credential, Principal, Role};
 use chrono::{DateTime, Utc};
-use mgc_contracts::{ApiKeyCreated, ApiKeyRevoked, EventEnvelope};
-use mgc_eventing::{OutboxWriter, UnitOfWork};
+use mgc_contracts::{ApiKeyCreated, ApiKeyRevoked};
+use mgc_eventing::{emit, OutboxWriter, UnitOfWork};
 use mgc_kernel::{ApiKeyId, RepoError};
 
 pub use crate::api_key::ApiKeyLookupPort as ApiKeyLookup;
@@ -16,10 +16,6 @@ pub struct NewApiKey {
     pub name: String,
     /// Role the key grants.
     pub role: Role,
-}
-
-fn event_error(e: mgc_contracts::ContractError) -> RepoError {
-    RepoError::Backend(format!("cannot encode event: {e}"))
 }
 
 /// Creates a key for the principal's tenant; returns it with the plaintext (shown once).
@@ -55,7 +51,7 @@ where
         role: key.role.as_str().to_owned(),
         created_by: key.created_by.clone(),
     };
-    uow.append(EventEnvelope::wrap(&key.tenant, &event, now).map_err(event_error)?).await?;
+    emit(&mut uow, &key.tenant, &event, now).await?;
     uow.commit().await?;
     Ok((key, generated.plaintext))
 }
@@ -76,7 +72,7 @@ where
     }
     uow.set_api_key_revoked(&principal.tenant, id, now).await?;
     let event = ApiKeyRevoked { api_key_id: id };
-    uow.append(EventEnvelope::wrap(&key.tenant, &event, now).map_err(event_error)?).await?;
+    emit(&mut uow, &key.tenant, &event, now).await?;
     uow.commit().await?;
     key.revoked_at = Some(now);
     Ok(key)

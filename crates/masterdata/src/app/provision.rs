@@ -7,8 +7,8 @@
 
 use crate::{Device, MappingScope, MappingSpec, MasterdataRepository, PointMapping, ProvisionRequest, Station};
 use chrono::{DateTime, Utc};
-use mgc_contracts::{DeviceProvisioned, EventEnvelope, IntegrationEvent, MappingsChanged, StationProvisioned};
-use mgc_eventing::{OutboxWriter, UnitOfWork};
+use mgc_contracts::{DeviceProvisioned, MappingsChanged, StationProvisioned};
+use mgc_eventing::{emit, OutboxWriter, UnitOfWork};
 use mgc_kernel::{DeviceId, RepoError, StationId, TenantId};
 use serde::Serialize;
 
@@ -23,16 +23,6 @@ pub struct ProvisionOutcome {
     pub created: bool,
     /// True when anything (station, device or mapping) changed.
     pub changed: bool,
-}
-
-async fn emit<U: OutboxWriter, E: IntegrationEvent>(
-    uow: &mut U,
-    tenant: &TenantId,
-    e: &E,
-    now: DateTime<Utc>,
-) -> Result<(), RepoError> {
-    let env = EventEnvelope::wrap(tenant, e, now).map_err(|e| RepoError::Backend(e.to_string()))?;
-    uow.append(env).await
 }
 
 /// Provisions the station described by `request` for `tenant`.

@@ -4,8 +4,8 @@
 use crate::domain::repository::TelemetryRepository;
 use crate::domain::stored::{StoreCounts, StoredPoint, UnroutedPoint};
 use chrono::{DateTime, Utc};
-use mgc_contracts::{EventEnvelope, TelemetryReceived};
-use mgc_eventing::{OutboxWriter, UnitOfWork};
+use mgc_contracts::TelemetryReceived;
+use mgc_eventing::{emit, OutboxWriter, UnitOfWork};
 use mgc_kernel::{RepoError, TenantId};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
@@ -77,8 +77,7 @@ where
             new_points: stored.new,
             changed_points: stored.changed,
         };
-        let env = EventEnvelope::wrap(tenant, &ev, received_at).map_err(|e| RepoError::Backend(e.to_string()))?;
-        uow.append(env).await?;
+        emit(uow, tenant, &ev, received_at).await?;
     }
     Ok(BatchReport { accepted: points.len() as u64, stored, quarantined, event })
 }
