@@ -422,3 +422,53 @@ async fn provisioning_twice_changes_nothing_and_other_tenants_see_nothing() {
         );
     }
 }
+
+#[tokio::test]
+async fn kind_template_maps_every_device_of_the_kind_and_device_override_wins() {
+    for db in all_databases().await {
+        let app = TestApp::new(&db).await;
+        let admin = app.bearer("acme", Role::Admin);
+        provision(&app, &admin, station_body()).await;
+        let body = json!({"mappings": [{"raw_key": "Ppv", "point": "pv_power_w", "scale": 1000}, {"raw_key": "P", "point": "pv_power_w", "scale": 1}]});
+        let (s, b) =
+            app.call(Method::PUT, "/api/v1/point-mappings/kind:pv_inverter", Some(&admin), Some(body.clone())).await;
+        assert_eq!(s, StatusCode::OK, "{}: {b}", db.backend);
+        assert_eq!(b.as_array().unwrap().len(), 2);
+        assert!(b.as_array().unwrap().iter().all(|m| m["version"] == 1));
+        // Same set again: nothing changes, versions stay.
+        let (_, again) =
+            app.call(Method::PUT, "/api/v1/point-mappings/kind:pv_inverter", Some(&admin), Some(body)).await;
+        assert_eq!(again, b);
+        let (s, e) = app
+            .call(Method::PUT, "/api/v1/point-mappings/kind:toaster", Some(&admin), Some(json!({"mappings": []})))
+            .await;
+        assert_eq!(s, StatusCode::BAD_REQUEST, "{e}");
+        let (s, e) = app
+            .call(
+                Method::PUT,
+                "/api/v1/point-mappings/kind:meter",
+                Some(&admin),
+                Some(json!({"mappings": [{"raw_key": "x", "point": "watts"}]})),
+            )
+            .await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
+        assert!(assert_error(&e, "invalid_request").contains("mappings[0]"));
+
+        let ing = integration(&app, &admin, false).await;
+        let t = app.clock.now().timestamp_millis();
+        // pv-1 (kind template: Ppv kW → W) and meter-1 (own override: P kW → active_power_w).
+        let body = json!([{"device": "pv-1", "ts": t, "values": {"Ppv": 4.2}}, {"device": "meter-1", "ts": t, "values": {"P": 2}}]).to_string();
+        assert_eq!(post_signed(&app, &ing, &body, &[]).await.0, StatusCode::OK);
+        let pv = device_id(&app, &admin, "pv-1").await;
+        let pts = points(&app, &admin, &pv).await;
+        assert_eq!(
+            (pts[0]["point"].as_str(), pts[0]["num_value"].as_f64()),
+            (Some("pv_power_w"), Some(4200.0)),
+            "{}",
+            db.backend
+        );
+        let meter = device_id(&app, &admin, "meter-1").await;
+        let pts = points(&app, &admin, &meter).await;
+        assert_eq!((pts[0]["point"].as_str(), pts[0]["num_value"].as_f64()), (Some("active_power_w"), Some(2000.0)));
+    }
+}

@@ -16,7 +16,7 @@ use utoipa::{Modify, OpenApi};
         audit::list,
         dead_letters::list, dead_letters::replay,
         masterdata::provision, masterdata::list_stations, masterdata::get_station, masterdata::list_devices,
-        masterdata::get_device, masterdata::unmapped_keys, masterdata::list_mappings, masterdata::points,
+        masterdata::get_device, masterdata::unmapped_keys, masterdata::list_mappings, masterdata::set_scope_mappings, masterdata::points,
         integrations::create, integrations::list, integrations::rotate,
         ingest::telemetry,
         telemetry::raw, telemetry::latest, telemetry::unrouted,

@@ -33,6 +33,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/devices/{id}", get(masterdata::get_device))
         .route("/api/v1/devices/{id}/unmapped-keys", get(masterdata::unmapped_keys))
         .route("/api/v1/point-mappings", get(masterdata::list_mappings))
+        .route("/api/v1/point-mappings/{scope}", axum::routing::put(masterdata::set_scope_mappings))
         .route("/api/v1/points", get(masterdata::points))
         .route("/api/v1/integrations", post(integrations::create).get(integrations::list))
         .route("/api/v1/integrations/{id}/rotate", post(integrations::rotate))

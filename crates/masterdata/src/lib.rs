@@ -4,7 +4,7 @@
 pub mod app;
 pub mod domain;
 
-pub use app::provision::{provision_station, ProvisionOutcome};
+pub use app::provision::{provision_station, set_mappings, ProvisionOutcome};
 pub use domain::catalogue::{catalogue, lookup_point, PointDef, PointNature};
 pub use domain::device::{Device, DeviceKind};
 pub use domain::mapping::{MappingScope, MappingSet, PointMapping, ResolvedKey};

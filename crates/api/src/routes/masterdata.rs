@@ -159,6 +159,36 @@ pub async fn unmapped_keys(
     Ok(Json(keys.into_iter().filter(|k| mgc_masterdata::lookup_point(&k.raw_key).is_none()).collect()))
 }
 
+/// Body of `PUT /api/v1/point-mappings/{scope}`.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SetMappings {
+    /// The complete rule set of the scope: `[{raw_key, point, scale?, offset?, unit?}]`.
+    #[schema(value_type = Vec<Object>)]
+    pub mappings: Vec<mgc_masterdata::MappingSpec>,
+}
+
+/// Replaces the rules of a scope: `kind:<kind>` (template for every device of that kind) or
+/// `device:<id>` (overrides of one device). Unchanged rules keep their version.
+#[utoipa::path(put, path = "/api/v1/point-mappings/{scope}", tag = "masterdata", request_body = SetMappings,
+    params(("scope" = String, Path, description = "kind:<kind> or device:<device id>")), security(("bearer" = []), ("api_key" = [])),
+    responses((status = 200, body = Vec<Object>), (status = 400, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
+pub async fn set_scope_mappings(
+    State(state): State<AppState>,
+    Auth(p): Auth,
+    Path(scope): Path<String>,
+    ApiJson(body): ApiJson<SetMappings>,
+) -> Result<Json<Vec<PointMapping>>, ApiError> {
+    p.require(Role::Admin)?;
+    let scope: MappingScope = scope.parse().map_err(|e: String| ApiError::bad_request("invalid_id", e))?;
+    if let MappingScope::Device(id) = scope {
+        state.store.get_device(&p.tenant, id).await?;
+    }
+    let uow = state.store.begin().await?;
+    mgc_masterdata::set_mappings(uow, &p.tenant, scope, &body.mappings, state.clock.now()).await?;
+    Ok(Json(state.store.list_mappings(&p.tenant, Some(scope)).await?))
+}
+
 /// Lists point mappings, optionally of one scope.
 #[utoipa::path(get, path = "/api/v1/point-mappings", tag = "masterdata", params(MappingFilter), security(("bearer" = []), ("api_key" = [])),
     responses((status = 200, body = Vec<Object>)))]

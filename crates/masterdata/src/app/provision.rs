@@ -101,7 +101,7 @@ where
             changed = true;
         }
         if let Some(specs) = &spec.mappings {
-            changed |= replace_device_mappings(&mut uow, tenant, device.id, specs, now).await?;
+            changed |= replace_scope_mappings(&mut uow, tenant, MappingScope::Device(device.id), specs, now).await?;
         }
         devices.push(device);
     }
@@ -109,31 +109,59 @@ where
     Ok(ProvisionOutcome { station, devices, created, changed })
 }
 
-/// Replaces a device's overrides when they differ; keeps versions of unchanged rules.
-async fn replace_device_mappings<U>(
+/// Replaces the rules of `scope` (a kind template, or a device's overrides) with `specs`;
+/// unchanged rules keep their version, changed ones get the next. Returns whether anything
+/// changed (nothing is written, and no event emitted, otherwise).
+pub async fn set_mappings<U>(
+    mut uow: U,
+    tenant: &TenantId,
+    scope: MappingScope,
+    specs: &[MappingSpec],
+    now: DateTime<Utc>,
+) -> Result<bool, RepoError>
+where
+    U: MasterdataRepository + OutboxWriter + UnitOfWork,
+{
+    let mut keys = std::collections::HashSet::new();
+    for (i, m) in specs.iter().enumerate() {
+        if !keys.insert(m.raw_key.trim()) {
+            return Err(RepoError::Invalid(format!("mappings[{i}].raw_key: '{}' appears twice", m.raw_key)));
+        }
+        rule(scope, m, 1).validate().map_err(|e| RepoError::Invalid(format!("mappings[{i}]: {e}")))?;
+    }
+    let changed = replace_scope_mappings(&mut uow, tenant, scope, specs, now).await?;
+    uow.commit().await?;
+    Ok(changed)
+}
+
+fn rule(scope: MappingScope, s: &MappingSpec, version: i64) -> PointMapping {
+    PointMapping {
+        scope,
+        raw_key: s.raw_key.trim().to_owned(),
+        point: s.point.clone(),
+        scale: s.scale,
+        offset: s.offset,
+        unit: s.unit.clone(),
+        version,
+    }
+}
+
+/// Replaces the rules of a scope when they differ; keeps versions of unchanged rules.
+async fn replace_scope_mappings<U>(
     uow: &mut U,
     tenant: &TenantId,
-    device: DeviceId,
+    scope: MappingScope,
     specs: &[MappingSpec],
     now: DateTime<Utc>,
 ) -> Result<bool, RepoError>
 where
     U: MasterdataRepository + OutboxWriter,
 {
-    let scope = MappingScope::Device(device);
     let current = uow.mappings_of(tenant, scope).await?;
     let mut desired = Vec::with_capacity(specs.len());
     let mut changed_keys = Vec::new();
     for s in specs {
-        let mut rule = PointMapping {
-            scope,
-            raw_key: s.raw_key.trim().to_owned(),
-            point: s.point.clone(),
-            scale: s.scale,
-            offset: s.offset,
-            unit: s.unit.clone(),
-            version: 1,
-        };
+        let mut rule = rule(scope, s, 1);
         match current.iter().find(|c| c.raw_key == rule.raw_key) {
             Some(c) if c.same_rule(&rule) => rule.version = c.version,
             Some(c) => {
