@@ -3,6 +3,7 @@
 use crate::support::{assert_error, TestApp};
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode};
+use chrono::TimeZone;
 use mgc_eventing::{Dispatcher, DispatcherConfig, OutboxStore};
 use mgc_iam::{sign_hex, Role};
 use mgc_kernel::Clock;
@@ -470,5 +471,42 @@ async fn kind_template_maps_every_device_of_the_kind_and_device_override_wins() 
         let meter = device_id(&app, &admin, "meter-1").await;
         let pts = points(&app, &admin, &meter).await;
         assert_eq!((pts[0]["point"].as_str(), pts[0]["num_value"].as_f64()), (Some("active_power_w"), Some(2000.0)));
+    }
+}
+
+#[tokio::test]
+async fn bucketed_query_follows_the_station_time_zone() {
+    for db in all_databases().await {
+        let app = TestApp::new(&db).await;
+        app.clock.set(chrono::Utc.with_ymd_and_hms(2026, 3, 1, 17, 0, 0).unwrap());
+        let admin = app.bearer("acme", Role::Admin);
+        provision(&app, &admin, station_body()).await;
+        let ing = integration(&app, &admin, false).await;
+        // Asia/Shanghai (UTC+8): 15:00 and 15:30 UTC are 23:00/23:30 local on 03-01, 16:00 UTC is 00:00 local 03-02.
+        let ms = |h: u32, m: u32| chrono::Utc.with_ymd_and_hms(2026, 3, 1, h, m, 0).unwrap().timestamp_millis();
+        let body = json!([{"device": "meter-1", "ts": ms(15, 0), "values": {"P": 1}}, {"device": "meter-1", "ts": ms(15, 30), "values": {"P": 3}},
+                          {"device": "meter-1", "ts": ms(16, 0), "values": {"P": 10}}]).to_string();
+        assert_eq!(post_signed(&app, &ing, &body, &[]).await.0, StatusCode::OK);
+        let meter = device_id(&app, &admin, "meter-1").await;
+        let q = |extra: &str| {
+            format!("/api/v1/telemetry?device_id={meter}&from=2026-02-28T00:00:00Z&to=2026-03-03T00:00:00Z&point=active_power_w{extra}")
+        };
+        let (s, b) = app.call(Method::GET, &q("&interval=1d&agg=avg"), Some(&admin), None).await;
+        assert_eq!(s, StatusCode::OK, "{}: {b}", db.backend);
+        assert_eq!(b["time_zone"], "Asia/Shanghai");
+        let items = b["items"].as_array().unwrap();
+        assert_eq!(items.len(), 2, "{b}");
+        assert_eq!(
+            (items[0]["start"].as_str(), items[0]["value"].as_f64(), items[0]["samples"].as_u64()),
+            (Some("2026-02-28T16:00:00Z"), Some(2000.0), Some(2))
+        );
+        assert_eq!(items[1]["value"], 10000.0);
+        let (_, b) = app.call(Method::GET, &q("&interval=30m&agg=max"), Some(&admin), None).await;
+        assert_eq!(b["items"].as_array().unwrap().len(), 3, "{b}");
+        let (s, e) = app.call(Method::GET, &q("&interval=7m"), Some(&admin), None).await;
+        assert_eq!(s, StatusCode::BAD_REQUEST);
+        assert!(assert_error(&e, "invalid_query").contains("7m"));
+        let (s, _) = app.call(Method::GET, &q("&agg=avg"), Some(&admin), None).await;
+        assert_eq!(s, StatusCode::BAD_REQUEST);
     }
 }

@@ -162,6 +162,23 @@ impl TelemetryQueries for Store {
         Ok(Page::from_overfetch(rows, page.limit, |r| format!("{}|{}", r.ts.to_rfc3339(), r.point)))
     }
 
+    async fn numeric_samples(
+        &self,
+        tenant: &TenantId,
+        q: &PointQuery,
+        max: u32,
+    ) -> Result<Option<Vec<(String, DateTime<Utc>, f64)>>, RepoError> {
+        let sql = "SELECT point, ts, num_value FROM telemetry_points
+                   WHERE tenant_id = $1 AND device_id = $2 AND ($3 IS NULL OR point = $3) AND ts >= $4 AND ts < $5
+                   AND num_value IS NOT NULL ORDER BY point, ts LIMIT $6";
+        let rows: Vec<(String, DateTime<Utc>, f64)> = on_read!(self, p => sqlx::query(sql)
+            .bind(tenant.as_str()).bind(q.device_id.as_uuid()).bind(&q.point).bind(q.from).bind(q.to).bind(i64::from(max) + 1)
+            .fetch_all(p).await.map_err(db_err)?.iter()
+            .map(|r| Ok((r.text("point")?, r.time("ts")?, r.float("num_value")?)))
+            .collect::<Result<_, RepoError>>()?);
+        Ok((rows.len() <= max as usize).then_some(rows))
+    }
+
     async fn latest_for_station(&self, tenant: &TenantId, station: StationId) -> Result<Vec<PointRow>, RepoError> {
         let sql = "SELECT l.device_id, l.point, l.ts, l.num_value, l.value FROM telemetry_latest l
                    JOIN devices d ON d.id = l.device_id AND d.tenant_id = l.tenant_id

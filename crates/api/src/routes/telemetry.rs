@@ -5,11 +5,13 @@ use crate::extract::{parse_id, ApiQuery, ListQuery};
 use crate::routes::masterdata::visible_station;
 use crate::{ApiError, AppState};
 use axum::extract::State;
+use axum::response::{IntoResponse, Response};
 use axum::Json;
 use chrono::{DateTime, Utc};
 use mgc_iam::Role;
 use mgc_kernel::{DeviceId, StationId};
 use mgc_masterdata::MasterdataQueries;
+use mgc_telemetry::domain::aggregate::{aggregate, Agg, Bucket, Interval};
 use mgc_telemetry::domain::repository::{PointQuery, PointRow, TelemetryQueries};
 use mgc_telemetry::domain::stored::UnroutedPoint;
 use serde::{Deserialize, Serialize};
@@ -31,7 +33,14 @@ pub struct TelemetryFilter {
     pub limit: Option<u32>,
     /// Cursor.
     pub cursor: Option<String>,
+    /// Bucket size in the station's time zone: `1m`…`30m` (divisors of an hour), `1h`, `1d`, `1mo`.
+    pub interval: Option<String>,
+    /// With `interval`: `avg` (default), `min`, `max`, `sum`, `count`, `last`.
+    pub agg: Option<String>,
 }
+
+/// Most samples one bucketed query reads.
+const MAX_BUCKET_SAMPLES: u32 = 500_000;
 
 /// Station of the latest-values query.
 #[derive(Debug, Deserialize, IntoParams)]
@@ -51,6 +60,16 @@ pub struct PointPage {
     pub next_cursor: Option<String>,
 }
 
+/// Bucketed values of a device, in the station's time zone.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct BucketPage {
+    /// IANA zone the buckets follow.
+    pub time_zone: String,
+    /// Buckets by point, then time: `point`, `start`, `end`, `value`, `samples`.
+    #[schema(value_type = Vec<Object>)]
+    pub items: Vec<Bucket>,
+}
+
 /// One page of quarantined points.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct UnroutedPage {
@@ -61,14 +80,14 @@ pub struct UnroutedPage {
     pub next_cursor: Option<String>,
 }
 
-/// Raw points of one device in a time range.
+/// Raw points of one device in a time range, or with `interval` (+ `agg`) buckets in the station's time zone.
 #[utoipa::path(get, path = "/api/v1/telemetry", tag = "telemetry", params(TelemetryFilter), security(("bearer" = []), ("api_key" = [])),
-    responses((status = 200, body = PointPage), (status = 400, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody)))]
+    responses((status = 200, body = PointPage, description = "raw points, or a BucketPage with interval"), (status = 400, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody)))]
 pub async fn raw(
     State(state): State<AppState>,
     Auth(p): Auth,
     ApiQuery(f): ApiQuery<TelemetryFilter>,
-) -> Result<Json<PointPage>, ApiError> {
+) -> Result<Response, ApiError> {
     p.require(Role::Viewer)?;
     let device_id: DeviceId = parse_id(&f.device_id, "device")?;
     if f.from >= f.to {
@@ -76,11 +95,26 @@ pub async fn raw(
     }
     let device = state.store.get_device(&p.tenant, device_id).await?;
     visible_station(&p, device.station_id).map_err(|_| ApiError::not_found(format!("device {device_id} not found")))?;
+    let q = PointQuery { device_id, point: f.point, from: f.from, to: f.to };
+    if let Some(interval) = f.interval.as_deref() {
+        let interval: Interval = interval.parse().map_err(|e: String| ApiError::bad_request("invalid_query", e))?;
+        let agg: Agg =
+            f.agg.as_deref().unwrap_or("avg").parse().map_err(|e: String| ApiError::bad_request("invalid_query", e))?;
+        let station = state.store.get_station(&p.tenant, device.station_id).await?;
+        let samples = state.store.numeric_samples(&p.tenant, &q, MAX_BUCKET_SAMPLES).await?.ok_or_else(|| {
+            let m = format!("more than {MAX_BUCKET_SAMPLES} samples in range; narrow from/to or choose a point");
+            ApiError::bad_request("range_too_large", m)
+        })?;
+        let items = aggregate(&samples, &station.time_zone, interval, agg);
+        return Ok(Json(BucketPage { time_zone: station.time_zone.name().to_owned(), items }).into_response());
+    }
+    if f.agg.is_some() {
+        return Err(ApiError::bad_request("invalid_query", "agg needs interval"));
+    }
     let page = ListQuery { limit: f.limit, cursor: None }.page()?;
     let page = mgc_kernel::page::PageRequest { cursor: f.cursor, ..page };
-    let q = PointQuery { device_id, point: f.point, from: f.from, to: f.to };
     let page = state.store.list_points(&p.tenant, &q, &page).await?;
-    Ok(Json(PointPage { items: page.items, next_cursor: page.next_cursor }))
+    Ok(Json(PointPage { items: page.items, next_cursor: page.next_cursor }).into_response())
 }
 
 /// Latest value of every point of a station's devices.

@@ -1,5 +1,6 @@
 //! Telemetry domain: received points and the payload parser that produces them.
 
+pub mod aggregate;
 pub mod payload;
 pub mod point;
 pub mod repository;

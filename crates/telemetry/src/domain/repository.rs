@@ -79,6 +79,13 @@ pub trait TelemetryQueries: Send + Sync {
         q: &PointQuery,
         page: &PageRequest,
     ) -> Result<Page<PointRow>, RepoError>;
+    /// Numeric samples `(point, ts, value)` of a query, at most `max` (None when there are more).
+    async fn numeric_samples(
+        &self,
+        tenant: &TenantId,
+        q: &PointQuery,
+        max: u32,
+    ) -> Result<Option<Vec<(String, DateTime<Utc>, f64)>>, RepoError>;
     /// Latest value of every point of the station's devices.
     async fn latest_for_station(&self, tenant: &TenantId, station: StationId) -> Result<Vec<PointRow>, RepoError>;
     /// Keys of the device stored under their raw name (candidates for a mapping); catalogue
