@@ -71,6 +71,12 @@ impl std::str::FromStr for Interval {
     }
 }
 
+/// One numeric sample: point name, time, value.
+pub type Sample = (String, DateTime<Utc>, f64);
+
+/// Samples gathered per (point, bucket start).
+type Buckets<'a> = BTreeMap<(&'a str, DateTime<Utc>), (Window, Vec<(DateTime<Utc>, f64)>)>;
+
 /// One bucket of one point.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Bucket {
