@@ -107,13 +107,8 @@ pub fn bucket_of(tz: &StationTz, interval: Interval, t: DateTime<Utc>) -> Window
 }
 
 /// Aggregates `(point, ts, value)` samples; buckets come out ordered by point, then time.
-pub fn aggregate(
-    samples: &[(String, DateTime<Utc>, f64)],
-    tz: &StationTz,
-    interval: Interval,
-    agg: Agg,
-) -> Vec<Bucket> {
-    let mut acc: BTreeMap<(&str, DateTime<Utc>), (Window, Vec<(DateTime<Utc>, f64)>)> = BTreeMap::new();
+pub fn aggregate(samples: &[Sample], tz: &StationTz, interval: Interval, agg: Agg) -> Vec<Bucket> {
+    let mut acc: Buckets<'_> = BTreeMap::new();
     for (point, ts, v) in samples.iter().filter(|s| s.2.is_finite()) {
         let w = bucket_of(tz, interval, *ts);
         acc.entry((point.as_str(), w.start)).or_insert_with(|| (w, Vec::new())).1.push((*ts, *v));
