@@ -9,10 +9,11 @@ use axum::extract::rejection::BytesRejection;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::Json;
-use mgc_adapter_thingsboard::ingest_batch;
+use mgc_adapter_thingsboard::route_batch;
 use mgc_iam::{IngestAuthError, IntegrationLookup, IntegrationRepository};
 use mgc_kernel::IntegrationId;
 use mgc_telemetry::domain::payload::{codes, parse_thingsboard, IngestContext, PayloadError, Skipped, TimeLimits};
+use mgc_telemetry::record_batch;
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -71,17 +72,22 @@ pub async fn telemetry(
         .ok_or_else(|| unauthorized(IngestAuthError::MissingCredentials))?;
     let integration =
         state.store.find_integration(id).await?.ok_or_else(|| unauthorized(IngestAuthError::UnknownIntegration))?;
-    let mut uow = state.store.begin().await?;
-    match (header(&headers, "x-signature"), header(&headers, "x-timestamp"), header(&headers, "x-integration-secret")) {
+    // Authenticate before reading the body's content; the replay log is written with the points.
+    let signature = match (
+        header(&headers, "x-signature"),
+        header(&headers, "x-timestamp"),
+        header(&headers, "x-integration-secret"),
+    ) {
         (Some(signature), Some(timestamp), _) => {
             integration.verify_signed(timestamp, &body, signature, now).map_err(unauthorized)?;
-            if !uow.remember_signature(id, &signature.to_ascii_lowercase(), now).await? {
-                return Err(unauthorized(IngestAuthError::Replayed));
-            }
+            Some(signature.to_ascii_lowercase())
         }
-        (None, None, Some(secret)) => integration.verify_static(secret, now).map_err(unauthorized)?,
+        (None, None, Some(secret)) => {
+            integration.verify_static(secret, now).map_err(unauthorized)?;
+            None
+        }
         _ => return Err(unauthorized(IngestAuthError::MissingCredentials)),
-    }
+    };
     let ctx = IngestContext {
         device_name: header(&headers, "x-device-name").map(str::to_owned),
         device_type: header(&headers, "x-device-type").map(str::to_owned),
@@ -89,17 +95,25 @@ pub async fn telemetry(
         received_at: now,
     };
     let batch = parse_thingsboard(&body, &ctx, &TimeLimits::default()).map_err(payload_error)?;
-    let r = ingest_batch(&state.store, uow, &integration.tenant, batch, now).await?;
-    metrics::counter!("mgc_ingest_points_total", "outcome" => "new").increment(r.new);
-    metrics::counter!("mgc_ingest_points_total", "outcome" => "changed").increment(r.changed);
-    metrics::counter!("mgc_ingest_points_total", "outcome" => "duplicate").increment(r.duplicate);
-    metrics::counter!("mgc_ingest_points_total", "outcome" => "quarantined").increment(r.quarantined);
+    let skipped = batch.skipped.clone();
+    let routed = route_batch(&state.store, &integration.tenant, batch).await?;
+    let mut uow = state.store.begin().await?;
+    if let Some(signature) = &signature {
+        if !uow.remember_signature(id, signature, now).await? {
+            return Err(unauthorized(IngestAuthError::Replayed));
+        }
+    }
+    let report = record_batch(uow, &integration.tenant, routed.stored, routed.unrouted, now).await?;
+    metrics::counter!("mgc_ingest_points_total", "outcome" => "new").increment(report.stored.new);
+    metrics::counter!("mgc_ingest_points_total", "outcome" => "changed").increment(report.stored.changed);
+    metrics::counter!("mgc_ingest_points_total", "outcome" => "duplicate").increment(report.stored.duplicate);
+    metrics::counter!("mgc_ingest_points_total", "outcome" => "quarantined").increment(report.quarantined);
     Ok(Json(IngestResponse {
-        accepted: r.accepted,
-        new: r.new,
-        changed: r.changed,
-        duplicate: r.duplicate,
-        quarantined: r.quarantined,
-        skipped: r.skipped,
+        accepted: report.accepted,
+        new: report.stored.new,
+        changed: report.stored.changed,
+        duplicate: report.stored.duplicate,
+        quarantined: report.quarantined,
+        skipped,
     }))
 }
