@@ -21,11 +21,17 @@ fmt:
     cargo fmt --all
 
 # Every benchmark.
-bench: bench-outbox
+bench: bench-outbox bench-ingest
 
 # Outbox append and dispatch throughput against a same-run insert baseline (BENCH_EVENTS=5000).
 bench-outbox:
     cargo bench -p mgc-tests --bench outbox
+
+# Ingest through the release `mgc serve` on PostgreSQL against a same-run psql COPY baseline
+# (BENCH_POINTS=100000, BENCH_BATCH_POINTS=1000, BENCH_REQUESTS=20000, BENCH_CLIENTS=64).
+bench-ingest:
+    cargo build --release -p mgc-server
+    cargo bench -p mgc-tests --bench ingest
 
 # Mint a development admin token for the bootstrap tenant.
 token TENANT="default" ROLE="admin":

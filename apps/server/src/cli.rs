@@ -73,6 +73,12 @@ pub enum Command {
     },
     /// Load and validate the configuration, print it with secrets hidden.
     CheckConfig,
+    /// Send simulated device traffic to a running server (load and smoke tests).
+    Simulate {
+        /// Which platform's traffic to simulate.
+        #[command(subcommand)]
+        target: crate::simulate::SimulateTarget,
+    },
 }
 
 /// API key sub-commands.

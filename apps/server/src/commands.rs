@@ -80,6 +80,7 @@ pub async fn run(cli: Cli) -> Result<(), String> {
             eprintln!("configuration is valid");
             Ok(())
         }
+        Command::Simulate { target } => crate::simulate::run(target).await,
     }
 }
 

@@ -7,6 +7,7 @@ mod logging;
 mod maintenance;
 mod secrets;
 mod serve;
+mod simulate;
 
 use clap::Parser;
 use std::process::ExitCode;
