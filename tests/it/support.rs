@@ -69,6 +69,11 @@ impl TestApp {
             jwt: Arc::new(JwtVerifier::hs256(SECRET)),
             metrics: mgc_api::http_metrics::install_recorder(),
             config: ApiConfig::default(),
+            ingest: Arc::new(mgc_api::IngestPipeline::start(
+                store.clone(),
+                clock.shared(),
+                &mgc_api::IngestConfig::default(),
+            )),
         };
         Self { router: mgc_api::router(state), store, clock, issuer: JwtIssuer::hs256(SECRET), _db: None }
     }

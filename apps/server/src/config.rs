@@ -23,6 +23,7 @@ const ENV_KEYS: &[&str] = &[
     "outbox",
     "database",
     "telemetry",
+    "ingest",
 ];
 
 /// The whole configuration of `mgc`.
@@ -49,6 +50,30 @@ pub struct Config {
     pub database: DatabaseConfig,
     /// Telemetry storage housekeeping.
     pub telemetry: TelemetryConfig,
+    /// Ingest group commit and caches.
+    pub ingest: IngestSettings,
+}
+
+/// Ingest group commit and caches.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct IngestSettings {
+    /// How long (ms) a group of concurrent requests waits for more before it commits; 0 = only
+    /// what is already queued.
+    pub group_commit_linger_ms: u64,
+    /// A group commits once it holds this many points.
+    pub group_commit_max_points: usize,
+    /// Group transactions in flight at once on PostgreSQL (SQLite always uses one).
+    pub group_commit_workers: usize,
+    /// Seconds integrations and device routes are cached; 0 = no cache. A change made through
+    /// another instance is seen after at most this long.
+    pub cache_ttl_secs: u64,
+}
+
+impl Default for IngestSettings {
+    fn default() -> Self {
+        Self { group_commit_linger_ms: 2, group_commit_max_points: 20_000, group_commit_workers: 2, cache_ttl_secs: 5 }
+    }
 }
 
 /// Telemetry storage housekeeping.
@@ -126,6 +151,7 @@ impl Default for Config {
             outbox: OutboxConfig::default(),
             database: DatabaseConfig::default(),
             telemetry: TelemetryConfig::default(),
+            ingest: IngestSettings::default(),
         }
     }
 }
@@ -217,6 +243,15 @@ impl Config {
                 mgc_store::redact(&url)
             ));
         }
+        if self.ingest.group_commit_linger_ms > 1000 {
+            problems.push("ingest.group_commit_linger_ms: must be at most 1000 (every request waits for it)".into());
+        }
+        if !(1..=64).contains(&self.ingest.group_commit_workers) {
+            problems.push("ingest.group_commit_workers: must be between 1 and 64".into());
+        }
+        if self.ingest.group_commit_max_points == 0 {
+            problems.push("ingest.group_commit_max_points: must be at least 1".into());
+        }
         if !self.auth.jwt_secret.is_empty() && self.auth.jwt_secret.len() < 32 {
             problems.push("auth.jwt_secret: must be at least 32 bytes".into());
         }
@@ -284,6 +319,17 @@ impl Config {
     /// The bootstrap tenant (validated).
     pub fn bootstrap_tenant(&self) -> Result<TenantId, String> {
         TenantId::parse(&self.bootstrap_tenant).map_err(|e| e.to_string())
+    }
+
+    /// Ingest pipeline settings from the ingest section.
+    pub fn ingest(&self) -> mgc_api::IngestConfig {
+        let i = &self.ingest;
+        mgc_api::IngestConfig {
+            group_commit_linger: Duration::from_millis(i.group_commit_linger_ms),
+            group_commit_max_points: i.group_commit_max_points,
+            group_commit_workers: i.group_commit_workers,
+            cache_ttl: Duration::from_secs(i.cache_ttl_secs),
+        }
     }
 
     /// Dispatcher tuning from the outbox settings.

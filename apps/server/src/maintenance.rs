@@ -1,4 +1,4 @@
-//! Hourly housekeeping of telemetry storage: partitions ahead, retention.
+//! Housekeeping: telemetry partitions ahead and retention (hourly), the ingest replay log (every minute).
 
 use crate::config::TelemetryConfig;
 use chrono::Days;
@@ -26,12 +26,26 @@ pub async fn run_once(store: &Store, clock: &SharedClock, config: &TelemetryConf
     }
 }
 
-/// Runs [`run_once`] now and every hour until `stop` turns true.
+/// Forgets ingest signatures older than twice the replay window (they can no longer be replayed).
+pub async fn purge_replay_log(store: &Store, clock: &SharedClock) {
+    let before = clock.now() - chrono::Duration::seconds(2 * mgc_iam::integration::REPLAY_WINDOW_SECS);
+    match store.purge_ingest_signatures(before).await {
+        Ok(n) => tracing::debug!(removed = n, "ingest replay log purged"),
+        Err(e) => tracing::warn!(error = %e, "ingest replay log not purged"),
+    }
+}
+
+/// Runs [`run_once`] now and every hour, [`purge_replay_log`] every minute, until `stop` turns true.
 pub async fn run(store: Store, clock: SharedClock, config: TelemetryConfig, mut stop: watch::Receiver<bool>) {
+    let mut minutes = 0u32;
     loop {
-        run_once(&store, &clock, &config).await;
+        if minutes.is_multiple_of(60) {
+            run_once(&store, &clock, &config).await;
+        }
+        purge_replay_log(&store, &clock).await;
+        minutes = minutes.wrapping_add(1);
         tokio::select! {
-            _ = tokio::time::sleep(Duration::from_secs(3600)) => {}
+            _ = tokio::time::sleep(Duration::from_secs(60)) => {}
             _ = stop.changed() => break,
         }
     }

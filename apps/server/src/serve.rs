@@ -49,6 +49,7 @@ pub async fn serve(config: Config) -> Result<(), String> {
         jwt: Arc::new(keys.verifier),
         metrics: mgc_api::http_metrics::install_recorder(),
         config: ApiConfig { ready_max_outbox_lag_secs: config.outbox.ready_max_lag_secs },
+        ingest: Arc::new(mgc_api::IngestPipeline::start(store.clone(), clock.clone(), &config.ingest())),
     };
     let (stop_tx, stop_rx) = watch::channel(false);
     let mut dispatcher = Dispatcher::new(Arc::new(store.clone()), clock, config.dispatcher());

@@ -6,11 +6,13 @@ pub mod error;
 pub mod extract;
 pub mod health;
 pub mod http_metrics;
+pub mod ingest;
 pub mod openapi;
 pub mod router;
 pub mod routes;
 pub mod state;
 
 pub use error::ApiError;
+pub use ingest::{IngestConfig, IngestPipeline};
 pub use router::router;
 pub use state::{ApiConfig, AppState};

@@ -32,4 +32,6 @@ pub struct AppState {
     pub metrics: PrometheusHandle,
     /// Edge settings.
     pub config: ApiConfig,
+    /// Ingest caches and group committer.
+    pub ingest: Arc<crate::ingest::IngestPipeline>,
 }

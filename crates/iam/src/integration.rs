@@ -148,13 +148,12 @@ pub trait IntegrationRepository: Send {
     async fn get_integration(&mut self, tenant: &TenantId, id: IntegrationId) -> Result<Integration, RepoError>;
     /// Stores new secrets / flags / revocation of an integration.
     async fn update_integration(&mut self, i: &Integration) -> Result<(), RepoError>;
-    /// Records a signature; false when it was already seen (a replay).
-    async fn remember_signature(
+    /// Records signatures (distinct pairs); per entry, false when it was already seen (a replay).
+    async fn remember_signatures(
         &mut self,
-        id: IntegrationId,
-        signature: &str,
+        entries: &[(IntegrationId, &str)],
         at: DateTime<Utc>,
-    ) -> Result<bool, RepoError>;
+    ) -> Result<Vec<bool>, RepoError>;
 }
 
 /// Read side of integrations.

@@ -11,6 +11,7 @@ pub mod ids;
 pub mod money;
 pub mod page;
 pub mod tenant;
+pub mod ttl_cache;
 pub mod units;
 pub mod window;
 
@@ -26,5 +27,6 @@ pub use error::{KernelError, RepoError};
 pub use ids::*;
 pub use money::{Currency, Money, PricePerKwh};
 pub use tenant::TenantId;
+pub use ttl_cache::TtlCache;
 pub use units::{Wh, W};
 pub use window::{Granularity, StationTz, Window};

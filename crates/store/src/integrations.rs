@@ -52,21 +52,42 @@ impl IntegrationRepository for StoreTx {
             .execute(&mut *c).await.map_err(db_err).map(|_| ()))
     }
 
-    async fn remember_signature(
+    async fn remember_signatures(
         &mut self,
-        id: IntegrationId,
-        signature: &str,
+        entries: &[(IntegrationId, &str)],
         at: DateTime<Utc>,
-    ) -> Result<bool, RepoError> {
-        let horizon = at - chrono::Duration::seconds(2 * mgc_iam::integration::REPLAY_WINDOW_SECS);
-        on_tx!(self, c => {
-            // Signatures older than twice the window can never be replayed (their timestamp is stale).
-            sqlx::query("DELETE FROM ingest_signatures WHERE integration_id = $1 AND seen_at < $2")
-                .bind(id.as_uuid()).bind(horizon).execute(&mut *c).await.map_err(db_err)?;
-            let n = sqlx::query("INSERT INTO ingest_signatures (integration_id, signature, seen_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING")
-                .bind(id.as_uuid()).bind(signature).bind(at).execute(&mut *c).await.map_err(db_err)?.rows_affected();
-            Ok(n == 1)
-        })
+    ) -> Result<Vec<bool>, RepoError> {
+        // Old entries are purged by age (`Store::purge_ingest_signatures`), not here.
+        let insert = "INSERT INTO ingest_signatures (integration_id, signature, seen_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING";
+        match &mut self.conn {
+            crate::tx::TxConn::Postgres(c) if entries.len() > 1 => {
+                let ids: Vec<uuid::Uuid> = entries.iter().map(|(i, _)| i.as_uuid()).collect();
+                let sigs: Vec<&str> = entries.iter().map(|(_, s)| *s).collect();
+                let rows: Vec<(uuid::Uuid, String)> = sqlx::query_as(
+                    "INSERT INTO ingest_signatures (integration_id, signature, seen_at)
+                     SELECT u.i, u.s, $3 FROM UNNEST($1::uuid[], $2::text[]) AS u(i, s)
+                     ON CONFLICT DO NOTHING RETURNING integration_id, signature",
+                )
+                .bind(&ids)
+                .bind(&sigs)
+                .bind(at)
+                .fetch_all(&mut **c)
+                .await
+                .map_err(db_err)?;
+                let fresh: std::collections::HashSet<(uuid::Uuid, &str)> =
+                    rows.iter().map(|(i, s)| (*i, s.as_str())).collect();
+                Ok(entries.iter().map(|(i, s)| fresh.contains(&(i.as_uuid(), *s))).collect())
+            }
+            _ => {
+                let mut out = Vec::with_capacity(entries.len());
+                for (id, signature) in entries {
+                    let n = on_tx!(self, c => sqlx::query(insert)
+                        .bind(id.as_uuid()).bind(*signature).bind(at).execute(&mut *c).await.map_err(db_err)?.rows_affected());
+                    out.push(n == 1);
+                }
+                Ok(out)
+            }
+        }
     }
 }
 
@@ -84,5 +105,14 @@ impl IntegrationLookup for Store {
         let rows = on_read!(self, p => sqlx::query(&sql).bind(tenant.as_str()).bind(cursor).bind(i64::from(page.limit) + 1)
             .fetch_all(p).await.map_err(db_err)?.iter().map(integration_from_row).collect::<Result<Vec<_>, _>>()?);
         Ok(Page::from_overfetch(rows, page.limit, |i| i.id.to_string()))
+    }
+}
+
+impl Store {
+    /// Forgets replay-log entries seen before `before`; returns how many. Signatures older than
+    /// twice the replay window can never be replayed (their timestamp is stale by then).
+    pub async fn purge_ingest_signatures(&self, before: DateTime<Utc>) -> Result<u64, RepoError> {
+        on_write!(self, c => Ok(sqlx::query("DELETE FROM ingest_signatures WHERE seen_at < $1")
+            .bind(before).execute(c).await.map_err(db_err)?.rows_affected()))
     }
 }

@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use mgc_kernel::page::{Page, PageRequest};
 use mgc_kernel::{DeviceId, RepoError, StationId, TenantId};
 use mgc_telemetry::domain::repository::{PointQuery, PointRow, TelemetryQueries, TelemetryRepository, UnmappedKey};
-use mgc_telemetry::domain::stored::{StoreCounts, StoreOutcome, StoredPoint, UnroutedPoint};
+use mgc_telemetry::domain::stored::{StoreOutcome, StoredPoint, UnroutedPoint};
 use mgc_telemetry::RawValue;
 use sqlx::types::Json;
 
@@ -45,7 +45,7 @@ impl TelemetryRepository for StoreTx {
     async fn store_points(
         &mut self,
         tenant: &TenantId,
-        points: &[StoredPoint],
+        points: &[&StoredPoint],
         received_at: DateTime<Utc>,
     ) -> Result<StoreOutcome, RepoError> {
         if let crate::tx::TxConn::Postgres(t) = &mut self.conn {
@@ -57,7 +57,7 @@ impl TelemetryRepository for StoreTx {
         // Same key, other value: the newer delivery wins (counted as changed).
         let update = "UPDATE telemetry_points SET num_value = $5, value = $6, raw_key = $7, received_at = $8
                       WHERE tenant_id = $1 AND device_id = $2 AND point = $3 AND ts = $4 AND value <> $6";
-        let mut outcome = StoreOutcome { counts: StoreCounts::default(), fresh: Vec::new() };
+        let mut outcome = StoreOutcome::default();
         for (i, p) in points.iter().enumerate() {
             let value = value_json(&p.value)?;
             let (inserted, updated) = on_tx!(self, c => {
@@ -74,6 +74,7 @@ impl TelemetryRepository for StoreTx {
             } else if updated == 1 {
                 outcome.counts.changed += 1;
                 outcome.fresh.push(i);
+                outcome.changed.push(i);
             } else {
                 outcome.counts.duplicate += 1;
             }

@@ -8,5 +8,5 @@
 pub mod app;
 pub mod domain;
 
-pub use app::record::{last_per_key, record_batch, record_in, BatchReport};
+pub use app::record::{last_per_key, record_batch, record_batches, record_in, BatchInput, BatchReport};
 pub use domain::point::{RawPoint, RawValue};

@@ -1,16 +1,28 @@
-//! One ingest request: resolve devices and mappings (reads only), then route the points.
-//! The caller records the result in a short unit of work afterwards, so no transaction is
-//! held open while lookups run.
+//! One ingest request: resolve devices and mappings (reads only, through a short-lived cache),
+//! then route the points. The caller records the result in a short unit of work afterwards, so
+//! no transaction is held open while lookups run.
 
 use crate::routing::{route_points, RoutedBatch};
-use mgc_kernel::{RepoError, TenantId};
-use mgc_masterdata::MasterdataQueries;
+use mgc_kernel::{RepoError, TenantId, TtlCache};
+use mgc_masterdata::{Device, MappingSet, MasterdataQueries};
 use mgc_telemetry::domain::payload::ParsedBatch;
 use std::collections::HashMap;
+
+/// Devices found by reference (name, ThingsBoard id or id) with their mapping sets, per tenant.
+/// Unknown references are never cached, so a newly provisioned device is routed at once; a
+/// changed device or mapping is seen after the cache's time to live at the latest (at once on
+/// the instance that made the change, which calls [`forget_tenant`]).
+pub type RouteCache = TtlCache<(TenantId, String), (Device, MappingSet)>;
+
+/// Drops the cached routes of `tenant` (after its devices or mappings changed).
+pub fn forget_tenant(cache: &RouteCache, tenant: &TenantId) {
+    cache.forget_where(|(t, _)| t == tenant);
+}
 
 /// Resolves every device reference of `batch` in `tenant` and maps its points.
 pub async fn route_batch<Q: MasterdataQueries>(
     queries: &Q,
+    cache: &RouteCache,
     tenant: &TenantId,
     batch: ParsedBatch,
 ) -> Result<RoutedBatch, RepoError> {
@@ -19,12 +31,17 @@ pub async fn route_batch<Q: MasterdataQueries>(
         if devices.contains_key(&p.device) {
             continue;
         }
-        let resolved = match queries.find_device(tenant, &p.device).await? {
-            Some(d) => {
-                let set = queries.mapping_set(tenant, &d).await?;
-                Some((d, set))
-            }
-            None => None,
+        let key = (tenant.clone(), p.device.clone());
+        let resolved = match cache.get(&key) {
+            Some(hit) => Some(hit),
+            None => match queries.find_device(tenant, &p.device).await? {
+                Some(d) => {
+                    let set = queries.mapping_set(tenant, &d).await?;
+                    cache.put(key, (d.clone(), set.clone()));
+                    Some((d, set))
+                }
+                None => None,
+            },
         };
         devices.insert(p.device.clone(), resolved);
     }

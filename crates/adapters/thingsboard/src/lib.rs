@@ -6,6 +6,6 @@ pub mod ingest;
 pub mod replay_unrouted;
 pub mod routing;
 
-pub use ingest::route_batch;
+pub use ingest::{forget_tenant, route_batch, RouteCache};
 pub use replay_unrouted::UnroutedReplay;
 pub use routing::{route_points, to_stored, RoutedBatch};

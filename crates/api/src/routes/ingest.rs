@@ -3,6 +3,7 @@
 //! The tenant comes from the integration, never from the body. The request is answered only
 //! after its points are committed; a rejected request stores nothing.
 
+use crate::ingest::{CommitError, IngestJob};
 use crate::{ApiError, AppState};
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
@@ -10,10 +11,10 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::Json;
 use mgc_adapter_thingsboard::route_batch;
-use mgc_iam::{IngestAuthError, IntegrationLookup, IntegrationRepository};
+use mgc_iam::{IngestAuthError, Integration};
 use mgc_kernel::IntegrationId;
 use mgc_telemetry::domain::payload::{codes, parse_thingsboard, IngestContext, PayloadError, Skipped, TimeLimits};
-use mgc_telemetry::record_batch;
+use mgc_telemetry::BatchInput;
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -49,6 +50,27 @@ fn payload_error(e: PayloadError) -> ApiError {
     ApiError::new(status, e.code, e.to_string())
 }
 
+/// Checks the request's credentials against `integration`; returns the signature to remember
+/// (signed mode) or None (static mode).
+fn authenticate(
+    integration: &Integration,
+    headers: &HeaderMap,
+    body: &[u8],
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<Option<String>, IngestAuthError> {
+    match (header(headers, "x-signature"), header(headers, "x-timestamp"), header(headers, "x-integration-secret")) {
+        (Some(signature), Some(timestamp), _) => {
+            integration.verify_signed(timestamp, body, signature, now)?;
+            Ok(Some(signature.to_ascii_lowercase()))
+        }
+        (None, None, Some(secret)) => {
+            integration.verify_static(secret, now)?;
+            Ok(None)
+        }
+        _ => Err(IngestAuthError::MissingCredentials),
+    }
+}
+
 /// Accepts every body shape ThingsBoard sends (see the telemetry payload docs).
 #[utoipa::path(post, path = "/ingest/thingsboard/telemetry", tag = "ingest",
     params(("X-Integration-Id" = String, Header, description = "integration id"),
@@ -70,23 +92,20 @@ pub async fn telemetry(
     let id: IntegrationId = header(&headers, "x-integration-id")
         .and_then(|v| v.parse().ok())
         .ok_or_else(|| unauthorized(IngestAuthError::MissingCredentials))?;
-    let integration =
-        state.store.find_integration(id).await?.ok_or_else(|| unauthorized(IngestAuthError::UnknownIntegration))?;
-    // Authenticate before reading the body's content; the replay log is written with the points.
-    let signature = match (
-        header(&headers, "x-signature"),
-        header(&headers, "x-timestamp"),
-        header(&headers, "x-integration-secret"),
-    ) {
-        (Some(signature), Some(timestamp), _) => {
-            integration.verify_signed(timestamp, &body, signature, now).map_err(unauthorized)?;
-            Some(signature.to_ascii_lowercase())
+    // A cached integration that does not verify is looked up again (its secret may have been
+    // rotated on another instance) before the request is refused.
+    let mut fresh = false;
+    let (integration, signature) = loop {
+        let integration = state
+            .ingest
+            .integration(&state.store, id, fresh)
+            .await?
+            .ok_or_else(|| unauthorized(IngestAuthError::UnknownIntegration))?;
+        match authenticate(&integration, &headers, &body, now) {
+            Ok(signature) => break (integration, signature),
+            Err(e) if fresh || matches!(e, IngestAuthError::MissingCredentials) => return Err(unauthorized(e)),
+            Err(_) => fresh = true,
         }
-        (None, None, Some(secret)) => {
-            integration.verify_static(secret, now).map_err(unauthorized)?;
-            None
-        }
-        _ => return Err(unauthorized(IngestAuthError::MissingCredentials)),
     };
     let ctx = IngestContext {
         device_name: header(&headers, "x-device-name").map(str::to_owned),
@@ -96,14 +115,24 @@ pub async fn telemetry(
     };
     let batch = parse_thingsboard(&body, &ctx, &TimeLimits::default()).map_err(payload_error)?;
     let skipped = batch.skipped.clone();
-    let routed = route_batch(&state.store, &integration.tenant, batch).await?;
-    let mut uow = state.store.begin().await?;
-    if let Some(signature) = &signature {
-        if !uow.remember_signature(id, signature, now).await? {
-            return Err(unauthorized(IngestAuthError::Replayed));
+    let routed = route_batch(&state.store, &state.ingest.routes, &integration.tenant, batch).await?;
+    let job = IngestJob {
+        integration: id,
+        signature,
+        batch: BatchInput {
+            tenant: integration.tenant.clone(),
+            points: routed.stored,
+            unrouted: routed.unrouted,
+            received_at: now,
+        },
+    };
+    let report = state.ingest.committer.submit(job).await.map_err(|e| match e {
+        CommitError::Replayed => unauthorized(IngestAuthError::Replayed),
+        CommitError::Store(e) => ApiError::from(e),
+        CommitError::Unavailable => {
+            ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "shutting_down", "ingest is shutting down; retry")
         }
-    }
-    let report = record_batch(uow, &integration.tenant, routed.stored, routed.unrouted, now).await?;
+    })?;
     metrics::counter!("mgc_ingest_points_total", "outcome" => "new").increment(report.stored.new);
     metrics::counter!("mgc_ingest_points_total", "outcome" => "changed").increment(report.stored.changed);
     metrics::counter!("mgc_ingest_points_total", "outcome" => "duplicate").increment(report.stored.duplicate);

@@ -154,5 +154,6 @@ pub async fn rotate(
     integration.previous_valid_until = Some(now + chrono::Duration::seconds(grace));
     uow.update_integration(&integration).await?;
     uow.commit().await?;
+    state.ingest.forget_tenant(&p.tenant);
     Ok(Json(IntegrationWithSecret { integration: (&integration).into(), secret: integration.secret.clone() }))
 }

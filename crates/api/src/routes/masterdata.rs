@@ -75,7 +75,9 @@ pub async fn provision(
 ) -> Result<Json<ProvisionOutcome>, ApiError> {
     p.require(Role::Admin)?;
     let uow = state.store.begin().await?;
-    Ok(Json(provision_station(uow, &p.tenant, body, state.clock.now()).await?))
+    let outcome = provision_station(uow, &p.tenant, body, state.clock.now()).await?;
+    state.ingest.forget_tenant(&p.tenant);
+    Ok(Json(outcome))
 }
 
 /// Lists the tenant's stations (only those in the caller's station scope).
@@ -186,6 +188,7 @@ pub async fn set_scope_mappings(
     }
     let uow = state.store.begin().await?;
     mgc_masterdata::set_mappings(uow, &p.tenant, scope, &body.mappings, state.clock.now()).await?;
+    state.ingest.forget_tenant(&p.tenant);
     Ok(Json(state.store.list_mappings(&p.tenant, Some(scope)).await?))
 }
 

@@ -1,14 +1,18 @@
-//! `record_batch`: one committed transaction per ingest batch — points, latest values,
-//! quarantine and exactly one `TelemetryReceived` event.
+//! Recording ingest batches: points, latest values, quarantine and one `TelemetryReceived`
+//! event per committed set of batches, all inside the caller's unit of work.
+//!
+//! Several batches (a group commit) are merged into one set of statements as long as they
+//! belong to one tenant and share no key; a batch that repeats a key of an earlier one starts a
+//! new set, so each batch sees the earlier ones exactly as if it had been recorded after them.
 
 use crate::domain::repository::TelemetryRepository;
 use crate::domain::stored::{StoreCounts, StoredPoint, UnroutedPoint};
 use chrono::{DateTime, Utc};
 use mgc_contracts::TelemetryReceived;
 use mgc_eventing::{emit, OutboxWriter, UnitOfWork};
-use mgc_kernel::{RepoError, TenantId};
+use mgc_kernel::{DeviceId, RepoError, TenantId};
 use serde::Serialize;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 /// What one batch did.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
@@ -19,11 +23,30 @@ pub struct BatchReport {
     pub stored: StoreCounts,
     /// Points of unknown devices, kept in quarantine.
     pub quarantined: u64,
-    /// True when a `TelemetryReceived` event was written.
+    /// True when a `TelemetryReceived` event covering this batch's news was written.
     pub event: bool,
 }
 
-/// Writes a batch durably; the caller acknowledges only after this returns Ok.
+/// One batch to record (one ingest request).
+#[derive(Debug, Clone, PartialEq)]
+pub struct BatchInput {
+    /// Tenant of the points.
+    pub tenant: TenantId,
+    /// Points of known devices.
+    pub points: Vec<StoredPoint>,
+    /// Points of unknown devices.
+    pub unrouted: Vec<UnroutedPoint>,
+    /// When the batch arrived.
+    pub received_at: DateTime<Utc>,
+}
+
+type Key<'a> = (DeviceId, &'a str, DateTime<Utc>);
+
+fn key(p: &StoredPoint) -> Key<'_> {
+    (p.device_id, p.point.as_str(), p.ts)
+}
+
+/// Writes one batch and commits; the caller acknowledges only after this returns Ok.
 pub async fn record_batch<U>(
     mut uow: U,
     tenant: &TenantId,
@@ -39,7 +62,7 @@ where
     Ok(report)
 }
 
-/// Does the work of [`record_batch`] inside a unit of work the caller commits (event consumers).
+/// Records one batch inside a unit of work the caller commits (event consumers).
 pub async fn record_in<U>(
     uow: &mut U,
     tenant: &TenantId,
@@ -50,11 +73,52 @@ pub async fn record_in<U>(
 where
     U: TelemetryRepository + OutboxWriter,
 {
-    let points = last_per_key(points);
-    let outcome = uow.store_points(tenant, &points, received_at).await?;
-    let stored = outcome.counts;
-    let mut newest: BTreeMap<(mgc_kernel::DeviceId, &str), &StoredPoint> = BTreeMap::new();
-    for p in &points {
+    let input = BatchInput { tenant: tenant.clone(), points, unrouted, received_at };
+    Ok(record_batches(uow, &[&input]).await?.into_iter().next().unwrap_or_default())
+}
+
+/// Records `batches` in order inside a unit of work the caller commits; one report per batch.
+pub async fn record_batches<U>(uow: &mut U, batches: &[&BatchInput]) -> Result<Vec<BatchReport>, RepoError>
+where
+    U: TelemetryRepository + OutboxWriter,
+{
+    let deduped: Vec<Vec<&StoredPoint>> = batches.iter().map(|b| last_per_key(&b.points)).collect();
+    let mut reports = Vec::with_capacity(batches.len());
+    let mut start = 0;
+    while start < batches.len() {
+        let tenant = &batches[start].tenant;
+        let mut end = start + 1;
+        if batches.len() > 1 {
+            let mut seen: HashSet<Key<'_>> = deduped[start].iter().map(|p| key(p)).collect();
+            while end < batches.len() && batches[end].tenant == *tenant {
+                if deduped[end].iter().any(|p| seen.contains(&key(p))) {
+                    break;
+                }
+                seen.extend(deduped[end].iter().map(|p| key(p)));
+                end += 1;
+            }
+        }
+        reports.extend(record_set(uow, tenant, &batches[start..end], &deduped[start..end]).await?);
+        start = end;
+    }
+    Ok(reports)
+}
+
+/// Records batches of one tenant whose keys are disjoint with one statement per table.
+async fn record_set<U>(
+    uow: &mut U,
+    tenant: &TenantId,
+    batches: &[&BatchInput],
+    deduped: &[Vec<&StoredPoint>],
+) -> Result<Vec<BatchReport>, RepoError>
+where
+    U: TelemetryRepository + OutboxWriter,
+{
+    let received_at = batches.iter().map(|b| b.received_at).max().unwrap_or_else(Utc::now);
+    let merged: Vec<&StoredPoint> = deduped.iter().flatten().copied().collect();
+    let outcome = uow.store_points(tenant, &merged, received_at).await?;
+    let mut newest: BTreeMap<(DeviceId, &str), &StoredPoint> = BTreeMap::new();
+    for p in &merged {
         let slot = newest.entry((p.device_id, p.point.as_str())).or_insert(p);
         if p.ts > slot.ts {
             *slot = p;
@@ -62,34 +126,63 @@ where
     }
     let latest: Vec<&StoredPoint> = newest.into_values().collect();
     uow.advance_latest(tenant, &latest).await?;
-    let quarantined = uow.quarantine(tenant, &unrouted, received_at).await?;
+    let mut quarantined = Vec::with_capacity(batches.len());
+    for b in batches {
+        let n = if b.unrouted.is_empty() { 0 } else { uow.quarantine(tenant, &b.unrouted, b.received_at).await? };
+        quarantined.push(n);
+    }
     // Only new or changed data is news: a redelivered batch emits nothing.
-    let fresh: Vec<&StoredPoint> = outcome.fresh.iter().filter_map(|&i| points.get(i)).collect();
+    let fresh: Vec<&StoredPoint> = outcome.fresh.iter().filter_map(|&i| merged.get(i).copied()).collect();
     let event = !fresh.is_empty();
     if event {
-        let from = fresh.iter().map(|p| p.ts).min().unwrap_or(received_at);
-        let to = fresh.iter().map(|p| p.ts).max().unwrap_or(received_at);
         let ev = TelemetryReceived {
             device_ids: fresh.iter().map(|p| p.device_id).collect::<BTreeSet<_>>().into_iter().collect(),
             points: fresh.iter().map(|p| p.point.clone()).collect::<BTreeSet<_>>().into_iter().collect(),
-            from,
-            to,
-            new_points: stored.new,
-            changed_points: stored.changed,
+            from: fresh.iter().map(|p| p.ts).min().unwrap_or(received_at),
+            to: fresh.iter().map(|p| p.ts).max().unwrap_or(received_at),
+            new_points: outcome.counts.new,
+            changed_points: outcome.counts.changed,
         };
         emit(uow, tenant, &ev, received_at).await?;
     }
-    Ok(BatchReport { accepted: points.len() as u64, stored, quarantined, event })
+    // Back from merged indexes to each batch.
+    let mut owner = Vec::with_capacity(merged.len());
+    for (b, points) in deduped.iter().enumerate() {
+        owner.extend(std::iter::repeat_n(b, points.len()));
+    }
+    let mut reports: Vec<BatchReport> = deduped
+        .iter()
+        .zip(quarantined)
+        .map(|(points, quarantined)| BatchReport {
+            accepted: points.len() as u64,
+            quarantined,
+            ..BatchReport::default()
+        })
+        .collect();
+    let changed: HashSet<usize> = outcome.changed.iter().copied().collect();
+    for &i in &outcome.fresh {
+        let Some(r) = owner.get(i).and_then(|&b| reports.get_mut(b)) else { continue };
+        if changed.contains(&i) {
+            r.stored.changed += 1;
+        } else {
+            r.stored.new += 1;
+        }
+        r.event = true;
+    }
+    for r in &mut reports {
+        r.stored.duplicate = r.accepted.saturating_sub(r.stored.new + r.stored.changed);
+    }
+    Ok(reports)
 }
 
-/// Keeps the last point of each (device, point, ts): two raw keys mapped to one point, or a
-/// key sent twice, must not write the same row twice in one statement.
-pub fn last_per_key(points: Vec<StoredPoint>) -> Vec<StoredPoint> {
-    let mut index: std::collections::HashMap<(mgc_kernel::DeviceId, String, DateTime<Utc>), usize> =
-        std::collections::HashMap::with_capacity(points.len());
-    let mut out: Vec<StoredPoint> = Vec::with_capacity(points.len());
+/// The points of a batch with one per (device, point, ts), the last sent winning in the first
+/// one's position: two raw keys mapped to one point, or a key sent twice, must not write the
+/// same row twice in one statement.
+pub fn last_per_key(points: &[StoredPoint]) -> Vec<&StoredPoint> {
+    let mut index: HashMap<Key<'_>, usize> = HashMap::with_capacity(points.len());
+    let mut out: Vec<&StoredPoint> = Vec::with_capacity(points.len());
     for p in points {
-        match index.entry((p.device_id, p.point.clone(), p.ts)) {
+        match index.entry(key(p)) {
             std::collections::hash_map::Entry::Occupied(e) => out[*e.get()] = p,
             std::collections::hash_map::Entry::Vacant(e) => {
                 e.insert(out.len());
@@ -104,7 +197,6 @@ pub fn last_per_key(points: Vec<StoredPoint>) -> Vec<StoredPoint> {
 mod tests {
     use super::*;
     use crate::RawValue;
-    use mgc_kernel::DeviceId;
 
     fn point(d: DeviceId, name: &str, ts: i64, v: f64, raw: &str) -> StoredPoint {
         StoredPoint {
@@ -120,12 +212,13 @@ mod tests {
     #[test]
     fn given_two_keys_mapped_to_one_point_when_deduplicated_then_last_wins_in_first_position() {
         let d = DeviceId::new();
-        let out = last_per_key(vec![
+        let points = vec![
             point(d, "active_power_w", 1, 1.0, "P"),
             point(d, "soc_pct", 1, 50.0, "soc_pct"),
             point(d, "active_power_w", 1, 2.0, "active_power_w"),
             point(d, "active_power_w", 2, 3.0, "P"),
-        ]);
+        ];
+        let out = last_per_key(&points);
         assert_eq!(out.len(), 3);
         assert_eq!((out[0].num_value, out[0].raw_key.as_str()), (Some(2.0), "active_power_w"));
         assert_eq!(out[2].ts.timestamp(), 2);

@@ -14,7 +14,7 @@ pub trait TelemetryRepository: Send {
     async fn store_points(
         &mut self,
         tenant: &TenantId,
-        points: &[StoredPoint],
+        points: &[&StoredPoint],
         received_at: DateTime<Utc>,
     ) -> Result<StoreOutcome, RepoError>;
     /// Moves the latest-value read model forward (never backwards in time).

@@ -46,6 +46,8 @@ pub struct StoreOutcome {
     pub counts: StoreCounts,
     /// Indexes (into the stored slice) of new or changed points.
     pub fresh: Vec<usize>,
+    /// Of those, the changed ones.
+    pub changed: Vec<usize>,
 }
 
 /// How a batch landed.

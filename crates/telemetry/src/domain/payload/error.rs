@@ -31,8 +31,10 @@ pub mod codes {
     pub const MISSING_DEVICE: &str = "missing_device";
     /// A timestamp is missing, malformed or outside the accepted range.
     pub const INVALID_TIMESTAMP: &str = "invalid_timestamp";
-    /// A key is empty after trimming or too long.
+    /// A key is empty after trimming, too long or holds a control character.
     pub const INVALID_KEY: &str = "invalid_key";
+    /// A value holds a NUL character (\u0000), which no backend can store as text.
+    pub const INVALID_VALUE: &str = "invalid_value";
     /// The request carries more points than allowed.
     pub const TOO_MANY_POINTS: &str = "too_many_points";
 }

@@ -183,7 +183,7 @@ impl<'a> Walker<'a> {
         for (raw_key, value) in members {
             let key_path = path.key(raw_key);
             let key = normalize_key(raw_key, &key_path)?;
-            match to_raw_value(value) {
+            match to_raw_value(value, &key_path)? {
                 Some(v) => self.out.push(device, ts, key, v),
                 None => self.out.skip(&key_path, "null value"),
             }
@@ -236,6 +236,9 @@ fn non_blank(name: &str, path: &JsonPath, reason: &str) -> Result<String, Payloa
     let name = name.trim();
     if name.is_empty() {
         return Err(PayloadError::new(codes::MISSING_DEVICE, path.as_str(), reason));
+    }
+    if name.chars().any(char::is_control) {
+        return Err(PayloadError::new(codes::INVALID_SHAPE, path.as_str(), "device name contains a control character"));
     }
     Ok(name.to_owned())
 }

@@ -1,0 +1,63 @@
+//! Ingest input the database could not store is refused up front; cached routes follow
+//! mapping changes made through the API at once.
+
+use crate::ingest_support::*;
+use crate::support::{assert_error, TestApp};
+use axum::http::{Method, StatusCode};
+use mgc_iam::Role;
+use mgc_kernel::Clock;
+use mgc_tests::all_databases;
+use serde_json::json;
+
+#[tokio::test]
+async fn nul_characters_in_keys_values_or_device_names_are_422_with_the_path_and_store_nothing() {
+    for db in all_databases().await {
+        let app = TestApp::new(&db).await;
+        let admin = app.bearer("acme", Role::Admin);
+        provision(&app, &admin, station_body()).await;
+        let ing = integration(&app, &admin, false).await;
+        let t = app.clock.now().timestamp_millis();
+        let cases = [
+            (r#"[{"device":"meter-1","ts":T,"values":{"ok":1,"a\u0000b":2}}]"#, "invalid_key", "[0].values"),
+            (r#"[{"device":"meter-1","ts":T,"values":{"ok":1,"s":"x\u0000"}}]"#, "invalid_value", "[0].values.s"),
+            (r#"[{"device":"meter-1","ts":T,"values":{"j":{"k":["\u0000"]}}}]"#, "invalid_value", "[0].values.j"),
+            (r#"[{"device":"meter\u0000","ts":T,"values":{"ok":1}}]"#, "invalid_shape", "[0].device"),
+        ];
+        for (body, code, path) in cases {
+            let body = body.replace('T', &t.to_string());
+            let (s, b) = post_signed(&app, &ing, &body, &[]).await;
+            assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{}: {body} -> {b}", db.backend);
+            assert!(assert_error(&b, code).contains(path), "{}: {b}", db.backend);
+        }
+        let meter = device_id(&app, &admin, "meter-1").await;
+        assert!(points(&app, &admin, &meter).await.is_empty(), "{}: a refused request stored points", db.backend);
+    }
+}
+
+#[tokio::test]
+async fn a_mapping_changed_through_the_api_applies_to_the_very_next_request() {
+    for db in all_databases().await {
+        let app = TestApp::new(&db).await;
+        let admin = app.bearer("acme", Role::Admin);
+        provision(&app, &admin, station_body()).await;
+        let ing = integration(&app, &admin, false).await;
+        let meter = device_id(&app, &admin, "meter-1").await;
+        let t = app.clock.now().timestamp_millis();
+        let body = json!([{"device": "meter-1", "ts": t, "values": {"P": 1}}]).to_string();
+        assert_eq!(post_signed(&app, &ing, &body, &[]).await.0, StatusCode::OK);
+
+        // The route of meter-1 is cached now; a new mapping for it must still apply at once.
+        let mappings = json!({"mappings": [{"raw_key": "P", "point": "active_power_w", "scale": 1}]});
+        let (s, b) = app
+            .call(Method::PUT, &format!("/api/v1/point-mappings/device:{meter}"), Some(&admin), Some(mappings))
+            .await;
+        assert_eq!(s, StatusCode::OK, "{b}");
+        app.clock.advance(chrono::Duration::seconds(1));
+        let body = json!([{"device": "meter-1", "ts": t + 1000, "values": {"P": 1}}]).to_string();
+        assert_eq!(post_signed(&app, &ing, &body, &[]).await.0, StatusCode::OK);
+        let pts = points(&app, &admin, &meter).await;
+        let power: Vec<f64> =
+            pts.iter().filter(|p| p["point"] == "active_power_w").map(|p| p["num_value"].as_f64().unwrap()).collect();
+        assert_eq!(power, vec![1000.0, 1.0], "{}: scale 1000 first, then the new scale 1: {pts:?}", db.backend);
+    }
+}
