@@ -48,54 +48,20 @@ impl TelemetryRepository for StoreTx {
         points: &[&StoredPoint],
         received_at: DateTime<Utc>,
     ) -> Result<StoreOutcome, RepoError> {
-        if let crate::tx::TxConn::Postgres(t) = &mut self.conn {
-            return crate::telemetry_pg::store_points(t, tenant, points, received_at).await;
+        match &mut self.conn {
+            crate::tx::TxConn::Postgres(t) => crate::telemetry_pg::store_points(t, tenant, points, received_at).await,
+            crate::tx::TxConn::Sqlite(t) => crate::telemetry_sqlite::store_points(t, tenant, points, received_at).await,
         }
-        let insert =
-            "INSERT INTO telemetry_points (tenant_id, device_id, point, ts, num_value, value, raw_key, received_at)
-                      VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (tenant_id, device_id, point, ts) DO NOTHING";
-        // Same key, other value: the newer delivery wins (counted as changed).
-        let update = "UPDATE telemetry_points SET num_value = $5, value = $6, raw_key = $7, received_at = $8
-                      WHERE tenant_id = $1 AND device_id = $2 AND point = $3 AND ts = $4 AND value <> $6";
-        let mut outcome = StoreOutcome::default();
-        for (i, p) in points.iter().enumerate() {
-            let value = value_json(&p.value)?;
-            let (inserted, updated) = on_tx!(self, c => {
-                let run = |sql: &'static str| sqlx::query(sql)
-                    .bind(tenant.as_str()).bind(p.device_id.as_uuid()).bind(&p.point).bind(p.ts)
-                    .bind(p.num_value).bind(Json(&value)).bind(&p.raw_key).bind(received_at);
-                let inserted = run(insert).execute(&mut *c).await.map_err(db_err)?.rows_affected();
-                let updated = if inserted == 0 { run(update).execute(&mut *c).await.map_err(db_err)?.rows_affected() } else { 0 };
-                (inserted, updated)
-            });
-            if inserted == 1 {
-                outcome.counts.new += 1;
-                outcome.fresh.push(i);
-            } else if updated == 1 {
-                outcome.counts.changed += 1;
-                outcome.fresh.push(i);
-                outcome.changed.push(i);
-            } else {
-                outcome.counts.duplicate += 1;
-            }
-        }
-        Ok(outcome)
     }
 
     async fn advance_latest(&mut self, tenant: &TenantId, points: &[&StoredPoint]) -> Result<(), RepoError> {
-        if let crate::tx::TxConn::Postgres(t) = &mut self.conn {
-            return crate::telemetry_pg::advance_latest(t, tenant, points).await;
+        if points.is_empty() {
+            return Ok(());
         }
-        let sql = "INSERT INTO telemetry_latest (tenant_id, device_id, point, ts, num_value, value) VALUES ($1, $2, $3, $4, $5, $6)
-                   ON CONFLICT (tenant_id, device_id, point) DO UPDATE SET ts = excluded.ts, num_value = excluded.num_value, value = excluded.value
-                   WHERE excluded.ts >= telemetry_latest.ts";
-        for p in points {
-            let value = value_json(&p.value)?;
-            on_tx!(self, c => sqlx::query(sql)
-                .bind(tenant.as_str()).bind(p.device_id.as_uuid()).bind(&p.point).bind(p.ts).bind(p.num_value).bind(Json(&value))
-                .execute(&mut *c).await.map_err(db_err).map(|_| ()))?;
+        match &mut self.conn {
+            crate::tx::TxConn::Postgres(t) => crate::telemetry_pg::advance_latest(t, tenant, points).await,
+            crate::tx::TxConn::Sqlite(t) => crate::telemetry_sqlite::advance_latest(t, tenant, points).await,
         }
-        Ok(())
     }
 
     async fn quarantine(
