@@ -12,6 +12,7 @@ mod harness_selftest;
 mod ingest;
 mod ingest_input;
 mod ingest_support;
+mod masterdata_edit;
 mod operations;
 mod outbox_atomicity;
 mod store_contract;

@@ -17,6 +17,8 @@ use utoipa::{Modify, OpenApi};
         dead_letters::list, dead_letters::replay,
         masterdata::provision, masterdata::list_stations, masterdata::get_station, masterdata::list_devices,
         masterdata::get_device, masterdata::unmapped_keys, masterdata::list_mappings, masterdata::set_scope_mappings, masterdata::points,
+        crate::routes::masterdata_edit::patch_station, crate::routes::masterdata_edit::delete_station,
+        crate::routes::masterdata_edit::patch_device, crate::routes::masterdata_edit::delete_device,
         integrations::create, integrations::list, integrations::rotate,
         ingest::telemetry,
         telemetry::raw, telemetry::latest, telemetry::unrouted,

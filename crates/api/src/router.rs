@@ -1,7 +1,7 @@
 //! Assembles the full HTTP application.
 
 use crate::openapi::ApiDoc;
-use crate::routes::{api_keys, audit, dead_letters, ingest, integrations, masterdata, me, telemetry};
+use crate::routes::{api_keys, audit, dead_letters, ingest, integrations, masterdata, masterdata_edit, me, telemetry};
 use crate::{auth, health, http_metrics, ApiError, AppState};
 use axum::extract::DefaultBodyLimit;
 use axum::http::{Request, StatusCode};
@@ -28,9 +28,15 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/events/dead-letters/{id}/replay", post(dead_letters::replay))
         .route("/api/v1/provisioning/stations", post(masterdata::provision))
         .route("/api/v1/stations", get(masterdata::list_stations))
-        .route("/api/v1/stations/{id}", get(masterdata::get_station))
+        .route(
+            "/api/v1/stations/{id}",
+            get(masterdata::get_station).patch(masterdata_edit::patch_station).delete(masterdata_edit::delete_station),
+        )
         .route("/api/v1/devices", get(masterdata::list_devices))
-        .route("/api/v1/devices/{id}", get(masterdata::get_device))
+        .route(
+            "/api/v1/devices/{id}",
+            get(masterdata::get_device).patch(masterdata_edit::patch_device).delete(masterdata_edit::delete_device),
+        )
         .route("/api/v1/devices/{id}/unmapped-keys", get(masterdata::unmapped_keys))
         .route("/api/v1/point-mappings", get(masterdata::list_mappings))
         .route("/api/v1/point-mappings/{scope}", axum::routing::put(masterdata::set_scope_mappings))

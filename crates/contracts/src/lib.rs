@@ -11,5 +11,5 @@ pub use iam_events::{ApiKeyCreated, ApiKeyRevoked};
 pub mod masterdata_events;
 pub mod telemetry_events;
 
-pub use masterdata_events::{DeviceProvisioned, MappingsChanged, StationProvisioned};
+pub use masterdata_events::{DeviceProvisioned, DeviceRemoved, MappingsChanged, StationProvisioned, StationRemoved};
 pub use telemetry_events::TelemetryReceived;

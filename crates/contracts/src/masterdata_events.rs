@@ -64,3 +64,39 @@ impl IntegrationEvent for MappingsChanged {
         ("mapping_scope", self.scope.clone())
     }
 }
+
+/// A device was removed from masterdata (its telemetry history stays).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeviceRemoved {
+    /// Device.
+    pub device_id: DeviceId,
+    /// Station it belonged to.
+    pub station_id: StationId,
+    /// Its name (points sent under it are quarantined from now on).
+    pub name: String,
+}
+
+impl IntegrationEvent for DeviceRemoved {
+    const TYPE: &'static str = "masterdata.device_removed";
+    const VERSION: u32 = 1;
+    fn aggregate(&self) -> (&'static str, String) {
+        ("device", self.device_id.to_string())
+    }
+}
+
+/// A station without devices was removed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StationRemoved {
+    /// Station.
+    pub station_id: StationId,
+    /// Its code.
+    pub code: String,
+}
+
+impl IntegrationEvent for StationRemoved {
+    const TYPE: &'static str = "masterdata.station_removed";
+    const VERSION: u32 = 1;
+    fn aggregate(&self) -> (&'static str, String) {
+        ("station", self.station_id.to_string())
+    }
+}

@@ -72,6 +72,42 @@ impl MasterdataRepository for StoreTx {
             .fetch_optional(&mut *c).await.map_err(db_err)?.as_ref().map(station_from_row).transpose())
     }
 
+    async fn station_by_id(&mut self, tenant: &TenantId, id: StationId) -> Result<Option<Station>, RepoError> {
+        let sql = format!("SELECT {STATION_COLUMNS} FROM stations WHERE tenant_id = $1 AND id = $2");
+        on_tx!(self, c => sqlx::query(&sql).bind(tenant.as_str()).bind(id.as_uuid())
+            .fetch_optional(&mut *c).await.map_err(db_err)?.as_ref().map(station_from_row).transpose())
+    }
+
+    async fn device_by_id(&mut self, tenant: &TenantId, id: DeviceId) -> Result<Option<Device>, RepoError> {
+        let sql = format!("SELECT {DEVICE_COLUMNS} FROM devices WHERE tenant_id = $1 AND id = $2");
+        on_tx!(self, c => sqlx::query(&sql).bind(tenant.as_str()).bind(id.as_uuid())
+            .fetch_optional(&mut *c).await.map_err(db_err)?.as_ref().map(device_from_row).transpose())
+    }
+
+    async fn count_station_devices(&mut self, tenant: &TenantId, id: StationId) -> Result<u64, RepoError> {
+        let n: i64 = on_tx!(self, c => sqlx::query_scalar("SELECT COUNT(*) FROM devices WHERE tenant_id = $1 AND station_id = $2")
+            .bind(tenant.as_str()).bind(id.as_uuid()).fetch_one(&mut *c).await.map_err(db_err)?);
+        Ok(u64::try_from(n).unwrap_or(0))
+    }
+
+    async fn delete_device(&mut self, tenant: &TenantId, id: DeviceId) -> Result<(), RepoError> {
+        let scope = MappingScope::Device(id).to_string();
+        on_tx!(self, c => {
+            sqlx::query("DELETE FROM point_mappings WHERE tenant_id = $1 AND scope = $2")
+                .bind(tenant.as_str()).bind(&scope).execute(&mut *c).await.map_err(db_err)?;
+            sqlx::query("DELETE FROM telemetry_latest WHERE tenant_id = $1 AND device_id = $2")
+                .bind(tenant.as_str()).bind(id.as_uuid()).execute(&mut *c).await.map_err(db_err)?;
+            sqlx::query("DELETE FROM devices WHERE tenant_id = $1 AND id = $2")
+                .bind(tenant.as_str()).bind(id.as_uuid()).execute(&mut *c).await.map_err(db_err)?;
+        });
+        Ok(())
+    }
+
+    async fn delete_station(&mut self, tenant: &TenantId, id: StationId) -> Result<(), RepoError> {
+        on_tx!(self, c => sqlx::query("DELETE FROM stations WHERE tenant_id = $1 AND id = $2")
+            .bind(tenant.as_str()).bind(id.as_uuid()).execute(&mut *c).await.map_err(db_err).map(|_| ()))
+    }
+
     async fn save_station(&mut self, s: &Station, is_new: bool) -> Result<(), RepoError> {
         let sql = if is_new {
             format!("INSERT INTO stations ({STATION_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)")

@@ -6,5 +6,6 @@ pub mod dead_letters;
 pub mod ingest;
 pub mod integrations;
 pub mod masterdata;
+pub mod masterdata_edit;
 pub mod me;
 pub mod telemetry;

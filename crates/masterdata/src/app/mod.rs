@@ -1,3 +1,4 @@
 //! Command handlers of the masterdata context.
 
+pub mod edit;
 pub mod provision;

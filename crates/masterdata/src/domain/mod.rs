@@ -2,6 +2,7 @@
 
 pub mod catalogue;
 pub mod device;
+pub mod edits;
 pub mod mapping;
 pub mod provisioning;
 pub mod repository;

@@ -67,7 +67,7 @@ fn one() -> f64 {
     1.0
 }
 
-fn text(field: &str, v: &str, max: usize) -> Result<(), String> {
+pub(crate) fn text(field: &str, v: &str, max: usize) -> Result<(), String> {
     let n = v.trim().chars().count();
     if n == 0 || n > max {
         return Err(format!("{field}: must be 1 to {max} characters"));

@@ -17,6 +17,16 @@ pub trait MasterdataRepository: Send {
     async fn device_by_name(&mut self, tenant: &TenantId, name: &str) -> Result<Option<Device>, RepoError>;
     /// Inserts (`is_new`) or updates a device.
     async fn save_device(&mut self, device: &Device, is_new: bool) -> Result<(), RepoError>;
+    /// The tenant's station with this id.
+    async fn station_by_id(&mut self, tenant: &TenantId, id: StationId) -> Result<Option<Station>, RepoError>;
+    /// The tenant's device with this id.
+    async fn device_by_id(&mut self, tenant: &TenantId, id: DeviceId) -> Result<Option<Device>, RepoError>;
+    /// How many devices the station has.
+    async fn count_station_devices(&mut self, tenant: &TenantId, id: StationId) -> Result<u64, RepoError>;
+    /// Removes a device with its own mappings and latest values (its telemetry history stays).
+    async fn delete_device(&mut self, tenant: &TenantId, id: DeviceId) -> Result<(), RepoError>;
+    /// Removes a station that has no devices.
+    async fn delete_station(&mut self, tenant: &TenantId, id: StationId) -> Result<(), RepoError>;
     /// The mappings of one scope.
     async fn mappings_of(&mut self, tenant: &TenantId, scope: MappingScope) -> Result<Vec<PointMapping>, RepoError>;
     /// Replaces the mappings of one scope with `mappings`.

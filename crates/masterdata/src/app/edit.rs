@@ -1,0 +1,114 @@
+//! Changing and removing single stations and devices (`PATCH` / `DELETE`), each in one unit of
+//! work with its integration event.
+
+use crate::{Device, DevicePatch, MasterdataRepository, Station, StationPatch};
+use chrono::{DateTime, Utc};
+use mgc_contracts::{DeviceProvisioned, DeviceRemoved, StationProvisioned, StationRemoved};
+use mgc_eventing::{emit, OutboxWriter, UnitOfWork};
+use mgc_kernel::{DeviceId, RepoError, StationId, TenantId};
+
+fn station_missing(id: StationId) -> RepoError {
+    RepoError::NotFound { what: "station", id: id.to_string() }
+}
+
+fn device_missing(id: DeviceId) -> RepoError {
+    RepoError::NotFound { what: "device", id: id.to_string() }
+}
+
+/// Applies `patch` to the tenant's station `id`; an empty change writes and emits nothing.
+pub async fn update_station<U>(
+    mut uow: U,
+    tenant: &TenantId,
+    id: StationId,
+    patch: &StationPatch,
+    now: DateTime<Utc>,
+) -> Result<Station, RepoError>
+where
+    U: MasterdataRepository + OutboxWriter + UnitOfWork,
+{
+    let old = uow.station_by_id(tenant, id).await?.ok_or_else(|| station_missing(id))?;
+    let mut station = old.clone();
+    patch.apply(&mut station).map_err(RepoError::Invalid)?;
+    if station.same_content(&old) {
+        return Ok(old);
+    }
+    station.updated_at = now;
+    uow.save_station(&station, false).await?;
+    let ev = StationProvisioned {
+        station_id: station.id,
+        code: station.code.clone(),
+        time_zone: station.time_zone.name().to_owned(),
+        created: false,
+    };
+    emit(&mut uow, tenant, &ev, now).await?;
+    uow.commit().await?;
+    Ok(station)
+}
+
+/// Removes the tenant's station `id`; refused (conflict) while it still has devices.
+pub async fn delete_station<U>(
+    mut uow: U,
+    tenant: &TenantId,
+    id: StationId,
+    now: DateTime<Utc>,
+) -> Result<(), RepoError>
+where
+    U: MasterdataRepository + OutboxWriter + UnitOfWork,
+{
+    let station = uow.station_by_id(tenant, id).await?.ok_or_else(|| station_missing(id))?;
+    let devices = uow.count_station_devices(tenant, id).await?;
+    if devices > 0 {
+        return Err(RepoError::Conflict(format!(
+            "station {id} still has {devices} device(s): delete or move them first"
+        )));
+    }
+    uow.delete_station(tenant, id).await?;
+    emit(&mut uow, tenant, &StationRemoved { station_id: id, code: station.code }, now).await?;
+    uow.commit().await
+}
+
+/// Applies `patch` to the tenant's device `id` (a new station must be the tenant's too).
+pub async fn update_device<U>(
+    mut uow: U,
+    tenant: &TenantId,
+    id: DeviceId,
+    patch: &DevicePatch,
+    now: DateTime<Utc>,
+) -> Result<Device, RepoError>
+where
+    U: MasterdataRepository + OutboxWriter + UnitOfWork,
+{
+    let old = uow.device_by_id(tenant, id).await?.ok_or_else(|| device_missing(id))?;
+    let mut device = old.clone();
+    patch.apply(&mut device).map_err(RepoError::Invalid)?;
+    if device.station_id != old.station_id && uow.station_by_id(tenant, device.station_id).await?.is_none() {
+        return Err(RepoError::Invalid(format!("station_id: no station {} in this tenant", device.station_id)));
+    }
+    if device.same_content(&old) {
+        return Ok(old);
+    }
+    device.updated_at = now;
+    uow.save_device(&device, false).await?;
+    let ev = DeviceProvisioned {
+        device_id: device.id,
+        station_id: device.station_id,
+        name: device.name.clone(),
+        kind: device.kind.as_str().to_owned(),
+        created: false,
+    };
+    emit(&mut uow, tenant, &ev, now).await?;
+    uow.commit().await?;
+    Ok(device)
+}
+
+/// Removes the tenant's device `id` with its own mappings; its telemetry history stays.
+pub async fn delete_device<U>(mut uow: U, tenant: &TenantId, id: DeviceId, now: DateTime<Utc>) -> Result<(), RepoError>
+where
+    U: MasterdataRepository + OutboxWriter + UnitOfWork,
+{
+    let device = uow.device_by_id(tenant, id).await?.ok_or_else(|| device_missing(id))?;
+    uow.delete_device(tenant, id).await?;
+    let ev = DeviceRemoved { device_id: id, station_id: device.station_id, name: device.name };
+    emit(&mut uow, tenant, &ev, now).await?;
+    uow.commit().await
+}
