@@ -71,6 +71,12 @@ pub enum Command {
         #[command(subcommand)]
         action: ApiKeyAction,
     },
+    /// Manage tenants (operators of the installation create them; tokens name one).
+    Tenant {
+        /// What to do with tenants.
+        #[command(subcommand)]
+        action: TenantAction,
+    },
     /// Load and validate the configuration, print it with secrets hidden.
     CheckConfig,
     /// Send simulated device traffic to a running server (load and smoke tests).
@@ -79,6 +85,22 @@ pub enum Command {
         #[command(subcommand)]
         target: crate::simulate::SimulateTarget,
     },
+}
+
+/// Tenant sub-commands.
+#[derive(Debug, Subcommand)]
+pub enum TenantAction {
+    /// Create a tenant (nothing changes when it exists already).
+    Create {
+        /// Tenant id: 1-64 of A-Z a-z 0-9 _ . -, starting with a letter or digit.
+        #[arg(long)]
+        id: String,
+        /// Display name [default: the id].
+        #[arg(long)]
+        name: Option<String>,
+    },
+    /// List tenants, one per line: id, name, created at.
+    List,
 }
 
 /// API key sub-commands.

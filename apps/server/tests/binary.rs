@@ -207,6 +207,26 @@ fn bad_configuration_is_refused_with_a_message_naming_the_setting() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("--role"));
 }
 
+#[test]
+fn tenants_are_created_by_the_cli_and_tokens_need_an_existing_tenant() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = mgc(&["token", "--tenant", "acme", "--role", "admin"], dir.path());
+    assert!(!out.status.success(), "a token for an unknown tenant was minted");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("mgc tenant create --id acme"));
+
+    let out = mgc(&["tenant", "create", "--id", "acme", "--name", "Acme Grid"], dir.path());
+    assert!(out.status.success() && String::from_utf8_lossy(&out.stderr).contains("created tenant acme"));
+    let out = mgc(&["tenant", "create", "--id", "acme"], dir.path());
+    assert!(out.status.success() && String::from_utf8_lossy(&out.stderr).contains("exists already"));
+    let out = mgc(&["tenant", "create", "--id", "-bad"], dir.path());
+    assert!(!out.status.success() && String::from_utf8_lossy(&out.stderr).contains("--id"));
+    let listed = stdout_line(&mgc(&["tenant", "list"], dir.path()));
+    assert!(listed.lines().any(|l| l.starts_with("acme\tAcme Grid\t")), "{listed}");
+
+    let token = stdout_line(&mgc(&["token", "--tenant", "acme", "--role", "admin"], dir.path()));
+    assert_eq!(token.split('.').count(), 3, "not a JWT: {token}");
+}
+
 #[tokio::test]
 async fn postgres_database_migrates_and_serves() {
     let Some(db) = mgc_tests::postgres_database().await else { return };

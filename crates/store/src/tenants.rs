@@ -20,4 +20,14 @@ impl Store {
             .bind(id.as_str()).fetch_one(p).await.map_err(db_err)?);
         Ok(n > 0)
     }
+
+    /// Every tenant with its name and creation time, by id.
+    pub async fn list_tenants(&self) -> Result<Vec<(TenantId, String, DateTime<Utc>)>, RepoError> {
+        let rows: Vec<(String, String, DateTime<Utc>)> = on_read!(self, p => sqlx::query_as(
+            "SELECT id, name, created_at FROM tenants ORDER BY id")
+            .fetch_all(p).await.map_err(db_err)?);
+        rows.into_iter()
+            .map(|(id, name, at)| Ok((TenantId::parse(&id).map_err(|e| RepoError::Backend(e.to_string()))?, name, at)))
+            .collect()
+    }
 }
