@@ -17,5 +17,6 @@ mod operations;
 mod outbox_atomicity;
 mod store_contract;
 mod support;
+mod telemetry_bulk;
 mod telemetry_storage;
 mod tenant_isolation;

@@ -20,6 +20,7 @@ mod rows;
 mod telemetry;
 mod telemetry_maintenance;
 mod telemetry_pg;
+mod telemetry_pg_copy;
 mod telemetry_sqlite;
 mod tenants;
 mod tx;

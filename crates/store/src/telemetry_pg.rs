@@ -5,7 +5,7 @@ use crate::rows::db_err;
 use crate::telemetry::value_json;
 use chrono::{DateTime, Utc};
 use mgc_kernel::{RepoError, TenantId};
-use mgc_telemetry::domain::stored::{StoreOutcome, StoredPoint};
+use mgc_telemetry::domain::stored::{StoreCounts, StoreOutcome, StoredPoint};
 use sqlx::{PgConnection, Row};
 use std::collections::HashMap;
 use uuid::Uuid;
@@ -46,6 +46,10 @@ pub(crate) async fn store_points(
 ) -> Result<StoreOutcome, RepoError> {
     if points.is_empty() {
         return Ok(StoreOutcome::default());
+    }
+    if crate::telemetry_pg_copy::copy_if_all_new(conn, tenant, points, received_at).await? {
+        let counts = StoreCounts { new: points.len() as u64, ..StoreCounts::default() };
+        return Ok(StoreOutcome { counts, fresh: (0..points.len()).collect(), changed: Vec::new() });
     }
     // 1. New keys; 2. only for keys that already existed (usually none): rows whose value
     // differs. Fresh data thus costs a single statement.
