@@ -183,6 +183,8 @@ impl<S: OutboxStore> Dispatcher<S> {
     pub async fn run(self, mut wakeup: impl Wakeup, mut shutdown: watch::Receiver<bool>) {
         tracing::info!(owner = %self.owner, "outbox dispatcher started");
         let mut last_purge: Option<chrono::DateTime<chrono::Utc>> = None;
+        // The gauges cost three queries: refreshed at most once a second, not every round.
+        let mut last_metrics: Option<tokio::time::Instant> = None;
         loop {
             if *shutdown.borrow() {
                 break;
@@ -194,8 +196,11 @@ impl<S: OutboxStore> Dispatcher<S> {
                     TickReport::default()
                 }
             };
-            if let Err(err) = self.refresh_metrics().await {
-                tracing::warn!(error = %err, "outbox metrics not refreshed");
+            if last_metrics.is_none_or(|at| at.elapsed() >= std::time::Duration::from_secs(1)) {
+                last_metrics = Some(tokio::time::Instant::now());
+                if let Err(err) = self.refresh_metrics().await {
+                    tracing::warn!(error = %err, "outbox metrics not refreshed");
+                }
             }
             let now = self.clock.now();
             if last_purge.is_none_or(|at| now - at >= chrono::Duration::hours(1)) {
