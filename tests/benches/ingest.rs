@@ -206,6 +206,15 @@ fn baseline_copy(database_url: &str, devices: &[String], n: u64, dir: &Path) -> 
     n as f64 / elapsed.as_secs_f64()
 }
 
+/// The cluster's fsync and synchronous_commit settings, which decide what a commit costs.
+fn durability(database_url: &str) -> String {
+    let out = Command::new(psql())
+        .args(["-X", "-A", "-t", "-d", database_url, "-c", "SELECT 'fsync=' || current_setting('fsync') || ', synchronous_commit=' || current_setting('synchronous_commit')"])
+        .output()
+        .expect("run psql");
+    String::from_utf8_lossy(&out.stdout).trim().to_owned()
+}
+
 /// Runs `mgc simulate thingsboard ... --json` and returns its summary.
 fn simulate(bin: &Path, server: &Server, ing: &(String, String), devices: u64, extra: &[String]) -> Value {
     let out = Command::new(bin)
@@ -272,6 +281,7 @@ fn main() {
     let device_ids = provision(&server, &token, devices);
     let ing = integration(&server, &token);
     println!("ingest bench: mgc serve (release) on PostgreSQL at {}, {devices} devices", server.addr);
+    println!("cluster settings: {} (both the baseline and mgc run against them)", durability(&db.url));
 
     let baseline = baseline_copy(&db.url, &device_ids, points, server.data_dir.path());
     println!("(a) baseline  psql \\copy of {points} points into telemetry_points: {baseline:>10.0} points/s");
