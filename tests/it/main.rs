@@ -15,6 +15,7 @@ mod ingest_support;
 mod masterdata_edit;
 mod operations;
 mod outbox_atomicity;
+mod remap;
 mod store_contract;
 mod support;
 mod telemetry_bulk;

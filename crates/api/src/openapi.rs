@@ -19,6 +19,7 @@ use utoipa::{Modify, OpenApi};
         masterdata::get_device, masterdata::unmapped_keys, masterdata::list_mappings, masterdata::set_scope_mappings, masterdata::points,
         crate::routes::masterdata_edit::patch_station, crate::routes::masterdata_edit::delete_station,
         crate::routes::masterdata_edit::patch_device, crate::routes::masterdata_edit::delete_device,
+        crate::routes::remap::remap,
         integrations::create, integrations::list, integrations::rotate,
         ingest::telemetry,
         telemetry::raw, telemetry::latest, telemetry::unrouted,

@@ -1,7 +1,9 @@
 //! Assembles the full HTTP application.
 
 use crate::openapi::ApiDoc;
-use crate::routes::{api_keys, audit, dead_letters, ingest, integrations, masterdata, masterdata_edit, me, telemetry};
+use crate::routes::{
+    api_keys, audit, dead_letters, ingest, integrations, masterdata, masterdata_edit, me, remap, telemetry,
+};
 use crate::{auth, health, http_metrics, ApiError, AppState};
 use axum::extract::DefaultBodyLimit;
 use axum::http::{Request, StatusCode};
@@ -38,6 +40,7 @@ pub fn router(state: AppState) -> Router {
             get(masterdata::get_device).patch(masterdata_edit::patch_device).delete(masterdata_edit::delete_device),
         )
         .route("/api/v1/devices/{id}/unmapped-keys", get(masterdata::unmapped_keys))
+        .route("/api/v1/devices/{id}/remap", post(remap::remap))
         .route("/api/v1/point-mappings", get(masterdata::list_mappings))
         .route("/api/v1/point-mappings/{scope}", axum::routing::put(masterdata::set_scope_mappings))
         .route("/api/v1/points", get(masterdata::points))

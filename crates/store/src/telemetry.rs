@@ -29,6 +29,18 @@ fn point_from_row(r: &impl RowExt) -> Result<PointRow, RepoError> {
     })
 }
 
+fn stored_from_row(r: &impl RowExt) -> Result<StoredPoint, RepoError> {
+    let row = point_from_row(r)?;
+    Ok(StoredPoint {
+        device_id: row.device_id,
+        point: row.point,
+        ts: row.ts,
+        num_value: row.num_value,
+        value: row.value,
+        raw_key: r.text("raw_key")?,
+    })
+}
+
 fn unrouted_from_row(r: &impl RowExt) -> Result<UnroutedPoint, RepoError> {
     Ok(UnroutedPoint {
         device: r.text("device")?,
@@ -82,6 +94,51 @@ impl TelemetryRepository for StoreTx {
                 .execute(&mut *c).await.map_err(db_err).map(|_| ()))?;
         }
         Ok(points.len() as u64)
+    }
+
+    async fn device_points(
+        &mut self,
+        tenant: &TenantId,
+        q: &PointQuery,
+        max: u32,
+    ) -> Result<Option<Vec<StoredPoint>>, RepoError> {
+        let sql = "SELECT device_id, point, ts, num_value, value, raw_key FROM telemetry_points
+                   WHERE tenant_id = $1 AND device_id = $2 AND ($3 IS NULL OR point = $3) AND ts >= $4 AND ts < $5
+                   ORDER BY ts, point LIMIT $6";
+        let points = on_tx!(self, c => sqlx::query(sql)
+            .bind(tenant.as_str()).bind(q.device_id.as_uuid()).bind(&q.point).bind(q.from).bind(q.to)
+            .bind(i64::from(max) + 1).fetch_all(&mut *c).await.map_err(db_err)?
+            .iter().map(stored_from_row).collect::<Result<Vec<_>, RepoError>>()?);
+        Ok((points.len() <= max as usize).then_some(points))
+    }
+
+    async fn remove_points(
+        &mut self,
+        tenant: &TenantId,
+        device: DeviceId,
+        keys: &[(String, DateTime<Utc>)],
+    ) -> Result<(), RepoError> {
+        let sql = "DELETE FROM telemetry_points WHERE tenant_id = $1 AND device_id = $2 AND point = $3 AND ts = $4";
+        for (point, ts) in keys {
+            on_tx!(self, c => sqlx::query(sql).bind(tenant.as_str()).bind(device.as_uuid()).bind(point).bind(ts)
+                .execute(&mut *c).await.map_err(db_err).map(|_| ()))?;
+        }
+        Ok(())
+    }
+
+    async fn drop_orphan_latest(
+        &mut self,
+        tenant: &TenantId,
+        device: DeviceId,
+        points: &[String],
+    ) -> Result<(), RepoError> {
+        let sql = "DELETE FROM telemetry_latest WHERE tenant_id = $1 AND device_id = $2 AND point = $3
+                   AND NOT EXISTS (SELECT 1 FROM telemetry_points p WHERE p.tenant_id = $1 AND p.device_id = $2 AND p.point = $3)";
+        for point in points {
+            on_tx!(self, c => sqlx::query(sql).bind(tenant.as_str()).bind(device.as_uuid()).bind(point)
+                .execute(&mut *c).await.map_err(db_err).map(|_| ()))?;
+        }
+        Ok(())
     }
 
     async fn take_unrouted(&mut self, tenant: &TenantId, device: &str) -> Result<Vec<UnroutedPoint>, RepoError> {

@@ -3,9 +3,11 @@
 //! when such a device is provisioned.
 
 pub mod ingest;
+pub mod remap;
 pub mod replay_unrouted;
 pub mod routing;
 
 pub use ingest::{forget_tenant, route_batch, RouteCache};
+pub use remap::{remap_device, RemapReport, REMAP_MAX_POINTS};
 pub use replay_unrouted::UnroutedReplay;
 pub use routing::{route_points, to_stored, RoutedBatch};

@@ -8,4 +8,5 @@ pub mod integrations;
 pub mod masterdata;
 pub mod masterdata_edit;
 pub mod me;
+pub mod remap;
 pub mod telemetry;

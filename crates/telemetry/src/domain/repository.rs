@@ -26,6 +26,28 @@ pub trait TelemetryRepository: Send {
         points: &[UnroutedPoint],
         received_at: DateTime<Utc>,
     ) -> Result<u64, RepoError>;
+    /// The device's stored points with `from <= ts < to`, at most `max` (None when there are
+    /// more), for re-mapping.
+    async fn device_points(
+        &mut self,
+        tenant: &TenantId,
+        q: &PointQuery,
+        max: u32,
+    ) -> Result<Option<Vec<StoredPoint>>, RepoError>;
+    /// Removes the device's points with these (point, ts) keys.
+    async fn remove_points(
+        &mut self,
+        tenant: &TenantId,
+        device: DeviceId,
+        keys: &[(String, DateTime<Utc>)],
+    ) -> Result<(), RepoError>;
+    /// Drops the latest value of each of the device's `points` that has no stored point left.
+    async fn drop_orphan_latest(
+        &mut self,
+        tenant: &TenantId,
+        device: DeviceId,
+        points: &[String],
+    ) -> Result<(), RepoError>;
     /// Removes and returns the quarantined points of a device reference (for re-ingest).
     async fn take_unrouted(&mut self, tenant: &TenantId, device: &str) -> Result<Vec<UnroutedPoint>, RepoError>;
 }
