@@ -45,10 +45,10 @@ impl<K: Eq + Hash, V: Clone> TtlCache<K, V> {
         entries.insert(key, (until, value));
     }
 
-    /// Forgets every entry for which `pred` holds (e.g. all of one tenant after a change).
-    pub fn forget_where(&self, pred: impl Fn(&K) -> bool) {
+    /// Forgets every entry for which `pred(key, value)` holds (e.g. all of one tenant).
+    pub fn forget_where(&self, pred: impl Fn(&K, &V) -> bool) {
         let mut entries = self.entries.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        entries.retain(|k, _| !pred(k));
+        entries.retain(|k, (_, v)| !pred(k, v));
     }
 }
 
@@ -86,7 +86,7 @@ mod tests {
         let (_, c) = cache(5, 10);
         c.put("t1/a", 1);
         c.put("t2/a", 2);
-        c.forget_where(|k| k.starts_with("t1/"));
+        c.forget_where(|k, _| k.starts_with("t1/"));
         assert_eq!((c.get(&"t1/a"), c.get(&"t2/a")), (None, Some(2)));
     }
 

@@ -16,7 +16,7 @@ pub type RouteCache = TtlCache<(TenantId, String), (Device, MappingSet)>;
 
 /// Drops the cached routes of `tenant` (after its devices or mappings changed).
 pub fn forget_tenant(cache: &RouteCache, tenant: &TenantId) {
-    cache.forget_where(|(t, _)| t == tenant);
+    cache.forget_where(|(t, _), _| t == tenant);
 }
 
 /// Resolves every device reference of `batch` in `tenant` and maps its points.

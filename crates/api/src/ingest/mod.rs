@@ -71,7 +71,7 @@ impl IngestPipeline {
         let found = store.find_integration(id).await?;
         match &found {
             Some(i) => self.integrations.put(id, i.clone()),
-            None => self.integrations.forget_where(|k| *k == id),
+            None => self.integrations.forget_where(|k, _| *k == id),
         }
         Ok(found)
     }
@@ -79,6 +79,6 @@ impl IngestPipeline {
     /// Forgets what is cached of `tenant` after its devices, mappings or integrations changed.
     pub fn forget_tenant(&self, tenant: &TenantId) {
         mgc_adapter_thingsboard::forget_tenant(&self.routes, tenant);
-        self.integrations.forget_where(|_| true);
+        self.integrations.forget_where(|_, i| i.tenant == *tenant);
     }
 }

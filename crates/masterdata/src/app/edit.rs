@@ -7,6 +7,27 @@ use mgc_contracts::{DeviceProvisioned, DeviceRemoved, StationProvisioned, Statio
 use mgc_eventing::{emit, OutboxWriter, UnitOfWork};
 use mgc_kernel::{DeviceId, RepoError, StationId, TenantId};
 
+/// The event announcing a created or changed station.
+pub(crate) fn station_event(station: &Station, created: bool) -> StationProvisioned {
+    StationProvisioned {
+        station_id: station.id,
+        code: station.code.clone(),
+        time_zone: station.time_zone.name().to_owned(),
+        created,
+    }
+}
+
+/// The event announcing a created or changed device.
+pub(crate) fn device_event(device: &Device, created: bool) -> DeviceProvisioned {
+    DeviceProvisioned {
+        device_id: device.id,
+        station_id: device.station_id,
+        name: device.name.clone(),
+        kind: device.kind.as_str().to_owned(),
+        created,
+    }
+}
+
 fn station_missing(id: StationId) -> RepoError {
     RepoError::NotFound { what: "station", id: id.to_string() }
 }
@@ -34,13 +55,7 @@ where
     }
     station.updated_at = now;
     uow.save_station(&station, false).await?;
-    let ev = StationProvisioned {
-        station_id: station.id,
-        code: station.code.clone(),
-        time_zone: station.time_zone.name().to_owned(),
-        created: false,
-    };
-    emit(&mut uow, tenant, &ev, now).await?;
+    emit(&mut uow, tenant, &station_event(&station, false), now).await?;
     uow.commit().await?;
     Ok(station)
 }
@@ -89,14 +104,7 @@ where
     }
     device.updated_at = now;
     uow.save_device(&device, false).await?;
-    let ev = DeviceProvisioned {
-        device_id: device.id,
-        station_id: device.station_id,
-        name: device.name.clone(),
-        kind: device.kind.as_str().to_owned(),
-        created: false,
-    };
-    emit(&mut uow, tenant, &ev, now).await?;
+    emit(&mut uow, tenant, &device_event(&device, false), now).await?;
     uow.commit().await?;
     Ok(device)
 }

@@ -5,9 +5,10 @@
 //! Devices not named in the body are left as they are (provisioning adds and updates, it never
 //! deletes); a device's `mappings`, when present, replace that device's overrides.
 
+use super::edit::{device_event, station_event};
 use crate::{Device, MappingScope, MappingSpec, MasterdataRepository, PointMapping, ProvisionRequest, Station};
 use chrono::{DateTime, Utc};
-use mgc_contracts::{DeviceProvisioned, MappingsChanged, StationProvisioned};
+use mgc_contracts::MappingsChanged;
 use mgc_eventing::{emit, OutboxWriter, UnitOfWork};
 use mgc_kernel::{DeviceId, RepoError, StationId, TenantId};
 use serde::Serialize;
@@ -59,13 +60,7 @@ where
     if changed {
         station.updated_at = now;
         uow.save_station(&station, created).await?;
-        let ev = StationProvisioned {
-            station_id: station.id,
-            code: station.code.clone(),
-            time_zone: time_zone.name().to_owned(),
-            created,
-        };
-        emit(&mut uow, tenant, &ev, now).await?;
+        emit(&mut uow, tenant, &station_event(&station, created), now).await?;
     }
 
     let mut devices = Vec::with_capacity(request.devices.len());
@@ -90,14 +85,7 @@ where
         if old.as_ref().is_none_or(|o| !o.same_content(&device)) {
             device.updated_at = now;
             uow.save_device(&device, device_created).await?;
-            let ev = DeviceProvisioned {
-                device_id: device.id,
-                station_id: station.id,
-                name: device.name.clone(),
-                kind: device.kind.as_str().to_owned(),
-                created: device_created,
-            };
-            emit(&mut uow, tenant, &ev, now).await?;
+            emit(&mut uow, tenant, &device_event(&device, device_created), now).await?;
             changed = true;
         }
         if let Some(specs) = &spec.mappings {
