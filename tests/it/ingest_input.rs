@@ -1,5 +1,5 @@
 //! Ingest input the database could not store is refused up front; cached routes follow
-//! mapping changes made through the API at once.
+//! mapping changes made through the API at once; the quarantine sweep catches late points.
 
 use crate::ingest_support::*;
 use crate::support::{assert_error, TestApp};
@@ -59,5 +59,38 @@ async fn a_mapping_changed_through_the_api_applies_to_the_very_next_request() {
         let power: Vec<f64> =
             pts.iter().filter(|p| p["point"] == "active_power_w").map(|p| p["num_value"].as_f64().unwrap()).collect();
         assert_eq!(power, vec![1000.0, 1.0], "{}: scale 1000 first, then the new scale 1: {pts:?}", db.backend);
+    }
+}
+
+#[tokio::test]
+async fn points_quarantined_while_their_device_was_provisioned_are_swept_in() {
+    use mgc_eventing::UnitOfWork;
+    use mgc_telemetry::domain::repository::TelemetryRepository;
+    use mgc_telemetry::domain::stored::UnroutedPoint;
+    for db in all_databases().await {
+        let app = TestApp::new(&db).await;
+        let admin = app.bearer("acme", Role::Admin);
+        provision(&app, &admin, station_body()).await;
+        // The race: routed as unknown just before meter-1 existed, committed after its replay ran.
+        let late = UnroutedPoint {
+            device: "meter-1".into(),
+            device_type: None,
+            ts: app.clock.now(),
+            raw_key: "P".into(),
+            value: mgc_telemetry::RawValue::Number(2.0),
+            reason: "no device named 'meter-1' in this tenant".into(),
+        };
+        let mut uow = app.store.begin().await.unwrap();
+        uow.quarantine(&crate::support::tenant("acme"), &[late], app.clock.now()).await.unwrap();
+        uow.commit().await.unwrap();
+
+        assert_eq!(mgc_api::ingest::sweep_quarantine(&app.store, app.clock.now()).await.unwrap(), 1, "{}", db.backend);
+        assert_eq!(mgc_api::ingest::sweep_quarantine(&app.store, app.clock.now()).await.unwrap(), 0, "{}", db.backend);
+        let (_, unrouted) = app.call(Method::GET, "/api/v1/telemetry/unrouted", Some(&admin), None).await;
+        assert_eq!(unrouted["items"].as_array().map(Vec::len), Some(0), "{}: {unrouted}", db.backend);
+        let meter = device_id(&app, &admin, "meter-1").await;
+        let pts = points(&app, &admin, &meter).await;
+        assert_eq!(pts.len(), 1, "{}", db.backend);
+        assert_eq!(pts[0]["num_value"], 2000.0, "{}: mapped with the device's mapping", db.backend);
     }
 }

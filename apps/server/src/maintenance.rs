@@ -1,4 +1,5 @@
-//! Housekeeping: telemetry partitions ahead and retention (hourly), the ingest replay log (every minute).
+//! Housekeeping: telemetry partitions ahead and retention (hourly); the ingest replay log and
+//! the quarantine sweep (every minute).
 
 use crate::config::TelemetryConfig;
 use chrono::Days;
@@ -35,7 +36,8 @@ pub async fn purge_replay_log(store: &Store, clock: &SharedClock) {
     }
 }
 
-/// Runs [`run_once`] now and every hour, [`purge_replay_log`] every minute, until `stop` turns true.
+/// Runs [`run_once`] now and every hour, the replay-log purge and the quarantine sweep every
+/// minute, until `stop` turns true.
 pub async fn run(store: Store, clock: SharedClock, config: TelemetryConfig, mut stop: watch::Receiver<bool>) {
     let mut minutes = 0u32;
     loop {
@@ -43,6 +45,9 @@ pub async fn run(store: Store, clock: SharedClock, config: TelemetryConfig, mut 
             run_once(&store, &clock, &config).await;
         }
         purge_replay_log(&store, &clock).await;
+        if let Err(e) = mgc_api::ingest::sweep_quarantine(&store, clock.now()).await {
+            tracing::warn!(error = %e, "quarantine sweep failed");
+        }
         minutes = minutes.wrapping_add(1);
         tokio::select! {
             _ = tokio::time::sleep(Duration::from_secs(60)) => {}

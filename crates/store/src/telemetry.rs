@@ -230,3 +230,20 @@ impl TelemetryQueries for Store {
         Ok(Page::from_overfetch(rows, page.limit, |(id, _)| id.to_string()).map(|(_, u)| u))
     }
 }
+
+impl Store {
+    /// Devices that quarantined points name (by name or ThingsBoard id) although the device
+    /// exists by now, at most `max`: points that arrived while the device was being provisioned.
+    pub async fn quarantined_known_devices(&self, max: u32) -> Result<Vec<(TenantId, DeviceId)>, RepoError> {
+        let sql = "SELECT DISTINCT d.tenant_id, d.id FROM telemetry_unrouted u
+                   JOIN devices d ON d.tenant_id = u.tenant_id AND (d.name = u.device OR d.tb_device_id = u.device)
+                   LIMIT $1";
+        let rows = on_read!(self, p => sqlx::query(sql).bind(i64::from(max)).fetch_all(p).await.map_err(db_err)?
+            .iter().map(|r| Ok((r.text("tenant_id")?, r.uuid("id")?))).collect::<Result<Vec<_>, RepoError>>()?);
+        rows.into_iter()
+            .map(|(t, id)| {
+                Ok((TenantId::parse(&t).map_err(|e| RepoError::Backend(e.to_string()))?, DeviceId::from_uuid(id)))
+            })
+            .collect()
+    }
+}

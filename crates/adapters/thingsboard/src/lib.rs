@@ -9,5 +9,5 @@ pub mod routing;
 
 pub use ingest::{forget_tenant, route_batch, RouteCache};
 pub use remap::{remap_device, RemapReport, REMAP_MAX_POINTS};
-pub use replay_unrouted::UnroutedReplay;
+pub use replay_unrouted::{reingest_device, UnroutedReplay};
 pub use routing::{route_points, to_stored, RoutedBatch};

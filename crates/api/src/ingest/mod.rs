@@ -2,8 +2,10 @@
 //! integrations and device routes, and the group committer that records batches durably.
 
 mod group_commit;
+mod quarantine_sweep;
 
 pub use group_commit::{CommitError, GroupCommitter, IngestJob};
+pub use quarantine_sweep::sweep_quarantine;
 
 use mgc_adapter_thingsboard::RouteCache;
 use mgc_iam::{Integration, IntegrationLookup};
