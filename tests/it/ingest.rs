@@ -14,10 +14,7 @@ use std::sync::Arc;
 #[tokio::test]
 async fn every_thingsboard_shape_is_stored_with_values_timestamps_and_mappings() {
     for db in all_databases().await {
-        let app = TestApp::new(&db).await;
-        let admin = app.bearer("acme", Role::Admin);
-        provision(&app, &admin, station_body()).await;
-        let ing = integration(&app, &admin, false).await;
+        let (app, admin, ing) = provisioned(&db).await;
         let t = app.clock.now().timestamp_millis() - 60_000;
 
         // 1. flat object, device and time from templated headers (kW mapped to W)
@@ -86,10 +83,7 @@ async fn every_thingsboard_shape_is_stored_with_values_timestamps_and_mappings()
 #[tokio::test]
 async fn rejected_requests_get_distinct_401_codes_and_store_nothing() {
     for db in all_databases().await {
-        let app = TestApp::new(&db).await;
-        let admin = app.bearer("acme", Role::Admin);
-        provision(&app, &admin, station_body()).await;
-        let ing = integration(&app, &admin, false).await;
+        let (app, admin, ing) = provisioned(&db).await;
         let body = r#"{"P": 1}"#;
         let dev = [("x-device-name", "meter-1")];
         let now = app.clock.now().timestamp().to_string();
@@ -207,10 +201,7 @@ async fn static_mode_when_enabled_and_rotation_grace() {
 #[tokio::test]
 async fn same_batch_twice_stores_once_and_emits_one_event() {
     for db in all_databases().await {
-        let app = TestApp::new(&db).await;
-        let admin = app.bearer("acme", Role::Admin);
-        provision(&app, &admin, station_body()).await;
-        let ing = integration(&app, &admin, false).await;
+        let (app, admin, ing) = provisioned(&db).await;
         let t = app.clock.now().timestamp_millis();
         let body = json!([{"device": "meter-1", "ts": t, "values": {"P": 1, "Q": 2}}, {"device": "meter-1", "ts": t + 1000, "values": {"P": 3}}]).to_string();
         let (_, first) = post_signed(&app, &ing, &body, &[]).await;
@@ -246,10 +237,7 @@ async fn same_batch_twice_stores_once_and_emits_one_event() {
 #[tokio::test]
 async fn unknown_device_is_quarantined_then_reingested_when_provisioned() {
     for db in all_databases().await {
-        let app = TestApp::new(&db).await;
-        let admin = app.bearer("acme", Role::Admin);
-        provision(&app, &admin, station_body()).await;
-        let ing = integration(&app, &admin, false).await;
+        let (app, admin, ing) = provisioned(&db).await;
         let t = app.clock.now().timestamp_millis();
         let body = json!([{"msg": {"soc_pct": 55.5}, "metadata": {"deviceName": "bess-9", "deviceType": "battery", "ts": t.to_string()}}]).to_string();
         let (_, r) = post_signed(&app, &ing, &body, &[]).await;

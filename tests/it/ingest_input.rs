@@ -12,10 +12,7 @@ use serde_json::json;
 #[tokio::test]
 async fn nul_characters_in_keys_values_or_device_names_are_422_with_the_path_and_store_nothing() {
     for db in all_databases().await {
-        let app = TestApp::new(&db).await;
-        let admin = app.bearer("acme", Role::Admin);
-        provision(&app, &admin, station_body()).await;
-        let ing = integration(&app, &admin, false).await;
+        let (app, admin, ing) = provisioned(&db).await;
         let t = app.clock.now().timestamp_millis();
         let cases = [
             (r#"[{"device":"meter-1","ts":T,"values":{"ok":1,"a\u0000b":2}}]"#, "invalid_key", "[0].values"),
@@ -37,10 +34,7 @@ async fn nul_characters_in_keys_values_or_device_names_are_422_with_the_path_and
 #[tokio::test]
 async fn a_mapping_changed_through_the_api_applies_to_the_very_next_request() {
     for db in all_databases().await {
-        let app = TestApp::new(&db).await;
-        let admin = app.bearer("acme", Role::Admin);
-        provision(&app, &admin, station_body()).await;
-        let ing = integration(&app, &admin, false).await;
+        let (app, admin, ing) = provisioned(&db).await;
         let meter = device_id(&app, &admin, "meter-1").await;
         let t = app.clock.now().timestamp_millis();
         let body = json!([{"device": "meter-1", "ts": t, "values": {"P": 1}}]).to_string();

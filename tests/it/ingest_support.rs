@@ -94,3 +94,13 @@ pub async fn pending_of(app: &TestApp, event_type: &str) -> usize {
     }
     n
 }
+
+/// A fresh app with tenant acme's station (`station_body`) and an integration without static
+/// mode: the admin token and the integration.
+pub async fn provisioned(db: &mgc_tests::TestDatabase) -> (TestApp, String, Ingest) {
+    let app = TestApp::new(db).await;
+    let admin = app.bearer("acme", mgc_iam::Role::Admin);
+    provision(&app, &admin, station_body()).await;
+    let ing = integration(&app, &admin, false).await;
+    (app, admin, ing)
+}

@@ -51,8 +51,8 @@ pub(crate) async fn store_points(
         let counts = StoreCounts { new: points.len() as u64, ..StoreCounts::default() };
         return Ok(StoreOutcome { counts, fresh: (0..points.len()).collect(), changed: Vec::new() });
     }
-    // 1. New keys; 2. only for keys that already existed (usually none): rows whose value
-    // differs. Fresh data thus costs a single statement.
+    // Small batches, or some keys exist: 1. new keys; 2. only for keys that already existed,
+    // rows whose value differs.
     let insert = "INSERT INTO telemetry_points (tenant_id, device_id, point, ts, num_value, value, raw_key, received_at)
                   SELECT $1, u.d, u.p, u.t, u.n, u.v::jsonb, u.r, $8
                   FROM UNNEST($2::uuid[], $3::text[], $4::timestamptz[], $5::float8[], $6::text[], $7::text[]) AS u(d, p, t, n, v, r)
