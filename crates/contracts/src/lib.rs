@@ -3,13 +3,15 @@
 //! Every event is a payload type implementing [`IntegrationEvent`] (a stable name and a
 //! schema version) wrapped in an [`EventEnvelope`] that carries id, tenant, aggregate and time.
 
+pub mod analytics_events;
 pub mod envelope;
 pub mod iam_events;
 
+pub use analytics_events::{EnergySlot, FlowEnergy, SourceVersion, StatisticCalculated};
 pub use envelope::{ContractError, EventEnvelope, IntegrationEvent};
 pub use iam_events::{ApiKeyCreated, ApiKeyRevoked};
 pub mod masterdata_events;
 pub mod telemetry_events;
 
 pub use masterdata_events::{DeviceProvisioned, DeviceRemoved, MappingsChanged, StationProvisioned, StationRemoved};
-pub use telemetry_events::TelemetryReceived;
+pub use telemetry_events::{DeviceSpan, TelemetryReceived};

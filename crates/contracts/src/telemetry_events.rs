@@ -20,6 +20,22 @@ pub struct TelemetryReceived {
     pub new_points: u64,
     /// Points whose value changed (same key, new value).
     pub changed_points: u64,
+    /// Per device: the time range and point names of its new or changed points.
+    #[serde(default)]
+    pub spans: Vec<DeviceSpan>,
+}
+
+/// What one device contributed to a [`TelemetryReceived`] batch.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeviceSpan {
+    /// The device.
+    pub device_id: DeviceId,
+    /// Its earliest new or changed point time.
+    pub from: DateTime<Utc>,
+    /// Its latest new or changed point time.
+    pub to: DateTime<Utc>,
+    /// Its point names stored (semantic or raw), sorted.
+    pub points: Vec<String>,
 }
 
 impl IntegrationEvent for TelemetryReceived {

@@ -8,7 +8,7 @@
 use crate::domain::repository::TelemetryRepository;
 use crate::domain::stored::{StoreCounts, StoredPoint, UnroutedPoint};
 use chrono::{DateTime, Utc};
-use mgc_contracts::TelemetryReceived;
+use mgc_contracts::{DeviceSpan, TelemetryReceived};
 use mgc_eventing::{emit, OutboxWriter, UnitOfWork};
 use mgc_kernel::{DeviceId, RepoError, TenantId};
 use serde::Serialize;
@@ -142,6 +142,7 @@ where
             to: fresh.iter().map(|p| p.ts).max().unwrap_or(received_at),
             new_points: outcome.counts.new,
             changed_points: outcome.counts.changed,
+            spans: device_spans(&fresh),
         };
         emit(uow, tenant, &ev, received_at).await?;
     }
@@ -223,4 +224,24 @@ mod tests {
         assert_eq!((out[0].num_value, out[0].raw_key.as_str()), (Some(2.0), "active_power_w"));
         assert_eq!(out[2].ts.timestamp(), 2);
     }
+}
+
+/// Per device: time range and point names of `fresh`, in device order.
+fn device_spans(fresh: &[&StoredPoint]) -> Vec<DeviceSpan> {
+    let mut by_device: BTreeMap<DeviceId, (DateTime<Utc>, DateTime<Utc>, BTreeSet<&str>)> = BTreeMap::new();
+    for p in fresh {
+        let entry = by_device.entry(p.device_id).or_insert((p.ts, p.ts, BTreeSet::new()));
+        entry.0 = entry.0.min(p.ts);
+        entry.1 = entry.1.max(p.ts);
+        entry.2.insert(p.point.as_str());
+    }
+    by_device
+        .into_iter()
+        .map(|(device_id, (from, to, points))| DeviceSpan {
+            device_id,
+            from,
+            to,
+            points: points.into_iter().map(str::to_owned).collect(),
+        })
+        .collect()
 }
