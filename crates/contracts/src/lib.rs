@@ -6,6 +6,7 @@
 pub mod analytics_events;
 pub mod envelope;
 pub mod iam_events;
+pub mod points;
 
 pub use analytics_events::{EnergySlot, FlowEnergy, SourceVersion, StatisticCalculated};
 pub use envelope::{ContractError, EventEnvelope, IntegrationEvent};

@@ -127,6 +127,10 @@ define_id!(
     /// Identifies a user.
     UserId
 );
+define_id!(
+    /// Identifies a background job.
+    JobId
+);
 
 #[cfg(test)]
 mod tests {

@@ -1,0 +1,8 @@
+//! Application services of analytics: closing windows, late data, recompute jobs.
+
+pub mod close;
+pub mod config;
+pub mod late_data;
+pub mod recompute;
+pub mod scheduler;
+pub mod windows;

@@ -1,0 +1,16 @@
+//! Pure analytics: no I/O, no clock; every function is a calculation over its inputs.
+
+pub mod flows;
+pub mod hour;
+pub mod integrate;
+pub mod meter;
+pub mod point_stats;
+pub mod repository;
+pub mod rollup;
+pub mod samples;
+pub mod slots;
+pub mod statistic;
+pub mod tracking;
+
+#[cfg(test)]
+mod tests;
