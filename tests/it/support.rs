@@ -74,8 +74,36 @@ impl TestApp {
                 clock.shared(),
                 &mgc_api::IngestConfig::default(),
             )),
+            jobs_wakeup: Arc::new(tokio::sync::Notify::new()),
         };
         Self { router: mgc_api::router(state), store, clock, issuer: JwtIssuer::hs256(SECRET), _db: None }
+    }
+
+    /// Delivers outbox events to every production consumer until none is due; returns how many.
+    pub async fn pump(&self) -> usize {
+        let mut dispatcher = mgc_eventing::Dispatcher::new(
+            Arc::new(self.store.clone()),
+            self.clock.shared(),
+            mgc_eventing::DispatcherConfig::default(),
+        );
+        mgc_api::register_consumers(&mut dispatcher, &ApiConfig::default());
+        let mut delivered = 0;
+        loop {
+            let tick = dispatcher.tick().await.unwrap();
+            assert_eq!(tick.retried + tick.dead_lettered, 0, "a consumer failed: {tick:?}");
+            delivered += tick.delivered;
+            if tick.claimed == 0 {
+                return delivered;
+            }
+        }
+    }
+
+    /// One analytics scheduler round at the app clock, then queued jobs (what `mgc serve` runs).
+    pub async fn analytics_round(&self) -> mgc_analytics::app::scheduler::RoundReport {
+        let config = ApiConfig::default().analytics;
+        let report = mgc_analytics::app::scheduler::run_round(&self.store, self.clock.now(), &config).await.unwrap();
+        mgc_analytics::app::recompute::run_jobs(&self.store, &self.clock.shared(), &config).await.unwrap();
+        report
     }
 
     /// Builds the app on a fresh SQLite database that lives as long as the app.

@@ -24,6 +24,7 @@ const ENV_KEYS: &[&str] = &[
     "database",
     "telemetry",
     "ingest",
+    "analytics",
 ];
 
 /// The whole configuration of `mgc`.
@@ -52,6 +53,8 @@ pub struct Config {
     pub telemetry: TelemetryConfig,
     /// Ingest group commit and caches.
     pub ingest: IngestSettings,
+    /// Window closing and energy rules.
+    pub analytics: crate::config_analytics::AnalyticsSettings,
 }
 
 /// Ingest group commit and caches.
@@ -152,6 +155,7 @@ impl Default for Config {
             database: DatabaseConfig::default(),
             telemetry: TelemetryConfig::default(),
             ingest: IngestSettings::default(),
+            analytics: crate::config_analytics::AnalyticsSettings::default(),
         }
     }
 }
@@ -290,6 +294,7 @@ impl Config {
         if !o.ready_max_lag_secs.is_finite() || o.ready_max_lag_secs <= 0.0 {
             problems.push("outbox.ready_max_lag_secs: must be positive".into());
         }
+        problems.extend(self.analytics.problems());
         if self.database.max_connections == 0 {
             problems.push("database.max_connections: must be greater than 0".into());
         }
@@ -330,6 +335,11 @@ impl Config {
             group_commit_workers: i.group_commit_workers,
             cache_ttl: Duration::from_secs(i.cache_ttl_secs),
         }
+    }
+
+    /// Analytics settings from the analytics section.
+    pub fn analytics(&self) -> mgc_analytics::AnalyticsConfig {
+        self.analytics.to_config()
     }
 
     /// Dispatcher tuning from the outbox settings.

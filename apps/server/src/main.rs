@@ -2,7 +2,9 @@
 
 mod cli;
 mod commands;
+mod analytics_tasks;
 mod config;
+mod config_analytics;
 mod logging;
 mod maintenance;
 mod secrets;

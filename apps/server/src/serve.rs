@@ -48,13 +48,22 @@ pub async fn serve(config: Config) -> Result<(), String> {
         clock: clock.clone(),
         jwt: Arc::new(keys.verifier),
         metrics: mgc_api::http_metrics::install_recorder(),
-        config: ApiConfig { ready_max_outbox_lag_secs: config.outbox.ready_max_lag_secs },
+        config: ApiConfig { ready_max_outbox_lag_secs: config.outbox.ready_max_lag_secs, analytics: config.analytics() },
         ingest: Arc::new(mgc_api::IngestPipeline::start(store.clone(), clock.clone(), &config.ingest())),
+        jobs_wakeup: Arc::new(tokio::sync::Notify::new()),
     };
     let (stop_tx, stop_rx) = watch::channel(false);
     let mut dispatcher = Dispatcher::new(Arc::new(store.clone()), clock, config.dispatcher());
-    dispatcher.register(Arc::new(mgc_adapter_thingsboard::UnroutedReplay));
+    mgc_api::register_consumers(&mut dispatcher, &state.config);
     let dispatcher_task = tokio::spawn(dispatcher.run(store.wakeup(), stop_rx.clone()));
+    let analytics_task = tokio::spawn(crate::analytics_tasks::run(
+        store.clone(),
+        state.clock.clone(),
+        config.analytics(),
+        std::time::Duration::from_secs(config.analytics.tick_secs),
+        state.jobs_wakeup.clone(),
+        stop_rx.clone(),
+    ));
     crate::maintenance::run_once(&store, &state.clock, &config.telemetry).await;
     let maintenance_task =
         tokio::spawn(crate::maintenance::run(store.clone(), state.clock.clone(), config.telemetry.clone(), stop_rx));
@@ -69,6 +78,9 @@ pub async fn serve(config: Config) -> Result<(), String> {
     let _ = stop_tx.send(true);
     if let Err(e) = dispatcher_task.await {
         tracing::error!(error = %e, "dispatcher task ended abnormally");
+    }
+    if let Err(e) = analytics_task.await {
+        tracing::error!(error = %e, "analytics task ended abnormally");
     }
     if let Err(e) = maintenance_task.await {
         tracing::error!(error = %e, "maintenance task ended abnormally");

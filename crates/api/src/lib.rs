@@ -2,6 +2,7 @@
 //! authentication, role checks, the audit log, request ids, metrics, health and OpenAPI.
 
 pub mod auth;
+pub mod consumers;
 pub mod error;
 pub mod extract;
 pub mod health;
@@ -12,6 +13,7 @@ pub mod router;
 pub mod routes;
 pub mod state;
 
+pub use consumers::register_consumers;
 pub use error::ApiError;
 pub use ingest::{IngestConfig, IngestPipeline};
 pub use router::router;

@@ -23,6 +23,8 @@ use utoipa::{Modify, OpenApi};
         integrations::create, integrations::list, integrations::rotate,
         ingest::telemetry,
         telemetry::raw, telemetry::latest, telemetry::unrouted,
+        crate::routes::analytics::stats, crate::routes::analytics::window_close,
+        crate::routes::analytics::recompute, crate::routes::analytics::job,
     ),
     components(schemas(error::ErrorBody, error::ErrorDetail)),
     modifiers(&SecuritySchemes),
@@ -33,6 +35,7 @@ use utoipa::{Modify, OpenApi};
         (name = "masterdata", description = "Stations, devices, point mappings and the point catalogue"),
         (name = "ingest", description = "ThingsBoard integrations and telemetry ingest"),
         (name = "telemetry", description = "Stored telemetry and latest values"),
+        (name = "analytics", description = "Energy statistics in station time, window closing, recompute jobs"),
     )
 )]
 pub struct ApiDoc;

@@ -2,7 +2,7 @@
 
 use crate::openapi::ApiDoc;
 use crate::routes::{
-    api_keys, audit, dead_letters, ingest, integrations, masterdata, masterdata_edit, me, remap, telemetry,
+    analytics, api_keys, audit, dead_letters, ingest, integrations, masterdata, masterdata_edit, me, remap, telemetry,
 };
 use crate::{auth, health, http_metrics, ApiError, AppState};
 use axum::extract::DefaultBodyLimit;
@@ -49,6 +49,10 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/telemetry", get(telemetry::raw))
         .route("/api/v1/telemetry/latest", get(telemetry::latest))
         .route("/api/v1/telemetry/unrouted", get(telemetry::unrouted))
+        .route("/api/v1/stats", get(analytics::stats))
+        .route("/api/v1/analytics/window-close", post(analytics::window_close))
+        .route("/api/v1/analytics/recompute", post(analytics::recompute))
+        .route("/api/v1/jobs/{id}", get(analytics::job))
         .layer(middleware::from_fn_with_state(state.clone(), auth::authenticate_and_audit));
     let operations = Router::new()
         .route("/healthz", get(health::healthz))

@@ -11,11 +11,13 @@ use std::sync::Arc;
 pub struct ApiConfig {
     /// `/readyz` fails when the outbox lag exceeds this many seconds.
     pub ready_max_outbox_lag_secs: f64,
+    /// Window closing and energy rules.
+    pub analytics: mgc_analytics::AnalyticsConfig,
 }
 
 impl Default for ApiConfig {
     fn default() -> Self {
-        Self { ready_max_outbox_lag_secs: 300.0 }
+        Self { ready_max_outbox_lag_secs: 300.0, analytics: mgc_analytics::AnalyticsConfig::default() }
     }
 }
 
@@ -34,4 +36,6 @@ pub struct AppState {
     pub config: ApiConfig,
     /// Ingest caches and group committer.
     pub ingest: Arc<crate::ingest::IngestPipeline>,
+    /// Wakes the background job runner when a job is queued.
+    pub jobs_wakeup: Arc<tokio::sync::Notify>,
 }

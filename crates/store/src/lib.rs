@@ -7,6 +7,9 @@
 #[macro_use]
 mod macros;
 
+mod analytics;
+mod analytics_queries;
+mod analytics_rows;
 mod api_keys;
 mod audit;
 mod db;

@@ -23,7 +23,9 @@ pub(crate) trait RowExt {
     fn time(&self, col: &str) -> Result<DateTime<Utc>, RepoError>;
     fn opt_time(&self, col: &str) -> Result<Option<DateTime<Utc>>, RepoError>;
     fn int(&self, col: &str) -> Result<i64, RepoError>;
+    fn opt_int(&self, col: &str) -> Result<Option<i64>, RepoError>;
     fn json(&self, col: &str) -> Result<serde_json::Value, RepoError>;
+    fn opt_text_json(&self, col: &str) -> Result<Option<serde_json::Value>, RepoError>;
     fn float(&self, col: &str) -> Result<f64, RepoError>;
     fn opt_float(&self, col: &str) -> Result<Option<f64>, RepoError>;
     fn boolean(&self, col: &str) -> Result<bool, RepoError>;
@@ -50,6 +52,9 @@ macro_rules! impl_row_ext {
             fn int(&self, col: &str) -> Result<i64, RepoError> {
                 self.try_get(col).map_err(db_err)
             }
+            fn opt_int(&self, col: &str) -> Result<Option<i64>, RepoError> {
+                self.try_get(col).map_err(db_err)
+            }
             fn float(&self, col: &str) -> Result<f64, RepoError> {
                 self.try_get(col).map_err(db_err)
             }
@@ -61,6 +66,11 @@ macro_rules! impl_row_ext {
             }
             fn json(&self, col: &str) -> Result<serde_json::Value, RepoError> {
                 self.try_get::<sqlx::types::Json<serde_json::Value>, _>(col).map(|j| j.0).map_err(db_err)
+            }
+            fn opt_text_json(&self, col: &str) -> Result<Option<serde_json::Value>, RepoError> {
+                self.try_get::<Option<sqlx::types::Json<serde_json::Value>>, _>(col)
+                    .map(|j| j.map(|j| j.0))
+                    .map_err(db_err)
             }
         }
     };

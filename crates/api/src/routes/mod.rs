@@ -1,5 +1,6 @@
 //! Versioned REST resources under `/api/v1`.
 
+pub mod analytics;
 pub mod api_keys;
 pub mod audit;
 pub mod dead_letters;

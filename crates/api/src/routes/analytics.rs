@@ -1,0 +1,217 @@
+//! `GET /api/v1/stats`, `POST /api/v1/analytics/window-close`, `POST /api/v1/analytics/recompute`,
+//! `GET /api/v1/jobs/{id}`.
+
+use crate::auth::Auth;
+use crate::extract::{parse_id, ApiJson, ApiQuery};
+use crate::routes::masterdata::visible_station;
+use crate::{ApiError, AppState};
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::Json;
+use chrono::{DateTime, Duration, Utc};
+use mgc_analytics::app::close::{close_range, CloseError};
+use mgc_analytics::app::recompute::{queue_recompute, RecomputeParams};
+use mgc_analytics::app::windows::SaveReport;
+use mgc_analytics::domain::repository::{Job, StatsQuery};
+use mgc_analytics::domain::statistic::{PointStat, StationStat};
+use mgc_analytics::AnalyticsQueries;
+use mgc_eventing::UnitOfWork;
+use mgc_iam::Role;
+use mgc_kernel::{DeviceId, Granularity, JobId, StationId, Window};
+use mgc_masterdata::MasterdataQueries;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+/// Filter of `GET /api/v1/stats`.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct StatsFilter {
+    /// Station.
+    pub station_id: String,
+    /// `hour`, `day`, `month` or `year` (windows of the station's time zone).
+    pub granularity: String,
+    /// Windows starting at or after this instant (RFC 3339).
+    pub from: DateTime<Utc>,
+    /// Windows starting before this instant (RFC 3339).
+    pub to: DateTime<Utc>,
+    /// Device point statistics of this device instead of station flows.
+    pub device_id: Option<String>,
+    /// Device point statistics of this semantic point instead of station flows.
+    pub point: Option<String>,
+    /// `all` to list every version, not only the current ones.
+    pub versions: Option<String>,
+}
+
+/// Statistics of a station (flows) or of its device points.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct StatsPage {
+    /// Station.
+    #[schema(value_type = String)]
+    pub station_id: StationId,
+    /// IANA zone of the windows.
+    pub time_zone: String,
+    /// Window size.
+    #[schema(value_type = String)]
+    pub granularity: Granularity,
+    /// Station windows (when neither device nor point was asked for).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Vec<Object>>)]
+    pub items: Option<Vec<StationStat>>,
+    /// Device point windows.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Vec<Object>>)]
+    pub points: Option<Vec<PointStat>>,
+}
+
+/// Longest range one stats query may span, per granularity.
+fn max_span(g: Granularity) -> Duration {
+    match g {
+        Granularity::Hour => Duration::days(367),
+        Granularity::Day => Duration::days(3 * 367),
+        Granularity::Month | Granularity::Year => Duration::days(50 * 367),
+    }
+}
+
+/// Energy statistics from the read model.
+#[utoipa::path(get, path = "/api/v1/stats", tag = "analytics", params(StatsFilter), security(("bearer" = []), ("api_key" = [])),
+    responses((status = 200, body = StatsPage), (status = 400, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody)))]
+pub async fn stats(
+    State(state): State<AppState>,
+    Auth(p): Auth,
+    ApiQuery(f): ApiQuery<StatsFilter>,
+) -> Result<Json<StatsPage>, ApiError> {
+    p.require(Role::Viewer)?;
+    let station_id: StationId = parse_id(&f.station_id, "station")?;
+    visible_station(&p, station_id)?;
+    let granularity: Granularity =
+        f.granularity.parse().map_err(|e: mgc_kernel::KernelError| ApiError::bad_request("invalid_query", e.to_string()))?;
+    if f.from >= f.to {
+        return Err(ApiError::bad_request("invalid_query", "'from' must be before 'to'"));
+    }
+    if f.to - f.from > max_span(granularity) {
+        return Err(ApiError::bad_request(
+            "range_too_long",
+            format!("a {granularity} query spans at most {} days", max_span(granularity).num_days()),
+        ));
+    }
+    let all_versions = match f.versions.as_deref() {
+        None | Some("current") => false,
+        Some("all") => true,
+        Some(other) => {
+            return Err(ApiError::bad_request("invalid_query", format!("versions must be 'current' or 'all', not '{other}'")))
+        }
+    };
+    let station = state.store.get_station(&p.tenant, station_id).await?;
+    let device = f.device_id.as_deref().map(|d| parse_id::<DeviceId>(d, "device")).transpose()?;
+    let q = StatsQuery {
+        station: station_id,
+        granularity,
+        range: Window { start: f.from, end: f.to },
+        device,
+        point: f.point.clone(),
+        all_versions,
+    };
+    let (items, points) = if device.is_some() || f.point.is_some() {
+        (None, Some(state.store.point_stats(&p.tenant, &q).await?))
+    } else {
+        (Some(state.store.station_stats(&p.tenant, &q).await?), None)
+    };
+    Ok(Json(StatsPage { station_id, time_zone: station.time_zone.name().to_owned(), granularity, items, points }))
+}
+
+/// Body of `POST /api/v1/analytics/window-close`.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct WindowCloseRequest {
+    /// Station.
+    pub station_id: String,
+    /// Start of the range (RFC 3339).
+    pub from: DateTime<Utc>,
+    /// End of the range (RFC 3339).
+    pub to: DateTime<Utc>,
+    /// Also recompute hours already closed (a new version only where a figure changes).
+    #[serde(default)]
+    pub recalculate: bool,
+}
+
+fn close_error(e: CloseError) -> ApiError {
+    match e {
+        CloseError::StationNotFound(id) => ApiError::not_found(format!("station {id} not found")),
+        CloseError::InvalidRange(m) => ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_range", m),
+        CloseError::Repo(e) => e.into(),
+    }
+}
+
+/// Closes (or recomputes) the ended hours of a range now, cascading to days, months, years.
+#[utoipa::path(post, path = "/api/v1/analytics/window-close", tag = "analytics", request_body = WindowCloseRequest,
+    security(("bearer" = []), ("api_key" = [])),
+    responses((status = 200, description = "versions saved per granularity"), (status = 422, body = crate::error::ErrorBody)))]
+pub async fn window_close(
+    State(state): State<AppState>,
+    Auth(p): Auth,
+    ApiJson(body): ApiJson<WindowCloseRequest>,
+) -> Result<Json<SaveReport>, ApiError> {
+    p.require(Role::Admin)?;
+    let station_id: StationId = parse_id(&body.station_id, "station")?;
+    visible_station(&p, station_id)?;
+    let station = state.store.get_station(&p.tenant, station_id).await?;
+    let now = state.clock.now();
+    let mut tx = state.store.begin().await?;
+    let report = close_range(
+        &mut tx,
+        &p.tenant,
+        station_id,
+        station.time_zone,
+        body.from,
+        body.to,
+        body.recalculate,
+        now,
+        &state.config.analytics,
+    )
+    .await
+    .map_err(close_error)?;
+    tx.commit().await?;
+    Ok(Json(report))
+}
+
+/// Body of `POST /api/v1/analytics/recompute`.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RecomputeRequest {
+    /// Station.
+    pub station_id: String,
+    /// Start of the range (RFC 3339).
+    pub from: DateTime<Utc>,
+    /// End of the range (RFC 3339).
+    pub to: DateTime<Utc>,
+}
+
+/// Queues a recompute of every ended hour of a range; follow it at `GET /api/v1/jobs/{id}`.
+#[utoipa::path(post, path = "/api/v1/analytics/recompute", tag = "analytics", request_body = RecomputeRequest,
+    security(("bearer" = []), ("api_key" = [])),
+    responses((status = 202, description = "the queued job"), (status = 422, body = crate::error::ErrorBody)))]
+pub async fn recompute(
+    State(state): State<AppState>,
+    Auth(p): Auth,
+    ApiJson(body): ApiJson<RecomputeRequest>,
+) -> Result<(StatusCode, Json<Job>), ApiError> {
+    p.require(Role::Admin)?;
+    let station_id: StationId = parse_id(&body.station_id, "station")?;
+    visible_station(&p, station_id)?;
+    let station = state.store.get_station(&p.tenant, station_id).await?;
+    let params = RecomputeParams { station_id, time_zone: station.time_zone, from: body.from, to: body.to };
+    let job = queue_recompute(&state.store, &p.tenant, params, &p.subject, state.clock.now(), &state.config.analytics)
+        .await
+        .map_err(close_error)?;
+    state.jobs_wakeup.notify_one();
+    Ok((StatusCode::ACCEPTED, Json(job)))
+}
+
+/// A job's state and progress.
+#[utoipa::path(get, path = "/api/v1/jobs/{id}", tag = "analytics", params(("id" = String, Path, description = "job id")),
+    security(("bearer" = []), ("api_key" = [])), responses((status = 200, description = "the job"), (status = 404, body = crate::error::ErrorBody)))]
+pub async fn job(State(state): State<AppState>, Auth(p): Auth, Path(id): Path<String>) -> Result<Json<Job>, ApiError> {
+    p.require(Role::Viewer)?;
+    let id: JobId = parse_id(&id, "job")?;
+    state.store.job(&p.tenant, id).await?.map(Json).ok_or_else(|| ApiError::not_found(format!("job {id} not found")))
+}

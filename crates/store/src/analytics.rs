@@ -1,0 +1,225 @@
+//! Analytics repository inside a unit of work: cursors, dirty hours, samples, statistics.
+
+use crate::analytics_rows::{placeholders, point_stat_from_row, station_stat_from_row, POINT_COLUMNS, STAT_COLUMNS};
+use crate::rows::{db_err, tenant_of, RowExt};
+use crate::StoreTx;
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use mgc_analytics::domain::hour::DeviceRef;
+use mgc_analytics::domain::point_stats::PointKind;
+use mgc_analytics::domain::samples::Sample;
+use mgc_analytics::domain::statistic::{PointStat, StationStat};
+use mgc_analytics::domain::tracking::StationCursor;
+use mgc_analytics::AnalyticsRepository;
+use mgc_kernel::{DeviceId, Granularity, RepoError, StationId, StationTz, TenantId, Window};
+use sqlx::types::Json;
+
+const CURSOR_COLUMNS: &str = "station_id, tenant_id, time_zone, tracked_from, closed_until";
+
+pub(crate) fn cursor_from_row(r: &impl RowExt) -> Result<StationCursor, RepoError> {
+    Ok(StationCursor {
+        tenant: tenant_of(r)?,
+        station_id: StationId::from_uuid(r.uuid("station_id")?),
+        tz: StationTz::parse(&r.text("time_zone")?).map_err(|e| RepoError::Backend(e.to_string()))?,
+        tracked_from: r.time("tracked_from")?,
+        closed_until: r.time("closed_until")?,
+    })
+}
+
+/// One series: the last sample before `from`, those in `[from, to)`, the first at or after `to`.
+const SERIES_SQL: &str = "SELECT ts, num_value FROM (SELECT ts, num_value FROM telemetry_points
+        WHERE tenant_id = $1 AND device_id = $2 AND point = $3 AND ts < $4 AND num_value IS NOT NULL
+        ORDER BY ts DESC LIMIT 1) AS before_range
+    UNION ALL
+    SELECT ts, num_value FROM telemetry_points
+        WHERE tenant_id = $1 AND device_id = $2 AND point = $3 AND ts >= $4 AND ts < $5 AND num_value IS NOT NULL
+    UNION ALL
+    SELECT ts, num_value FROM (SELECT ts, num_value FROM telemetry_points
+        WHERE tenant_id = $1 AND device_id = $2 AND point = $3 AND ts >= $5 AND num_value IS NOT NULL
+        ORDER BY ts LIMIT 1) AS after_range";
+
+#[async_trait]
+impl AnalyticsRepository for StoreTx {
+    async fn cursor(&mut self, tenant: &TenantId, station: StationId) -> Result<Option<StationCursor>, RepoError> {
+        let sql = format!("SELECT {CURSOR_COLUMNS} FROM analytics_cursors WHERE tenant_id = $1 AND station_id = $2");
+        on_tx!(self, c => sqlx::query(&sql).bind(tenant.as_str()).bind(station.as_uuid())
+            .fetch_optional(&mut *c).await.map_err(db_err)?.as_ref().map(cursor_from_row).transpose())
+    }
+
+    async fn save_cursor(&mut self, k: &StationCursor, at: DateTime<Utc>) -> Result<(), RepoError> {
+        let sql = "INSERT INTO analytics_cursors (station_id, tenant_id, time_zone, tracked_from, closed_until, updated_at)
+                   VALUES ($1, $2, $3, $4, $5, $6)
+                   ON CONFLICT (station_id) DO UPDATE SET time_zone = excluded.time_zone,
+                   tracked_from = excluded.tracked_from, closed_until = excluded.closed_until, updated_at = excluded.updated_at";
+        on_tx!(self, c => sqlx::query(sql).bind(k.station_id.as_uuid()).bind(k.tenant.as_str()).bind(k.tz.name())
+            .bind(k.tracked_from).bind(k.closed_until).bind(at).execute(&mut *c).await.map_err(db_err).map(|_| ()))
+    }
+
+    async fn stations_of(
+        &mut self,
+        tenant: &TenantId,
+        devices: &[DeviceId],
+    ) -> Result<Vec<(DeviceId, StationId, StationTz)>, RepoError> {
+        let sql = "SELECT d.station_id, s.time_zone FROM devices d JOIN stations s ON s.id = d.station_id
+                   WHERE d.tenant_id = $1 AND d.id = $2";
+        let mut out = Vec::with_capacity(devices.len());
+        for device in devices {
+            let found: Option<(StationId, String)> = on_tx!(self, c => sqlx::query(sql).bind(tenant.as_str())
+                .bind(device.as_uuid()).fetch_optional(&mut *c).await.map_err(db_err)?.as_ref()
+                .map(|r| Ok::<_, RepoError>((StationId::from_uuid(r.uuid("station_id")?), r.text("time_zone")?)))
+                .transpose()?);
+            if let Some((station, zone)) = found {
+                let tz = StationTz::parse(&zone).map_err(|e| RepoError::Backend(e.to_string()))?;
+                out.push((*device, station, tz));
+            }
+        }
+        Ok(out)
+    }
+
+    async fn station_devices(&mut self, tenant: &TenantId, station: StationId) -> Result<Vec<DeviceRef>, RepoError> {
+        let sql = "SELECT id, kind FROM devices WHERE tenant_id = $1 AND station_id = $2 ORDER BY id";
+        let rows = on_tx!(self, c => sqlx::query(sql).bind(tenant.as_str()).bind(station.as_uuid())
+            .fetch_all(&mut *c).await.map_err(db_err)?.iter()
+            .map(|r| Ok(DeviceRef { id: DeviceId::from_uuid(r.uuid("id")?), kind: r.text("kind")? }))
+            .collect::<Result<Vec<_>, RepoError>>()?);
+        Ok(rows)
+    }
+
+    async fn samples_around(
+        &mut self,
+        tenant: &TenantId,
+        devices: &[DeviceId],
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<Vec<(DeviceId, String, Sample)>, RepoError> {
+        let mut out = Vec::new();
+        for device in devices {
+            let points: Vec<String> = on_tx!(self, c => sqlx::query_scalar(
+                "SELECT point FROM telemetry_latest WHERE tenant_id = $1 AND device_id = $2 ORDER BY point")
+                .bind(tenant.as_str()).bind(device.as_uuid()).fetch_all(&mut *c).await.map_err(db_err)?);
+            for point in points.into_iter().filter(|p| PointKind::of(p).is_some()) {
+                let rows: Vec<(DateTime<Utc>, f64)> = on_tx!(self, c => sqlx::query_as(SERIES_SQL)
+                    .bind(tenant.as_str()).bind(device.as_uuid()).bind(&point).bind(from).bind(to)
+                    .fetch_all(&mut *c).await.map_err(db_err)?);
+                out.extend(rows.into_iter().map(|(ts, v)| (*device, point.clone(), Sample::new(ts, v))));
+            }
+        }
+        Ok(out)
+    }
+
+    async fn mark_dirty(
+        &mut self,
+        tenant: &TenantId,
+        station: StationId,
+        hours: &[DateTime<Utc>],
+        at: DateTime<Utc>,
+    ) -> Result<(), RepoError> {
+        let sql = "INSERT INTO analytics_dirty_hours (station_id, hour_start, tenant_id, marked_at) VALUES ($1, $2, $3, $4)
+                   ON CONFLICT (station_id, hour_start) DO UPDATE SET marked_at = excluded.marked_at";
+        for hour in hours {
+            on_tx!(self, c => sqlx::query(sql).bind(station.as_uuid()).bind(hour).bind(tenant.as_str()).bind(at)
+                .execute(&mut *c).await.map_err(db_err).map(|_| ())?);
+        }
+        Ok(())
+    }
+
+    async fn take_dirty(
+        &mut self,
+        tenant: &TenantId,
+        station: StationId,
+        before: DateTime<Utc>,
+    ) -> Result<Vec<DateTime<Utc>>, RepoError> {
+        let select = "SELECT hour_start FROM analytics_dirty_hours WHERE tenant_id = $1 AND station_id = $2
+                      AND hour_start < $3 ORDER BY hour_start";
+        let delete = "DELETE FROM analytics_dirty_hours WHERE tenant_id = $1 AND station_id = $2 AND hour_start < $3";
+        on_tx!(self, c => {
+            let hours: Vec<DateTime<Utc>> = sqlx::query_scalar(select).bind(tenant.as_str()).bind(station.as_uuid())
+                .bind(before).fetch_all(&mut *c).await.map_err(db_err)?;
+            sqlx::query(delete).bind(tenant.as_str()).bind(station.as_uuid()).bind(before)
+                .execute(&mut *c).await.map_err(db_err)?;
+            Ok(hours)
+        })
+    }
+
+    async fn current_stats(
+        &mut self,
+        tenant: &TenantId,
+        station: StationId,
+        granularity: Granularity,
+        range: &Window,
+        with_slots: bool,
+    ) -> Result<Vec<StationStat>, RepoError> {
+        let slots = if with_slots { ", slots" } else { "" };
+        let sql = format!(
+            "SELECT {STAT_COLUMNS}{slots} FROM stat_station WHERE station_id = $1 AND granularity = $2
+             AND period_start >= $3 AND period_start < $4 AND is_current AND tenant_id = $5 ORDER BY period_start"
+        );
+        on_tx!(self, c => sqlx::query(&sql).bind(station.as_uuid()).bind(granularity.as_str()).bind(range.start)
+            .bind(range.end).bind(tenant.as_str()).fetch_all(&mut *c).await.map_err(db_err)?.iter()
+            .map(|r| station_stat_from_row(r, with_slots)).collect())
+    }
+
+    async fn current_point_stats(
+        &mut self,
+        tenant: &TenantId,
+        station: StationId,
+        granularity: Granularity,
+        range: &Window,
+    ) -> Result<Vec<PointStat>, RepoError> {
+        let sql = format!(
+            "SELECT {POINT_COLUMNS} FROM stat_point WHERE station_id = $1 AND granularity = $2
+             AND period_start >= $3 AND period_start < $4 AND is_current AND tenant_id = $5
+             ORDER BY period_start, device_id, point"
+        );
+        on_tx!(self, c => sqlx::query(&sql).bind(station.as_uuid()).bind(granularity.as_str()).bind(range.start)
+            .bind(range.end).bind(tenant.as_str()).fetch_all(&mut *c).await.map_err(db_err)?.iter()
+            .map(point_stat_from_row).collect())
+    }
+
+    async fn save_stat(&mut self, s: &StationStat, points: &[PointStat]) -> Result<(), RepoError> {
+        let key = "station_id = $1 AND granularity = $2 AND period_start = $3 AND is_current";
+        let retire_stat = format!("UPDATE stat_station SET is_current = FALSE WHERE {key}");
+        let retire_points = format!("UPDATE stat_point SET is_current = FALSE WHERE {key}");
+        let insert = format!(
+            "INSERT INTO stat_station ({STAT_COLUMNS}, slots) VALUES ({})",
+            (1..=20).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
+        );
+        let e = &s.energy;
+        on_tx!(self, c => {
+            for sql in [&retire_stat, &retire_points] {
+                sqlx::query(sql).bind(s.station_id.as_uuid()).bind(s.granularity.as_str()).bind(s.window.start)
+                    .execute(&mut *c).await.map_err(db_err)?;
+            }
+            sqlx::query(&insert)
+                .bind(s.station_id.as_uuid()).bind(s.granularity.as_str()).bind(s.window.start).bind(i64::from(s.version))
+                .bind(s.tenant.as_str()).bind(s.window.end).bind(&s.period).bind(true)
+                .bind(e.grid_import_wh).bind(e.grid_export_wh).bind(e.pv_generation_wh).bind(e.battery_charge_wh)
+                .bind(e.battery_discharge_wh).bind(e.load_wh).bind(e.charging_wh).bind(s.coverage).bind(&s.quality)
+                .bind(Json(&s.sources)).bind(s.calculated_at).bind(Json(&s.slots))
+                .execute(&mut *c).await.map_err(db_err)?;
+            for chunk in points.chunks(500) {
+                let sql = format!("INSERT INTO stat_point ({POINT_COLUMNS}) VALUES {}", placeholders(chunk.len(), 19));
+                let mut q = sqlx::query(&sql);
+                for p in chunk {
+                    let f = &p.figures;
+                    q = q.bind(s.station_id.as_uuid()).bind(p.granularity.as_str()).bind(p.window.start)
+                        .bind(p.device_id.as_uuid()).bind(&p.point).bind(i64::from(p.version)).bind(s.tenant.as_str())
+                        .bind(p.window.end).bind(&p.period).bind(true).bind(f.count).bind(f.min).bind(f.max)
+                        .bind(f.mean).bind(f.first).bind(f.last).bind(f.energy_wh).bind(f.coverage).bind(&f.quality);
+                }
+                q.execute(&mut *c).await.map_err(db_err)?;
+            }
+        });
+        Ok(())
+    }
+
+    async fn forget_station(&mut self, tenant: &TenantId, station: StationId) -> Result<(), RepoError> {
+        on_tx!(self, c => {
+            for table in ["analytics_dirty_hours", "analytics_cursors"] {
+                sqlx::query(&format!("DELETE FROM {table} WHERE tenant_id = $1 AND station_id = $2"))
+                    .bind(tenant.as_str()).bind(station.as_uuid()).execute(&mut *c).await.map_err(db_err)?;
+            }
+        });
+        Ok(())
+    }
+}
