@@ -3,6 +3,8 @@
 // Test code: a failed unwrap is a failed test with its message.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod analytics;
+mod analytics_support;
 mod api_auth;
 mod api_errors;
 mod dispatcher;

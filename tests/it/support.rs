@@ -8,7 +8,7 @@ use mgc_api::{ApiConfig, AppState};
 use mgc_contracts::{ApiKeyRevoked, EventEnvelope};
 use mgc_eventing::{OutboxWriter, UnitOfWork};
 use mgc_iam::{Claims, JwtIssuer, JwtVerifier, Role};
-use mgc_kernel::{ApiKeyId, ManualClock, TenantId};
+use mgc_kernel::{ApiKeyId, Clock, ManualClock, TenantId};
 use mgc_store::{Store, StoreOptions};
 use mgc_tests::TestDatabase;
 use serde_json::Value;

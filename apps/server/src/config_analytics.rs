@@ -22,7 +22,14 @@ pub struct AnalyticsSettings {
 
 impl Default for AnalyticsSettings {
     fn default() -> Self {
-        Self { grace_secs: 300, max_gap_secs: 300, meter_rollover_wh: 0.0, max_backfill_days: 400, tick_secs: 30, concurrency: 4 }
+        Self {
+            grace_secs: 300,
+            max_gap_secs: 300,
+            meter_rollover_wh: 0.0,
+            max_backfill_days: 400,
+            tick_secs: 30,
+            concurrency: 4,
+        }
     }
 }
 

@@ -1,8 +1,8 @@
 //! `mgc`: the microgrid-cloud service binary (thin wiring around the library crates).
 
+mod analytics_tasks;
 mod cli;
 mod commands;
-mod analytics_tasks;
 mod config;
 mod config_analytics;
 mod logging;

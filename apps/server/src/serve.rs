@@ -48,7 +48,10 @@ pub async fn serve(config: Config) -> Result<(), String> {
         clock: clock.clone(),
         jwt: Arc::new(keys.verifier),
         metrics: mgc_api::http_metrics::install_recorder(),
-        config: ApiConfig { ready_max_outbox_lag_secs: config.outbox.ready_max_lag_secs, analytics: config.analytics() },
+        config: ApiConfig {
+            ready_max_outbox_lag_secs: config.outbox.ready_max_lag_secs,
+            analytics: config.analytics(),
+        },
         ingest: Arc::new(mgc_api::IngestPipeline::start(store.clone(), clock.clone(), &config.ingest())),
         jobs_wakeup: Arc::new(tokio::sync::Notify::new()),
     };

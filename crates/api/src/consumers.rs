@@ -8,5 +8,6 @@ use std::sync::Arc;
 /// Registers every production consumer (used by `mgc serve` and by the tests' event pump).
 pub fn register_consumers(dispatcher: &mut Dispatcher<Store>, config: &ApiConfig) {
     dispatcher.register(Arc::new(mgc_adapter_thingsboard::UnroutedReplay));
-    dispatcher.register(Arc::new(mgc_analytics::app::late_data::TelemetryArrivals { config: config.analytics.clone() }));
+    dispatcher
+        .register(Arc::new(mgc_analytics::app::late_data::TelemetryArrivals { config: config.analytics.clone() }));
 }

@@ -114,7 +114,8 @@ impl AnalyticsRepository for StoreTx {
         hours: &[DateTime<Utc>],
         at: DateTime<Utc>,
     ) -> Result<(), RepoError> {
-        let sql = "INSERT INTO analytics_dirty_hours (station_id, hour_start, tenant_id, marked_at) VALUES ($1, $2, $3, $4)
+        let sql =
+            "INSERT INTO analytics_dirty_hours (station_id, hour_start, tenant_id, marked_at) VALUES ($1, $2, $3, $4)
                    ON CONFLICT (station_id, hour_start) DO UPDATE SET marked_at = excluded.marked_at";
         for hour in hours {
             on_tx!(self, c => sqlx::query(sql).bind(station.as_uuid()).bind(hour).bind(tenant.as_str()).bind(at)

@@ -83,8 +83,10 @@ pub async fn stats(
     p.require(Role::Viewer)?;
     let station_id: StationId = parse_id(&f.station_id, "station")?;
     visible_station(&p, station_id)?;
-    let granularity: Granularity =
-        f.granularity.parse().map_err(|e: mgc_kernel::KernelError| ApiError::bad_request("invalid_query", e.to_string()))?;
+    let granularity: Granularity = f
+        .granularity
+        .parse()
+        .map_err(|e: mgc_kernel::KernelError| ApiError::bad_request("invalid_query", e.to_string()))?;
     if f.from >= f.to {
         return Err(ApiError::bad_request("invalid_query", "'from' must be before 'to'"));
     }
@@ -98,7 +100,10 @@ pub async fn stats(
         None | Some("current") => false,
         Some("all") => true,
         Some(other) => {
-            return Err(ApiError::bad_request("invalid_query", format!("versions must be 'current' or 'all', not '{other}'")))
+            return Err(ApiError::bad_request(
+                "invalid_query",
+                format!("versions must be 'current' or 'all', not '{other}'"),
+            ))
         }
     };
     let station = state.store.get_station(&p.tenant, station_id).await?;
