@@ -21,7 +21,7 @@ fmt:
     cargo fmt --all
 
 # Every benchmark.
-bench: bench-outbox bench-ingest
+bench: bench-outbox bench-ingest bench-close
 
 # Outbox append and dispatch throughput against a same-run insert baseline (BENCH_EVENTS=5000).
 bench-outbox:
@@ -36,3 +36,8 @@ bench-ingest:
 # Mint a development admin token for the bootstrap tenant.
 token TENANT="default" ROLE="admin":
     cargo run --release -p mgc-server -- token --tenant {{TENANT}} --role {{ROLE}}
+
+# Closing a day of statistics for 1,000 stations (1-minute data) on PostgreSQL, and the stats
+# query of a year of hourly data (BENCH_STATIONS=1000, BENCH_QUERIES=200).
+bench-close:
+    cargo bench -p mgc-tests --bench close

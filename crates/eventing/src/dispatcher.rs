@@ -94,21 +94,27 @@ impl<S: OutboxStore> Dispatcher<S> {
         let lease = chrono::Duration::from_std(self.config.lease).unwrap_or(chrono::Duration::seconds(60));
         let batch = self.store.claim(&self.owner, now, now + lease, self.config.batch_size).await?;
         let mut report = TickReport { claimed: batch.len(), ..TickReport::default() };
+        let mut delivered = Vec::with_capacity(batch.len());
         for claimed in &batch {
-            self.process(claimed, &mut report).await?;
+            if self.process(claimed, &mut report).await? {
+                delivered.push(claimed.envelope.id);
+            }
         }
+        // One statement for the batch: a crash before it only means a redelivery, which every
+        // consumer's processed mark turns into a no-op.
+        self.store.mark_delivered_many(&self.owner, &delivered, self.clock.now()).await?;
         Ok(report)
     }
 
-    async fn process(&self, claimed: &ClaimedEvent, report: &mut TickReport) -> Result<(), RepoError> {
+    /// Delivers one event; true when every consumer has it (to be marked delivered).
+    async fn process(&self, claimed: &ClaimedEvent, report: &mut TickReport) -> Result<bool, RepoError> {
         let ev = &claimed.envelope;
         let failures = self.deliver(claimed).await;
         let now = self.clock.now();
         if failures.is_empty() {
-            self.store.mark_delivered(&self.owner, ev.id, now).await?;
             metrics::counter!("mgc_outbox_delivered_total", "event_type" => ev.event_type.clone()).increment(1);
             report.delivered += 1;
-            return Ok(());
+            return Ok(true);
         }
         metrics::counter!("mgc_outbox_failed_total", "event_type" => ev.event_type.clone()).increment(1);
         let attempts = claimed.attempts.saturating_add(1);
@@ -126,7 +132,7 @@ impl<S: OutboxStore> Dispatcher<S> {
             tracing::warn!(event_id = %ev.id, event_type = %ev.event_type, attempts, retry_at = %next, %error, "event delivery failed; retry scheduled");
             report.retried += 1;
         }
-        Ok(())
+        Ok(false)
     }
 
     /// Runs every subscribed consumer that has not processed the event yet; returns the failures.

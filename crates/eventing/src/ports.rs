@@ -19,6 +19,14 @@ pub trait UnitOfWork: Send + Sized {
 pub trait OutboxWriter: Send {
     /// Adds `event` to the outbox; it becomes visible to the dispatcher only on commit.
     async fn append(&mut self, event: EventEnvelope) -> Result<(), RepoError>;
+
+    /// Adds several events (in order); stores may write them in fewer statements.
+    async fn append_all(&mut self, events: Vec<EventEnvelope>) -> Result<(), RepoError> {
+        for event in events {
+            self.append(event).await?;
+        }
+        Ok(())
+    }
 }
 
 /// Per-consumer record of processed events (idempotent consumers).
@@ -90,6 +98,14 @@ pub trait OutboxStore: Send + Sync + 'static {
 
     /// Records successful delivery to every consumer.
     async fn mark_delivered(&self, owner: &str, id: EventId, at: DateTime<Utc>) -> Result<(), RepoError>;
+
+    /// Records successful delivery of several events; stores may do it in one statement.
+    async fn mark_delivered_many(&self, owner: &str, ids: &[EventId], at: DateTime<Utc>) -> Result<(), RepoError> {
+        for id in ids {
+            self.mark_delivered(owner, *id, at).await?;
+        }
+        Ok(())
+    }
 
     /// Releases the event for another attempt at `next_attempt_at`.
     async fn schedule_retry(

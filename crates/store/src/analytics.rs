@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use mgc_analytics::domain::hour::DeviceRef;
 use mgc_analytics::domain::point_stats::PointKind;
 use mgc_analytics::domain::samples::Sample;
-use mgc_analytics::domain::statistic::{PointStat, StationStat};
+use mgc_analytics::domain::statistic::{NewVersion, PointStat, StationStat};
 use mgc_analytics::domain::tracking::StationCursor;
 use mgc_analytics::AnalyticsRepository;
 use mgc_kernel::{DeviceId, Granularity, RepoError, StationId, StationTz, TenantId, Window};
@@ -177,31 +177,41 @@ impl AnalyticsRepository for StoreTx {
             .map(point_stat_from_row).collect())
     }
 
-    async fn save_stat(&mut self, s: &StationStat, points: &[PointStat]) -> Result<(), RepoError> {
+    async fn save_stats(&mut self, versions: &[NewVersion]) -> Result<(), RepoError> {
         let key = "station_id = $1 AND granularity = $2 AND period_start = $3 AND is_current";
         let retire_stat = format!("UPDATE stat_station SET is_current = FALSE WHERE {key}");
         let retire_points = format!("UPDATE stat_point SET is_current = FALSE WHERE {key}");
-        let insert = format!(
-            "INSERT INTO stat_station ({STAT_COLUMNS}, slots) VALUES ({})",
-            (1..=20).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
-        );
-        let e = &s.energy;
-        on_tx!(self, c => {
-            for sql in [&retire_stat, &retire_points] {
-                sqlx::query(sql).bind(s.station_id.as_uuid()).bind(s.granularity.as_str()).bind(s.window.start)
-                    .execute(&mut *c).await.map_err(db_err)?;
-            }
-            sqlx::query(&insert)
-                .bind(s.station_id.as_uuid()).bind(s.granularity.as_str()).bind(s.window.start).bind(i64::from(s.version))
-                .bind(s.tenant.as_str()).bind(s.window.end).bind(&s.period).bind(true)
-                .bind(e.grid_import_wh).bind(e.grid_export_wh).bind(e.pv_generation_wh).bind(e.battery_charge_wh)
-                .bind(e.battery_discharge_wh).bind(e.load_wh).bind(e.charging_wh).bind(s.coverage).bind(&s.quality)
-                .bind(Json(&s.sources)).bind(s.calculated_at).bind(Json(&s.slots))
-                .execute(&mut *c).await.map_err(db_err)?;
-            for chunk in points.chunks(500) {
-                let sql = format!("INSERT INTO stat_point ({POINT_COLUMNS}) VALUES {}", placeholders(chunk.len(), 19));
+        for s in versions.iter().filter(|v| v.replaces).map(|v| &v.stat) {
+            on_tx!(self, c => {
+                for sql in [&retire_stat, &retire_points] {
+                    sqlx::query(sql).bind(s.station_id.as_uuid()).bind(s.granularity.as_str()).bind(s.window.start)
+                        .execute(&mut *c).await.map_err(db_err)?;
+                }
+            });
+        }
+        for chunk in versions.chunks(100) {
+            let sql =
+                format!("INSERT INTO stat_station ({STAT_COLUMNS}, slots) VALUES {}", placeholders(chunk.len(), 20));
+            on_tx!(self, c => {
                 let mut q = sqlx::query(&sql);
-                for p in chunk {
+                for s in chunk.iter().map(|v| &v.stat) {
+                    let e = &s.energy;
+                    q = q.bind(s.station_id.as_uuid()).bind(s.granularity.as_str()).bind(s.window.start)
+                        .bind(i64::from(s.version)).bind(s.tenant.as_str()).bind(s.window.end).bind(&s.period).bind(true)
+                        .bind(e.grid_import_wh).bind(e.grid_export_wh).bind(e.pv_generation_wh).bind(e.battery_charge_wh)
+                        .bind(e.battery_discharge_wh).bind(e.load_wh).bind(e.charging_wh).bind(s.coverage).bind(&s.quality)
+                        .bind(Json(&s.sources)).bind(s.calculated_at).bind(Json(&s.slots));
+                }
+                q.execute(&mut *c).await.map_err(db_err)?;
+            });
+        }
+        let points: Vec<(&StationStat, &PointStat)> =
+            versions.iter().flat_map(|v| v.points.iter().map(move |p| (&v.stat, p))).collect();
+        for chunk in points.chunks(500) {
+            let sql = format!("INSERT INTO stat_point ({POINT_COLUMNS}) VALUES {}", placeholders(chunk.len(), 19));
+            on_tx!(self, c => {
+                let mut q = sqlx::query(&sql);
+                for (s, p) in chunk {
                     let f = &p.figures;
                     q = q.bind(s.station_id.as_uuid()).bind(p.granularity.as_str()).bind(p.window.start)
                         .bind(p.device_id.as_uuid()).bind(&p.point).bind(i64::from(p.version)).bind(s.tenant.as_str())
@@ -209,8 +219,8 @@ impl AnalyticsRepository for StoreTx {
                         .bind(f.mean).bind(f.first).bind(f.last).bind(f.energy_wh).bind(f.coverage).bind(&f.quality);
                 }
                 q.execute(&mut *c).await.map_err(db_err)?;
-            }
-        });
+            });
+        }
         Ok(())
     }
 

@@ -1,7 +1,9 @@
 //! Analytics outside a unit of work: the scheduler's station lists, jobs, and stats queries.
 
 use crate::analytics::cursor_from_row;
-use crate::analytics_rows::{point_stat_from_row, station_stat_from_row, POINT_COLUMNS, STAT_COLUMNS};
+use crate::analytics_rows::{
+    point_stat_from_row, stat_columns_without_sources, station_stat_from, POINT_COLUMNS, STAT_COLUMNS,
+};
 use crate::rows::{db_err, tenant_of, to_u32, RowExt};
 use crate::Store;
 use async_trait::async_trait;
@@ -10,7 +12,7 @@ use mgc_analytics::domain::repository::{AnalyticsScheduling, Job, JobState, Stat
 use mgc_analytics::domain::statistic::{PointStat, StationStat};
 use mgc_analytics::domain::tracking::StationCursor;
 use mgc_analytics::AnalyticsQueries;
-use mgc_kernel::{JobId, RepoError, StationId, TenantId};
+use mgc_kernel::{Granularity, JobId, RepoError, StationId, TenantId};
 use sqlx::types::Json;
 
 const JOB_COLUMNS: &str =
@@ -84,13 +86,16 @@ impl AnalyticsScheduling for Store {
 impl AnalyticsQueries for Store {
     async fn station_stats(&self, tenant: &TenantId, q: &StatsQuery) -> Result<Vec<StationStat>, RepoError> {
         let current = if q.all_versions { "" } else { " AND is_current" };
+        // Hours are built from raw samples, not from other statistics: they have no sources.
+        let with_sources = q.granularity != Granularity::Hour;
+        let columns = if with_sources { STAT_COLUMNS.to_owned() } else { stat_columns_without_sources() };
         let sql = format!(
-            "SELECT {STAT_COLUMNS} FROM stat_station WHERE station_id = $1 AND granularity = $2
+            "SELECT {columns} FROM stat_station WHERE station_id = $1 AND granularity = $2
              AND period_start >= $3 AND period_start < $4{current} AND tenant_id = $5 ORDER BY period_start, version"
         );
         on_read!(self, p => sqlx::query(&sql).bind(q.station.as_uuid()).bind(q.granularity.as_str())
             .bind(q.range.start).bind(q.range.end).bind(tenant.as_str()).fetch_all(p).await.map_err(db_err)?
-            .iter().map(|r| station_stat_from_row(r, false)).collect())
+            .iter().map(|r| station_stat_from(r, false, with_sources)).collect())
     }
 
     async fn point_stats(&self, tenant: &TenantId, q: &StatsQuery) -> Result<Vec<PointStat>, RepoError> {

@@ -24,8 +24,22 @@ pub(crate) fn granularity_of(r: &impl RowExt) -> Result<Granularity, RepoError> 
     r.text("granularity")?.parse::<Granularity>().map_err(backend)
 }
 
-/// A station statistic; slots are read only when the row has the column.
+/// Station statistic columns without slots and sources (hours have no sources).
+pub(crate) fn stat_columns_without_sources() -> String {
+    STAT_COLUMNS.replace(", sources", "")
+}
+
+/// A station statistic; slots and sources are read only when the row has the column.
 pub(crate) fn station_stat_from_row(r: &impl RowExt, with_slots: bool) -> Result<StationStat, RepoError> {
+    station_stat_from(r, with_slots, true)
+}
+
+/// A station statistic read from the columns named by the flags.
+pub(crate) fn station_stat_from(
+    r: &impl RowExt,
+    with_slots: bool,
+    with_sources: bool,
+) -> Result<StationStat, RepoError> {
     let slots = if with_slots { serde_json::from_value(r.json("slots")?).map_err(backend)? } else { Vec::new() };
     Ok(StationStat {
         tenant: tenant_of(r)?,
@@ -47,7 +61,7 @@ pub(crate) fn station_stat_from_row(r: &impl RowExt, with_slots: bool) -> Result
         coverage: r.float("coverage")?,
         quality: r.opt_text("quality")?,
         slots,
-        sources: serde_json::from_value(r.json("sources")?).map_err(backend)?,
+        sources: if with_sources { serde_json::from_value(r.json("sources")?).map_err(backend)? } else { Vec::new() },
         calculated_at: r.time("calculated_at")?,
     })
 }

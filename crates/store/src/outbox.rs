@@ -55,6 +55,49 @@ impl OutboxWriter for StoreTx {
         }
         Ok(())
     }
+
+    async fn append_all(&mut self, events: Vec<EventEnvelope>) -> Result<(), RepoError> {
+        if events.is_empty() {
+            return Ok(());
+        }
+        let first = !self.appended_events;
+        for chunk in events.chunks(200) {
+            let rows: Vec<String> = (0..chunk.len())
+                .map(|i| {
+                    let b = i * 8;
+                    format!(
+                        "(${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, 'pending', 0, ${})",
+                        b + 1,
+                        b + 2,
+                        b + 3,
+                        b + 4,
+                        b + 5,
+                        b + 6,
+                        b + 7,
+                        b + 8,
+                        b + 7
+                    )
+                })
+                .collect();
+            let sql = format!(
+                "INSERT INTO outbox_events (id, tenant_id, event_type, schema_version, aggregate_type, aggregate_id, occurred_at, payload, status, attempts, next_attempt_at) VALUES {}",
+                rows.join(", ")
+            );
+            on_tx!(self, c => {
+                let mut q = sqlx::query(&sql);
+                for e in chunk {
+                    q = q.bind(e.id.as_uuid()).bind(e.tenant_id.as_str()).bind(&e.event_type)
+                        .bind(i64::from(e.schema_version)).bind(&e.aggregate_type).bind(&e.aggregate_id)
+                        .bind(e.occurred_at).bind(Json(&e.payload));
+                }
+                q.execute(&mut *c).await.map_err(db_err)?;
+            });
+        }
+        if first {
+            self.announce_events().await?;
+        }
+        Ok(())
+    }
 }
 
 #[async_trait]
@@ -106,6 +149,25 @@ impl OutboxStore for Store {
         let sql = "UPDATE outbox_events SET status = 'delivered', delivered_at = $3, lease_owner = NULL, lease_until = NULL, last_error = NULL
                    WHERE id = $1 AND lease_owner = $2";
         on_write!(self, p => sqlx::query(sql).bind(id.as_uuid()).bind(owner).bind(at).execute(p).await.map_err(db_err).map(|_| ()))?;
+        Ok(())
+    }
+
+    async fn mark_delivered_many(&self, owner: &str, ids: &[EventId], at: DateTime<Utc>) -> Result<(), RepoError> {
+        for chunk in ids.chunks(500) {
+            let list: Vec<String> = (0..chunk.len()).map(|i| format!("${}", i + 3)).collect();
+            let sql = format!(
+                "UPDATE outbox_events SET status = 'delivered', delivered_at = $2, lease_owner = NULL, lease_until = NULL,
+                 last_error = NULL WHERE lease_owner = $1 AND id IN ({})",
+                list.join(", ")
+            );
+            on_write!(self, p => {
+                let mut q = sqlx::query(&sql).bind(owner).bind(at);
+                for id in chunk {
+                    q = q.bind(id.as_uuid());
+                }
+                q.execute(p).await.map_err(db_err)?;
+            });
+        }
         Ok(())
     }
 

@@ -6,11 +6,11 @@ use crate::domain::hour::{compute_hour, EnergyRules, HourFigures, SeriesMap};
 use crate::domain::repository::AnalyticsRepository;
 use crate::domain::rollup::{roll_up_points, roll_up_station};
 use crate::domain::samples::{clean, Sample};
-use crate::domain::statistic::{PointStat, StationStat};
+use crate::domain::statistic::{NewVersion, PointStat, StationStat};
 use crate::domain::tracking::StationCursor;
 use chrono::{DateTime, Utc};
-use mgc_contracts::{EnergySlot, StatisticCalculated};
-use mgc_eventing::{emit, OutboxWriter};
+use mgc_contracts::{EnergySlot, EventEnvelope, IntegrationEvent, StatisticCalculated};
+use mgc_eventing::OutboxWriter;
 use mgc_kernel::{Granularity, RepoError, Window};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
@@ -69,16 +69,19 @@ where
         .map(|s| (s.window.start, s))
         .collect();
     let mut changed_days = BTreeSet::new();
+    let mut versions = Vec::new();
     for hour in hours {
         let sliced = slice(&series, hour);
         let figures = compute_hour(hour, &devices, &sliced, rules);
         report.hours_computed += 1;
         let (stat, points) = hour_stat(cursor, hour, figures, now);
-        if save_if_changed(tx, cursor, stat, points, existing.get(&hour.start)).await? {
-            report.hours_saved += 1;
+        if let Some(version) = next_version(stat, points, existing.get(&hour.start)) {
             changed_days.insert(cursor.tz.window_containing(Granularity::Day, hour.start));
+            versions.push(version);
         }
     }
+    report.hours_saved = versions.len() as u64;
+    save_versions(tx, cursor, versions).await?;
     let mut changed_months = BTreeSet::new();
     for day in changed_days {
         if roll_up(tx, cursor, Granularity::Day, &day, now).await? {
@@ -159,40 +162,51 @@ fn hour_stat(
     (stat, points)
 }
 
-/// Saves `stat` as the next version unless `existing` has the same figures; emits the event.
-async fn save_if_changed<Tx>(
-    tx: &mut Tx,
-    cursor: &StationCursor,
+/// `stat` as the next version, unless `existing` has the same figures.
+fn next_version(
     mut stat: StationStat,
     mut points: Vec<PointStat>,
     existing: Option<&StationStat>,
-) -> Result<bool, RepoError>
-where
-    Tx: AnalyticsRepository + OutboxWriter + Send,
-{
+) -> Option<NewVersion> {
     if existing.is_some_and(|e| e.same_figures(&stat) && e.sources == stat.sources) {
-        return Ok(false);
+        return None;
     }
     stat.version = existing.map_or(1, |e| e.version + 1);
     for p in &mut points {
         p.version = stat.version;
     }
-    tx.save_stat(&stat, &points).await?;
-    let event = StatisticCalculated {
-        station_id: stat.station_id,
-        time_zone: cursor.tz.name().to_owned(),
-        granularity: stat.granularity,
-        period: stat.period.clone(),
-        start: stat.window.start,
-        end: stat.window.end,
-        version: stat.version,
-        figures: stat.energy,
-        coverage: stat.coverage,
-        slots: stat.slots.clone(),
-        sources: stat.sources.clone(),
-    };
-    emit(tx, &stat.tenant, &event, stat.calculated_at).await?;
-    Ok(true)
+    Some(NewVersion { stat, points, replaces: existing.is_some() })
+}
+
+/// Saves `versions` and announces each with `StatisticCalculated`, in the caller's transaction.
+async fn save_versions<Tx>(tx: &mut Tx, cursor: &StationCursor, versions: Vec<NewVersion>) -> Result<(), RepoError>
+where
+    Tx: AnalyticsRepository + OutboxWriter + Send,
+{
+    if versions.is_empty() {
+        return Ok(());
+    }
+    tx.save_stats(&versions).await?;
+    let mut events = Vec::with_capacity(versions.len());
+    for NewVersion { stat, .. } in &versions {
+        let event = StatisticCalculated {
+            station_id: stat.station_id,
+            time_zone: cursor.tz.name().to_owned(),
+            granularity: stat.granularity,
+            period: stat.period.clone(),
+            start: stat.window.start,
+            end: stat.window.end,
+            version: stat.version,
+            figures: stat.energy,
+            coverage: stat.coverage,
+            slots: stat.slots.clone(),
+            sources: stat.sources.clone(),
+        };
+        let envelope = EventEnvelope::wrap(&stat.tenant, &event, stat.calculated_at)
+            .map_err(|e| RepoError::Backend(format!("cannot encode {}: {e}", StatisticCalculated::TYPE)))?;
+        events.push(envelope);
+    }
+    tx.append_all(events).await
 }
 
 /// Rolls the children of `window` up when its last child exists; true when a version was saved.
@@ -259,5 +273,9 @@ where
     };
     let key = Window { start: window.start, end: window.start + chrono::Duration::milliseconds(1) };
     let existing = tx.current_stats(tenant, station, granularity, &key, with_slots).await?;
-    save_if_changed(tx, cursor, stat, points, existing.first()).await
+    let Some(version) = next_version(stat, points, existing.first()) else {
+        return Ok(false);
+    };
+    save_versions(tx, cursor, vec![version]).await?;
+    Ok(true)
 }

@@ -2,7 +2,7 @@
 
 use super::hour::DeviceRef;
 use super::samples::Sample;
-use super::statistic::{PointStat, StationStat};
+use super::statistic::{NewVersion, PointStat, StationStat};
 use super::tracking::StationCursor;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -66,9 +66,9 @@ pub trait AnalyticsRepository: Send {
         granularity: Granularity,
         range: &Window,
     ) -> Result<Vec<PointStat>, RepoError>;
-    /// Saves a new version of a station window with its point figures; the previous version
-    /// (if any) stops being current.
-    async fn save_stat(&mut self, stat: &StationStat, points: &[PointStat]) -> Result<(), RepoError>;
+    /// Saves new versions of station windows with their point figures; the versions they
+    /// replace stop being current.
+    async fn save_stats(&mut self, versions: &[NewVersion]) -> Result<(), RepoError>;
     /// Removes the station's cursor and dirty marks (statistics are kept).
     async fn forget_station(&mut self, tenant: &TenantId, station: StationId) -> Result<(), RepoError>;
 }

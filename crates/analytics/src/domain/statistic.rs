@@ -82,3 +82,15 @@ pub struct Computed {
     /// Device point figures.
     pub points: Vec<PointStat>,
 }
+
+/// A new version of a window to save: its station figures, point figures, and whether it
+/// replaces a current version (which then stops being current).
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewVersion {
+    /// Station figures with the version set.
+    pub stat: StationStat,
+    /// Device point figures with the same version.
+    pub points: Vec<PointStat>,
+    /// True when an earlier version exists.
+    pub replaces: bool,
+}
