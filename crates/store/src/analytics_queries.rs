@@ -1,9 +1,7 @@
 //! Analytics outside a unit of work: the scheduler's station lists, jobs, and stats queries.
 
 use crate::analytics::cursor_from_row;
-use crate::analytics_rows::{
-    point_stat_from_row, stat_columns_without_sources, station_stat_from, POINT_COLUMNS, STAT_COLUMNS,
-};
+use crate::analytics_rows::{listed_stat_from_row, point_stat_from_row, LIST_COLUMNS, POINT_COLUMNS};
 use crate::rows::{db_err, tenant_of, to_u32, RowExt};
 use crate::Store;
 use async_trait::async_trait;
@@ -88,14 +86,14 @@ impl AnalyticsQueries for Store {
         let current = if q.all_versions { "" } else { " AND is_current" };
         // Hours are built from raw samples, not from other statistics: they have no sources.
         let with_sources = q.granularity != Granularity::Hour;
-        let columns = if with_sources { STAT_COLUMNS.to_owned() } else { stat_columns_without_sources() };
+        let columns = if with_sources { format!("{LIST_COLUMNS}, sources") } else { LIST_COLUMNS.to_owned() };
         let sql = format!(
             "SELECT {columns} FROM stat_station WHERE station_id = $1 AND granularity = $2
              AND period_start >= $3 AND period_start < $4{current} AND tenant_id = $5 ORDER BY period_start, version"
         );
         on_read!(self, p => sqlx::query(&sql).bind(q.station.as_uuid()).bind(q.granularity.as_str())
             .bind(q.range.start).bind(q.range.end).bind(tenant.as_str()).fetch_all(p).await.map_err(db_err)?
-            .iter().map(|r| station_stat_from(r, false, with_sources)).collect())
+            .iter().map(|r| listed_stat_from_row(r, tenant, q.station, q.granularity, with_sources)).collect())
     }
 
     async fn point_stats(&self, tenant: &TenantId, q: &StatsQuery) -> Result<Vec<PointStat>, RepoError> {

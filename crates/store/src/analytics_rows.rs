@@ -24,22 +24,50 @@ pub(crate) fn granularity_of(r: &impl RowExt) -> Result<Granularity, RepoError> 
     r.text("granularity")?.parse::<Granularity>().map_err(backend)
 }
 
-/// Station statistic columns without slots and sources (hours have no sources).
-pub(crate) fn stat_columns_without_sources() -> String {
-    STAT_COLUMNS.replace(", sources", "")
-}
+/// Columns of the stats list query: what is not known from the query itself.
+pub(crate) const LIST_COLUMNS: &str = "period_start, version, period_end, period, is_current, grid_import_wh, \
+    grid_export_wh, pv_generation_wh, battery_charge_wh, battery_discharge_wh, load_wh, charging_wh, coverage, quality, \
+    calculated_at";
 
-/// A station statistic; slots and sources are read only when the row has the column.
-pub(crate) fn station_stat_from_row(r: &impl RowExt, with_slots: bool) -> Result<StationStat, RepoError> {
-    station_stat_from(r, with_slots, true)
-}
-
-/// A station statistic read from the columns named by the flags.
-pub(crate) fn station_stat_from(
+/// A station statistic of a list query (tenant, station and granularity come from the query).
+pub(crate) fn listed_stat_from_row(
     r: &impl RowExt,
-    with_slots: bool,
+    tenant: &mgc_kernel::TenantId,
+    station: StationId,
+    granularity: Granularity,
     with_sources: bool,
 ) -> Result<StationStat, RepoError> {
+    Ok(StationStat {
+        tenant: tenant.clone(),
+        station_id: station,
+        granularity,
+        period: r.text("period")?,
+        window: Window { start: r.time("period_start")?, end: r.time("period_end")? },
+        version: to_u32(r.int("version")?, "version")?,
+        current: r.boolean("is_current")?,
+        energy: energy_of(r)?,
+        coverage: r.float("coverage")?,
+        quality: r.opt_text("quality")?,
+        slots: Vec::new(),
+        sources: if with_sources { serde_json::from_value(r.json("sources")?).map_err(backend)? } else { Vec::new() },
+        calculated_at: r.time("calculated_at")?,
+    })
+}
+
+fn energy_of(r: &impl RowExt) -> Result<FlowEnergy, RepoError> {
+    Ok(FlowEnergy {
+        grid_import_wh: r.int("grid_import_wh")?,
+        grid_export_wh: r.int("grid_export_wh")?,
+        pv_generation_wh: r.int("pv_generation_wh")?,
+        battery_charge_wh: r.int("battery_charge_wh")?,
+        battery_discharge_wh: r.int("battery_discharge_wh")?,
+        load_wh: r.int("load_wh")?,
+        charging_wh: r.int("charging_wh")?,
+    })
+}
+
+/// A station statistic; slots are read only when the row has the column.
+pub(crate) fn station_stat_from_row(r: &impl RowExt, with_slots: bool) -> Result<StationStat, RepoError> {
     let slots = if with_slots { serde_json::from_value(r.json("slots")?).map_err(backend)? } else { Vec::new() };
     Ok(StationStat {
         tenant: tenant_of(r)?,
@@ -49,19 +77,11 @@ pub(crate) fn station_stat_from(
         window: Window { start: r.time("period_start")?, end: r.time("period_end")? },
         version: to_u32(r.int("version")?, "version")?,
         current: r.boolean("is_current")?,
-        energy: FlowEnergy {
-            grid_import_wh: r.int("grid_import_wh")?,
-            grid_export_wh: r.int("grid_export_wh")?,
-            pv_generation_wh: r.int("pv_generation_wh")?,
-            battery_charge_wh: r.int("battery_charge_wh")?,
-            battery_discharge_wh: r.int("battery_discharge_wh")?,
-            load_wh: r.int("load_wh")?,
-            charging_wh: r.int("charging_wh")?,
-        },
+        energy: energy_of(r)?,
         coverage: r.float("coverage")?,
         quality: r.opt_text("quality")?,
         slots,
-        sources: if with_sources { serde_json::from_value(r.json("sources")?).map_err(backend)? } else { Vec::new() },
+        sources: serde_json::from_value(r.json("sources")?).map_err(backend)?,
         calculated_at: r.time("calculated_at")?,
     })
 }

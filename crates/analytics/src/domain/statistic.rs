@@ -13,9 +13,11 @@ pub struct StationStat {
     /// Tenant.
     #[serde(skip)]
     pub tenant: TenantId,
-    /// Station.
+    /// Station (the page carries it).
+    #[serde(skip)]
     pub station_id: StationId,
-    /// Window size.
+    /// Window size (the page carries it).
+    #[serde(skip)]
     pub granularity: Granularity,
     /// Local label (`2026-03-08T02`, `2026-03-08`, `2026-03`, `2026`).
     pub period: String,

@@ -194,6 +194,29 @@ pub fn last_per_key(points: &[StoredPoint]) -> Vec<&StoredPoint> {
     out
 }
 
+/// Earliest and latest time and the point names of one device's points.
+type Span<'a> = (DateTime<Utc>, DateTime<Utc>, BTreeSet<&'a str>);
+
+/// Per device: time range and point names of `fresh`, in device order.
+fn device_spans(fresh: &[&StoredPoint]) -> Vec<DeviceSpan> {
+    let mut by_device: BTreeMap<DeviceId, Span<'_>> = BTreeMap::new();
+    for p in fresh {
+        let entry = by_device.entry(p.device_id).or_insert((p.ts, p.ts, BTreeSet::new()));
+        entry.0 = entry.0.min(p.ts);
+        entry.1 = entry.1.max(p.ts);
+        entry.2.insert(p.point.as_str());
+    }
+    by_device
+        .into_iter()
+        .map(|(device_id, (from, to, points))| DeviceSpan {
+            device_id,
+            from,
+            to,
+            points: points.into_iter().map(str::to_owned).collect(),
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -224,24 +247,4 @@ mod tests {
         assert_eq!((out[0].num_value, out[0].raw_key.as_str()), (Some(2.0), "active_power_w"));
         assert_eq!(out[2].ts.timestamp(), 2);
     }
-}
-
-/// Per device: time range and point names of `fresh`, in device order.
-fn device_spans(fresh: &[&StoredPoint]) -> Vec<DeviceSpan> {
-    let mut by_device: BTreeMap<DeviceId, (DateTime<Utc>, DateTime<Utc>, BTreeSet<&str>)> = BTreeMap::new();
-    for p in fresh {
-        let entry = by_device.entry(p.device_id).or_insert((p.ts, p.ts, BTreeSet::new()));
-        entry.0 = entry.0.min(p.ts);
-        entry.1 = entry.1.max(p.ts);
-        entry.2.insert(p.point.as_str());
-    }
-    by_device
-        .into_iter()
-        .map(|(device_id, (from, to, points))| DeviceSpan {
-            device_id,
-            from,
-            to,
-            points: points.into_iter().map(str::to_owned).collect(),
-        })
-        .collect()
 }
