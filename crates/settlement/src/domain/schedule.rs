@@ -255,7 +255,7 @@ fn compile_variants(
     let mut layouts = Vec::with_capacity(variants.len());
     for (i, v) in variants.iter().enumerate() {
         if !seen.insert(v.days) {
-            return Err(format!("{at}.days[{i}]: a '{}' layout is already defined", v.days.as_str()));
+            return Err(format!("{at}.days[{i}]: the '{}' layout is defined twice", v.days.as_str()));
         }
         let cells = compile_periods(&format!("{at}.days[{i}]"), &v.periods, bands)?;
         layouts.push(Layout { days: v.days, cells });
