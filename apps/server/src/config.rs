@@ -24,6 +24,7 @@ const ENV_KEYS: &[&str] = &[
     "database",
     "telemetry",
     "ingest",
+    "settlement",
 ];
 
 /// The whole configuration of `mgc`.
@@ -52,6 +53,24 @@ pub struct Config {
     pub telemetry: TelemetryConfig,
     /// Ingest group commit and caches.
     pub ingest: IngestSettings,
+    /// Daily settlement.
+    pub settlement: SettlementConfig,
+}
+
+/// Daily settlement.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SettlementConfig {
+    /// Days after a local day ends before its calculated settlement freezes automatically.
+    pub freeze_after_days: u32,
+    /// Seconds between runs of the auto-freeze task.
+    pub freeze_check_interval_secs: u64,
+}
+
+impl Default for SettlementConfig {
+    fn default() -> Self {
+        Self { freeze_after_days: 3, freeze_check_interval_secs: 300 }
+    }
 }
 
 /// Ingest group commit and caches.
@@ -152,6 +171,7 @@ impl Default for Config {
             database: DatabaseConfig::default(),
             telemetry: TelemetryConfig::default(),
             ingest: IngestSettings::default(),
+            settlement: SettlementConfig::default(),
         }
     }
 }
@@ -289,6 +309,12 @@ impl Config {
         }
         if !o.ready_max_lag_secs.is_finite() || o.ready_max_lag_secs <= 0.0 {
             problems.push("outbox.ready_max_lag_secs: must be positive".into());
+        }
+        if self.settlement.freeze_check_interval_secs == 0 {
+            problems.push("settlement.freeze_check_interval_secs: must be greater than 0".into());
+        }
+        if self.settlement.freeze_after_days > 366 {
+            problems.push("settlement.freeze_after_days: must be at most 366".into());
         }
         if self.database.max_connections == 0 {
             problems.push("database.max_connections: must be greater than 0".into());

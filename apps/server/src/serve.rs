@@ -52,10 +52,13 @@ pub async fn serve(config: Config) -> Result<(), String> {
         ingest: Arc::new(mgc_api::IngestPipeline::start(store.clone(), clock.clone(), &config.ingest())),
     };
     let (stop_tx, stop_rx) = watch::channel(false);
-    let mut dispatcher = Dispatcher::new(Arc::new(store.clone()), clock, config.dispatcher());
+    let mut dispatcher = Dispatcher::new(Arc::new(store.clone()), clock.clone(), config.dispatcher());
     dispatcher.register(Arc::new(mgc_adapter_thingsboard::UnroutedReplay));
+    dispatcher.register(Arc::new(mgc_settlement::DaySettlementConsumer::new(state.clock.clone())));
     let dispatcher_task = tokio::spawn(dispatcher.run(store.wakeup(), stop_rx.clone()));
     crate::maintenance::run_once(&store, &state.clock, &config.telemetry).await;
+    let settlement_task =
+        tokio::spawn(crate::settlement_tasks::run(store.clone(), clock, config.settlement.clone(), stop_rx.clone()));
     let maintenance_task =
         tokio::spawn(crate::maintenance::run(store.clone(), state.clock.clone(), config.telemetry.clone(), stop_rx));
 
@@ -69,6 +72,9 @@ pub async fn serve(config: Config) -> Result<(), String> {
     let _ = stop_tx.send(true);
     if let Err(e) = dispatcher_task.await {
         tracing::error!(error = %e, "dispatcher task ended abnormally");
+    }
+    if let Err(e) = settlement_task.await {
+        tracing::error!(error = %e, "settlement task ended abnormally");
     }
     if let Err(e) = maintenance_task.await {
         tracing::error!(error = %e, "maintenance task ended abnormally");

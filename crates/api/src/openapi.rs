@@ -23,6 +23,13 @@ use utoipa::{Modify, OpenApi};
         integrations::create, integrations::list, integrations::rotate,
         ingest::telemetry,
         telemetry::raw, telemetry::latest, telemetry::unrouted,
+        crate::routes::tariffs::create, crate::routes::tariffs::list, crate::routes::tariffs::get,
+        crate::routes::tariffs::update, crate::routes::tariffs::delete, crate::routes::tariffs::assign,
+        crate::routes::tariffs::assignments,
+        crate::routes::settlements::list, crate::routes::settlements::get, crate::routes::settlements::freeze,
+        crate::routes::settlements::export_csv,
+        crate::routes::statements::generate, crate::routes::statements::list, crate::routes::statements::get,
+        crate::routes::statements::issue, crate::routes::statements::void,
     ),
     components(schemas(error::ErrorBody, error::ErrorDetail)),
     modifiers(&SecuritySchemes),
@@ -33,6 +40,7 @@ use utoipa::{Modify, OpenApi};
         (name = "masterdata", description = "Stations, devices, point mappings and the point catalogue"),
         (name = "ingest", description = "ThingsBoard integrations and telemetry ingest"),
         (name = "telemetry", description = "Stored telemetry and latest values"),
+        (name = "settlement", description = "Tariffs, daily settlements, statements and exports"),
     )
 )]
 pub struct ApiDoc;
