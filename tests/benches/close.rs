@@ -173,7 +173,7 @@ async fn main() {
         SystemClock::shared(),
         DispatcherConfig { batch_size: 500, ..DispatcherConfig::default() },
     );
-    mgc_api::register_consumers(&mut dispatcher, &ApiConfig::default());
+    mgc_api::register_consumers(&mut dispatcher, &ApiConfig::default(), &SystemClock::shared());
     let started = Instant::now();
     let mut delivered = 0;
     loop {

@@ -86,7 +86,7 @@ impl TestApp {
             self.clock.shared(),
             mgc_eventing::DispatcherConfig::default(),
         );
-        mgc_api::register_consumers(&mut dispatcher, &ApiConfig::default());
+        mgc_api::register_consumers(&mut dispatcher, &ApiConfig::default(), &self.clock.shared());
         let mut delivered = 0;
         loop {
             let tick = dispatcher.tick().await.unwrap();

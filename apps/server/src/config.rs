@@ -25,6 +25,7 @@ const ENV_KEYS: &[&str] = &[
     "telemetry",
     "ingest",
     "analytics",
+    "settlement",
 ];
 
 /// The whole configuration of `mgc`.
@@ -55,6 +56,24 @@ pub struct Config {
     pub ingest: IngestSettings,
     /// Window closing and energy rules.
     pub analytics: crate::config_analytics::AnalyticsSettings,
+    /// Daily settlement.
+    pub settlement: SettlementConfig,
+}
+
+/// Daily settlement.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SettlementConfig {
+    /// Days after a local day ends before its calculated settlement freezes automatically.
+    pub freeze_after_days: u32,
+    /// Seconds between runs of the auto-freeze task.
+    pub freeze_check_interval_secs: u64,
+}
+
+impl Default for SettlementConfig {
+    fn default() -> Self {
+        Self { freeze_after_days: 3, freeze_check_interval_secs: 300 }
+    }
 }
 
 /// Ingest group commit and caches.
@@ -156,6 +175,7 @@ impl Default for Config {
             telemetry: TelemetryConfig::default(),
             ingest: IngestSettings::default(),
             analytics: crate::config_analytics::AnalyticsSettings::default(),
+            settlement: SettlementConfig::default(),
         }
     }
 }
@@ -295,6 +315,12 @@ impl Config {
             problems.push("outbox.ready_max_lag_secs: must be positive".into());
         }
         problems.extend(self.analytics.problems());
+        if self.settlement.freeze_check_interval_secs == 0 {
+            problems.push("settlement.freeze_check_interval_secs: must be greater than 0".into());
+        }
+        if self.settlement.freeze_after_days > 366 {
+            problems.push("settlement.freeze_after_days: must be at most 366".into());
+        }
         if self.database.max_connections == 0 {
             problems.push("database.max_connections: must be greater than 0".into());
         }

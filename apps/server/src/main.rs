@@ -9,6 +9,7 @@ mod logging;
 mod maintenance;
 mod secrets;
 mod serve;
+mod settlement_tasks;
 mod simulate;
 
 use clap::Parser;

@@ -57,7 +57,7 @@ pub async fn serve(config: Config) -> Result<(), String> {
     };
     let (stop_tx, stop_rx) = watch::channel(false);
     let mut dispatcher = Dispatcher::new(Arc::new(store.clone()), clock, config.dispatcher());
-    mgc_api::register_consumers(&mut dispatcher, &state.config);
+    mgc_api::register_consumers(&mut dispatcher, &state.config, &state.clock);
     let dispatcher_task = tokio::spawn(dispatcher.run(store.wakeup(), stop_rx.clone()));
     let analytics_task = tokio::spawn(crate::analytics_tasks::run(
         store.clone(),
@@ -68,6 +68,12 @@ pub async fn serve(config: Config) -> Result<(), String> {
         stop_rx.clone(),
     ));
     crate::maintenance::run_once(&store, &state.clock, &config.telemetry).await;
+    let settlement_task = tokio::spawn(crate::settlement_tasks::run(
+        store.clone(),
+        state.clock.clone(),
+        config.settlement.clone(),
+        stop_rx.clone(),
+    ));
     let maintenance_task =
         tokio::spawn(crate::maintenance::run(store.clone(), state.clock.clone(), config.telemetry.clone(), stop_rx));
 
@@ -84,6 +90,9 @@ pub async fn serve(config: Config) -> Result<(), String> {
     }
     if let Err(e) = analytics_task.await {
         tracing::error!(error = %e, "analytics task ended abnormally");
+    }
+    if let Err(e) = settlement_task.await {
+        tracing::error!(error = %e, "settlement task ended abnormally");
     }
     if let Err(e) = maintenance_task.await {
         tracing::error!(error = %e, "maintenance task ended abnormally");

@@ -25,6 +25,13 @@ use utoipa::{Modify, OpenApi};
         telemetry::raw, telemetry::latest, telemetry::unrouted,
         crate::routes::analytics::stats, crate::routes::analytics::window_close,
         crate::routes::analytics::recompute, crate::routes::analytics::job,
+        crate::routes::tariffs::create, crate::routes::tariffs::list, crate::routes::tariffs::get,
+        crate::routes::tariffs::update, crate::routes::tariffs::delete, crate::routes::tariffs::assign,
+        crate::routes::tariffs::assignments,
+        crate::routes::settlements::list, crate::routes::settlements::get, crate::routes::settlements::freeze,
+        crate::routes::settlements::export_csv,
+        crate::routes::statements::generate, crate::routes::statements::list, crate::routes::statements::get,
+        crate::routes::statements::issue, crate::routes::statements::void,
     ),
     components(schemas(error::ErrorBody, error::ErrorDetail)),
     modifiers(&SecuritySchemes),
@@ -36,6 +43,7 @@ use utoipa::{Modify, OpenApi};
         (name = "ingest", description = "ThingsBoard integrations and telemetry ingest"),
         (name = "telemetry", description = "Stored telemetry and latest values"),
         (name = "analytics", description = "Energy statistics in station time, window closing, recompute jobs"),
+        (name = "settlement", description = "Tariffs, daily settlements, statements and exports"),
     )
 )]
 pub struct ApiDoc;

@@ -2,7 +2,8 @@
 
 use crate::openapi::ApiDoc;
 use crate::routes::{
-    analytics, api_keys, audit, dead_letters, ingest, integrations, masterdata, masterdata_edit, me, remap, telemetry,
+    analytics, api_keys, audit, dead_letters, ingest, integrations, masterdata, masterdata_edit, me, remap,
+    settlements, statements, tariffs, telemetry,
 };
 use crate::{auth, health, http_metrics, ApiError, AppState};
 use axum::extract::DefaultBodyLimit;
@@ -53,6 +54,18 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/analytics/window-close", post(analytics::window_close))
         .route("/api/v1/analytics/recompute", post(analytics::recompute))
         .route("/api/v1/jobs/{id}", get(analytics::job))
+        .route("/api/v1/tariffs", post(tariffs::create).get(tariffs::list))
+        .route("/api/v1/tariffs/{id}", get(tariffs::get).put(tariffs::update).delete(tariffs::delete))
+        .route("/api/v1/stations/{id}/tariff", get(tariffs::assignments).put(tariffs::assign))
+        .route("/api/v1/settlements", get(settlements::list))
+        .route("/api/v1/settlements/{id}", get(settlements::get))
+        .route("/api/v1/settlements/{id}/freeze", post(settlements::freeze))
+        .route("/api/v1/exports/settlements.csv", get(settlements::export_csv))
+        .route("/api/v1/statements", get(statements::list))
+        .route("/api/v1/statements/generate", post(statements::generate))
+        .route("/api/v1/statements/{id}", get(statements::get))
+        .route("/api/v1/statements/{id}/issue", post(statements::issue))
+        .route("/api/v1/statements/{id}/void", post(statements::void))
         .layer(middleware::from_fn_with_state(state.clone(), auth::authenticate_and_audit));
     let operations = Router::new()
         .route("/healthz", get(health::healthz))

@@ -12,7 +12,9 @@ pub use analytics_events::{EnergySlot, FlowEnergy, SourceVersion, StatisticCalcu
 pub use envelope::{ContractError, EventEnvelope, IntegrationEvent};
 pub use iam_events::{ApiKeyCreated, ApiKeyRevoked};
 pub mod masterdata_events;
+pub mod settlement_events;
 pub mod telemetry_events;
 
 pub use masterdata_events::{DeviceProvisioned, DeviceRemoved, MappingsChanged, StationProvisioned, StationRemoved};
+pub use settlement_events::{DayAdjusted, DayFrozen, DaySettled, StatementChanged};
 pub use telemetry_events::{DeviceSpan, TelemetryReceived};

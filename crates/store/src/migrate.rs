@@ -13,6 +13,7 @@ const SQLITE: &[(i64, &str, &str)] = &[
     (2, "masterdata_telemetry", include_str!("../../../migrations/sqlite/0002_masterdata_telemetry.sql")),
     (3, "ingest_signature_purge", include_str!("../../../migrations/sqlite/0003_ingest_signature_purge.sql")),
     (4, "analytics", include_str!("../../../migrations/sqlite/0004_analytics.sql")),
+    (5, "settlement", include_str!("../../../migrations/sqlite/0005_settlement.sql")),
 ];
 
 /// (version, description, SQL) of every PostgreSQL migration, in order.
@@ -21,6 +22,7 @@ const POSTGRES: &[(i64, &str, &str)] = &[
     (2, "masterdata_telemetry", include_str!("../../../migrations/postgres/0002_masterdata_telemetry.sql")),
     (3, "ingest_signature_purge", include_str!("../../../migrations/postgres/0003_ingest_signature_purge.sql")),
     (4, "analytics", include_str!("../../../migrations/postgres/0004_analytics.sql")),
+    (5, "settlement", include_str!("../../../migrations/postgres/0005_settlement.sql")),
 ];
 
 fn migrator(list: &'static [(i64, &'static str, &'static str)]) -> Migrator {

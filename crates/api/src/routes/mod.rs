@@ -10,4 +10,7 @@ pub mod masterdata;
 pub mod masterdata_edit;
 pub mod me;
 pub mod remap;
+pub mod settlements;
+pub mod statements;
+pub mod tariffs;
 pub mod telemetry;

@@ -1,0 +1,154 @@
+//! `/api/v1/settlements` (current versions, detail with versions and adjustments, freeze) and
+//! `/api/v1/exports/settlements.csv`.
+
+use crate::auth::Auth;
+use crate::extract::{parse_id, ApiQuery};
+use crate::routes::masterdata::visible_station;
+use crate::{ApiError, AppState};
+use axum::extract::{Path, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use chrono::NaiveDate;
+use mgc_iam::{Principal, Role};
+use mgc_kernel::StationId;
+use mgc_settlement::{Adjustment, Settlement, SettlementId, SettlementQueries, SettlementVersion};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+/// Longest range one list or export covers, in days.
+const MAX_RANGE_DAYS: i64 = 366;
+
+/// `?station_id=&from=&to=` (local dates, inclusive).
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct SettlementFilter {
+    /// Only this station.
+    pub station_id: Option<String>,
+    /// First local date (`YYYY-MM-DD`).
+    pub from: String,
+    /// Last local date (`YYYY-MM-DD`), inclusive.
+    pub to: String,
+}
+
+/// A settlement with its current version.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SettlementItem {
+    /// The settlement.
+    #[serde(flatten)]
+    #[schema(value_type = Object)]
+    pub settlement: Settlement,
+    /// Its current version.
+    #[schema(value_type = Object)]
+    pub current: SettlementVersion,
+}
+
+/// A settlement with every version and adjustment.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SettlementDetail {
+    /// The settlement.
+    #[serde(flatten)]
+    #[schema(value_type = Object)]
+    pub settlement: Settlement,
+    /// All versions, oldest first.
+    #[schema(value_type = Vec<Object>)]
+    pub versions: Vec<SettlementVersion>,
+    /// Adjustments made after freezing, oldest first.
+    #[schema(value_type = Vec<Object>)]
+    pub adjustments: Vec<Adjustment>,
+}
+
+fn date(raw: &str, field: &str) -> Result<NaiveDate, ApiError> {
+    raw.parse()
+        .map_err(|_| ApiError::bad_request("invalid_query", format!("{field}: '{raw}' is not a date (YYYY-MM-DD)")))
+}
+
+async fn query(
+    state: &AppState,
+    p: &Principal,
+    f: &SettlementFilter,
+) -> Result<Vec<(Settlement, SettlementVersion)>, ApiError> {
+    let station = f.station_id.as_deref().map(|s| parse_id::<StationId>(s, "station")).transpose()?;
+    if let Some(s) = station {
+        visible_station(p, s)?;
+    }
+    let (from, to) = (date(&f.from, "from")?, date(&f.to, "to")?);
+    if to < from || (to - from).num_days() >= MAX_RANGE_DAYS {
+        return Err(ApiError::bad_request(
+            "invalid_query",
+            format!("from {from} .. to {to} must be ordered and span at most {MAX_RANGE_DAYS} days"),
+        ));
+    }
+    let items = state.store.list_settlements(&p.tenant, station, from, to).await?;
+    Ok(items.into_iter().filter(|(s, _)| p.may_see_station(s.station_id)).collect())
+}
+
+/// Settlements (current versions) of the tenant's stations in a date range.
+#[utoipa::path(get, path = "/api/v1/settlements", tag = "settlement", params(SettlementFilter), security(("bearer" = []), ("api_key" = [])),
+    responses((status = 200, body = Vec<SettlementItem>), (status = 400, body = crate::error::ErrorBody)))]
+pub async fn list(
+    State(state): State<AppState>,
+    Auth(p): Auth,
+    ApiQuery(f): ApiQuery<SettlementFilter>,
+) -> Result<Json<Vec<SettlementItem>>, ApiError> {
+    p.require(Role::Viewer)?;
+    let items = query(&state, &p, &f).await?;
+    Ok(Json(items.into_iter().map(|(settlement, current)| SettlementItem { settlement, current }).collect()))
+}
+
+/// One settlement with all versions and adjustments.
+#[utoipa::path(get, path = "/api/v1/settlements/{id}", tag = "settlement", params(("id" = String, Path, description = "settlement id")),
+    security(("bearer" = []), ("api_key" = [])), responses((status = 200, body = SettlementDetail), (status = 404, body = crate::error::ErrorBody)))]
+pub async fn get(
+    State(state): State<AppState>,
+    Auth(p): Auth,
+    Path(id): Path<String>,
+) -> Result<Json<SettlementDetail>, ApiError> {
+    p.require(Role::Viewer)?;
+    let id: SettlementId = parse_id(&id, "settlement")?;
+    let (settlement, versions, adjustments) = state.store.settlement_detail(&p.tenant, id).await?;
+    visible_station(&p, settlement.station_id)
+        .map_err(|_| ApiError::not_found(format!("settlement {id} not found")))?;
+    Ok(Json(SettlementDetail { settlement, versions, adjustments }))
+}
+
+/// Freezes a calculated settlement now (409 when unpriced or already frozen).
+#[utoipa::path(post, path = "/api/v1/settlements/{id}/freeze", tag = "settlement", params(("id" = String, Path, description = "settlement id")),
+    security(("bearer" = []), ("api_key" = [])), responses((status = 200, body = Object), (status = 404, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody)))]
+pub async fn freeze(
+    State(state): State<AppState>,
+    Auth(p): Auth,
+    Path(id): Path<String>,
+) -> Result<Json<Settlement>, ApiError> {
+    p.require(Role::Admin)?;
+    let id: SettlementId = parse_id(&id, "settlement")?;
+    let (s, _, _) = state.store.settlement_detail(&p.tenant, id).await?;
+    visible_station(&p, s.station_id).map_err(|_| ApiError::not_found(format!("settlement {id} not found")))?;
+    let s =
+        mgc_settlement::app::freeze::freeze_settlement(state.store.begin().await?, &p.tenant, id, state.clock.now())
+            .await?;
+    Ok(Json(s))
+}
+
+/// CSV download: one row per day, direction and band (columns in docs/settlement.md).
+#[utoipa::path(get, path = "/api/v1/exports/settlements.csv", tag = "settlement", params(SettlementFilter), security(("bearer" = []), ("api_key" = [])),
+    responses((status = 200, description = "text/csv (UTF-8 with BOM)"), (status = 400, body = crate::error::ErrorBody)))]
+pub async fn export_csv(
+    State(state): State<AppState>,
+    Auth(p): Auth,
+    ApiQuery(f): ApiQuery<SettlementFilter>,
+) -> Result<Response, ApiError> {
+    p.require(Role::Viewer)?;
+    let items = query(&state, &p, &f).await?;
+    let bytes = mgc_reports::settlements_csv(&items).map_err(|e| {
+        tracing::error!(error = %e, "settlements CSV");
+        ApiError::internal()
+    })?;
+    let name = format!("attachment; filename=\"settlements-{}-{}.csv\"", f.from, f.to);
+    Ok((
+        StatusCode::OK,
+        [(header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()), (header::CONTENT_DISPOSITION, name)],
+        bytes,
+    )
+        .into_response())
+}

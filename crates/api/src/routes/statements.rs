@@ -1,0 +1,155 @@
+//! `/api/v1/statements`: generate, list, show, issue, void, and downloads as `.csv`, `.xlsx`, `.pdf`.
+
+use crate::auth::Auth;
+use crate::extract::{parse_id, ApiJson, ApiQuery};
+use crate::routes::masterdata::visible_station;
+use crate::{ApiError, AppState};
+use axum::extract::{Path, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use mgc_iam::{Principal, Role};
+use mgc_kernel::StationId;
+use mgc_settlement::app::statements;
+use mgc_settlement::{SettlementQueries, Statement, StatementId};
+use serde::Deserialize;
+use utoipa::{IntoParams, ToSchema};
+
+/// Body of `POST /api/v1/statements/generate`.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Generate {
+    /// Station of the caller's tenant.
+    pub station_id: String,
+    /// Local month `YYYY-MM`.
+    pub month: String,
+}
+
+/// Body of `POST /api/v1/statements/{id}/void`.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Void {
+    /// Why the statement is withdrawn.
+    pub reason: String,
+}
+
+/// Filters of `GET /api/v1/statements`.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct StatementFilter {
+    /// Only this station.
+    pub station_id: Option<String>,
+    /// Only this month (`YYYY-MM`).
+    pub month: Option<String>,
+}
+
+async fn visible(state: &AppState, p: &Principal, id: StatementId) -> Result<Statement, ApiError> {
+    let s = state.store.get_statement(&p.tenant, id).await?;
+    visible_station(p, s.station_id).map_err(|_| ApiError::not_found(format!("statement {id} not found")))?;
+    Ok(s)
+}
+
+/// Builds (or refreshes) the draft statement of a station's month.
+#[utoipa::path(post, path = "/api/v1/statements/generate", tag = "settlement", request_body = Generate, security(("bearer" = []), ("api_key" = [])),
+    responses((status = 200, body = Object), (status = 404, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
+pub async fn generate(
+    State(state): State<AppState>,
+    Auth(p): Auth,
+    ApiJson(body): ApiJson<Generate>,
+) -> Result<Json<Statement>, ApiError> {
+    p.require(Role::Admin)?;
+    let station: StationId = parse_id(&body.station_id, "station")?;
+    visible_station(&p, station)?;
+    let s =
+        statements::generate_statement(state.store.begin().await?, &p.tenant, station, &body.month, state.clock.now())
+            .await?;
+    Ok(Json(s))
+}
+
+/// Lists statements, newest month and version first.
+#[utoipa::path(get, path = "/api/v1/statements", tag = "settlement", params(StatementFilter), security(("bearer" = []), ("api_key" = [])),
+    responses((status = 200, body = Vec<Object>)))]
+pub async fn list(
+    State(state): State<AppState>,
+    Auth(p): Auth,
+    ApiQuery(f): ApiQuery<StatementFilter>,
+) -> Result<Json<Vec<Statement>>, ApiError> {
+    p.require(Role::Viewer)?;
+    let station = f.station_id.as_deref().map(|s| parse_id::<StationId>(s, "station")).transpose()?;
+    let items = state.store.list_statements(&p.tenant, station, f.month.as_deref()).await?;
+    Ok(Json(items.into_iter().filter(|s| p.may_see_station(s.station_id)).collect()))
+}
+
+/// Shows a statement (`{id}`) or downloads it (`{id}.csv`, `{id}.xlsx`, `{id}.pdf`).
+#[utoipa::path(get, path = "/api/v1/statements/{id}", tag = "settlement",
+    params(("id" = String, Path, description = "statement id, or id with .csv, .xlsx or .pdf")), security(("bearer" = []), ("api_key" = [])),
+    responses((status = 200, body = Object), (status = 404, body = crate::error::ErrorBody)))]
+pub async fn get(State(state): State<AppState>, Auth(p): Auth, Path(file): Path<String>) -> Result<Response, ApiError> {
+    p.require(Role::Viewer)?;
+    let (raw_id, extension) = match file.rsplit_once('.') {
+        Some((id, ext)) => (id, Some(ext)),
+        None => (file.as_str(), None),
+    };
+    let content_type = match extension {
+        None => None,
+        Some("csv") => Some("text/csv; charset=utf-8"),
+        Some("xlsx") => Some("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        Some("pdf") => Some("application/pdf"),
+        Some(other) => {
+            return Err(ApiError::new(
+                StatusCode::NOT_FOUND,
+                "unknown_format",
+                format!("'.{other}' is not a statement format; use .csv, .xlsx or .pdf"),
+            ));
+        }
+    };
+    let id: StatementId = parse_id(raw_id, "statement")?;
+    let s = visible(&state, &p, id).await?;
+    let (Some(ext), Some(content_type)) = (extension, content_type) else {
+        return Ok(Json(s).into_response());
+    };
+    let rendered = match ext {
+        "csv" => mgc_reports::statement_csv(&s),
+        "xlsx" => mgc_reports::statement_xlsx(&s),
+        _ => mgc_reports::statement_pdf(&s),
+    };
+    let bytes = rendered.map_err(|e| {
+        tracing::error!(error = %e, statement = %id, "statement rendering");
+        ApiError::internal()
+    })?;
+    let name = format!("attachment; filename=\"statement-{}-v{}.{ext}\"", s.month, s.version);
+    Ok((StatusCode::OK, [(header::CONTENT_TYPE, content_type.to_owned()), (header::CONTENT_DISPOSITION, name)], bytes)
+        .into_response())
+}
+
+/// Issues a current draft: freezes its days, consumes its adjustments, stamps the content hash.
+#[utoipa::path(post, path = "/api/v1/statements/{id}/issue", tag = "settlement", params(("id" = String, Path, description = "statement id")),
+    security(("bearer" = []), ("api_key" = [])), responses((status = 200, body = Object), (status = 404, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody)))]
+pub async fn issue(
+    State(state): State<AppState>,
+    Auth(p): Auth,
+    Path(id): Path<String>,
+) -> Result<Json<Statement>, ApiError> {
+    p.require(Role::Admin)?;
+    let id: StatementId = parse_id(&id, "statement")?;
+    visible(&state, &p, id).await?;
+    Ok(Json(statements::issue_statement(state.store.begin().await?, &p.tenant, id, state.clock.now()).await?))
+}
+
+/// Voids an issued statement with a reason; generating again makes the next version.
+#[utoipa::path(post, path = "/api/v1/statements/{id}/void", tag = "settlement", params(("id" = String, Path, description = "statement id")),
+    request_body = Void, security(("bearer" = []), ("api_key" = [])),
+    responses((status = 200, body = Object), (status = 404, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
+pub async fn void(
+    State(state): State<AppState>,
+    Auth(p): Auth,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<Void>,
+) -> Result<Json<Statement>, ApiError> {
+    p.require(Role::Admin)?;
+    let id: StatementId = parse_id(&id, "statement")?;
+    visible(&state, &p, id).await?;
+    Ok(Json(
+        statements::void_statement(state.store.begin().await?, &p.tenant, id, &body.reason, state.clock.now()).await?,
+    ))
+}

@@ -1,0 +1,20 @@
+//! Report rendering edge: daily settlements and monthly statements as CSV (UTF-8 with BOM,
+//! ISO dates, fixed column order), XLSX (rust_xlsxwriter) and PDF (pdf-writer, built-in
+//! Helvetica). Pure functions from domain values to bytes; amounts are rendered exactly from
+//! integer minor units.
+
+#![warn(missing_docs)]
+
+mod csv_export;
+mod pdf;
+mod table;
+mod xlsx;
+
+pub use csv_export::{settlements_csv, statement_csv, SETTLEMENT_CSV_COLUMNS, STATEMENT_CSV_COLUMNS};
+pub use pdf::statement_pdf;
+pub use xlsx::statement_xlsx;
+
+/// Why a report could not be rendered.
+#[derive(Debug, thiserror::Error)]
+#[error("cannot render report: {0}")]
+pub struct ReportError(pub String);

@@ -1,0 +1,160 @@
+//! PDF rendering of a statement: A4 pages with a header, the day table, band totals,
+//! adjustments and the totals, set in the built-in Helvetica fonts (no font files embedded).
+
+use crate::table::{amount, kwh};
+use crate::ReportError;
+use mgc_settlement::Statement;
+use pdf_writer::{Content, Name, Pdf, Rect, Ref, Str};
+
+const PAGE_W: f32 = 595.0;
+const PAGE_H: f32 = 842.0;
+const MARGIN: f32 = 50.0;
+const LEADING: f32 = 14.0;
+const REGULAR: Name<'static> = Name(b"F1");
+const BOLD: Name<'static> = Name(b"F2");
+
+/// One line of text cells at x positions.
+struct Line {
+    bold: bool,
+    size: f32,
+    cells: Vec<(f32, String)>,
+}
+
+fn line(bold: bool, size: f32, cells: &[(f32, String)]) -> Line {
+    Line { bold, size, cells: cells.to_vec() }
+}
+
+fn blank() -> Line {
+    Line { bold: false, size: 10.0, cells: Vec::new() }
+}
+
+/// Printable ASCII only (the built-in fonts' standard encoding); anything else becomes `?`.
+fn ascii(s: &str) -> String {
+    s.chars().map(|c| if c.is_ascii() && !c.is_ascii_control() { c } else { '?' }).collect()
+}
+
+const COLS: [f32; 6] = [50.0, 135.0, 225.0, 315.0, 405.0, 495.0];
+
+fn row(bold: bool, values: [String; 6]) -> Line {
+    let cells: Vec<(f32, String)> = COLS.iter().copied().zip(values).collect();
+    line(bold, 9.0, &cells)
+}
+
+fn lines(s: &Statement) -> Vec<Line> {
+    let c = &s.content;
+    let cur = c.currency.to_string();
+    let mut out = vec![
+        line(true, 16.0, &[(MARGIN, format!("Monthly energy statement {}", c.month))]),
+        line(false, 10.0, &[(MARGIN, format!("Station {}", c.station_id))]),
+        line(false, 10.0, &[(MARGIN, format!("Version {} - {} - amounts in {cur}", s.version, s.state.as_str()))]),
+        line(
+            false,
+            8.0,
+            &[(MARGIN, format!("Content SHA-256: {}", s.content_hash.as_deref().unwrap_or("(set when issued)")))],
+        ),
+        blank(),
+        row(true, ["Date", "Import kWh", "Import cost", "Export kWh", "Export revenue", "Net"].map(String::from)),
+    ];
+    for d in &c.days {
+        let (iw, ew): (i64, i64) = (d.import.iter().map(|l| l.wh).sum(), d.export.iter().map(|l| l.wh).sum());
+        out.push(row(
+            false,
+            [
+                d.date.to_string(),
+                kwh(iw),
+                amount(s, d.import_cost_minor),
+                kwh(ew),
+                amount(s, d.export_revenue_minor),
+                amount(s, d.net_minor),
+            ],
+        ));
+    }
+    out.push(blank());
+    out.push(row(true, ["Band", "Import kWh", "Import cost", "Export kWh", "Export revenue", ""].map(String::from)));
+    for b in &c.bands {
+        out.push(row(
+            false,
+            [
+                b.band.clone(),
+                kwh(b.import_wh),
+                amount(s, b.import_cost_minor),
+                kwh(b.export_wh),
+                amount(s, b.export_revenue_minor),
+                String::new(),
+            ],
+        ));
+    }
+    if !c.adjustments.is_empty() {
+        out.push(blank());
+        out.push(row(true, ["Adjusted day", "Reason", "", "Import cost", "Export revenue", "Net"].map(String::from)));
+        for a in &c.adjustments {
+            let reason: String = ascii(&a.reason).chars().take(40).collect();
+            out.push(row(
+                false,
+                [
+                    a.date.to_string(),
+                    reason,
+                    String::new(),
+                    amount(s, a.import_cost_minor),
+                    amount(s, a.export_revenue_minor),
+                    amount(s, a.net_minor),
+                ],
+            ));
+        }
+    }
+    let t = &c.totals;
+    out.push(blank());
+    out.push(line(false, 10.0, &[(MARGIN, format!("Import cost: {} {cur}", amount(s, t.import_cost_minor)))]));
+    out.push(line(false, 10.0, &[(MARGIN, format!("Export revenue: {} {cur}", amount(s, t.export_revenue_minor)))]));
+    out.push(line(
+        false,
+        10.0,
+        &[(MARGIN, format!("Adjustments (net): {} {cur}", amount(s, t.adjustments_net_minor)))],
+    ));
+    out.push(line(true, 12.0, &[(MARGIN, format!("Total due: {} {cur}", amount(s, t.net_minor)))]));
+    out
+}
+
+/// The statement as a PDF document (one or more A4 pages).
+pub fn statement_pdf(s: &Statement) -> Result<Vec<u8>, ReportError> {
+    let all = lines(s);
+    let per_page = ((PAGE_H - 2.0 * MARGIN) / LEADING) as usize;
+    let pages: Vec<&[Line]> = all.chunks(per_page.max(1)).collect();
+    let catalog = Ref::new(1);
+    let tree = Ref::new(2);
+    let (regular, bold) = (Ref::new(3), Ref::new(4));
+    let ids: Vec<(Ref, Ref)> =
+        (0..pages.len()).map(|i| (Ref::new(5 + 2 * i as i32), Ref::new(6 + 2 * i as i32))).collect();
+    let mut pdf = Pdf::new();
+    pdf.catalog(catalog).pages(tree);
+    pdf.pages(tree).kids(ids.iter().map(|(page, _)| *page)).count(ids.len() as i32);
+    pdf.type1_font(regular).base_font(Name(b"Helvetica"));
+    pdf.type1_font(bold).base_font(Name(b"Helvetica-Bold"));
+    for (number, (lines, (page_id, content_id))) in pages.iter().zip(&ids).enumerate() {
+        let mut page = pdf.page(*page_id);
+        page.media_box(Rect::new(0.0, 0.0, PAGE_W, PAGE_H));
+        page.parent(tree);
+        page.contents(*content_id);
+        page.resources().fonts().pair(REGULAR, regular).pair(BOLD, bold);
+        drop(page);
+        let mut content = Content::new();
+        let mut y = PAGE_H - MARGIN;
+        for l in lines.iter() {
+            for (x, text) in &l.cells {
+                content.begin_text();
+                content.set_font(if l.bold { BOLD } else { REGULAR }, l.size);
+                content.next_line(*x, y);
+                content.show(Str(ascii(text).as_bytes()));
+                content.end_text();
+            }
+            y -= LEADING;
+        }
+        content.begin_text();
+        content.set_font(REGULAR, 8.0);
+        content.next_line(PAGE_W - MARGIN - 40.0, MARGIN / 2.0);
+        content.show(Str(format!("page {} / {}", number + 1, ids.len()).as_bytes()));
+        content.end_text();
+        pdf.stream(*content_id, &content.finish());
+    }
+    Ok(pdf.finish())
+}

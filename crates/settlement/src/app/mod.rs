@@ -1,0 +1,7 @@
+//! Command handlers of the settlement context; each takes the ports it needs.
+
+pub mod consumer;
+pub mod freeze;
+pub mod settle;
+pub mod statements;
+pub mod tariffs;

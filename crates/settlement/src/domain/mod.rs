@@ -1,0 +1,11 @@
+//! Pure settlement domain: values, invariants and the ports the store implements.
+
+pub mod figures;
+pub mod ids;
+pub mod money_fmt;
+pub mod ports;
+pub mod pricing;
+pub mod schedule;
+pub mod settlement;
+pub mod statement;
+pub mod tariff;

@@ -1,0 +1,125 @@
+//! Read side of settlement: tariffs, assignments, settlements with versions, statements.
+
+use crate::rows::db_err;
+use crate::settlement::{
+    adjustment_from_row, settlement_from_row, version_from_row, ADJUSTMENT_COLUMNS, SETTLEMENT_COLUMNS, SETTLEMENT_FROM,
+};
+use crate::settlement_statements::{statement_from_row, STATEMENT_COLUMNS};
+use crate::tariffs::{
+    assignment_from_row, tariff_from_row, ASSIGNMENT_COLUMNS, TARIFF_COLUMNS, TARIFF_VERSION_COLUMNS,
+};
+use crate::Store;
+use async_trait::async_trait;
+use chrono::NaiveDate;
+use mgc_kernel::{RepoError, StationId, TenantId};
+use mgc_settlement::{
+    Adjustment, Settlement, SettlementId, SettlementQueries, SettlementVersion, Statement, StatementId, Tariff,
+    TariffAssignment, TariffId,
+};
+
+/// Most rows one list query returns.
+const LIST_LIMIT: i64 = 5000;
+
+#[async_trait]
+impl SettlementQueries for Store {
+    async fn list_tariffs(&self, tenant: &TenantId) -> Result<Vec<Tariff>, RepoError> {
+        let sql = format!(
+            "SELECT {TARIFF_COLUMNS} FROM tariffs WHERE tenant_id = $1 AND deleted_at IS NULL ORDER BY id DESC LIMIT $2"
+        );
+        on_read!(self, p => sqlx::query(&sql).bind(tenant.as_str()).bind(LIST_LIMIT)
+            .fetch_all(p).await.map_err(db_err)?.iter().map(tariff_from_row).collect())
+    }
+
+    async fn get_tariff(&self, tenant: &TenantId, id: TariffId) -> Result<Tariff, RepoError> {
+        let sql =
+            format!("SELECT {TARIFF_COLUMNS} FROM tariffs WHERE tenant_id = $1 AND id = $2 AND deleted_at IS NULL");
+        on_read!(self, p => sqlx::query(&sql).bind(tenant.as_str()).bind(id.as_uuid())
+            .fetch_optional(p).await.map_err(db_err)?.as_ref().map(tariff_from_row).transpose()?)
+        .ok_or_else(|| RepoError::NotFound { what: "tariff", id: id.to_string() })
+    }
+
+    async fn tariff_versions(&self, tenant: &TenantId, id: TariffId) -> Result<Vec<Tariff>, RepoError> {
+        let sql = format!(
+            "SELECT {TARIFF_VERSION_COLUMNS} FROM tariff_versions v JOIN tariffs t ON t.id = v.tariff_id
+             WHERE v.tenant_id = $1 AND v.tariff_id = $2 AND t.deleted_at IS NULL ORDER BY v.version"
+        );
+        let versions: Vec<Tariff> = on_read!(self, p => sqlx::query(&sql).bind(tenant.as_str()).bind(id.as_uuid())
+            .fetch_all(p).await.map_err(db_err)?.iter().map(tariff_from_row).collect::<Result<_, _>>()?);
+        if versions.is_empty() {
+            return Err(RepoError::NotFound { what: "tariff", id: id.to_string() });
+        }
+        Ok(versions)
+    }
+
+    async fn station_assignments(
+        &self,
+        tenant: &TenantId,
+        station: StationId,
+    ) -> Result<Vec<TariffAssignment>, RepoError> {
+        let sql = format!(
+            "SELECT {ASSIGNMENT_COLUMNS} FROM station_tariffs WHERE tenant_id = $1 AND station_id = $2 ORDER BY effective_from"
+        );
+        on_read!(self, p => sqlx::query(&sql).bind(tenant.as_str()).bind(station.as_uuid())
+            .fetch_all(p).await.map_err(db_err)?.iter().map(assignment_from_row).collect())
+    }
+
+    async fn list_settlements(
+        &self,
+        tenant: &TenantId,
+        station: Option<StationId>,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<Vec<(Settlement, SettlementVersion)>, RepoError> {
+        let sql = format!(
+            "SELECT {SETTLEMENT_COLUMNS} FROM {SETTLEMENT_FROM}
+             WHERE s.tenant_id = $1 AND ($2 IS NULL OR s.station_id = $2) AND s.day >= $3 AND s.day <= $4
+             ORDER BY s.day, s.station_id LIMIT $5"
+        );
+        on_read!(self, p => sqlx::query(&sql).bind(tenant.as_str()).bind(station.map(|s| s.as_uuid()))
+            .bind(from.to_string()).bind(to.to_string()).bind(LIST_LIMIT)
+            .fetch_all(p).await.map_err(db_err)?.iter().map(settlement_from_row).collect())
+    }
+
+    async fn settlement_detail(
+        &self,
+        tenant: &TenantId,
+        id: SettlementId,
+    ) -> Result<(Settlement, Vec<SettlementVersion>, Vec<Adjustment>), RepoError> {
+        let sql = format!("SELECT {SETTLEMENT_COLUMNS} FROM {SETTLEMENT_FROM} WHERE s.tenant_id = $1 AND s.id = $2");
+        let (settlement, _) = on_read!(self, p => sqlx::query(&sql).bind(tenant.as_str()).bind(id.as_uuid())
+            .fetch_optional(p).await.map_err(db_err)?.as_ref().map(settlement_from_row).transpose()?)
+        .ok_or_else(|| RepoError::NotFound { what: "settlement", id: id.to_string() })?;
+        let versions_sql =
+            "SELECT body FROM settlement_versions WHERE tenant_id = $1 AND settlement_id = $2 ORDER BY version";
+        let versions = on_read!(self, p => sqlx::query(versions_sql).bind(tenant.as_str()).bind(id.as_uuid())
+            .fetch_all(p).await.map_err(db_err)?.iter().map(version_from_row).collect::<Result<Vec<_>, _>>()?);
+        let adjustments_sql = format!(
+            "SELECT {ADJUSTMENT_COLUMNS} FROM settlement_adjustments WHERE tenant_id = $1 AND settlement_id = $2
+             ORDER BY created_at, id"
+        );
+        let adjustments = on_read!(self, p => sqlx::query(&adjustments_sql).bind(tenant.as_str()).bind(id.as_uuid())
+            .fetch_all(p).await.map_err(db_err)?.iter().map(adjustment_from_row).collect::<Result<Vec<_>, _>>()?);
+        Ok((settlement, versions, adjustments))
+    }
+
+    async fn list_statements(
+        &self,
+        tenant: &TenantId,
+        station: Option<StationId>,
+        month: Option<&str>,
+    ) -> Result<Vec<Statement>, RepoError> {
+        let sql = format!(
+            "SELECT {STATEMENT_COLUMNS} FROM statements WHERE tenant_id = $1 AND ($2 IS NULL OR station_id = $2)
+             AND ($3 IS NULL OR month = $3) ORDER BY month DESC, version DESC LIMIT $4"
+        );
+        on_read!(self, p => sqlx::query(&sql).bind(tenant.as_str()).bind(station.map(|s| s.as_uuid())).bind(month)
+            .bind(LIST_LIMIT).fetch_all(p).await.map_err(db_err)?.iter().map(statement_from_row).collect())
+    }
+
+    async fn get_statement(&self, tenant: &TenantId, id: StatementId) -> Result<Statement, RepoError> {
+        let sql = format!("SELECT {STATEMENT_COLUMNS} FROM statements WHERE tenant_id = $1 AND id = $2");
+        on_read!(self, p => sqlx::query(&sql).bind(tenant.as_str()).bind(id.as_uuid())
+            .fetch_optional(p).await.map_err(db_err)?.as_ref().map(statement_from_row).transpose()?)
+        .ok_or_else(|| RepoError::NotFound { what: "statement", id: id.to_string() })
+    }
+}
