@@ -6,6 +6,7 @@
 mod analytics;
 mod analytics_support;
 mod api_auth;
+mod chain_e2e;
 mod api_errors;
 mod dispatcher;
 mod dispatcher_concurrency;
