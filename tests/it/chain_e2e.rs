@@ -14,7 +14,8 @@ use serde_json::json;
 async fn a_day_of_telemetry_becomes_statistics_a_priced_settlement_and_a_statement() {
     for db in all_databases().await {
         // Monday 2026-03-02 in Shanghai (UTC+8): 2026-03-01T16:00Z .. 2026-03-02T16:00Z.
-        let (start, end) = (Utc.with_ymd_and_hms(2026, 3, 1, 16, 0, 0).unwrap(), Utc.with_ymd_and_hms(2026, 3, 2, 16, 0, 0).unwrap());
+        let (start, end) =
+            (Utc.with_ymd_and_hms(2026, 3, 1, 16, 0, 0).unwrap(), Utc.with_ymd_and_hms(2026, 3, 2, 16, 0, 0).unwrap());
         let app = TestApp::new(&db).await;
         app.clock.set(end + Duration::minutes(1));
         let s = site(app, "e2e", "Asia/Shanghai").await;
@@ -37,14 +38,20 @@ async fn a_day_of_telemetry_becomes_statistics_a_priced_settlement_and_a_stateme
         let days = settlements(&s.app, &s.admin, &s.station, "2026-03-01", "2026-03-31").await;
         assert_eq!(days.len(), 1, "{}: {days:?}", db.backend);
         let settled = &days[0];
-        assert_eq!(settled["current"]["figures"]["import_cost_minor"].as_i64(), Some(1200 + 1820 + 1470 + 1820), "{}: {settled}", db.backend);
+        assert_eq!(
+            settled["current"]["figures"]["import_cost_minor"].as_i64(),
+            Some(1200 + 1820 + 1470 + 1820),
+            "{}: {settled}",
+            db.backend
+        );
         assert_eq!(settled["current"]["figures"]["export_revenue_minor"].as_i64(), Some(0));
 
         let body = json!({"station_id": s.station, "month": "2026-03"});
         let (status, draft) = s.app.call(Method::POST, "/api/v1/statements/generate", Some(&s.admin), Some(body)).await;
         assert_eq!(status, StatusCode::OK, "{draft}");
         let id = draft["id"].as_str().unwrap().to_owned();
-        let (status, issued) = s.app.call(Method::POST, &format!("/api/v1/statements/{id}/issue"), Some(&s.admin), None).await;
+        let (status, issued) =
+            s.app.call(Method::POST, &format!("/api/v1/statements/{id}/issue"), Some(&s.admin), None).await;
         assert_eq!(status, StatusCode::OK, "{issued}");
         assert_eq!(issued["content"]["totals"]["net_minor"], 6310);
 

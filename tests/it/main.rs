@@ -6,8 +6,8 @@
 mod analytics;
 mod analytics_support;
 mod api_auth;
-mod chain_e2e;
 mod api_errors;
+mod chain_e2e;
 mod dispatcher;
 mod dispatcher_concurrency;
 mod group_commit;

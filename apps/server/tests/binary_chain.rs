@@ -1,0 +1,114 @@
+//! The whole chain through the real `mgc serve` with its real clock and scheduler, on SQLite
+//! and PostgreSQL: provision, a fixed tariff, a past day of signed minute telemetry, then the
+//! service closes the hours and the day and settles it by itself.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use chrono::{Duration, Utc};
+use common::*;
+use serde_json::{json, Value};
+use std::path::Path;
+use std::time::Instant;
+
+fn call(server: &Server, method: &str, path: &str, bearer: &str, body: Option<&Value>) -> (u16, Value) {
+    let text = body.map(Value::to_string);
+    let (status, raw) = http(&server.addr, method, path, Some(("Authorization", bearer)), text.as_deref());
+    (status, serde_json::from_str(&raw).unwrap_or(Value::String(raw)))
+}
+
+/// Polls `path` until `done` says so (the service works on its own schedule); at most 90 s.
+fn wait_for(server: &Server, path: &str, bearer: &str, done: impl Fn(&Value) -> bool) -> Value {
+    let started = Instant::now();
+    loop {
+        let (status, body) = call(server, "GET", path, bearer, None);
+        if status == 200 && done(&body) {
+            return body;
+        }
+        assert!(started.elapsed() < std::time::Duration::from_secs(90), "gave up waiting on {path}: {status} {body}");
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+}
+
+fn chain(server: &Server, data: &Path) {
+    let token = stdout_line(&mgc(&["token", "--tenant", "default", "--role", "admin"], data));
+    let bearer = format!("Bearer {token}");
+    let station = json!({"code": "chain", "name": "Chain", "time_zone": "UTC", "devices": [
+        {"name": "chain-meter", "kind": "meter", "mappings": [{"raw_key": "P", "point": "active_power_w", "scale": 1000}]}]});
+    let (status, provisioned) = call(server, "POST", "/api/v1/provisioning/stations", &bearer, Some(&station));
+    assert_eq!(status, 200, "{provisioned}");
+    let station_id = provisioned["station"]["id"].as_str().unwrap().to_owned();
+    let tariff = json!({"name": "flat 0.80", "currency": "CNY", "valid_from": "2020-01-01",
+        "import": {"kind": "fixed", "price": "0.80"}, "export": {"kind": "fixed", "price": "0.30"}});
+    let (status, tariff) = call(server, "POST", "/api/v1/tariffs", &bearer, Some(&tariff));
+    assert_eq!(status, 201, "{tariff}");
+    let day = (Utc::now() - Duration::days(2)).date_naive();
+    let assignment = json!({"tariff_id": tariff["id"], "effective_from": day.to_string()});
+    let (status, body) =
+        call(server, "PUT", &format!("/api/v1/stations/{station_id}/tariff"), &bearer, Some(&assignment));
+    assert_eq!(status, 200, "{body}");
+    let (status, integration) = call(server, "POST", "/api/v1/integrations", &bearer, Some(&json!({"name": "chain"})));
+    assert_eq!(status, 201, "{integration}");
+
+    // 4 kW from midnight to midnight of that day, one sample a minute, in two signed requests.
+    let start = day.and_hms_opt(0, 0, 0).unwrap().and_utc();
+    for half in 0..2 {
+        let rows: Vec<Value> = (half * 721..(half * 721 + 721).min(1441))
+            .map(|m| json!({"device": "chain-meter", "ts": (start + Duration::minutes(m)).timestamp_millis(), "values": {"P": 4.0}}))
+            .collect();
+        let body = Value::Array(rows).to_string();
+        let ts = Utc::now().timestamp().to_string();
+        let sig = format!(
+            "sha256={}",
+            mgc_iam::sign_hex(integration["secret"].as_str().unwrap().as_bytes(), &ts, body.as_bytes())
+        );
+        let id = integration["id"].as_str().unwrap();
+        let (status, raw) = http_signed(&server.addr, id, &ts, &sig, &body);
+        assert_eq!(status, 200, "{raw}");
+    }
+
+    let stats =
+        format!("/api/v1/stats?station_id={station_id}&granularity=day&from={day}T00:00:00Z&to={day}T23:59:59Z");
+    let page = wait_for(server, &stats, &bearer, |b| b["items"].as_array().is_some_and(|i| !i.is_empty()));
+    assert_eq!(page["items"][0]["energy"]["grid_import_wh"], 96_000, "{page}");
+    assert_eq!(page["items"][0]["coverage"], 1.0, "{page}");
+    let settlements = format!("/api/v1/settlements?station_id={station_id}&from={day}&to={day}");
+    let list = wait_for(server, &settlements, &bearer, |b| b.as_array().is_some_and(|i| !i.is_empty()));
+    assert_eq!(list[0]["current"]["figures"]["import_cost_minor"], 7680, "96 kWh at 0.80 CNY: {list}");
+}
+
+/// Posts a signed ThingsBoard body.
+fn http_signed(addr: &str, id: &str, ts: &str, sig: &str, body: &str) -> (u16, String) {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(addr).unwrap();
+    let req = format!(
+        "POST /ingest/thingsboard/telemetry HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Type: application/json\r\n\
+         X-Integration-Id: {id}\r\nX-Timestamp: {ts}\r\nX-Signature: {sig}\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    );
+    stream.write_all(req.as_bytes()).unwrap();
+    let mut raw = String::new();
+    stream.read_to_string(&mut raw).unwrap();
+    let status = raw.split_whitespace().nth(1).unwrap().parse().unwrap();
+    (status, raw)
+}
+
+const FAST_SCHEDULER: [(&str, &str); 2] = [("MGC_ANALYTICS__TICK_SECS", "1"), ("MGC_ANALYTICS__GRACE_SECS", "0")];
+
+#[test]
+fn the_binary_closes_and_settles_a_past_day_by_itself_on_sqlite() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start_with_env(dir.path(), &[], &FAST_SCHEDULER);
+    chain(&server, dir.path());
+    assert!(server.stop().success());
+}
+
+#[tokio::test]
+async fn the_binary_closes_and_settles_a_past_day_by_itself_on_postgres() {
+    let Some(db) = mgc_tests::postgres_database().await else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start_with_env(dir.path(), &["--database-url", &db.url], &FAST_SCHEDULER);
+    chain(&server, dir.path());
+    assert!(server.stop().success());
+}

@@ -1,0 +1,121 @@
+//! Helpers of the tests that run the real `mgc` binary: start/stop, a tiny HTTP client, the CLI.
+
+#![allow(dead_code)]
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+pub const MGC: &str = env!("CARGO_BIN_EXE_mgc");
+
+/// A running `mgc serve`, stopped with SIGTERM when dropped.
+pub struct Server {
+    child: Child,
+    pub addr: String,
+}
+
+impl Server {
+    pub fn start(data_dir: &Path, extra: &[&str]) -> Self {
+        Self::start_with_env(data_dir, extra, &[])
+    }
+
+    /// Starts `mgc serve` with extra arguments and environment variables.
+    pub fn start_with_env(data_dir: &Path, extra: &[&str], envs: &[(&str, &str)]) -> Self {
+        let mut child = Command::new(MGC)
+            .args(["serve", "--listen", "127.0.0.1:0", "--data-dir"])
+            .arg(data_dir)
+            .args(extra)
+            .env("RUST_LOG", "warn")
+            .envs(envs.iter().copied())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("mgc starts");
+        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+        // The server prints its bound address once it accepts connections.
+        let addr = loop {
+            let line = lines.next().expect("mgc exited before listening").unwrap();
+            if let Some(rest) = line.strip_prefix("mgc: listening on http://") {
+                break rest.trim().to_owned();
+            }
+        };
+        Self { child, addr }
+    }
+
+    pub fn get(&self, path: &str, auth: Option<(&str, &str)>) -> (u16, String) {
+        http(&self.addr, "GET", path, auth, None)
+    }
+
+    /// Sends SIGTERM and waits (bounded) for a clean exit.
+    pub fn stop(mut self) -> std::process::ExitStatus {
+        terminate(&mut self.child)
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        if matches!(self.child.try_wait(), Ok(None)) {
+            terminate(&mut self.child);
+        }
+    }
+}
+
+pub fn terminate(child: &mut Child) -> std::process::ExitStatus {
+    Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
+    for _ in 0..300 {
+        if let Some(status) = child.try_wait().unwrap() {
+            return status;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let _ = child.kill();
+    panic!("mgc did not stop within 15 s of SIGTERM");
+}
+
+/// A minimal HTTP/1.1 client (Connection: close) so the test needs no HTTP client crate.
+pub fn http(addr: &str, method: &str, path: &str, header: Option<(&str, &str)>, body: Option<&str>) -> (u16, String) {
+    let mut stream = TcpStream::connect(addr).unwrap();
+    stream.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+    let mut req = format!("{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n");
+    if let Some((name, value)) = header {
+        req.push_str(&format!("{name}: {value}\r\n"));
+    }
+    if let Some(b) = body {
+        req.push_str(&format!("Content-Type: application/json\r\nContent-Length: {}\r\n", b.len()));
+    }
+    req.push_str("\r\n");
+    req.push_str(body.unwrap_or_default());
+    stream.write_all(req.as_bytes()).unwrap();
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).unwrap();
+    let text = String::from_utf8_lossy(&raw).into_owned();
+    let (head, rest) = text.split_once("\r\n\r\n").unwrap();
+    let status: u16 = head.split_whitespace().nth(1).unwrap().parse().unwrap();
+    let body =
+        if head.to_ascii_lowercase().contains("transfer-encoding: chunked") { dechunk(rest) } else { rest.to_owned() };
+    (status, body)
+}
+
+fn dechunk(mut s: &str) -> String {
+    let mut out = String::new();
+    while let Some((size, rest)) = s.split_once("\r\n") {
+        let n = usize::from_str_radix(size.trim(), 16).unwrap();
+        if n == 0 {
+            break;
+        }
+        out.push_str(&rest[..n]);
+        s = &rest[n + 2..];
+    }
+    out
+}
+
+pub fn mgc(args: &[&str], data_dir: &Path) -> std::process::Output {
+    Command::new(MGC).args(args).arg("--data-dir").arg(data_dir).output().unwrap()
+}
+
+pub fn stdout_line(out: &std::process::Output) -> String {
+    assert!(out.status.success(), "mgc failed: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout.clone()).unwrap().trim().to_owned()
+}
