@@ -1,6 +1,6 @@
 //! Row mapping and multi-row inserts of the analytics tables, shared by both backends.
 
-use crate::rows::{tenant_of, to_u32, RowExt};
+use crate::rows::{tenant_of, to_u32, RowAt, RowExt};
 use mgc_analytics::domain::point_stats::PointFigures;
 use mgc_analytics::domain::statistic::{PointStat, StationStat};
 use mgc_contracts::FlowEnergy;
@@ -29,9 +29,10 @@ pub(crate) const LIST_COLUMNS: &str = "period_start, version, period_end, period
     grid_export_wh, pv_generation_wh, battery_charge_wh, battery_discharge_wh, load_wh, charging_wh, coverage, quality, \
     calculated_at";
 
-/// A station statistic of a list query (tenant, station and granularity come from the query).
-pub(crate) fn listed_stat_from_row(
-    r: &impl RowExt,
+/// A station statistic of a list query (tenant, station and granularity come from the query);
+/// columns by position, in the order of [`LIST_COLUMNS`] (then `sources` when asked for).
+pub(crate) fn listed_stat_from_row<R: RowExt + RowAt>(
+    r: &R,
     tenant: &mgc_kernel::TenantId,
     station: StationId,
     granularity: Granularity,
@@ -41,16 +42,24 @@ pub(crate) fn listed_stat_from_row(
         tenant: tenant.clone(),
         station_id: station,
         granularity,
-        period: r.text("period")?,
-        window: Window { start: r.time("period_start")?, end: r.time("period_end")? },
-        version: to_u32(r.int("version")?, "version")?,
-        current: r.boolean("is_current")?,
-        energy: energy_of(r)?,
-        coverage: r.float("coverage")?,
-        quality: r.opt_text("quality")?,
+        window: Window { start: r.time_at(0)?, end: r.time_at(2)? },
+        version: to_u32(r.int_at(1)?, "version")?,
+        period: r.text_at(3)?,
+        current: r.boolean_at(4)?,
+        energy: FlowEnergy {
+            grid_import_wh: r.int_at(5)?,
+            grid_export_wh: r.int_at(6)?,
+            pv_generation_wh: r.int_at(7)?,
+            battery_charge_wh: r.int_at(8)?,
+            battery_discharge_wh: r.int_at(9)?,
+            load_wh: r.int_at(10)?,
+            charging_wh: r.int_at(11)?,
+        },
+        coverage: r.float_at(12)?,
+        quality: r.opt_text_at(13)?,
+        calculated_at: r.time_at(14)?,
         slots: Vec::new(),
         sources: if with_sources { serde_json::from_value(r.json("sources")?).map_err(backend)? } else { Vec::new() },
-        calculated_at: r.time("calculated_at")?,
     })
 }
 

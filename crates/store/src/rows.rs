@@ -101,3 +101,41 @@ pub(crate) fn tenant_of(r: &impl RowExt) -> Result<mgc_kernel::TenantId, RepoErr
 pub(crate) fn to_u32(v: i64, what: &str) -> Result<u32, RepoError> {
     u32::try_from(v).map_err(|_| RepoError::Backend(format!("{what} out of range: {v}")))
 }
+
+/// Positional column getters for hot list queries (no column-name lookup per value).
+pub(crate) trait RowAt {
+    fn int_at(&self, i: usize) -> Result<i64, RepoError>;
+    fn float_at(&self, i: usize) -> Result<f64, RepoError>;
+    fn text_at(&self, i: usize) -> Result<String, RepoError>;
+    fn opt_text_at(&self, i: usize) -> Result<Option<String>, RepoError>;
+    fn time_at(&self, i: usize) -> Result<DateTime<Utc>, RepoError>;
+    fn boolean_at(&self, i: usize) -> Result<bool, RepoError>;
+}
+
+macro_rules! impl_row_at {
+    ($row:ty) => {
+        impl RowAt for $row {
+            fn int_at(&self, i: usize) -> Result<i64, RepoError> {
+                self.try_get(i).map_err(db_err)
+            }
+            fn float_at(&self, i: usize) -> Result<f64, RepoError> {
+                self.try_get(i).map_err(db_err)
+            }
+            fn text_at(&self, i: usize) -> Result<String, RepoError> {
+                self.try_get(i).map_err(db_err)
+            }
+            fn opt_text_at(&self, i: usize) -> Result<Option<String>, RepoError> {
+                self.try_get(i).map_err(db_err)
+            }
+            fn time_at(&self, i: usize) -> Result<DateTime<Utc>, RepoError> {
+                self.try_get(i).map_err(db_err)
+            }
+            fn boolean_at(&self, i: usize) -> Result<bool, RepoError> {
+                self.try_get(i).map_err(db_err)
+            }
+        }
+    };
+}
+
+impl_row_at!(sqlx::sqlite::SqliteRow);
+impl_row_at!(sqlx::postgres::PgRow);

@@ -32,7 +32,8 @@ pub struct StationStat {
     pub energy: FlowEnergy,
     /// Share of the window backed by data (mean over the sources used).
     pub coverage: f64,
-    /// Why coverage is below 100 %.
+    /// Why coverage is below 100 % (absent at full coverage).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub quality: Option<String>,
     /// 15-minute energy slots (hours and days only; not served by list queries).
     #[serde(skip_serializing_if = "Vec::is_empty")]
