@@ -259,3 +259,36 @@ async fn bad_stats_queries_get_clear_4xx() {
         .await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
 }
+
+#[tokio::test]
+async fn the_month_closes_with_its_last_day_and_counts_missing_days_as_uncovered() {
+    for db in all_databases().await {
+        // Tracking starts with data on the last day of February.
+        let (start, end) = (utc(2026, 2, 28, 0), utc(2026, 3, 1, 0));
+        let app = TestApp::new(&db).await;
+        app.clock.set(end + Duration::minutes(10));
+        let s = site(app, "feb", "UTC").await;
+        post_minutes(&s, "feb", start, end, 1.0, 0.0).await;
+        s.app.pump().await;
+        let round = s.app.analytics_round().await;
+        assert_eq!(
+            (round.saved.days_saved, round.saved.months_saved, round.saved.years_saved),
+            (1, 1, 0),
+            "{}: {round:?}",
+            db.backend
+        );
+        let month = stats(&s, &s.admin, "granularity=month&from=2026-02-01T00:00:00Z&to=2026-03-01T00:00:00Z").await;
+        let item = &month["items"][0];
+        assert_eq!(
+            (item["period"].as_str(), item["energy"]["grid_import_wh"].as_i64()),
+            (Some("2026-02"), Some(24_000)),
+            "{month}"
+        );
+        assert!((item["coverage"].as_f64().unwrap() - 1.0 / 28.0).abs() < 1e-9, "{month}");
+        assert!(item["quality"].as_str().unwrap().contains("648 h without statistics"), "{month}");
+        assert_eq!(item["sources"].as_array().unwrap().len(), 1, "{month}");
+        // No year yet: December has not closed.
+        let year = stats(&s, &s.admin, "granularity=year&from=2026-01-01T00:00:00Z&to=2027-01-01T00:00:00Z").await;
+        assert!(year["items"].as_array().unwrap().is_empty(), "{year}");
+    }
+}
