@@ -15,3 +15,6 @@ pub mod telemetry_events;
 
 pub use masterdata_events::{DeviceProvisioned, DeviceRemoved, MappingsChanged, StationProvisioned, StationRemoved};
 pub use telemetry_events::{DeviceSpan, TelemetryReceived};
+pub mod alarm_events;
+
+pub use alarm_events::{AlarmAcknowledged, AlarmCleared, AlarmRaised, AlarmSeverityChanged};
