@@ -7,6 +7,10 @@
 #[macro_use]
 mod macros;
 
+mod alarm_signals;
+mod alarms;
+mod alarms_queries;
+mod alarms_rows;
 mod api_keys;
 mod audit;
 mod db;
@@ -14,6 +18,8 @@ mod dead_letters;
 mod integrations;
 mod masterdata;
 mod migrate;
+mod notifications;
+mod notifications_queue;
 mod outbox;
 mod processed;
 mod rows;
@@ -29,4 +35,5 @@ mod wakeup;
 pub use db::{redact, Backend, Store, StoreOptions};
 pub use migrate::MigrationStatus;
 pub use tx::StoreTx;
+pub use alarm_signals::{AlarmChanges, DeliveryWakeup};
 pub use wakeup::StoreWakeup;

@@ -12,6 +12,7 @@ const SQLITE: &[(i64, &str, &str)] = &[
     (1, "foundation", include_str!("../../../migrations/sqlite/0001_foundation.sql")),
     (2, "masterdata_telemetry", include_str!("../../../migrations/sqlite/0002_masterdata_telemetry.sql")),
     (3, "ingest_signature_purge", include_str!("../../../migrations/sqlite/0003_ingest_signature_purge.sql")),
+    (6, "alarms_notifications", include_str!("../../../migrations/sqlite/0006_alarms_notifications.sql")),
 ];
 
 /// (version, description, SQL) of every PostgreSQL migration, in order.
@@ -19,6 +20,7 @@ const POSTGRES: &[(i64, &str, &str)] = &[
     (1, "foundation", include_str!("../../../migrations/postgres/0001_foundation.sql")),
     (2, "masterdata_telemetry", include_str!("../../../migrations/postgres/0002_masterdata_telemetry.sql")),
     (3, "ingest_signature_purge", include_str!("../../../migrations/postgres/0003_ingest_signature_purge.sql")),
+    (6, "alarms_notifications", include_str!("../../../migrations/postgres/0006_alarms_notifications.sql")),
 ];
 
 fn migrator(list: &'static [(i64, &'static str, &'static str)]) -> Migrator {

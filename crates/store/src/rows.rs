@@ -18,6 +18,7 @@ pub(crate) fn db_err(e: sqlx::Error) -> RepoError {
 /// Column getters shared by both backends' rows.
 pub(crate) trait RowExt {
     fn uuid(&self, col: &str) -> Result<Uuid, RepoError>;
+    fn opt_uuid(&self, col: &str) -> Result<Option<Uuid>, RepoError>;
     fn text(&self, col: &str) -> Result<String, RepoError>;
     fn opt_text(&self, col: &str) -> Result<Option<String>, RepoError>;
     fn time(&self, col: &str) -> Result<DateTime<Utc>, RepoError>;
@@ -33,6 +34,9 @@ macro_rules! impl_row_ext {
     ($row:ty) => {
         impl RowExt for $row {
             fn uuid(&self, col: &str) -> Result<Uuid, RepoError> {
+                self.try_get(col).map_err(db_err)
+            }
+            fn opt_uuid(&self, col: &str) -> Result<Option<Uuid>, RepoError> {
                 self.try_get(col).map_err(db_err)
             }
             fn text(&self, col: &str) -> Result<String, RepoError> {
