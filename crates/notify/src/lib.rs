@@ -6,3 +6,14 @@
 pub mod queue;
 
 pub use queue::{ClaimedDelivery, DeliveryQueue};
+pub mod breaker;
+pub mod format;
+pub mod send;
+pub mod signature;
+
+pub use send::{SendError, Sender};
+pub use signature::{verify_webhook_signature, webhook_signature};
+pub mod worker;
+
+pub use breaker::{BreakerConfig, BreakerState};
+pub use worker::{NotifyConfig, NotifyWorker, WorkReport};
