@@ -24,6 +24,8 @@ const ENV_KEYS: &[&str] = &[
     "database",
     "telemetry",
     "ingest",
+    "alarms",
+    "notify",
 ];
 
 /// The whole configuration of `mgc`.
@@ -52,6 +54,10 @@ pub struct Config {
     pub telemetry: TelemetryConfig,
     /// Ingest group commit and caches.
     pub ingest: IngestSettings,
+    /// Alarm rule evaluation.
+    pub alarms: crate::alarm_tasks::AlarmSettings,
+    /// Notification delivery.
+    pub notify: crate::alarm_tasks::NotifySettings,
 }
 
 /// Ingest group commit and caches.
@@ -152,6 +158,8 @@ impl Default for Config {
             database: DatabaseConfig::default(),
             telemetry: TelemetryConfig::default(),
             ingest: IngestSettings::default(),
+            alarms: Default::default(),
+            notify: Default::default(),
         }
     }
 }
@@ -290,6 +298,7 @@ impl Config {
         if !o.ready_max_lag_secs.is_finite() || o.ready_max_lag_secs <= 0.0 {
             problems.push("outbox.ready_max_lag_secs: must be positive".into());
         }
+        problems.extend(self.notify.problems(&self.alarms));
         if self.database.max_connections == 0 {
             problems.push("database.max_connections: must be greater than 0".into());
         }

@@ -52,8 +52,10 @@ pub async fn serve(config: Config) -> Result<(), String> {
         ingest: Arc::new(mgc_api::IngestPipeline::start(store.clone(), clock.clone(), &config.ingest())),
     };
     let (stop_tx, stop_rx) = watch::channel(false);
-    let mut dispatcher = Dispatcher::new(Arc::new(store.clone()), clock, config.dispatcher());
+    let mut dispatcher = Dispatcher::new(Arc::new(store.clone()), clock.clone(), config.dispatcher());
     dispatcher.register(Arc::new(mgc_adapter_thingsboard::UnroutedReplay));
+    crate::alarm_tasks::register(&mut dispatcher, &clock);
+    let alarm_tasks = crate::alarm_tasks::spawn(&store, &clock, &config.alarms, &config.notify, stop_rx.clone())?;
     let dispatcher_task = tokio::spawn(dispatcher.run(store.wakeup(), stop_rx.clone()));
     crate::maintenance::run_once(&store, &state.clock, &config.telemetry).await;
     let maintenance_task =
@@ -72,6 +74,9 @@ pub async fn serve(config: Config) -> Result<(), String> {
     }
     if let Err(e) = maintenance_task.await {
         tracing::error!(error = %e, "maintenance task ended abnormally");
+    }
+    for task in alarm_tasks {
+        let _ = task.await;
     }
     store.close().await;
     served.map_err(|e| format!("HTTP server failed: {e}"))

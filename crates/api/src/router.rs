@@ -49,6 +49,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/telemetry", get(telemetry::raw))
         .route("/api/v1/telemetry/latest", get(telemetry::latest))
         .route("/api/v1/telemetry/unrouted", get(telemetry::unrouted))
+        .merge(crate::routes::alarm_routes())
         .layer(middleware::from_fn_with_state(state.clone(), auth::authenticate_and_audit));
     let operations = Router::new()
         .route("/healthz", get(health::healthz))
