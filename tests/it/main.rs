@@ -3,6 +3,8 @@
 // Test code: a failed unwrap is a failed test with its message.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod alarm_flow;
+mod alarm_support;
 mod api_auth;
 mod api_errors;
 mod dispatcher;
@@ -13,6 +15,7 @@ mod ingest;
 mod ingest_input;
 mod ingest_support;
 mod masterdata_edit;
+mod notify_webhook;
 mod operations;
 mod outbox_atomicity;
 mod remap;
