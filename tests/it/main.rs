@@ -5,6 +5,7 @@
 
 mod alarm_flow;
 mod alarm_support;
+mod alarm_tick;
 mod api_auth;
 mod api_errors;
 mod dispatcher;
@@ -15,6 +16,7 @@ mod ingest;
 mod ingest_input;
 mod ingest_support;
 mod masterdata_edit;
+mod notify_channels;
 mod notify_webhook;
 mod operations;
 mod outbox_atomicity;
