@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod alarm_flow;
+mod alarm_stream;
 mod alarm_support;
 mod alarm_tick;
 mod api_auth;
