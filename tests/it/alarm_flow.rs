@@ -163,3 +163,25 @@ async fn bad_rule_and_query_input_gets_named_4xx() {
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(assert_error(&b, "invalid_request").contains("config.to"));
 }
+
+#[tokio::test]
+async fn spike_already_over_when_evaluated_still_raises_and_clears() {
+    for db in all_databases().await {
+        let (app, admin, ing) = provisioned(&db).await;
+        let hook = Receiver::start().await;
+        let (channel, _) = webhook_channel(&app, &admin, &hook.url).await;
+        rule(&app, &admin, power_rule(&channel)).await;
+        post_power(&app, &ing, 90.0).await;
+        app.clock.advance(chrono::Duration::seconds(1));
+        post_power(&app, &ing, 20.0).await;
+        // Both batches are evaluated only now, when the latest value is back to normal.
+        dispatch_all(&dispatcher(&app)).await;
+        let list = alarms(&app, &admin, "?status=cleared_unack").await;
+        assert_eq!(list.len(), 1, "{}", db.backend);
+        assert_eq!(list[0]["last_value"], 90000.0);
+        let w = worker(&app, worker_config());
+        while w.run_once().await.unwrap().claimed > 0 {}
+        let events: Vec<_> = hook.accepted().iter().map(|r| r.json()["event"].as_str().unwrap().to_owned()).collect();
+        assert_eq!(events, vec!["alarm.raised", "alarm.cleared"]);
+    }
+}

@@ -75,6 +75,22 @@ impl Originators for StoreTx {
             .fetch_all(&mut *c).await.map_err(db_err)?.iter().map(origin_from_row).collect())
     }
 
+    async fn samples_between(
+        &mut self,
+        tenant: &TenantId,
+        device: DeviceId,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+        max: u32,
+    ) -> Result<Vec<LatestValue>, RepoError> {
+        let sql = "SELECT point, ts, num_value FROM telemetry_points WHERE tenant_id = $1 AND device_id = $2
+                   AND ts >= $3 AND ts <= $4 ORDER BY ts, point LIMIT $5";
+        on_tx!(self, c => sqlx::query(sql).bind(tenant.as_str()).bind(device.as_uuid()).bind(from).bind(to).bind(i64::from(max))
+            .fetch_all(&mut *c).await.map_err(db_err)?.iter()
+            .map(|r| Ok(LatestValue { point: r.text("point")?, ts: r.time("ts")?, value: r.opt_float("num_value")? }))
+            .collect())
+    }
+
     async fn latest_values(&mut self, tenant: &TenantId, device: DeviceId) -> Result<Vec<LatestValue>, RepoError> {
         let sql = "SELECT point, ts, num_value FROM telemetry_latest WHERE tenant_id = $1 AND device_id = $2";
         on_tx!(self, c => sqlx::query(sql).bind(tenant.as_str()).bind(device.as_uuid())

@@ -3,13 +3,18 @@
 
 use crate::app::evaluate::{evaluate_for, rule_points};
 use crate::app::lifecycle::Subject;
-use crate::domain::ports::AlarmTx;
+use crate::domain::ports::{AlarmTx, LatestValue};
+use mgc_kernel::DeviceId;
+use std::collections::BTreeMap;
 use crate::domain::rule::Trigger;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use mgc_contracts::{EventEnvelope, IntegrationEvent, TelemetryReceived};
 use mgc_eventing::{EventHandler, HandlerError};
 use mgc_kernel::{RepoError, SharedClock, TenantId};
+
+/// Most stored samples of one device read per batch.
+const MAX_SAMPLES: u32 = 10_000;
 
 /// Consumer name in the processed-events table.
 pub const CONSUMER: &str = "alarms.evaluate";
@@ -54,23 +59,23 @@ pub async fn evaluate_batch<T: AlarmTx>(
     if rules.is_empty() {
         return Ok(0);
     }
-    let spans: Vec<(mgc_kernel::DeviceId, Vec<String>)> = if ev.spans.is_empty() {
-        ev.device_ids.iter().map(|d| (*d, ev.points.clone())).collect()
+    let spans: Vec<(DeviceId, &[String], DateTime<Utc>, DateTime<Utc>)> = if ev.spans.is_empty() {
+        ev.device_ids.iter().map(|d| (*d, ev.points.as_slice(), ev.from, ev.to)).collect()
     } else {
-        ev.spans.iter().map(|s| (s.device_id, s.points.clone())).collect()
+        ev.spans.iter().map(|s| (s.device_id, s.points.as_slice(), s.from, s.to)).collect()
     };
-    let ids: Vec<_> = spans.iter().map(|(d, _)| *d).collect();
+    let ids: Vec<_> = spans.iter().map(|s| s.0).collect();
     let origins = tx.originators(tenant, &ids).await?;
     let mut evaluated = 0;
     for origin in &origins {
-        let points = spans.iter().find(|(d, _)| *d == origin.device_id).map(|(_, p)| p.as_slice()).unwrap_or(&[]);
-        let mut latest = None;
+        let Some(&(_, points, from, to)) = spans.iter().find(|s| s.0 == origin.device_id) else { continue };
+        let mut latest: Option<Vec<LatestValue>> = None;
+        let mut samples: Option<Vec<LatestValue>> = None;
         for rule in rules.iter().filter(|r| r.spec.scope.matches(origin.device_id, origin.station_id, &origin.kind)) {
+            let read = rule_points(&rule.spec.trigger);
             let relevant = match &rule.spec.trigger {
-                Trigger::Threshold { .. } => rule_points(&rule.spec.trigger).iter().any(|p| points.contains(p)),
-                Trigger::NoData { points: watched, .. } => {
-                    watched.is_empty() || watched.iter().any(|p| points.contains(p))
-                }
+                Trigger::Threshold { .. } => read.iter().any(|p| points.contains(p)),
+                Trigger::NoData { points: watched, .. } => watched.is_empty() || watched.iter().any(|p| points.contains(p)),
             };
             if !relevant {
                 continue;
@@ -78,10 +83,38 @@ pub async fn evaluate_batch<T: AlarmTx>(
             if latest.is_none() {
                 latest = Some(tx.latest_values(tenant, origin.device_id).await?);
             }
-            let values = latest.as_deref().unwrap_or(&[]);
+            let latest = latest.as_deref().unwrap_or(&[]);
             let subject = Subject { tenant, rule, origin };
-            evaluate_for(tx, subject, values, now, true).await?;
-            evaluated += 1;
+            if matches!(rule.spec.trigger, Trigger::NoData { .. }) {
+                evaluate_for(tx, subject, latest, now, Some(to)).await?;
+                evaluated += 1;
+                continue;
+            }
+            if samples.is_none() {
+                samples = Some(tx.samples_between(tenant, origin.device_id, from, to, MAX_SAMPLES).await?);
+            }
+            // Every sample of the batch in time order, on top of the latest values: a spike that is
+            // already over when the batch is evaluated still raises (and clears) its alarm.
+            let mut by_ts: BTreeMap<DateTime<Utc>, Vec<&LatestValue>> = BTreeMap::new();
+            for v in samples.iter().flatten().filter(|v| read.contains(&v.point)) {
+                by_ts.entry(v.ts).or_default().push(v);
+            }
+            if by_ts.is_empty() {
+                evaluate_for(tx, subject, latest, now, Some(to)).await?;
+                evaluated += 1;
+                continue;
+            }
+            let mut view: Vec<LatestValue> = latest.iter().filter(|l| read.contains(&l.point)).cloned().collect();
+            for (ts, group) in by_ts {
+                for v in group {
+                    match view.iter_mut().find(|l| l.point == v.point) {
+                        Some(slot) => *slot = v.clone(),
+                        None => view.push(v.clone()),
+                    }
+                }
+                evaluate_for(tx, subject, &view, now, Some(ts)).await?;
+                evaluated += 1;
+            }
         }
     }
     Ok(evaluated)

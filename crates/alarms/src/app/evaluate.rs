@@ -20,15 +20,16 @@ pub fn rule_points(trigger: &Trigger) -> Vec<String> {
     out
 }
 
-/// Evaluates `s.rule` for `s.origin`. `fresh`: a telemetry sample (else a scheduler tick at
-/// `now`). Returns the decision taken.
+/// Evaluates `s.rule` for `s.origin` on `values`. `sample_at`: the time of a telemetry sample
+/// (else a scheduler tick at `now`). Returns the decision taken.
 pub async fn evaluate_for<T: AlarmTx>(
     tx: &mut T,
     s: Subject<'_>,
     latest: &[LatestValue],
     now: DateTime<Utc>,
-    fresh: bool,
+    sample_at: Option<DateTime<Utc>>,
 ) -> Result<Decision, RepoError> {
+    let fresh = sample_at.is_some();
     let (rule, origin) = (s.rule, s.origin);
     let mut state = tx.rule_state(rule.id, origin.device_id).await?.unwrap_or_default();
     let before = state.clone();
@@ -38,7 +39,7 @@ pub async fn evaluate_for<T: AlarmTx>(
             let points = rule_points(&rule.spec.trigger);
             let relevant: Vec<&LatestValue> = latest.iter().filter(|l| points.contains(&l.point)).collect();
             let values: Values = relevant.iter().filter_map(|l| Some((l.point.clone(), l.value?))).collect();
-            let at = if fresh { relevant.iter().map(|l| l.ts).max().unwrap_or(now) } else { now };
+            let at = sample_at.unwrap_or(now);
             let in_schedule = rule.spec.schedule.as_ref().is_none_or(|sch| sch.is_active(origin.time_zone, at));
             let threshold = ThresholdRule {
                 levels,

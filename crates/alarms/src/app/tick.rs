@@ -58,7 +58,7 @@ async fn pending_durations<U: AlarmUnits>(
         }
         let Some(origin) = tx.originators(&tenant, &[device]).await?.into_iter().next() else { continue };
         let latest = tx.latest_values(&tenant, device).await?;
-        let d = evaluate_for(&mut tx, Subject { tenant: &tenant, rule: &rule, origin: &origin }, &latest, now, false)
+        let d = evaluate_for(&mut tx, Subject { tenant: &tenant, rule: &rule, origin: &origin }, &latest, now, None)
             .await?;
         tx.commit().await?;
         report.count(&d);
@@ -74,7 +74,7 @@ async fn no_data<U: AlarmUnits>(units: &U, now: DateTime<Utc>, report: &mut Tick
         for origin in &origins {
             let latest = tx.latest_values(&rule.tenant, origin.device_id).await?;
             let subject = Subject { tenant: &rule.tenant, rule: &rule, origin };
-            let d = evaluate_for(&mut tx, subject, &latest, now, false).await?;
+            let d = evaluate_for(&mut tx, subject, &latest, now, None).await?;
             report.count(&d);
         }
         tx.commit().await?;

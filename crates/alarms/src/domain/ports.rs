@@ -49,6 +49,16 @@ pub trait Originators: Send {
     async fn originators(&mut self, tenant: &TenantId, ids: &[DeviceId]) -> Result<Vec<Originator>, RepoError>;
     /// The tenant's devices a scope covers.
     async fn originators_in_scope(&mut self, tenant: &TenantId, scope: &Scope) -> Result<Vec<Originator>, RepoError>;
+    /// Stored values of a device with `from <= ts <= to` (the samples of one ingest batch),
+    /// oldest first, at most `max`.
+    async fn samples_between(
+        &mut self,
+        tenant: &TenantId,
+        device: DeviceId,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+        max: u32,
+    ) -> Result<Vec<LatestValue>, RepoError>;
     /// Latest values of a device.
     async fn latest_values(&mut self, tenant: &TenantId, device: DeviceId) -> Result<Vec<LatestValue>, RepoError>;
 }
