@@ -66,7 +66,8 @@ fn main() {
     let server = Server::start(&bin, &db.url, &[("MGC_NOTIFY__RATE_PER_SEC", "100000"), ("MGC_NOTIFY__WORKERS", "64")]);
     let token = admin_token(&bin, &server);
 
-    let mut specs: Vec<Value> = (1..=alarm_devices).map(|n| json!({"name": format!("alarm-dev-{n}"), "kind": "meter"})).collect();
+    let mut specs: Vec<Value> =
+        (1..=alarm_devices).map(|n| json!({"name": format!("alarm-dev-{n}"), "kind": "meter"})).collect();
     specs.extend((1..=load_devices).map(|n| json!({"name": format!("load-dev-{n}"), "kind": "pv_inverter"})));
     let body = json!({"code": "bench-alarm", "name": "Alarm bench", "time_zone": "UTC", "devices": specs});
     let (s, a) = http_post(&server.addr, "/api/v1/provisioning/stations", &token, &body);
@@ -77,7 +78,12 @@ fn main() {
 
     let arrivals: Arrivals = Arc::default();
     let url = runtime.block_on(receiver(arrivals.clone()));
-    let (s, ch) = http_post(&server.addr, "/api/v1/notification-channels", &token, &json!({"name": "bench hook", "kind": "webhook", "config": {"url": url}}));
+    let (s, ch) = http_post(
+        &server.addr,
+        "/api/v1/notification-channels",
+        &token,
+        &json!({"name": "bench hook", "kind": "webhook", "config": {"url": url}}),
+    );
     assert_eq!(s, 201, "channel failed: {ch}");
     let rule = json!({"name": "bench alarm", "scope": {"device_kind": "meter"}, "severity": "major",
         "condition": {"point": "bench_alarm", "op": ">", "value": 0.5}, "channels": [ch["id"]]});
@@ -169,7 +175,11 @@ fn main() {
     if lat.len() < alarms as usize {
         let log = server.log();
         let problems: Vec<&str> = log.lines().filter(|l| l.contains("WARN") || l.contains("ERROR")).collect();
-        println!("{} of {alarms} alarm notifications missing; server warnings ({}):", alarms as usize - lat.len(), problems.len());
+        println!(
+            "{} of {alarms} alarm notifications missing; server warnings ({}):",
+            alarms as usize - lat.len(),
+            problems.len()
+        );
         problems.iter().rev().take(10).for_each(|l| println!("  {l}"));
     }
     println!("goal p99 <= 250 ms: {}", if p99 <= 250.0 && lat.len() == alarms as usize { "met" } else { "NOT met" });

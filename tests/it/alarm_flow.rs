@@ -58,14 +58,17 @@ async fn one_incident_gives_one_alarm_and_one_signed_webhook_then_clears() {
         assert_eq!(cleared[0]["cleared_by"], "system");
 
         let id = cleared[0]["id"].as_str().unwrap();
-        let (s, b) = app.call(Method::POST, &format!("/api/v1/alarms/{id}/ack"), Some(&admin), Some(json!({"comment": "seen"}))).await;
+        let (s, b) = app
+            .call(Method::POST, &format!("/api/v1/alarms/{id}/ack"), Some(&admin), Some(json!({"comment": "seen"})))
+            .await;
         assert_eq!(s, StatusCode::OK, "{b}");
         assert_eq!(b["status"], "cleared_ack");
         let (s, b) = app.call(Method::POST, &format!("/api/v1/alarms/{id}/ack"), Some(&admin), None).await;
         assert_eq!(s, StatusCode::CONFLICT);
         assert_error(&b, "conflict");
         let (_, b) = app.call(Method::GET, &format!("/api/v1/alarms/{id}"), Some(&admin), None).await;
-        let actions: Vec<_> = b["history"].as_array().unwrap().iter().map(|h| h["action"].as_str().unwrap().to_owned()).collect();
+        let actions: Vec<_> =
+            b["history"].as_array().unwrap().iter().map(|h| h["action"].as_str().unwrap().to_owned()).collect();
         assert_eq!(actions, vec!["raised", "cleared", "acknowledged"]);
         assert_eq!(b["history"][2]["actor"], "user-1");
         assert_eq!(b["history"][2]["comment"], "seen");
@@ -85,7 +88,8 @@ async fn same_telemetry_event_delivered_twice_raises_and_notifies_once() {
         post_power(&app, &ing, 90.0).await;
         let now = app.clock.now();
         let claimed = app.store.claim("probe", now, now, 100).await.unwrap();
-        let ev: &EventEnvelope = &claimed.iter().find(|c| c.envelope.event_type == TelemetryReceived::TYPE).unwrap().envelope;
+        let ev: &EventEnvelope =
+            &claimed.iter().find(|c| c.envelope.event_type == TelemetryReceived::TYPE).unwrap().envelope;
         let consumer = mgc_alarms::TelemetryAlarmConsumer::new(app.clock.shared());
         // The event arrives twice, as at-least-once delivery allows; the processed mark keeps it once.
         for _ in 0..2 {
@@ -117,13 +121,19 @@ async fn tenant_b_cannot_read_or_change_tenant_a_alarms_rules_or_channels() {
         let alarm = alarms(&app, &admin, "").await[0]["id"].as_str().unwrap().to_owned();
         let other = app.bearer("globex", Role::Admin);
         assert!(alarms(&app, &other, "").await.is_empty());
-        for path in [format!("/api/v1/alarms/{alarm}"), format!("/api/v1/alarm-rules/{}", r["id"].as_str().unwrap()), format!("/api/v1/notification-channels/{channel}")] {
+        for path in [
+            format!("/api/v1/alarms/{alarm}"),
+            format!("/api/v1/alarm-rules/{}", r["id"].as_str().unwrap()),
+            format!("/api/v1/notification-channels/{channel}"),
+        ] {
             let (s, _) = app.call(Method::GET, &path, Some(&other), None).await;
             assert_eq!(s, StatusCode::NOT_FOUND, "{}: {path}", db.backend);
         }
         let (s, _) = app.call(Method::POST, &format!("/api/v1/alarms/{alarm}/ack"), Some(&other), None).await;
         assert_eq!(s, StatusCode::NOT_FOUND);
-        let (s, _) = app.call(Method::DELETE, &format!("/api/v1/alarm-rules/{}", r["id"].as_str().unwrap()), Some(&other), None).await;
+        let (s, _) = app
+            .call(Method::DELETE, &format!("/api/v1/alarm-rules/{}", r["id"].as_str().unwrap()), Some(&other), None)
+            .await;
         assert_eq!(s, StatusCode::NOT_FOUND);
         let mut bad_rule = power_rule(&channel);
         bad_rule["name"] = json!("steal");
@@ -139,14 +149,23 @@ async fn bad_rule_and_query_input_gets_named_4xx() {
     let admin = app.bearer("acme", Role::Admin);
     let viewer = app.bearer("acme", Role::Viewer);
     let (s, b) = app
-        .call(Method::POST, "/api/v1/alarm-rules", Some(&admin), Some(json!({"name": "x", "severity": "major", "condition": {"point": "p", "op": "~", "value": 1}})))
+        .call(
+            Method::POST,
+            "/api/v1/alarm-rules",
+            Some(&admin),
+            Some(json!({"name": "x", "severity": "major", "condition": {"point": "p", "op": "~", "value": 1}})),
+        )
         .await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(assert_error(&b, "invalid_request").contains("condition.op"));
-    let (s, b) = app.call(Method::POST, "/api/v1/alarm-rules", Some(&admin), Some(json!({"name": "x", "sevrity": "major"}))).await;
+    let (s, b) = app
+        .call(Method::POST, "/api/v1/alarm-rules", Some(&admin), Some(json!({"name": "x", "sevrity": "major"})))
+        .await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(assert_error(&b, "invalid_body").contains("sevrity"));
-    let (s, _) = app.call(Method::POST, "/api/v1/alarm-rules", Some(&viewer), Some(power_rule(&uuid::Uuid::nil().to_string()))).await;
+    let (s, _) = app
+        .call(Method::POST, "/api/v1/alarm-rules", Some(&viewer), Some(power_rule(&uuid::Uuid::nil().to_string())))
+        .await;
     assert_eq!(s, StatusCode::FORBIDDEN);
     let (s, b) = app.call(Method::GET, "/api/v1/alarms?severity=fatal", Some(&admin), None).await;
     assert_eq!(s, StatusCode::BAD_REQUEST);
@@ -158,7 +177,12 @@ async fn bad_rule_and_query_input_gets_named_4xx() {
     assert_eq!(s, StatusCode::BAD_REQUEST);
     assert_error(&b, "invalid_id");
     let (s, b) = app
-        .call(Method::POST, "/api/v1/notification-channels", Some(&admin), Some(json!({"name": "m", "kind": "email", "config": {"host": "h", "from": "a@b.c", "to": ["nope"]}})))
+        .call(
+            Method::POST,
+            "/api/v1/notification-channels",
+            Some(&admin),
+            Some(json!({"name": "m", "kind": "email", "config": {"host": "h", "from": "a@b.c", "to": ["nope"]}})),
+        )
         .await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(assert_error(&b, "invalid_request").contains("config.to"));

@@ -44,7 +44,8 @@ impl Events {
                 }
                 continue;
             }
-            let chunk = tokio::time::timeout(Duration::from_secs(10), self.body.next()).await.expect("no event within 10 s");
+            let chunk =
+                tokio::time::timeout(Duration::from_secs(10), self.body.next()).await.expect("no event within 10 s");
             self.buf.push_str(std::str::from_utf8(&chunk.unwrap().unwrap()).unwrap());
         }
     }
@@ -94,7 +95,14 @@ async fn stream_is_tenant_scoped_and_resumes_exactly_after_last_event_id() {
             .map(|(id, v)| (id, v["action"].as_str().unwrap().to_owned()))
             .collect();
         assert_eq!(got, vec![(seqs[1], "acknowledged".to_owned()), (seqs[2], "cleared".to_owned())], "{}", db.backend);
-        let (s, _) = app.call(Method::POST, &format!("/api/v1/alarms/{alarm}/assign"), Some(&admin), Some(json!({"assignee": "kim"}))).await;
+        let (s, _) = app
+            .call(
+                Method::POST,
+                &format!("/api/v1/alarms/{alarm}/assign"),
+                Some(&admin),
+                Some(json!({"assignee": "kim"})),
+            )
+            .await;
         assert_eq!(s, StatusCode::OK);
         let (live_id, live) = a_events.next().await;
         assert!(live_id > seqs[2]);

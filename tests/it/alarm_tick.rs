@@ -18,8 +18,12 @@ async fn tick(app: &TestApp) -> mgc_alarms::TickReport {
 async fn silent_device_raises_no_data_alarm_and_data_clears_it() {
     for db in all_databases().await {
         let (app, admin, ing) = provisioned(&db).await;
-        rule(&app, &admin, json!({"name": "inverter silent", "type": "no_data", "no_data_secs": 600, "severity": "minor",
-            "scope": {"device_kind": "pv_inverter"}, "message": "{device} silent for {duration}"}))
+        rule(
+            &app,
+            &admin,
+            json!({"name": "inverter silent", "type": "no_data", "no_data_secs": 600, "severity": "minor",
+            "scope": {"device_kind": "pv_inverter"}, "message": "{device} silent for {duration}"}),
+        )
         .await;
         assert_eq!(tick(&app).await.raised, 0);
         app.clock.advance(chrono::Duration::seconds(599));
@@ -101,11 +105,15 @@ async fn cooldown_suppresses_notifications_of_quick_severity_changes() {
         let (app, admin, ing) = provisioned(&db).await;
         let hook = Receiver::start().await;
         let (channel, _) = webhook_channel(&app, &admin, &hook.url).await;
-        rule(&app, &admin, json!({"name": "load", "scope": {"device_kind": "meter"}, "channels": [channel], "cooldown_secs": 600,
+        rule(
+            &app,
+            &admin,
+            json!({"name": "load", "scope": {"device_kind": "meter"}, "channels": [channel], "cooldown_secs": 600,
             "levels": [
                 {"severity": "minor", "condition": {"point": "active_power_w", "op": ">", "value": 50000}},
                 {"severity": "major", "condition": {"point": "active_power_w", "op": ">", "value": 80000}},
-                {"severity": "critical", "condition": {"point": "active_power_w", "op": ">", "value": 100000}}]}))
+                {"severity": "critical", "condition": {"point": "active_power_w", "op": ">", "value": 100000}}]}),
+        )
         .await;
         let d = dispatcher(&app);
         for (after, kw) in [(0, 60.0), (10, 90.0), (700, 110.0)] {
@@ -115,7 +123,11 @@ async fn cooldown_suppresses_notifications_of_quick_severity_changes() {
         }
         let w = worker(&app, worker_config());
         while w.run_once().await.unwrap().claimed > 0 {}
-        let sev: Vec<String> = hook.accepted().iter().map(|r| r.json()["data"]["alarm"]["severity"].as_str().unwrap().to_owned()).collect();
+        let sev: Vec<String> = hook
+            .accepted()
+            .iter()
+            .map(|r| r.json()["data"]["alarm"]["severity"].as_str().unwrap().to_owned())
+            .collect();
         assert_eq!(sev, vec!["minor", "critical"], "{}: the change to major fell in the cooldown", db.backend);
         let id = alarms(&app, &admin, "").await[0]["id"].as_str().unwrap().to_owned();
         let (_, b) = app.call(Method::GET, &format!("/api/v1/alarms/{id}"), Some(&admin), None).await;

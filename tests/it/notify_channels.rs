@@ -83,9 +83,15 @@ async fn dingtalk_and_wecom_robots_get_their_markdown_bodies() {
         let (ding, wecom) = (Receiver::start().await, Receiver::start().await);
         let mut ids = Vec::new();
         for (kind, url) in [("dingtalk", &ding.url), ("wecom", &wecom.url)] {
-            let config = if kind == "dingtalk" { json!({"url": url, "secret": "SECtest"}) } else { json!({"url": url}) };
+            let config =
+                if kind == "dingtalk" { json!({"url": url, "secret": "SECtest"}) } else { json!({"url": url}) };
             let (s, b) = app
-                .call(Method::POST, "/api/v1/notification-channels", Some(&admin), Some(json!({"name": kind, "kind": kind, "config": config})))
+                .call(
+                    Method::POST,
+                    "/api/v1/notification-channels",
+                    Some(&admin),
+                    Some(json!({"name": kind, "kind": kind, "config": config})),
+                )
                 .await;
             assert_eq!(s, StatusCode::CREATED, "{b}");
             assert_eq!(b["config"]["secret"].as_str().unwrap_or("SECtest"), "SECtest");

@@ -49,7 +49,8 @@ async fn failing_receiver_gets_retries_with_growing_delays_breaker_opens_then_al
             let r = w.run_once().await.unwrap();
             assert_eq!((r.claimed, r.failed), (1, 1), "{}: only the head of the alarm's queue is sent", db.backend);
             let retrying = notifications(&app, &admin, "retrying").await;
-            let next: chrono::DateTime<chrono::Utc> = serde_json::from_value(retrying[0]["next_attempt_at"].clone()).unwrap();
+            let next: chrono::DateTime<chrono::Utc> =
+                serde_json::from_value(retrying[0]["next_attempt_at"].clone()).unwrap();
             let delay = next - app.clock.now();
             delays.push(delay.num_seconds());
             app.clock.advance(delay);
@@ -66,9 +67,11 @@ async fn failing_receiver_gets_retries_with_growing_delays_breaker_opens_then_al
         assert_eq!(r.delivered, 1, "{}: half-open probe succeeds", db.backend);
         assert_eq!(w.breaker_state(channel_id), BreakerState::Closed);
         while w.run_once().await.unwrap().claimed > 0 {}
-        let events: Vec<String> = hook.accepted().iter().map(|r| r.json()["event"].as_str().unwrap().to_owned()).collect();
+        let events: Vec<String> =
+            hook.accepted().iter().map(|r| r.json()["event"].as_str().unwrap().to_owned()).collect();
         assert_eq!(events, vec!["alarm.raised", "alarm.severity_changed", "alarm.severity_changed", "alarm.cleared"]);
-        let severities: Vec<Value> = hook.accepted().iter().map(|r| r.json()["data"]["alarm"]["severity"].clone()).collect();
+        let severities: Vec<Value> =
+            hook.accepted().iter().map(|r| r.json()["data"]["alarm"]["severity"].clone()).collect();
         assert_eq!(severities, vec![json!("minor"), json!("major"), json!("critical"), json!("critical")]);
         let mut ids: Vec<String> = hook.accepted().iter().map(|r| r.header("idempotency-key")).collect();
         ids.dedup();
@@ -119,15 +122,22 @@ async fn channel_test_message_is_queued_and_sent_signed() {
         let (app, admin, _) = provisioned(&db).await;
         let hook = Receiver::start().await;
         let (channel, secret) = webhook_channel(&app, &admin, &hook.url).await;
-        let (s, b) = app.call(Method::POST, &format!("/api/v1/notification-channels/{channel}/test"), Some(&admin), None).await;
+        let (s, b) =
+            app.call(Method::POST, &format!("/api/v1/notification-channels/{channel}/test"), Some(&admin), None).await;
         assert_eq!(s, StatusCode::ACCEPTED, "{b}");
-        let (_, listed) = app.call(Method::GET, &format!("/api/v1/notification-channels/{channel}"), Some(&admin), None).await;
+        let (_, listed) =
+            app.call(Method::GET, &format!("/api/v1/notification-channels/{channel}"), Some(&admin), None).await;
         assert_eq!(listed["config"]["secret"], "***", "secrets are masked on reads");
         worker(&app, worker_config()).run_once().await.unwrap();
         let got = hook.accepted();
         assert_eq!(got.len(), 1, "{}", db.backend);
         assert_eq!(got[0].json()["event"], "channel.test");
-        assert!(mgc_notify::verify_webhook_signature(&secret, &got[0].header("x-mgc-timestamp"), &got[0].body, &got[0].header("x-mgc-signature")));
+        assert!(mgc_notify::verify_webhook_signature(
+            &secret,
+            &got[0].header("x-mgc-timestamp"),
+            &got[0].body,
+            &got[0].header("x-mgc-signature")
+        ));
         let id = b["notification_id"].as_str().unwrap();
         let (_, d) = app.call(Method::GET, &format!("/api/v1/notifications/{id}"), Some(&admin), None).await;
         assert_eq!(d["state"], "delivered");

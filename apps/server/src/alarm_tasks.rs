@@ -107,7 +107,10 @@ impl NotifySettings {
             workers: self.workers,
             per_endpoint_concurrency: self.per_endpoint_concurrency,
             timeout: Duration::from_millis(self.timeout_ms),
-            backoff: Backoff { base: Duration::from_millis(self.backoff_base_ms), max: Duration::from_millis(self.backoff_max_ms) },
+            backoff: Backoff {
+                base: Duration::from_millis(self.backoff_base_ms),
+                max: Duration::from_millis(self.backoff_max_ms),
+            },
             max_attempts: self.max_attempts,
             max_age: chrono::Duration::hours(i64::try_from(self.max_age_hours).unwrap_or(24)),
             breaker: BreakerConfig {
@@ -135,7 +138,8 @@ pub fn spawn(
 ) -> Result<Vec<JoinHandle<()>>, String> {
     let worker = Arc::new(NotifyWorker::new(Arc::new(store.clone()), clock.clone(), notify.worker_config())?);
     let notify_task = tokio::spawn(worker.run(store.delivery_wakeup(), stop.clone()));
-    let tick_task = tokio::spawn(tick_loop(store.clone(), clock.clone(), Duration::from_millis(alarms.tick_interval_ms), stop));
+    let tick_task =
+        tokio::spawn(tick_loop(store.clone(), clock.clone(), Duration::from_millis(alarms.tick_interval_ms), stop));
     Ok(vec![notify_task, tick_task])
 }
 

@@ -21,7 +21,9 @@ pub fn webhook_envelope(tenant: &TenantId, d: &Delivery) -> Value {
 /// DingTalk robot message.
 pub fn dingtalk_body(d: &Delivery, format: RobotFormat) -> Value {
     match format {
-        RobotFormat::Text => json!({"msgtype": "text", "text": {"content": format!("{}\n{}", d.request.title, d.request.text)}}),
+        RobotFormat::Text => {
+            json!({"msgtype": "text", "text": {"content": format!("{}\n{}", d.request.title, d.request.text)}})
+        }
         RobotFormat::Markdown => json!({"msgtype": "markdown", "markdown": {
             "title": d.request.title, "text": format!("### {}\n\n{}", d.request.title, d.request.text)}}),
     }
@@ -30,7 +32,9 @@ pub fn dingtalk_body(d: &Delivery, format: RobotFormat) -> Value {
 /// WeCom robot message.
 pub fn wecom_body(d: &Delivery, format: RobotFormat) -> Value {
     match format {
-        RobotFormat::Text => json!({"msgtype": "text", "text": {"content": format!("{}\n{}", d.request.title, d.request.text)}}),
+        RobotFormat::Text => {
+            json!({"msgtype": "text", "text": {"content": format!("{}\n{}", d.request.title, d.request.text)}})
+        }
         RobotFormat::Markdown => json!({"msgtype": "markdown", "markdown": {
             "content": format!("**{}**\n{}", d.request.title, d.request.text)}}),
     }

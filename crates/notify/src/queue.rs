@@ -31,8 +31,13 @@ pub trait DeliveryQueue: Send + Sync + 'static {
     ) -> Result<Vec<ClaimedDelivery>, RepoError>;
 
     /// The receiver accepted it.
-    async fn delivery_succeeded(&self, owner: &str, id: DeliveryId, attempts: u32, at: DateTime<Utc>)
-        -> Result<(), RepoError>;
+    async fn delivery_succeeded(
+        &self,
+        owner: &str,
+        id: DeliveryId,
+        attempts: u32,
+        at: DateTime<Utc>,
+    ) -> Result<(), RepoError>;
 
     /// An attempt failed; try again at `next_attempt_at`.
     async fn delivery_failed(
@@ -45,8 +50,12 @@ pub trait DeliveryQueue: Send + Sync + 'static {
     ) -> Result<(), RepoError>;
 
     /// Not attempted (breaker open, rate limited): release until `next_attempt_at`.
-    async fn delivery_deferred(&self, owner: &str, id: DeliveryId, next_attempt_at: DateTime<Utc>)
-        -> Result<(), RepoError>;
+    async fn delivery_deferred(
+        &self,
+        owner: &str,
+        id: DeliveryId,
+        next_attempt_at: DateTime<Utc>,
+    ) -> Result<(), RepoError>;
 
     /// Gave up: dead letter until retried by hand.
     async fn delivery_dead(&self, owner: &str, id: DeliveryId, attempts: u32, error: &str) -> Result<(), RepoError>;

@@ -111,11 +111,15 @@ impl Sender {
             .body(email_text(&c.delivery))
             .map_err(|e| bad(&e))?;
         let builder = match tls {
-            SmtpTls::None => AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(host.as_str()).port(port.unwrap_or(25)),
+            SmtpTls::None => {
+                AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(host.as_str()).port(port.unwrap_or(25))
+            }
             SmtpTls::Starttls => AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(host)
                 .map_err(|e| bad(&e))?
                 .port(port.unwrap_or(587)),
-            SmtpTls::Tls => AsyncSmtpTransport::<Tokio1Executor>::relay(host).map_err(|e| bad(&e))?.port(port.unwrap_or(465)),
+            SmtpTls::Tls => {
+                AsyncSmtpTransport::<Tokio1Executor>::relay(host).map_err(|e| bad(&e))?.port(port.unwrap_or(465))
+            }
         };
         let mut builder = builder.timeout(Some(self.timeout));
         if let (Some(u), Some(p)) = (username, password) {

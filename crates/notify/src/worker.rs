@@ -132,7 +132,9 @@ impl<Q: DeliveryQueue> NotifyWorker<Q> {
     }
 
     fn lease(&self) -> chrono::Duration {
-        chrono::Duration::from_std(self.config.timeout * 3).unwrap_or(chrono::Duration::seconds(60)).max(chrono::Duration::seconds(60))
+        chrono::Duration::from_std(self.config.timeout * 3)
+            .unwrap_or(chrono::Duration::seconds(60))
+            .max(chrono::Duration::seconds(60))
     }
 
     /// Claims one batch and sends it, waiting for every send (tests and `mgc` both use it).

@@ -25,8 +25,7 @@ fn json_of<T: mgc_kernel::serde::Serialize>(v: &T) -> Result<serde_json::Value, 
     serde_json::to_value(v).map_err(|e| RepoError::Backend(e.to_string()))
 }
 
-const ORIGIN_COLUMNS: &str =
-    "d.id, d.name, d.kind, d.station_id, d.created_at, s.name AS station_name, s.time_zone";
+const ORIGIN_COLUMNS: &str = "d.id, d.name, d.kind, d.station_id, d.created_at, s.name AS station_name, s.time_zone";
 
 fn origin_from_row(r: &impl RowExt) -> Result<Originator, RepoError> {
     Ok(Originator {
@@ -178,7 +177,12 @@ impl AlarmRepository for StoreTx {
             .collect())
     }
 
-    async fn open_alarm(&mut self, tenant: &TenantId, rule: RuleId, device: DeviceId) -> Result<Option<Alarm>, RepoError> {
+    async fn open_alarm(
+        &mut self,
+        tenant: &TenantId,
+        rule: RuleId,
+        device: DeviceId,
+    ) -> Result<Option<Alarm>, RepoError> {
         let sql = format!(
             "SELECT {ALARM_COLUMNS} FROM alarms WHERE tenant_id = $1 AND rule_id = $2 AND device_id = $3 AND NOT cleared"
         );
@@ -224,7 +228,8 @@ impl AlarmRepository for StoreTx {
                 .await
                 .map_err(db_err)?;
         }
-        let sql = "INSERT INTO alarm_history (tenant_id, alarm_id, rule_id, device_id, station_id, action, actor, comment,
+        let sql =
+            "INSERT INTO alarm_history (tenant_id, alarm_id, rule_id, device_id, station_id, action, actor, comment,
                    severity, status, message, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)";
         on_tx!(self, c => sqlx::query(sql)
             .bind(tenant.as_str()).bind(e.alarm_id.as_uuid()).bind(e.rule_id.as_uuid()).bind(e.device_id.as_uuid())
@@ -241,7 +246,11 @@ impl AlarmRepository for StoreTx {
             .fetch_all(&mut *c).await.map_err(db_err)?.iter().map(alarm_from_row).collect())
     }
 
-    async fn alarms_to_escalate(&mut self, now: DateTime<Utc>, limit: u32) -> Result<Vec<(TenantId, Alarm)>, RepoError> {
+    async fn alarms_to_escalate(
+        &mut self,
+        now: DateTime<Utc>,
+        limit: u32,
+    ) -> Result<Vec<(TenantId, Alarm)>, RepoError> {
         let lock = if matches!(self.conn, TxConn::Postgres(_)) { "FOR UPDATE SKIP LOCKED" } else { "" };
         let sql = format!(
             "UPDATE alarms SET escalated_at = $1 WHERE id IN (SELECT id FROM alarms WHERE escalate_at <= $1

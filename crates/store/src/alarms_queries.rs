@@ -1,8 +1,8 @@
 //! Read side of alarms and notifications: lists with filters and cursors, history, streams.
 
 use crate::alarms_rows::{
-    alarm_from_row, channel_from_row, delivery_from_row, history_from_row, rule_from_row, ALARM_COLUMNS, CHANNEL_COLUMNS,
-    DELIVERY_COLUMNS, HISTORY_COLUMNS, RULE_COLUMNS,
+    alarm_from_row, channel_from_row, delivery_from_row, history_from_row, rule_from_row, ALARM_COLUMNS,
+    CHANNEL_COLUMNS, DELIVERY_COLUMNS, HISTORY_COLUMNS, RULE_COLUMNS,
 };
 use crate::rows::{db_err, parse_cursor};
 use crate::Store;
@@ -50,7 +50,12 @@ impl AlarmQueries for Store {
         Ok(Page::from_overfetch(rows, page.limit, |r| r.id.to_string()))
     }
 
-    async fn list_alarms(&self, tenant: &TenantId, f: &AlarmFilter, page: &PageRequest) -> Result<Page<Alarm>, RepoError> {
+    async fn list_alarms(
+        &self,
+        tenant: &TenantId,
+        f: &AlarmFilter,
+        page: &PageRequest,
+    ) -> Result<Page<Alarm>, RepoError> {
         let cursor = parse_cursor(page.cursor.as_deref())?;
         let sql = format!(
             "SELECT {ALARM_COLUMNS} FROM alarms WHERE tenant_id = $1 AND ($2 IS NULL OR id < $2)
@@ -80,7 +85,8 @@ impl AlarmQueries for Store {
     }
 
     async fn alarm_history(&self, tenant: &TenantId, id: AlarmId) -> Result<Vec<HistoryEntry>, RepoError> {
-        let sql = format!("SELECT {HISTORY_COLUMNS} FROM alarm_history WHERE tenant_id = $1 AND alarm_id = $2 ORDER BY seq");
+        let sql =
+            format!("SELECT {HISTORY_COLUMNS} FROM alarm_history WHERE tenant_id = $1 AND alarm_id = $2 ORDER BY seq");
         on_read!(self, p => sqlx::query(&sql).bind(tenant.as_str()).bind(id.as_uuid())
             .fetch_all(p).await.map_err(db_err)?.iter().map(history_from_row).collect())
     }

@@ -19,7 +19,8 @@ pub(crate) const HISTORY_COLUMNS: &str =
 
 pub(crate) const CHANNEL_COLUMNS: &str = "id, tenant_id, name, kind, config, enabled, created_at, updated_at";
 
-pub(crate) const DELIVERY_COLUMNS: &str = "seq, id, tenant_id, channel_id, alarm_id, event, title, text, payload, state, attempts, \
+pub(crate) const DELIVERY_COLUMNS: &str =
+    "seq, id, tenant_id, channel_id, alarm_id, event, title, text, payload, state, attempts, \
      next_attempt_at, created_at, age_from, last_error, delivered_at";
 
 pub(crate) fn corrupt(what: &str, e: impl std::fmt::Display) -> RepoError {

@@ -95,7 +95,9 @@ impl Store {
                 redact(url)
             )));
         };
-        Ok(Self { inner: Arc::new(Inner { db, outbox_signal: Arc::new(Notify::new()), alarm_signals: Arc::default() }) })
+        Ok(Self {
+            inner: Arc::new(Inner { db, outbox_signal: Arc::new(Notify::new()), alarm_signals: Arc::default() }),
+        })
     }
 
     /// The backend this store runs on.

@@ -32,8 +32,8 @@ mod tenants;
 mod tx;
 mod wakeup;
 
+pub use alarm_signals::{AlarmChanges, DeliveryWakeup};
 pub use db::{redact, Backend, Store, StoreOptions};
 pub use migrate::MigrationStatus;
 pub use tx::StoreTx;
-pub use alarm_signals::{AlarmChanges, DeliveryWakeup};
 pub use wakeup::StoreWakeup;

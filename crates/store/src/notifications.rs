@@ -87,10 +87,13 @@ impl NotificationRequests for StoreTx {
             None => return Err(RepoError::NotFound { what: "notification", id: id.to_string() }),
             Some("dead" | "retrying") => {}
             Some(other) => {
-                return Err(RepoError::Conflict(format!("notification {id} is {other}; only dead or retrying ones can be retried")))
+                return Err(RepoError::Conflict(format!(
+                    "notification {id} is {other}; only dead or retrying ones can be retried"
+                )))
             }
         }
-        let sql = "UPDATE notification_deliveries SET state = 'pending', attempts = 0, next_attempt_at = $3, age_from = $3,
+        let sql =
+            "UPDATE notification_deliveries SET state = 'pending', attempts = 0, next_attempt_at = $3, age_from = $3,
                    last_error = NULL, lease_owner = NULL, lease_until = NULL WHERE tenant_id = $1 AND id = $2";
         on_tx!(self, c => sqlx::query(sql).bind(tenant.as_str()).bind(id.as_uuid()).bind(at)
             .execute(&mut *c).await.map_err(db_err).map(|_| ()))?;

@@ -77,10 +77,22 @@ impl DeliveryQueue for Store {
         Ok(out)
     }
 
-    async fn delivery_succeeded(&self, owner: &str, id: DeliveryId, attempts: u32, at: DateTime<Utc>) -> Result<(), RepoError> {
+    async fn delivery_succeeded(
+        &self,
+        owner: &str,
+        id: DeliveryId,
+        attempts: u32,
+        at: DateTime<Utc>,
+    ) -> Result<(), RepoError> {
         let sql = "UPDATE notification_deliveries SET state = 'delivered', attempts = $3, delivered_at = $4, last_error = NULL,
                    lease_owner = NULL, lease_until = NULL WHERE id = $1 AND lease_owner = $2";
-        self.release(sql, owner, id, Releaser { ints: vec![i64::from(attempts)], times: vec![at], ..Releaser::default() }).await
+        self.release(
+            sql,
+            owner,
+            id,
+            Releaser { ints: vec![i64::from(attempts)], times: vec![at], ..Releaser::default() },
+        )
+        .await
     }
 
     async fn delivery_failed(
@@ -93,11 +105,21 @@ impl DeliveryQueue for Store {
     ) -> Result<(), RepoError> {
         let sql = "UPDATE notification_deliveries SET state = 'retrying', attempts = $3, next_attempt_at = $4, last_error = $5,
                    lease_owner = NULL, lease_until = NULL WHERE id = $1 AND lease_owner = $2";
-        self.release(sql, owner, id, Releaser { ints: vec![i64::from(attempts)], times: vec![next_attempt_at], texts: vec![error] })
-            .await
+        self.release(
+            sql,
+            owner,
+            id,
+            Releaser { ints: vec![i64::from(attempts)], times: vec![next_attempt_at], texts: vec![error] },
+        )
+        .await
     }
 
-    async fn delivery_deferred(&self, owner: &str, id: DeliveryId, next_attempt_at: DateTime<Utc>) -> Result<(), RepoError> {
+    async fn delivery_deferred(
+        &self,
+        owner: &str,
+        id: DeliveryId,
+        next_attempt_at: DateTime<Utc>,
+    ) -> Result<(), RepoError> {
         let sql = "UPDATE notification_deliveries SET next_attempt_at = $3, lease_owner = NULL, lease_until = NULL
                    WHERE id = $1 AND lease_owner = $2";
         self.release(sql, owner, id, Releaser { times: vec![next_attempt_at], ..Releaser::default() }).await
@@ -106,6 +128,12 @@ impl DeliveryQueue for Store {
     async fn delivery_dead(&self, owner: &str, id: DeliveryId, attempts: u32, error: &str) -> Result<(), RepoError> {
         let sql = "UPDATE notification_deliveries SET state = 'dead', attempts = $3, last_error = $4,
                    lease_owner = NULL, lease_until = NULL WHERE id = $1 AND lease_owner = $2";
-        self.release(sql, owner, id, Releaser { ints: vec![i64::from(attempts)], texts: vec![error], ..Releaser::default() }).await
+        self.release(
+            sql,
+            owner,
+            id,
+            Releaser { ints: vec![i64::from(attempts)], texts: vec![error], ..Releaser::default() },
+        )
+        .await
     }
 }

@@ -4,14 +4,14 @@
 use crate::app::evaluate::{evaluate_for, rule_points};
 use crate::app::lifecycle::Subject;
 use crate::domain::ports::{AlarmTx, LatestValue};
-use mgc_kernel::DeviceId;
-use std::collections::BTreeMap;
 use crate::domain::rule::Trigger;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use mgc_contracts::{EventEnvelope, IntegrationEvent, TelemetryReceived};
 use mgc_eventing::{EventHandler, HandlerError};
+use mgc_kernel::DeviceId;
 use mgc_kernel::{RepoError, SharedClock, TenantId};
+use std::collections::BTreeMap;
 
 /// Most stored samples of one device read per batch.
 const MAX_SAMPLES: u32 = 10_000;
@@ -75,7 +75,9 @@ pub async fn evaluate_batch<T: AlarmTx>(
             let read = rule_points(&rule.spec.trigger);
             let relevant = match &rule.spec.trigger {
                 Trigger::Threshold { .. } => read.iter().any(|p| points.contains(p)),
-                Trigger::NoData { points: watched, .. } => watched.is_empty() || watched.iter().any(|p| points.contains(p)),
+                Trigger::NoData { points: watched, .. } => {
+                    watched.is_empty() || watched.iter().any(|p| points.contains(p))
+                }
             };
             if !relevant {
                 continue;

@@ -39,7 +39,11 @@ pub async fn list(
 /// One rule.
 #[utoipa::path(get, path = "/api/v1/alarm-rules/{id}", tag = "alarms", params(("id" = String, Path, description = "rule id")),
     security(("bearer" = []), ("api_key" = [])), responses((status = 200, description = "the rule"), (status = 404, body = crate::error::ErrorBody)))]
-pub async fn get(State(state): State<AppState>, Auth(p): Auth, Path(id): Path<String>) -> Result<Json<AlarmRule>, ApiError> {
+pub async fn get(
+    State(state): State<AppState>,
+    Auth(p): Auth,
+    Path(id): Path<String>,
+) -> Result<Json<AlarmRule>, ApiError> {
     let id: RuleId = parse_id(&id, "alarm rule")?;
     let mut tx = state.store.begin().await?;
     let rule = mgc_alarms::AlarmRepository::rule(&mut tx, &p.tenant, id).await?;
@@ -64,14 +68,23 @@ pub async fn replace(
 /// Deletes a rule; its open alarms are cleared by the system.
 #[utoipa::path(delete, path = "/api/v1/alarm-rules/{id}", tag = "alarms", params(("id" = String, Path, description = "rule id")),
     security(("bearer" = []), ("api_key" = [])), responses((status = 204, description = "deleted"), (status = 404, body = crate::error::ErrorBody)))]
-pub async fn delete(State(state): State<AppState>, Auth(p): Auth, Path(id): Path<String>) -> Result<StatusCode, ApiError> {
+pub async fn delete(
+    State(state): State<AppState>,
+    Auth(p): Auth,
+    Path(id): Path<String>,
+) -> Result<StatusCode, ApiError> {
     p.require(Role::Admin)?;
     let id: RuleId = parse_id(&id, "alarm rule")?;
     mgc_alarms::delete_rule(state.store.begin().await?, &p.tenant, id, state.clock.now()).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
-async fn set_enabled(state: AppState, p: mgc_iam::Principal, id: String, enabled: bool) -> Result<Json<AlarmRule>, ApiError> {
+async fn set_enabled(
+    state: AppState,
+    p: mgc_iam::Principal,
+    id: String,
+    enabled: bool,
+) -> Result<Json<AlarmRule>, ApiError> {
     p.require(Role::Admin)?;
     let id: RuleId = parse_id(&id, "alarm rule")?;
     Ok(Json(mgc_alarms::set_rule_enabled(state.store.begin().await?, &p.tenant, id, enabled, state.clock.now()).await?))
@@ -80,13 +93,21 @@ async fn set_enabled(state: AppState, p: mgc_iam::Principal, id: String, enabled
 /// Enables a rule.
 #[utoipa::path(post, path = "/api/v1/alarm-rules/{id}/enable", tag = "alarms", params(("id" = String, Path, description = "rule id")),
     security(("bearer" = []), ("api_key" = [])), responses((status = 200, description = "the rule")))]
-pub async fn enable(State(state): State<AppState>, Auth(p): Auth, Path(id): Path<String>) -> Result<Json<AlarmRule>, ApiError> {
+pub async fn enable(
+    State(state): State<AppState>,
+    Auth(p): Auth,
+    Path(id): Path<String>,
+) -> Result<Json<AlarmRule>, ApiError> {
     set_enabled(state, p, id, true).await
 }
 
 /// Disables a rule.
 #[utoipa::path(post, path = "/api/v1/alarm-rules/{id}/disable", tag = "alarms", params(("id" = String, Path, description = "rule id")),
     security(("bearer" = []), ("api_key" = [])), responses((status = 200, description = "the rule")))]
-pub async fn disable(State(state): State<AppState>, Auth(p): Auth, Path(id): Path<String>) -> Result<Json<AlarmRule>, ApiError> {
+pub async fn disable(
+    State(state): State<AppState>,
+    Auth(p): Auth,
+    Path(id): Path<String>,
+) -> Result<Json<AlarmRule>, ApiError> {
     set_enabled(state, p, id, false).await
 }

@@ -55,7 +55,11 @@ impl StreamQuery {
 }
 
 fn to_event(e: &HistoryEntry) -> Event {
-    Event::default().id(e.seq.to_string()).event("alarm").json_data(e).unwrap_or_else(|_| Event::default().comment("unencodable entry"))
+    Event::default()
+        .id(e.seq.to_string())
+        .event("alarm")
+        .json_data(e)
+        .unwrap_or_else(|_| Event::default().comment("unencodable entry"))
 }
 
 /// Streams the tenant's alarm changes (within the caller's station scope).
@@ -86,22 +90,23 @@ pub async fn stream(
     let (tx, rx) = mpsc::channel(BUFFER);
     let (kick_tx, kick_rx) = oneshot::channel();
     tokio::spawn(produce(state.store.clone(), p.tenant.clone(), p.station_ids.clone(), q, after, tx, kick_tx));
-    let stream = futures_util::stream::unfold((rx, Some(kick_rx), after, false), |(mut rx, kick, last, done)| async move {
-        if done {
-            return None;
-        }
-        let mut kick = kick?;
-        tokio::select! {
-            biased;
-            Some(e) = rx.recv() => Some((Ok(to_event(&e)), (rx, Some(kick), e.seq, false))),
-            Ok(reason) = &mut kick => {
-                let data = json!({"code": "client_too_slow", "message": reason, "last_event_id": last});
-                let ev = Event::default().event("error").json_data(data).unwrap_or_default();
-                Some((Ok(ev), (rx, None, last, true)))
+    let stream =
+        futures_util::stream::unfold((rx, Some(kick_rx), after, false), |(mut rx, kick, last, done)| async move {
+            if done {
+                return None;
             }
-            else => None,
-        }
-    });
+            let mut kick = kick?;
+            tokio::select! {
+                biased;
+                Some(e) = rx.recv() => Some((Ok(to_event(&e)), (rx, Some(kick), e.seq, false))),
+                Ok(reason) = &mut kick => {
+                    let data = json!({"code": "client_too_slow", "message": reason, "last_event_id": last});
+                    let ev = Event::default().event("error").json_data(data).unwrap_or_default();
+                    Some((Ok(ev), (rx, None, last, true)))
+                }
+                else => None,
+            }
+        });
     Ok(Sse::new(stream).keep_alive(KeepAlive::default()))
 }
 

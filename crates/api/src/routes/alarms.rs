@@ -73,7 +73,12 @@ pub async fn list(
     let filter = AlarmFilter {
         status: q.status,
         severity: q.severity.as_deref().map(str::parse::<Severity>).transpose().map_err(|e| bad("severity", e))?,
-        station_id: q.station_id.as_deref().map(str::parse::<StationId>).transpose().map_err(|e| bad("station_id", e))?,
+        station_id: q
+            .station_id
+            .as_deref()
+            .map(str::parse::<StationId>)
+            .transpose()
+            .map_err(|e| bad("station_id", e))?,
         device_id: q.device_id.as_deref().map(str::parse::<DeviceId>).transpose().map_err(|e| bad("device_id", e))?,
         rule_id: q.rule_id.as_deref().map(str::parse).transpose().map_err(|e| bad("rule_id", e))?,
         from: q.from,
@@ -95,7 +100,11 @@ async fn visible(state: &AppState, p: &Principal, raw: &str) -> Result<Alarm, Ap
 /// One alarm with its history.
 #[utoipa::path(get, path = "/api/v1/alarms/{id}", tag = "alarms", params(("id" = String, Path, description = "alarm id")),
     security(("bearer" = []), ("api_key" = [])), responses((status = 200, description = "the alarm and its history"), (status = 404, body = crate::error::ErrorBody)))]
-pub async fn get(State(state): State<AppState>, Auth(p): Auth, Path(id): Path<String>) -> Result<Json<AlarmView>, ApiError> {
+pub async fn get(
+    State(state): State<AppState>,
+    Auth(p): Auth,
+    Path(id): Path<String>,
+) -> Result<Json<AlarmView>, ApiError> {
     let alarm = visible(&state, &p, &id).await?;
     let history = state.store.alarm_history(&p.tenant, alarm.id).await?;
     Ok(Json(view(alarm, Some(history))))
@@ -122,8 +131,9 @@ fn comment_of(body: &[u8]) -> Result<Option<String>, ApiError> {
     if body.iter().all(u8::is_ascii_whitespace) {
         return Ok(None);
     }
-    let parsed: CommentBody = serde_json::from_slice(body)
-        .map_err(|e| ApiError::new(axum::http::StatusCode::UNPROCESSABLE_ENTITY, "invalid_body", format!("body: {e}")))?;
+    let parsed: CommentBody = serde_json::from_slice(body).map_err(|e| {
+        ApiError::new(axum::http::StatusCode::UNPROCESSABLE_ENTITY, "invalid_body", format!("body: {e}"))
+    })?;
     let comment = parsed.comment.filter(|c| !c.trim().is_empty());
     if comment.as_ref().is_some_and(|c| c.len() > 2000) {
         return Err(ApiError::bad_request("invalid_body", "comment: at most 2000 characters"));

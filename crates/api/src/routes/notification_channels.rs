@@ -6,7 +6,9 @@ use crate::{ApiError, AppState};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
-use mgc_alarms::{AlarmQueries, Channel, ChannelConfig, ChannelId, ChannelInput, ChannelRepository, NotificationRequest};
+use mgc_alarms::{
+    AlarmQueries, Channel, ChannelConfig, ChannelId, ChannelInput, ChannelRepository, NotificationRequest,
+};
 use mgc_iam::Role;
 use mgc_kernel::page::Page;
 use serde::Serialize;
@@ -70,7 +72,11 @@ async fn load(state: &AppState, tenant: &mgc_kernel::TenantId, id: ChannelId) ->
 /// One channel (secrets masked).
 #[utoipa::path(get, path = "/api/v1/notification-channels/{id}", tag = "notifications", params(("id" = String, Path, description = "channel id")),
     security(("bearer" = []), ("api_key" = [])), responses((status = 200, description = "the channel"), (status = 404, body = crate::error::ErrorBody)))]
-pub async fn get(State(state): State<AppState>, Auth(p): Auth, Path(id): Path<String>) -> Result<Json<ChannelView>, ApiError> {
+pub async fn get(
+    State(state): State<AppState>,
+    Auth(p): Auth,
+    Path(id): Path<String>,
+) -> Result<Json<ChannelView>, ApiError> {
     p.require(Role::Operator)?;
     let id: ChannelId = parse_id(&id, "notification channel")?;
     Ok(Json(masked(load(&state, &p.tenant, id).await?)))
@@ -88,14 +94,19 @@ pub async fn replace(
 ) -> Result<Json<ChannelView>, ApiError> {
     p.require(Role::Admin)?;
     let id: ChannelId = parse_id(&id, "notification channel")?;
-    let channel = mgc_alarms::update_channel(state.store.begin().await?, &p.tenant, id, body, state.clock.now()).await?;
+    let channel =
+        mgc_alarms::update_channel(state.store.begin().await?, &p.tenant, id, body, state.clock.now()).await?;
     Ok(Json(masked(channel)))
 }
 
 /// Deletes a channel; its pending deliveries go to dead letter.
 #[utoipa::path(delete, path = "/api/v1/notification-channels/{id}", tag = "notifications", params(("id" = String, Path, description = "channel id")),
     security(("bearer" = []), ("api_key" = [])), responses((status = 204, description = "deleted"), (status = 404, body = crate::error::ErrorBody)))]
-pub async fn delete(State(state): State<AppState>, Auth(p): Auth, Path(id): Path<String>) -> Result<StatusCode, ApiError> {
+pub async fn delete(
+    State(state): State<AppState>,
+    Auth(p): Auth,
+    Path(id): Path<String>,
+) -> Result<StatusCode, ApiError> {
     p.require(Role::Admin)?;
     let id: ChannelId = parse_id(&id, "notification channel")?;
     mgc_alarms::delete_channel(state.store.begin().await?, &p.tenant, id).await?;
@@ -121,7 +132,11 @@ pub async fn test(
     let id: ChannelId = parse_id(&id, "notification channel")?;
     let channel = load(&state, &p.tenant, id).await?;
     if !channel.enabled {
-        return Err(ApiError::new(StatusCode::CONFLICT, "channel_disabled", format!("notification channel {id} is disabled")));
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "channel_disabled",
+            format!("notification channel {id} is disabled"),
+        ));
     }
     let now = state.clock.now();
     let request = NotificationRequest {

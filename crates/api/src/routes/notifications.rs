@@ -39,7 +39,10 @@ pub async fn list(
         .as_deref()
         .map(|s| {
             DeliveryState::parse(s).ok_or_else(|| {
-                ApiError::bad_request("invalid_query", format!("state: unknown '{s}' (pending, retrying, delivered, dead)"))
+                ApiError::bad_request(
+                    "invalid_query",
+                    format!("state: unknown '{s}' (pending, retrying, delivered, dead)"),
+                )
             })
         })
         .transpose()?;
@@ -51,7 +54,11 @@ pub async fn list(
 /// One delivery.
 #[utoipa::path(get, path = "/api/v1/notifications/{id}", tag = "notifications", params(("id" = String, Path, description = "notification id")),
     security(("bearer" = []), ("api_key" = [])), responses((status = 200, description = "the delivery"), (status = 404, body = crate::error::ErrorBody)))]
-pub async fn get(State(state): State<AppState>, Auth(p): Auth, Path(id): Path<String>) -> Result<Json<Delivery>, ApiError> {
+pub async fn get(
+    State(state): State<AppState>,
+    Auth(p): Auth,
+    Path(id): Path<String>,
+) -> Result<Json<Delivery>, ApiError> {
     p.require(Role::Operator)?;
     let id: DeliveryId = parse_id(&id, "notification")?;
     Ok(Json(state.store.get_delivery(&p.tenant, id).await?))
@@ -60,7 +67,11 @@ pub async fn get(State(state): State<AppState>, Auth(p): Auth, Path(id): Path<St
 /// Sends a dead (or retrying) delivery again now, with fresh attempts and age.
 #[utoipa::path(post, path = "/api/v1/notifications/{id}/retry", tag = "notifications", params(("id" = String, Path, description = "notification id")),
     security(("bearer" = []), ("api_key" = [])), responses((status = 200, description = "the delivery, pending again"), (status = 404, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody)))]
-pub async fn retry(State(state): State<AppState>, Auth(p): Auth, Path(id): Path<String>) -> Result<Json<Delivery>, ApiError> {
+pub async fn retry(
+    State(state): State<AppState>,
+    Auth(p): Auth,
+    Path(id): Path<String>,
+) -> Result<Json<Delivery>, ApiError> {
     p.require(Role::Operator)?;
     let id: DeliveryId = parse_id(&id, "notification")?;
     let mut tx = state.store.begin().await?;
