@@ -55,7 +55,6 @@ impl NotificationRequests for StoreTx {
         at: DateTime<Utc>,
     ) -> Result<Vec<DeliveryId>, RepoError> {
         let mut ids = Vec::new();
-        let payload = Json(&req.payload);
         for channel in channels {
             let enabled: Option<bool> = on_tx!(self, c => sqlx::query_scalar(
                 "SELECT enabled FROM notification_channels WHERE tenant_id = $1 AND id = $2")
@@ -69,7 +68,7 @@ impl NotificationRequests for StoreTx {
                        attempts, next_attempt_at, created_at, age_from) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'pending', 0, $9, $9, $9)";
             on_tx!(self, c => sqlx::query(sql)
                 .bind(id.as_uuid()).bind(tenant.as_str()).bind(channel.as_uuid()).bind(req.alarm_id.map(|a| a.as_uuid()))
-                .bind(&req.event).bind(&req.title).bind(&req.text).bind(&payload).bind(at)
+                .bind(&req.event).bind(&req.title).bind(&req.text).bind(Json(&req.payload)).bind(at)
                 .execute(&mut *c).await.map_err(db_err).map(|_| ()))?;
             ids.push(id);
         }

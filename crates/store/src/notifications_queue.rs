@@ -67,9 +67,8 @@ impl DeliveryQueue for Store {
         let mut channels: HashMap<ChannelId, Option<Channel>> = HashMap::new();
         let mut out = Vec::with_capacity(rows.len());
         for (_, tenant, delivery) in rows {
-            if !channels.contains_key(&delivery.channel_id) {
-                let ch = self.channel_by_id(&tenant, delivery.channel_id).await?;
-                channels.insert(delivery.channel_id, ch);
+            if let std::collections::hash_map::Entry::Vacant(slot) = channels.entry(delivery.channel_id) {
+                slot.insert(self.channel_by_id(&tenant, delivery.channel_id).await?);
             }
             let channel = channels.get(&delivery.channel_id).cloned().flatten();
             out.push(ClaimedDelivery { tenant, delivery, channel });

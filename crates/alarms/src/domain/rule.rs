@@ -258,7 +258,7 @@ impl RuleInput {
             (Some(_), Some(_)) => return Err("condition/levels: give one of them, not both".into()),
             _ => return Err("condition: required (or levels) for a threshold rule".into()),
         };
-        levels.sort_by(|a, b| b.severity.cmp(&a.severity));
+        levels.sort_by_key(|l| std::cmp::Reverse(l.severity));
         if levels.windows(2).any(|w| w[0].severity == w[1].severity) {
             return Err("levels: each severity may appear once".into());
         }
