@@ -16,6 +16,9 @@ use std::collections::BTreeMap;
 /// Most stored samples of one device read per batch.
 const MAX_SAMPLES: u32 = 10_000;
 
+/// A device of a batch: its points and time range.
+type SpanRef<'a> = (DeviceId, &'a [String], DateTime<Utc>, DateTime<Utc>);
+
 /// Consumer name in the processed-events table.
 pub const CONSUMER: &str = "alarms.evaluate";
 
@@ -59,7 +62,7 @@ pub async fn evaluate_batch<T: AlarmTx>(
     if rules.is_empty() {
         return Ok(0);
     }
-    let spans: Vec<(DeviceId, &[String], DateTime<Utc>, DateTime<Utc>)> = if ev.spans.is_empty() {
+    let spans: Vec<SpanRef<'_>> = if ev.spans.is_empty() {
         ev.device_ids.iter().map(|d| (*d, ev.points.as_slice(), ev.from, ev.to)).collect()
     } else {
         ev.spans.iter().map(|s| (s.device_id, s.points.as_slice(), s.from, s.to)).collect()
