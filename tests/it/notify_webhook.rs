@@ -143,3 +143,34 @@ async fn channel_test_message_is_queued_and_sent_signed() {
         assert_eq!(d["state"], "delivered");
     }
 }
+
+#[tokio::test]
+async fn failing_delivery_past_max_age_and_deliveries_of_a_deleted_channel_go_dead() {
+    for db in all_databases().await {
+        let (app, admin, ing) = provisioned(&db).await;
+        let (hook, gone) = (Receiver::start().await, Receiver::start().await);
+        hook.answer(Some(500));
+        let (channel, _) = webhook_channel(&app, &admin, &hook.url).await;
+        let (gone_id, _) = webhook_channel(&app, &admin, &gone.url).await;
+        let mut body = power_rule(&channel);
+        body["channels"] = json!([channel, gone_id]);
+        rule(&app, &admin, body).await;
+        post_power(&app, &ing, 90.0).await;
+        dispatch_all(&dispatcher(&app)).await;
+        let (s, _) =
+            app.call(Method::DELETE, &format!("/api/v1/notification-channels/{gone_id}"), Some(&admin), None).await;
+        assert_eq!(s, StatusCode::NO_CONTENT);
+        let w = worker(&app, mgc_notify::NotifyConfig { max_age: chrono::Duration::seconds(10), ..worker_config() });
+        let r = w.run_once().await.unwrap();
+        assert_eq!((r.failed, r.dead), (1, 1), "{}: the deleted channel's delivery is dead at once", db.backend);
+        app.clock.advance(chrono::Duration::seconds(11));
+        assert_eq!(w.run_once().await.unwrap().dead, 1, "{}: too old to retry", db.backend);
+        let dead = notifications(&app, &admin, "dead").await;
+        let errors: Vec<&str> = dead.iter().map(|d| d["last_error"].as_str().unwrap()).collect();
+        assert!(
+            errors.iter().any(|e| e.contains("max age")) && errors.iter().any(|e| e.contains("no longer exists")),
+            "{errors:?}"
+        );
+        assert!(gone.all().is_empty());
+    }
+}
