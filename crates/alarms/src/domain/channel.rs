@@ -144,8 +144,16 @@ impl ChannelConfig {
                 if secret.len() < 16 {
                     return Err("config.secret: at least 16 characters (leave it out to have one generated)".into());
                 }
-                if let Some(h) = headers.keys().find(|h| h.is_empty() || h.to_ascii_lowercase().starts_with("x-mgc-")) {
-                    return Err(format!("config.headers: '{h}' is empty or reserved"));
+                let bad_name = |h: &str| {
+                    h.is_empty()
+                        || h.to_ascii_lowercase().starts_with("x-mgc-")
+                        || !h.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+                };
+                if let Some(h) = headers.keys().find(|h| bad_name(h)) {
+                    return Err(format!("config.headers: '{h}' is empty, reserved or not a header name"));
+                }
+                if let Some(h) = headers.iter().find(|(_, v)| v.chars().any(|c| c.is_control())).map(|(h, _)| h) {
+                    return Err(format!("config.headers: the value of '{h}' contains control characters"));
                 }
                 Ok(())
             }

@@ -189,6 +189,9 @@ pub struct LevelInput {
     pub condition: Value,
 }
 
+/// Longest duration, silence, cooldown or escalation delay a rule may ask for (30 days).
+pub const MAX_SECS: u64 = 30 * 24 * 3600;
+
 /// Default message when a rule gives none.
 pub const DEFAULT_MESSAGE: &str =
     "[{severity}] {rule}: {device} at {station}: {point} = {value} ({threshold}) at {time}";
@@ -217,6 +220,15 @@ impl RuleInput {
             if e.after_secs == 0 || e.channels.is_empty() {
                 return Err("escalation: after_secs must be positive and channels non-empty".into());
             }
+        }
+        let seconds = [
+            ("duration_secs", self.duration_secs),
+            ("no_data_secs", self.no_data_secs),
+            ("cooldown_secs", Some(self.cooldown_secs)),
+            ("escalation.after_secs", self.escalation.as_ref().map(|e| e.after_secs)),
+        ];
+        if let Some((field, v)) = seconds.iter().find_map(|(f, v)| v.filter(|v| *v > MAX_SECS).map(|v| (f, v))) {
+            return Err(format!("{field}: {v} is more than {MAX_SECS} (30 days)"));
         }
         let spec = RuleSpec {
             name,
