@@ -21,7 +21,7 @@ fmt:
     cargo fmt --all
 
 # Every benchmark.
-bench: bench-outbox bench-ingest bench-close
+bench: bench-outbox bench-ingest bench-close bench-alarm
 
 # Outbox append and dispatch throughput against a same-run insert baseline (BENCH_EVENTS=5000).
 bench-outbox:
@@ -32,6 +32,12 @@ bench-outbox:
 bench-ingest:
     cargo build --release -p mgc-server
     cargo bench -p mgc-tests --bench ingest
+
+# Alarm latency through the release `mgc serve` on PostgreSQL: ingest acknowledgement to webhook
+# receipt over BENCH_ALARMS=1000 alarms, with a steady background ingest load.
+bench-alarm:
+    cargo build --release -p mgc-server
+    cargo bench -p mgc-tests --bench alarm
 
 # Mint a development admin token for the bootstrap tenant.
 token TENANT="default" ROLE="admin":

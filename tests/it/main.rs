@@ -3,6 +3,10 @@
 // Test code: a failed unwrap is a failed test with its message.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod alarm_flow;
+mod alarm_stream;
+mod alarm_support;
+mod alarm_tick;
 mod analytics;
 mod analytics_support;
 mod api_auth;
@@ -16,6 +20,8 @@ mod ingest;
 mod ingest_input;
 mod ingest_support;
 mod masterdata_edit;
+mod notify_channels;
+mod notify_webhook;
 mod operations;
 mod outbox_atomicity;
 mod remap;

@@ -26,6 +26,8 @@ const ENV_KEYS: &[&str] = &[
     "ingest",
     "analytics",
     "settlement",
+    "alarms",
+    "notify",
 ];
 
 /// The whole configuration of `mgc`.
@@ -58,6 +60,10 @@ pub struct Config {
     pub analytics: crate::config_analytics::AnalyticsSettings,
     /// Daily settlement.
     pub settlement: SettlementConfig,
+    /// Alarm rule evaluation.
+    pub alarms: crate::alarm_tasks::AlarmSettings,
+    /// Notification delivery.
+    pub notify: crate::alarm_tasks::NotifySettings,
 }
 
 /// Daily settlement.
@@ -176,6 +182,8 @@ impl Default for Config {
             ingest: IngestSettings::default(),
             analytics: crate::config_analytics::AnalyticsSettings::default(),
             settlement: SettlementConfig::default(),
+            alarms: Default::default(),
+            notify: Default::default(),
         }
     }
 }
@@ -321,6 +329,7 @@ impl Config {
         if self.settlement.freeze_after_days > 366 {
             problems.push("settlement.freeze_after_days: must be at most 366".into());
         }
+        problems.extend(self.notify.problems(&self.alarms));
         if self.database.max_connections == 0 {
             problems.push("database.max_connections: must be greater than 0".into());
         }

@@ -1,5 +1,6 @@
 //! `mgc`: the microgrid-cloud service binary (thin wiring around the library crates).
 
+mod alarm_tasks;
 mod analytics_tasks;
 mod cli;
 mod commands;

@@ -58,6 +58,8 @@ pub async fn serve(config: Config) -> Result<(), String> {
     let (stop_tx, stop_rx) = watch::channel(false);
     let mut dispatcher = Dispatcher::new(Arc::new(store.clone()), clock, config.dispatcher());
     mgc_api::register_consumers(&mut dispatcher, &state.config, &state.clock);
+    crate::alarm_tasks::register(&mut dispatcher, &state.clock);
+    let alarm_tasks = crate::alarm_tasks::spawn(&store, &state.clock, &config.alarms, &config.notify, stop_rx.clone())?;
     let dispatcher_task = tokio::spawn(dispatcher.run(store.wakeup(), stop_rx.clone()));
     let analytics_task = tokio::spawn(crate::analytics_tasks::run(
         store.clone(),
@@ -96,6 +98,9 @@ pub async fn serve(config: Config) -> Result<(), String> {
     }
     if let Err(e) = maintenance_task.await {
         tracing::error!(error = %e, "maintenance task ended abnormally");
+    }
+    for task in alarm_tasks {
+        let _ = task.await;
     }
     store.close().await;
     served.map_err(|e| format!("HTTP server failed: {e}"))

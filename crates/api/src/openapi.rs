@@ -32,6 +32,15 @@ use utoipa::{Modify, OpenApi};
         crate::routes::settlements::export_csv,
         crate::routes::statements::generate, crate::routes::statements::list, crate::routes::statements::get,
         crate::routes::statements::issue, crate::routes::statements::void,
+        crate::routes::alarm_rules::create, crate::routes::alarm_rules::list, crate::routes::alarm_rules::get,
+        crate::routes::alarm_rules::replace, crate::routes::alarm_rules::delete, crate::routes::alarm_rules::enable,
+        crate::routes::alarm_rules::disable, crate::routes::alarms::list, crate::routes::alarms::get,
+        crate::routes::alarms::ack, crate::routes::alarms::clear, crate::routes::alarms::assign,
+        crate::routes::alarm_stream::stream,
+        crate::routes::notification_channels::create, crate::routes::notification_channels::list,
+        crate::routes::notification_channels::get, crate::routes::notification_channels::replace,
+        crate::routes::notification_channels::delete, crate::routes::notification_channels::test,
+        crate::routes::notifications::list, crate::routes::notifications::get, crate::routes::notifications::retry,
     ),
     components(schemas(error::ErrorBody, error::ErrorDetail)),
     modifiers(&SecuritySchemes),
@@ -44,6 +53,8 @@ use utoipa::{Modify, OpenApi};
         (name = "telemetry", description = "Stored telemetry and latest values"),
         (name = "analytics", description = "Energy statistics in station time, window closing, recompute jobs"),
         (name = "settlement", description = "Tariffs, daily settlements, statements and exports"),
+        (name = "alarms", description = "Alarm rules, alarms, their history and stream"),
+        (name = "notifications", description = "Notification channels and deliveries"),
     )
 )]
 pub struct ApiDoc;

@@ -18,3 +18,6 @@ pub mod telemetry_events;
 pub use masterdata_events::{DeviceProvisioned, DeviceRemoved, MappingsChanged, StationProvisioned, StationRemoved};
 pub use settlement_events::{DayAdjusted, DayFrozen, DaySettled, StatementChanged};
 pub use telemetry_events::{DeviceSpan, TelemetryReceived};
+pub mod alarm_events;
+
+pub use alarm_events::{AlarmAcknowledged, AlarmCleared, AlarmRaised, AlarmSeverityChanged};

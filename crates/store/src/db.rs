@@ -59,6 +59,8 @@ pub(crate) struct Inner {
     pub(crate) db: Db,
     /// Wakes this process's dispatcher when a unit of work with events commits.
     pub(crate) outbox_signal: Arc<Notify>,
+    /// Wakes the notification worker and alarm streams after alarm commits.
+    pub(crate) alarm_signals: Arc<crate::alarm_signals::AlarmSignals>,
 }
 
 /// Handle to the database: cheap to clone, shared by repositories, dispatcher and API.
@@ -93,7 +95,9 @@ impl Store {
                 redact(url)
             )));
         };
-        Ok(Self { inner: Arc::new(Inner { db, outbox_signal: Arc::new(Notify::new()) }) })
+        Ok(Self {
+            inner: Arc::new(Inner { db, outbox_signal: Arc::new(Notify::new()), alarm_signals: Arc::default() }),
+        })
     }
 
     /// The backend this store runs on.
@@ -110,7 +114,7 @@ impl Store {
             Db::Sqlite { write, .. } => TxConn::Sqlite(write.begin().await.map_err(db_err)?),
             Db::Postgres { pool } => TxConn::Postgres(pool.begin().await.map_err(db_err)?),
         };
-        Ok(StoreTx::new(conn, self.inner.outbox_signal.clone()))
+        Ok(StoreTx::new(conn, self.inner.outbox_signal.clone()).with_alarm_signals(self.inner.alarm_signals.clone()))
     }
 
     /// Round-trips a trivial query (readiness).

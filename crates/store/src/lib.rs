@@ -7,6 +7,10 @@
 #[macro_use]
 mod macros;
 
+mod alarm_signals;
+mod alarms;
+mod alarms_queries;
+mod alarms_rows;
 mod analytics;
 mod analytics_queries;
 mod analytics_rows;
@@ -17,6 +21,8 @@ mod dead_letters;
 mod integrations;
 mod masterdata;
 mod migrate;
+mod notifications;
+mod notifications_queue;
 mod outbox;
 mod processed;
 mod rows;
@@ -33,6 +39,7 @@ mod tenants;
 mod tx;
 mod wakeup;
 
+pub use alarm_signals::{AlarmChanges, DeliveryWakeup};
 pub use db::{redact, Backend, Store, StoreOptions};
 pub use migrate::MigrationStatus;
 pub use tx::StoreTx;

@@ -14,6 +14,7 @@ const SQLITE: &[(i64, &str, &str)] = &[
     (3, "ingest_signature_purge", include_str!("../../../migrations/sqlite/0003_ingest_signature_purge.sql")),
     (4, "analytics", include_str!("../../../migrations/sqlite/0004_analytics.sql")),
     (5, "settlement", include_str!("../../../migrations/sqlite/0005_settlement.sql")),
+    (6, "alarms_notifications", include_str!("../../../migrations/sqlite/0006_alarms_notifications.sql")),
 ];
 
 /// (version, description, SQL) of every PostgreSQL migration, in order.
@@ -23,6 +24,7 @@ const POSTGRES: &[(i64, &str, &str)] = &[
     (3, "ingest_signature_purge", include_str!("../../../migrations/postgres/0003_ingest_signature_purge.sql")),
     (4, "analytics", include_str!("../../../migrations/postgres/0004_analytics.sql")),
     (5, "settlement", include_str!("../../../migrations/postgres/0005_settlement.sql")),
+    (6, "alarms_notifications", include_str!("../../../migrations/postgres/0006_alarms_notifications.sql")),
 ];
 
 fn migrator(list: &'static [(i64, &'static str, &'static str)]) -> Migrator {

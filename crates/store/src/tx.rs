@@ -19,6 +19,9 @@ pub struct StoreTx {
     /// Set when the transaction appended outbox events, so commit wakes the dispatcher.
     pub(crate) appended_events: bool,
     signal: Arc<Notify>,
+    /// What this unit of work wrote that alarm wake-ups care about.
+    pub(crate) alarm_writes: crate::alarm_signals::AlarmWrites,
+    alarm_signals: Arc<crate::alarm_signals::AlarmSignals>,
 }
 
 impl std::fmt::Debug for StoreTx {
@@ -29,7 +32,12 @@ impl std::fmt::Debug for StoreTx {
 
 impl StoreTx {
     pub(crate) fn new(conn: TxConn, signal: Arc<Notify>) -> Self {
-        Self { conn, appended_events: false, signal }
+        Self { conn, appended_events: false, signal, alarm_writes: Default::default(), alarm_signals: Arc::default() }
+    }
+
+    pub(crate) fn with_alarm_signals(mut self, signals: Arc<crate::alarm_signals::AlarmSignals>) -> Self {
+        self.alarm_signals = signals;
+        self
     }
 
     /// Marks that this unit of work makes events due, so its commit wakes the dispatchers:
@@ -61,6 +69,7 @@ impl UnitOfWork for StoreTx {
         if self.appended_events {
             self.signal.notify_one();
         }
+        self.alarm_signals.committed(self.alarm_writes);
         Ok(())
     }
 }

@@ -1,5 +1,8 @@
 //! Versioned REST resources under `/api/v1`.
 
+pub mod alarm_rules;
+pub mod alarm_stream;
+pub mod alarms;
 pub mod analytics;
 pub mod api_keys;
 pub mod audit;
@@ -9,8 +12,35 @@ pub mod integrations;
 pub mod masterdata;
 pub mod masterdata_edit;
 pub mod me;
+pub mod notification_channels;
+pub mod notifications;
 pub mod remap;
 pub mod settlements;
 pub mod statements;
 pub mod tariffs;
 pub mod telemetry;
+
+/// Routes of alarms, rules, channels and notifications (kept here so the main router changes by one line).
+pub fn alarm_routes() -> axum::Router<crate::AppState> {
+    use axum::routing::{get, post};
+    axum::Router::new()
+        .route("/api/v1/alarm-rules", post(alarm_rules::create).get(alarm_rules::list))
+        .route("/api/v1/alarm-rules/{id}", get(alarm_rules::get).put(alarm_rules::replace).delete(alarm_rules::delete))
+        .route("/api/v1/alarm-rules/{id}/enable", post(alarm_rules::enable))
+        .route("/api/v1/alarm-rules/{id}/disable", post(alarm_rules::disable))
+        .route("/api/v1/alarms", get(alarms::list))
+        .route("/api/v1/alarms/stream", get(alarm_stream::stream))
+        .route("/api/v1/alarms/{id}", get(alarms::get))
+        .route("/api/v1/alarms/{id}/ack", post(alarms::ack))
+        .route("/api/v1/alarms/{id}/clear", post(alarms::clear))
+        .route("/api/v1/alarms/{id}/assign", post(alarms::assign))
+        .route("/api/v1/notification-channels", post(notification_channels::create).get(notification_channels::list))
+        .route(
+            "/api/v1/notification-channels/{id}",
+            get(notification_channels::get).put(notification_channels::replace).delete(notification_channels::delete),
+        )
+        .route("/api/v1/notification-channels/{id}/test", post(notification_channels::test))
+        .route("/api/v1/notifications", get(notifications::list))
+        .route("/api/v1/notifications/{id}", get(notifications::get))
+        .route("/api/v1/notifications/{id}/retry", post(notifications::retry))
+}
