@@ -152,40 +152,60 @@ async fn main() {
     let base = baseline(&pool).await;
     println!("  baseline  SQL pass grouping every point by device/point/hour: {base:.2} s");
 
-    let config = AnalyticsConfig::default();
+    let config = AnalyticsConfig {
+        concurrency: env_or("BENCH_CONCURRENCY", AnalyticsConfig::default().concurrency),
+        ..AnalyticsConfig::default()
+    };
     let (_, end) = day();
-    let started = Instant::now();
-    let round = run_round(&store, end + Duration::minutes(6), &config).await.unwrap();
-    let close = started.elapsed().as_secs_f64();
-    assert!(round.errors.is_empty(), "{:?}", round.errors);
-    assert_eq!(round.saved.hours_saved as usize, stations * 24);
-    assert_eq!(round.saved.days_saved as usize, stations);
-    println!(
-        "  close     {} hours + {} days in {close:.2} s = {:.0} station-hours/s ({:.1}x baseline)",
-        round.saved.hours_saved,
-        round.saved.days_saved,
-        round.saved.hours_saved as f64 / close,
-        close / base
-    );
-
+    // As in `mgc serve`: the scheduler round and the outbox dispatcher run at the same time;
+    // the day is settled when the round is done and the outbox has nothing left.
     let mut dispatcher = Dispatcher::new(
         Arc::new(store.clone()),
         SystemClock::shared(),
         DispatcherConfig { batch_size: 500, ..DispatcherConfig::default() },
     );
     mgc_api::register_consumers(&mut dispatcher, &ApiConfig::default(), &SystemClock::shared());
+    let round_done = Arc::new(std::sync::atomic::AtomicBool::new(false));
     let started = Instant::now();
-    let mut delivered = 0;
-    loop {
-        let tick = dispatcher.tick().await.unwrap();
-        delivered += tick.delivered;
-        if tick.claimed == 0 {
-            break;
-        }
-    }
-    let settle = started.elapsed().as_secs_f64();
-    println!("  settle    {delivered} events delivered to the consumers in {settle:.2} s");
-    println!("  total     close + settle: {:.2} s (goal <= 10 s)", close + settle);
+    let pump = {
+        let round_done = round_done.clone();
+        tokio::spawn(async move {
+            let mut delivered = 0;
+            loop {
+                let finished = round_done.load(std::sync::atomic::Ordering::SeqCst);
+                let tick = dispatcher.tick().await.unwrap();
+                delivered += tick.delivered;
+                if tick.claimed == 0 {
+                    if finished {
+                        return delivered;
+                    }
+                    tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+                }
+            }
+        })
+    };
+    let round = run_round(&store, end + Duration::minutes(6), &config).await.unwrap();
+    let close = started.elapsed().as_secs_f64();
+    round_done.store(true, std::sync::atomic::Ordering::SeqCst);
+    let delivered = pump.await.unwrap();
+    let total = started.elapsed().as_secs_f64();
+    assert!(round.errors.is_empty(), "{:?}", round.errors);
+    assert_eq!(round.saved.hours_saved as usize, stations * 24);
+    assert_eq!(round.saved.days_saved as usize, stations);
+    let settled: i64 = sqlx::query_scalar("SELECT count(*) FROM settlements").fetch_one(&pool).await.unwrap();
+    assert_eq!(settled as usize, stations, "every day settled");
+    println!(
+        "  close     {} hours + {} days closed in {close:.2} s = {:.0} station-hours/s ({:.1}x baseline)",
+        round.saved.hours_saved,
+        round.saved.days_saved,
+        round.saved.hours_saved as f64 / close,
+        close / base
+    );
+    println!(
+        "  settle    {delivered} events delivered meanwhile; {settled} days settled {:.2} s after the round",
+        total - close
+    );
+    println!("  total     close and settle all days: {total:.2} s (goal <= 10 s)");
 
     let tenant = TenantId::parse(TENANT).unwrap();
     let range = seed_year(&pool, ids[0]).await;

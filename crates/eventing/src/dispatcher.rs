@@ -142,7 +142,7 @@ impl<S: OutboxStore> Dispatcher<S> {
         let Some(handlers) = self.routes.get(ev.event_type.as_str()) else {
             return failures;
         };
-        for handler in handlers {
+        for handler in handlers.iter().filter(|h| h.accepts(ev)) {
             let consumer = handler.consumer();
             if let Err(err) = self.deliver_to(handler.as_ref(), claimed).await {
                 failures.push((consumer, err));

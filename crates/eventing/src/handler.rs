@@ -23,6 +23,12 @@ pub trait EventHandler<Tx: Send>: Send + Sync {
     fn consumer(&self) -> &'static str;
     /// Event types this consumer wants.
     fn event_types(&self) -> Vec<&'static str>;
+
+    /// Whether this event of a subscribed type concerns the consumer at all; `false` skips it
+    /// without opening a transaction (for consumers that ignore most events of a busy type).
+    fn accepts(&self, _event: &EventEnvelope) -> bool {
+        true
+    }
     /// Processes one event inside `tx`; an error rolls `tx` back and schedules a retry.
     async fn handle(&self, tx: &mut Tx, event: &EventEnvelope) -> Result<(), HandlerError>;
 }

@@ -37,6 +37,11 @@ where
         vec![StatisticCalculated::TYPE]
     }
 
+    /// Only day statistics are settled: hour, month and year events skip the transaction.
+    fn accepts(&self, event: &EventEnvelope) -> bool {
+        event.payload.get("granularity").and_then(|g| g.as_str()) == Some("day")
+    }
+
     async fn handle(&self, tx: &mut Tx, event: &EventEnvelope) -> Result<(), HandlerError> {
         let ev: StatisticCalculated = event.decode().map_err(HandlerError::new)?;
         let now = self.clock.now();
