@@ -300,3 +300,44 @@ async fn given_retention_when_purged_then_old_delivered_events_and_marks_go_but_
         assert_eq!(page.items.len(), 1, "{}", db.backend);
     }
 }
+
+/// Takes only events of tenant `acme`; counts its calls.
+struct AcmeOnly(AtomicU32);
+
+#[async_trait]
+impl EventHandler<StoreTx> for AcmeOnly {
+    fn consumer(&self) -> &'static str {
+        "acme-only"
+    }
+    fn event_types(&self) -> Vec<&'static str> {
+        vec!["iam.api_key_revoked"]
+    }
+    fn accepts(&self, event: &EventEnvelope) -> bool {
+        event.tenant_id.as_str() == "acme"
+    }
+    async fn handle(&self, _tx: &mut StoreTx, _event: &EventEnvelope) -> Result<(), HandlerError> {
+        self.0.fetch_add(1, Ordering::SeqCst);
+        Ok(())
+    }
+}
+
+#[tokio::test]
+async fn events_a_consumer_does_not_accept_are_delivered_without_running_it() {
+    for db in all_databases().await {
+        let store = store(&db).await;
+        let mine = append_event(&store, "acme", t0()).await;
+        let other = append_event(&store, "globex", t0()).await;
+        let handler = Arc::new(AcmeOnly(AtomicU32::new(0)));
+        let clock = ManualClock::new(t0());
+        let mut dispatcher = Dispatcher::new(Arc::new(store.clone()), clock.shared(), DispatcherConfig::default());
+        dispatcher.register(handler.clone());
+        let tick = dispatcher.tick().await.unwrap();
+        assert_eq!((tick.claimed, tick.delivered), (2, 2), "{}", db.backend);
+        assert_eq!(handler.0.load(Ordering::SeqCst), 1, "{}: only the accepted event ran", db.backend);
+        let mut tx = store.begin().await.unwrap();
+        assert!(!tx.mark_processed("acme-only", mine.id, t0()).await.unwrap(), "{}", db.backend);
+        assert!(tx.mark_processed("acme-only", other.id, t0()).await.unwrap(), "{}: skipped, not marked", db.backend);
+        drop(tx);
+        assert_eq!(dispatcher.tick().await.unwrap().claimed, 0, "{}: both delivered", db.backend);
+    }
+}
