@@ -15,135 +15,19 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use serde_json::{json, Value};
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpStream;
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::sync::mpsc;
-use std::time::{Duration, Instant};
-use tempfile::TempDir;
+#[path = "support/server.rs"]
+mod server;
 
-const TENANT: &str = "default";
+use serde_json::{json, Value};
+use server::{admin_token, env_or, http_post, mgc_binary, Server, TENANT};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
 const DEVICE_PREFIX: &str = "bench-dev-";
 /// Keys of the baseline's rows (the simulator's first five keys).
 const BASELINE_KEYS: [&str; 5] = ["active_power_w", "energy_import_wh", "soc_pct", "voltage_v", "temperature_c"];
-
-fn env_or(name: &str, default: u64) -> u64 {
-    match std::env::var(name) {
-        Ok(v) => v.trim().parse().unwrap_or_else(|_| panic!("{name}={v:?} is not a positive integer")),
-        Err(_) => default,
-    }
-}
-
-fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("tests/ has a parent").to_path_buf()
-}
-
-fn mgc_binary() -> PathBuf {
-    let target = std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| workspace_root().join("target"), PathBuf::from);
-    let bin = target.join("release").join("mgc");
-    assert!(
-        bin.is_file(),
-        "{} not found: build it first with `cargo build --release -p mgc-server` (`just bench-ingest` does)",
-        bin.display()
-    );
-    bin
-}
-
-/// The running `mgc serve`; SIGTERM on drop (also when the bench panics).
-struct Server {
-    child: Child,
-    addr: String,
-    data_dir: TempDir,
-}
-
-impl Server {
-    fn start(bin: &Path, database_url: &str) -> Server {
-        let data_dir = tempfile::tempdir().expect("temp dir");
-        let log = std::fs::File::create(data_dir.path().join("server.log")).expect("server log file");
-        let mut child = Command::new(bin)
-            .arg("serve")
-            .arg("--database-url")
-            .arg(database_url)
-            .arg("--data-dir")
-            .arg(data_dir.path())
-            .args(["--listen", "127.0.0.1:0"])
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(log)
-            .spawn()
-            .unwrap_or_else(|e| panic!("cannot start {}: {e}", bin.display()));
-        let stdout = child.stdout.take().expect("piped stdout");
-        let (tx, rx) = mpsc::channel();
-        // Reads the address, then keeps draining stdout so the server never blocks on it.
-        std::thread::spawn(move || {
-            for line in BufReader::new(stdout).lines() {
-                let Ok(line) = line else { break };
-                if let Some(addr) = line.strip_prefix("mgc: listening on http://") {
-                    let _ = tx.send(addr.trim().to_owned());
-                }
-            }
-        });
-        let mut server = Server { child, addr: String::new(), data_dir };
-        match rx.recv_timeout(Duration::from_secs(120)) {
-            Ok(addr) => server.addr = addr,
-            Err(_) => panic!("mgc serve did not print its address; its log:\n{}", server.log()),
-        }
-        server
-    }
-
-    fn log(&self) -> String {
-        std::fs::read_to_string(self.data_dir.path().join("server.log")).unwrap_or_default()
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let pid = self.child.id().to_string();
-        let _ = Command::new("kill").args(["-TERM", &pid]).status();
-        let deadline = Instant::now() + Duration::from_secs(15);
-        while Instant::now() < deadline {
-            if let Ok(Some(_)) = self.child.try_wait() {
-                return;
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        eprintln!("mgc serve did not stop within 15 s of SIGTERM; killing it");
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// One HTTP/1.1 request with a bearer token and a JSON body; returns status and JSON answer.
-fn http_post(addr: &str, path: &str, token: &str, body: &Value) -> (u16, Value) {
-    let body = body.to_string();
-    let mut stream = TcpStream::connect(addr).unwrap_or_else(|e| panic!("cannot connect to {addr}: {e}"));
-    write!(
-        stream,
-        "POST {path} HTTP/1.1\r\nHost: {addr}\r\nAuthorization: Bearer {token}\r\nContent-Type: application/json\r\n\
-         Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
-        body.len()
-    )
-    .expect("write request");
-    let mut answer = String::new();
-    stream.read_to_string(&mut answer).expect("read answer");
-    let (head, payload) = answer.split_once("\r\n\r\n").unwrap_or((&answer, ""));
-    let status = head.split_whitespace().nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
-    (status, serde_json::from_str(payload).unwrap_or(Value::String(payload.to_owned())))
-}
-
-fn admin_token(bin: &Path, server: &Server) -> String {
-    let out = Command::new(bin)
-        .arg("token")
-        .arg("--data-dir")
-        .arg(server.data_dir.path())
-        .args(["--tenant", TENANT, "--role", "admin"])
-        .output()
-        .expect("run mgc token");
-    assert!(out.status.success(), "mgc token failed: {}", String::from_utf8_lossy(&out.stderr));
-    String::from_utf8(out.stdout).expect("utf-8 token").trim().to_owned()
-}
 
 /// Provisions one station with `devices` meters; returns their ids.
 fn provision(server: &Server, token: &str, devices: u64) -> Vec<String> {
@@ -276,7 +160,7 @@ fn main() {
         "the ingest bench needs PostgreSQL: install its binaries (initdb, pg_ctl; apt-get install postgresql) \
          or set MGC_TEST_POSTGRES_URL",
     );
-    let server = Server::start(&bin, &db.url);
+    let server = Server::start(&bin, &db.url, &[]);
     let token = admin_token(&bin, &server);
     let device_ids = provision(&server, &token, devices);
     let ing = integration(&server, &token);

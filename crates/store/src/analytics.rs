@@ -60,17 +60,27 @@ impl AnalyticsRepository for StoreTx {
         tenant: &TenantId,
         devices: &[DeviceId],
     ) -> Result<Vec<(DeviceId, StationId, StationTz)>, RepoError> {
-        let sql = "SELECT d.station_id, s.time_zone FROM devices d JOIN stations s ON s.id = d.station_id
-                   WHERE d.tenant_id = $1 AND d.id = $2";
         let mut out = Vec::with_capacity(devices.len());
-        for device in devices {
-            let found: Option<(StationId, String)> = on_tx!(self, c => sqlx::query(sql).bind(tenant.as_str())
-                .bind(device.as_uuid()).fetch_optional(&mut *c).await.map_err(db_err)?.as_ref()
-                .map(|r| Ok::<_, RepoError>((StationId::from_uuid(r.uuid("station_id")?), r.text("time_zone")?)))
-                .transpose()?);
-            if let Some((station, zone)) = found {
+        // One statement per 500 devices: a group-committed batch can name many devices.
+        for chunk in devices.chunks(500) {
+            let list: Vec<String> = (0..chunk.len()).map(|i| format!("${}", i + 2)).collect();
+            let sql = format!(
+                "SELECT d.id, d.station_id, s.time_zone FROM devices d JOIN stations s ON s.id = d.station_id
+                 WHERE d.tenant_id = $1 AND d.id IN ({})",
+                list.join(", ")
+            );
+            let rows: Vec<(DeviceId, StationId, String)> = on_tx!(self, c => {
+                let mut q = sqlx::query(&sql).bind(tenant.as_str());
+                for device in chunk {
+                    q = q.bind(device.as_uuid());
+                }
+                q.fetch_all(&mut *c).await.map_err(db_err)?.iter()
+                    .map(|r| Ok((DeviceId::from_uuid(r.uuid("id")?), StationId::from_uuid(r.uuid("station_id")?), r.text("time_zone")?)))
+                    .collect::<Result<Vec<_>, RepoError>>()?
+            });
+            for (device, station, zone) in rows {
                 let tz = StationTz::parse(&zone).map_err(|e| RepoError::Backend(e.to_string()))?;
-                out.push((*device, station, tz));
+                out.push((device, station, tz));
             }
         }
         Ok(out)

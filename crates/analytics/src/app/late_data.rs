@@ -9,7 +9,7 @@ use chrono::{DateTime, Duration, Utc};
 use mgc_contracts::{EventEnvelope, IntegrationEvent, StationRemoved, TelemetryReceived};
 use mgc_eventing::{EventHandler, HandlerError};
 use mgc_kernel::{DeviceId, StationId, StationTz};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// Reacts to stored telemetry (idempotent: cursors and dirty marks are natural upserts).
 #[derive(Debug, Clone)]
@@ -44,10 +44,16 @@ where
             ev.spans.iter().map(|s| (s.device_id, s.from, s.to)).collect()
         };
         let devices: Vec<DeviceId> = spans.iter().map(|s| s.0).collect();
-        let located = tx.stations_of(tenant, &devices).await.map_err(HandlerError::new)?;
+        let located: HashMap<DeviceId, (StationId, StationTz)> = tx
+            .stations_of(tenant, &devices)
+            .await
+            .map_err(HandlerError::new)?
+            .into_iter()
+            .map(|(device, station, tz)| (device, (station, tz)))
+            .collect();
         let mut per_station: BTreeMap<StationId, (StationTz, DateTime<Utc>, DateTime<Utc>)> = BTreeMap::new();
         for (device, from, to) in spans {
-            let Some((_, station, tz)) = located.iter().find(|(d, _, _)| *d == device) else { continue };
+            let Some((station, tz)) = located.get(&device) else { continue };
             let entry = per_station.entry(*station).or_insert((*tz, from, to));
             entry.1 = entry.1.min(from);
             entry.2 = entry.2.max(to);
