@@ -21,3 +21,6 @@ pub use telemetry_events::{DeviceSpan, TelemetryReceived};
 pub mod alarm_events;
 
 pub use alarm_events::{AlarmAcknowledged, AlarmCleared, AlarmRaised, AlarmSeverityChanged};
+pub mod command_events;
+
+pub use command_events::{CommandIssued, CommandOrigin, CommandRequested, CommandStateChanged};
