@@ -29,6 +29,7 @@ mod rows;
 mod settlement;
 mod settlement_queries;
 mod settlement_statements;
+mod strategy_tariffs;
 mod tariffs;
 mod telemetry;
 mod telemetry_maintenance;

@@ -2,6 +2,7 @@
 
 pub mod consumer;
 pub mod freeze;
+pub mod price_view;
 pub mod settle;
 pub mod statements;
 pub mod tariffs;

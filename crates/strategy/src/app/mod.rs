@@ -1,0 +1,1 @@
+//! Command and query handlers of the strategy context; each takes the ports it needs.

@@ -1,0 +1,7 @@
+//! Pure domain of the strategy context: parameters, inputs, decisions and ports.
+
+pub mod decide;
+pub mod decision;
+pub mod inputs;
+pub mod params;
+pub mod ports;
