@@ -16,3 +16,4 @@ pub use domain::params::{
     TouArbitrageParams,
 };
 pub use domain::ports::{DayCost, TariffView};
+pub use domain::readings::{assemble, DeviceReading};

@@ -5,3 +5,4 @@ pub mod decision;
 pub mod inputs;
 pub mod params;
 pub mod ports;
+pub mod readings;
