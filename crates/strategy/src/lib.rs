@@ -17,3 +17,7 @@ pub use domain::params::{
 };
 pub use domain::ports::{DayCost, TariffView};
 pub use domain::readings::{assemble, DeviceReading};
+pub use domain::shadow::battery::BatteryModel;
+pub use domain::shadow::ports::{HistoryReader, ShadowRunStore};
+pub use domain::shadow::report::ShadowReport;
+pub use domain::shadow::run::{RunNotice, RunState, ShadowRun, ShadowRunId, ShadowRunSpec};

@@ -1,1 +1,3 @@
 //! Command and query handlers of the strategy context; each takes the ports it needs.
+
+pub mod shadow_run;

@@ -6,3 +6,4 @@ pub mod inputs;
 pub mod params;
 pub mod ports;
 pub mod readings;
+pub mod shadow;
