@@ -29,6 +29,8 @@ mod rows;
 mod settlement;
 mod settlement_queries;
 mod settlement_statements;
+mod shadow_history;
+mod shadow_runs;
 mod strategy_tariffs;
 mod tariffs;
 mod telemetry;
