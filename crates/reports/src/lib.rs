@@ -1,4 +1,4 @@
-//! Report rendering edge: daily settlements and monthly statements as CSV (UTF-8 with BOM,
+//! Report rendering edge: daily settlements, monthly statements and shadow-run reports as CSV (UTF-8 with BOM,
 //! ISO dates, fixed column order), XLSX (rust_xlsxwriter) and PDF (pdf-writer, built-in
 //! Helvetica). Pure functions from domain values to bytes; amounts are rendered exactly from
 //! integer minor units.
@@ -7,11 +7,19 @@
 
 mod csv_export;
 mod pdf;
+mod shadow_csv;
+mod shadow_pdf;
+mod shadow_table;
+mod shadow_xlsx;
 mod table;
 mod xlsx;
 
 pub use csv_export::{settlements_csv, statement_csv, SETTLEMENT_CSV_COLUMNS, STATEMENT_CSV_COLUMNS};
 pub use pdf::statement_pdf;
+pub use shadow_csv::shadow_csv;
+pub use shadow_pdf::shadow_pdf;
+pub use shadow_table::SHADOW_CSV_COLUMNS;
+pub use shadow_xlsx::shadow_xlsx;
 pub use xlsx::statement_xlsx;
 
 /// Why a report could not be rendered.

@@ -8,23 +8,25 @@ use pdf_writer::{Content, Name, Pdf, Rect, Ref, Str};
 
 const PAGE_W: f32 = 595.0;
 const PAGE_H: f32 = 842.0;
-const MARGIN: f32 = 50.0;
+pub(crate) const MARGIN: f32 = 50.0;
 const LEADING: f32 = 14.0;
 const REGULAR: Name<'static> = Name(b"F1");
 const BOLD: Name<'static> = Name(b"F2");
 
 /// One line of text cells at x positions.
-struct Line {
+pub(crate) struct Line {
     bold: bool,
     size: f32,
     cells: Vec<(f32, String)>,
 }
 
-fn line(bold: bool, size: f32, cells: &[(f32, String)]) -> Line {
+/// A line of `cells` in the bold or regular font at `size`.
+pub(crate) fn line(bold: bool, size: f32, cells: &[(f32, String)]) -> Line {
     Line { bold, size, cells: cells.to_vec() }
 }
 
-fn blank() -> Line {
+/// An empty line.
+pub(crate) fn blank() -> Line {
     Line { bold: false, size: 10.0, cells: Vec::new() }
 }
 
@@ -117,7 +119,11 @@ fn lines(s: &Statement) -> Vec<Line> {
 
 /// The statement as a PDF document (one or more A4 pages).
 pub fn statement_pdf(s: &Statement) -> Result<Vec<u8>, ReportError> {
-    let all = lines(s);
+    render(&lines(s))
+}
+
+/// Sets `all` on as many A4 pages as they need, numbered.
+pub(crate) fn render(all: &[Line]) -> Result<Vec<u8>, ReportError> {
     let per_page = ((PAGE_H - 2.0 * MARGIN) / LEADING) as usize;
     let pages: Vec<&[Line]> = all.chunks(per_page.max(1)).collect();
     let catalog = Ref::new(1);
