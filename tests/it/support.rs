@@ -75,6 +75,7 @@ impl TestApp {
                 &mgc_api::IngestConfig::default(),
             )),
             jobs_wakeup: Arc::new(tokio::sync::Notify::new()),
+            shadow_wakeup: Arc::new(tokio::sync::Notify::new()),
         };
         Self { router: mgc_api::router(state), store, clock, issuer: JwtIssuer::hs256(SECRET), _db: None }
     }

@@ -11,6 +11,7 @@ mod maintenance;
 mod secrets;
 mod serve;
 mod settlement_tasks;
+mod shadow_tasks;
 mod simulate;
 
 use clap::Parser;

@@ -54,6 +54,7 @@ pub async fn serve(config: Config) -> Result<(), String> {
         },
         ingest: Arc::new(mgc_api::IngestPipeline::start(store.clone(), clock.clone(), &config.ingest())),
         jobs_wakeup: Arc::new(tokio::sync::Notify::new()),
+        shadow_wakeup: Arc::new(tokio::sync::Notify::new()),
     };
     let (stop_tx, stop_rx) = watch::channel(false);
     let mut dispatcher = Dispatcher::new(Arc::new(store.clone()), clock, config.dispatcher());
@@ -76,6 +77,12 @@ pub async fn serve(config: Config) -> Result<(), String> {
         config.settlement.clone(),
         stop_rx.clone(),
     ));
+    let shadow_task = tokio::spawn(crate::shadow_tasks::run(
+        store.clone(),
+        state.clock.clone(),
+        state.shadow_wakeup.clone(),
+        stop_rx.clone(),
+    ));
     let maintenance_task =
         tokio::spawn(crate::maintenance::run(store.clone(), state.clock.clone(), config.telemetry.clone(), stop_rx));
 
@@ -95,6 +102,9 @@ pub async fn serve(config: Config) -> Result<(), String> {
     }
     if let Err(e) = settlement_task.await {
         tracing::error!(error = %e, "settlement task ended abnormally");
+    }
+    if let Err(e) = shadow_task.await {
+        tracing::error!(error = %e, "shadow-run task ended abnormally");
     }
     if let Err(e) = maintenance_task.await {
         tracing::error!(error = %e, "maintenance task ended abnormally");

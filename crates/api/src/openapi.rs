@@ -41,6 +41,8 @@ use utoipa::{Modify, OpenApi};
         crate::routes::notification_channels::get, crate::routes::notification_channels::replace,
         crate::routes::notification_channels::delete, crate::routes::notification_channels::test,
         crate::routes::notifications::list, crate::routes::notifications::get, crate::routes::notifications::retry,
+        crate::routes::shadow_runs::create, crate::routes::shadow_runs::list, crate::routes::shadow_runs::get,
+        crate::routes::shadow_runs::report,
     ),
     components(schemas(error::ErrorBody, error::ErrorDetail)),
     modifiers(&SecuritySchemes),
@@ -55,6 +57,7 @@ use utoipa::{Modify, OpenApi};
         (name = "settlement", description = "Tariffs, daily settlements, statements and exports"),
         (name = "alarms", description = "Alarm rules, alarms, their history and stream"),
         (name = "notifications", description = "Notification channels and deliveries"),
+        (name = "strategy", description = "Shadow runs: strategies replayed over history with a simulated battery"),
     )
 )]
 pub struct ApiDoc;

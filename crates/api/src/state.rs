@@ -38,4 +38,6 @@ pub struct AppState {
     pub ingest: Arc<crate::ingest::IngestPipeline>,
     /// Wakes the background job runner when a job is queued.
     pub jobs_wakeup: Arc<tokio::sync::Notify>,
+    /// Wakes the shadow-run runner when a run is queued.
+    pub shadow_wakeup: Arc<tokio::sync::Notify>,
 }

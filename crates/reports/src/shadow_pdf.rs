@@ -23,7 +23,11 @@ pub fn shadow_pdf(run: &ShadowRun) -> Result<Vec<u8>, ReportError> {
     let mut out = vec![
         line(true, 16.0, &[(MARGIN, format!("Shadow run: {}", run.spec.strategy.type_name()))]),
         line(false, 10.0, &[(MARGIN, format!("Station {}", run.spec.station_id))]),
-        line(false, 10.0, &[(MARGIN, format!("{} to {} (local days), step {} s", run.spec.from, run.spec.to, run.spec.step_s))]),
+        line(
+            false,
+            10.0,
+            &[(MARGIN, format!("{} to {} (local days), step {} s", run.spec.from, run.spec.to, run.spec.step_s))],
+        ),
         line(
             false,
             9.0,
@@ -39,7 +43,8 @@ pub fn shadow_pdf(run: &ShadowRun) -> Result<Vec<u8>, ReportError> {
         blank(),
         row(
             true,
-            ["Date", "Base kWh", "Base peak W", "Base cost", "Strat kWh", "Strat peak W", "Strat cost"].map(String::from),
+            ["Date", "Base kWh", "Base peak W", "Base cost", "Strat kWh", "Strat peak W", "Strat cost"]
+                .map(String::from),
         ),
     ];
     for d in &r.days {
@@ -57,7 +62,10 @@ pub fn shadow_pdf(run: &ShadowRun) -> Result<Vec<u8>, ReportError> {
         ));
     }
     out.push(blank());
-    out.push(row(true, ["Date", "Savings", "Peak cut W", "Cycles", "SOC min %", "SOC max %", "Gap min"].map(String::from)));
+    out.push(row(
+        true,
+        ["Date", "Savings", "Peak cut W", "Cycles", "SOC min %", "SOC max %", "Gap min"].map(String::from),
+    ));
     for d in &r.days {
         out.push(row(
             false,
@@ -74,8 +82,16 @@ pub fn shadow_pdf(run: &ShadowRun) -> Result<Vec<u8>, ReportError> {
     }
     let t = &r.totals;
     out.push(blank());
-    out.push(line(false, 10.0, &[(MARGIN, format!("Baseline cost: {} {cur}", money(t.baseline.net_cost_minor, currency)))]));
-    out.push(line(false, 10.0, &[(MARGIN, format!("Strategy cost: {} {cur}", money(t.strategy.net_cost_minor, currency)))]));
+    out.push(line(
+        false,
+        10.0,
+        &[(MARGIN, format!("Baseline cost: {} {cur}", money(t.baseline.net_cost_minor, currency)))],
+    ));
+    out.push(line(
+        false,
+        10.0,
+        &[(MARGIN, format!("Strategy cost: {} {cur}", money(t.strategy.net_cost_minor, currency)))],
+    ));
     out.push(line(false, 10.0, &[(MARGIN, format!("Peak reduction: {} W", t.peak_reduction_w))]));
     out.push(line(false, 10.0, &[(MARGIN, format!("Battery cycles: {:.4}", t.battery.cycles))]));
     out.push(line(false, 10.0, &[(MARGIN, format!("Unpriced days: {}", t.unpriced_days))]));

@@ -39,9 +39,6 @@ impl HistoryReader for Store {
                 value: r.float("num_value")?,
                 ts: r.time("ts")?,
             })).collect::<Result<Vec<_>, RepoError>>()?);
-        Ok(rows
-            .into_iter()
-            .filter(|r| HISTORY_POINTS.iter().any(|(k, p)| *k == r.kind && *p == r.point))
-            .collect())
+        Ok(rows.into_iter().filter(|r| HISTORY_POINTS.iter().any(|(k, p)| *k == r.kind && *p == r.point)).collect())
     }
 }

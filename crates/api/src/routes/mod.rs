@@ -16,9 +16,19 @@ pub mod notification_channels;
 pub mod notifications;
 pub mod remap;
 pub mod settlements;
+pub mod shadow_runs;
 pub mod statements;
 pub mod tariffs;
 pub mod telemetry;
+
+/// Routes of shadow runs (kept here so the main router changes by one line).
+pub fn shadow_routes() -> axum::Router<crate::AppState> {
+    use axum::routing::{get, post};
+    axum::Router::new()
+        .route("/api/v1/shadow-runs", post(shadow_runs::create).get(shadow_runs::list))
+        .route("/api/v1/shadow-runs/{id}", get(shadow_runs::get))
+        .route("/api/v1/shadow-runs/{id}/{file}", get(shadow_runs::report))
+}
 
 /// Routes of alarms, rules, channels and notifications (kept here so the main router changes by one line).
 pub fn alarm_routes() -> axum::Router<crate::AppState> {

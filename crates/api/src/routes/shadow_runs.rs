@@ -1,0 +1,192 @@
+//! `/api/v1/shadow-runs`: queue a backtest of a strategy over a station's history with a
+//! simulated battery, follow it (also at `/api/v1/jobs/{id}`), download its report.
+
+use crate::auth::Auth;
+use crate::extract::{parse_id, ApiJson};
+use crate::routes::masterdata::visible_station;
+use crate::{ApiError, AppState};
+use axum::extract::{Path, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use chrono::NaiveDate;
+use mgc_iam::{Principal, Role};
+use mgc_kernel::StationId;
+use mgc_strategy::app::shadow_run::{queue_run, ShadowError};
+use mgc_strategy::domain::shadow::run::DEFAULT_STEP_S;
+use mgc_strategy::{BatteryModel, ShadowRun, ShadowRunId, ShadowRunSpec, ShadowRunStore, StrategyParams};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use utoipa::ToSchema;
+
+/// Body of `POST /api/v1/shadow-runs`.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateShadowRun {
+    /// Station of the caller's tenant.
+    pub station_id: String,
+    /// `{"type": ..., "params": {...}}` inline (a saved strategy's `{"id": ...}` is reserved).
+    #[schema(value_type = Object)]
+    pub strategy: Value,
+    /// First local day `YYYY-MM-DD` (station's zone).
+    pub from: String,
+    /// Last local day `YYYY-MM-DD`, inclusive; must have ended.
+    pub to: String,
+    /// Simulation step in seconds (a divisor of 900, at least 10; default 60).
+    pub step_s: Option<u32>,
+    /// `{capacity_wh, max_charge_w, max_discharge_w, efficiency, initial_soc}`.
+    #[schema(value_type = Object)]
+    pub battery: Value,
+    /// Notification channel told when the run finishes.
+    pub notify_channel_id: Option<String>,
+}
+
+/// A run with its totals once finished.
+#[derive(Debug, Serialize)]
+pub struct RunView {
+    /// The run.
+    #[serde(flatten)]
+    pub run: ShadowRun,
+    /// Totals of the report, once succeeded.
+    pub totals: Option<Value>,
+}
+
+fn view(run: ShadowRun) -> RunView {
+    let totals = run.report.as_ref().and_then(|r| serde_json::to_value(&r.totals).ok());
+    RunView { run, totals }
+}
+
+fn invalid(message: String) -> ApiError {
+    ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_shadow_run", message)
+}
+
+fn local_day(raw: &str, field: &str) -> Result<NaiveDate, ApiError> {
+    NaiveDate::parse_from_str(raw, "%Y-%m-%d")
+        .map_err(|_| invalid(format!("{field}: '{raw}' is not a local date YYYY-MM-DD")))
+}
+
+fn strategy_of(v: Value) -> Result<StrategyParams, ApiError> {
+    if v.get("id").is_some() {
+        return Err(invalid(
+            "strategy.id: runs of saved strategies are not supported yet; give {\"type\", \"params\"} inline".into(),
+        ));
+    }
+    serde_json::from_value(v).map_err(|e| invalid(format!("strategy: {e}")))
+}
+
+fn spec_of(body: CreateShadowRun) -> Result<ShadowRunSpec, ApiError> {
+    let station_id: StationId = parse_id(&body.station_id, "station")?;
+    let notify_channel_id = body
+        .notify_channel_id
+        .as_deref()
+        .map(|c| c.parse().map_err(|_| invalid(format!("notify_channel_id: '{c}' is not a channel id"))))
+        .transpose()?;
+    let battery: BatteryModel = serde_json::from_value(body.battery).map_err(|e| invalid(format!("battery: {e}")))?;
+    Ok(ShadowRunSpec {
+        station_id,
+        strategy: strategy_of(body.strategy)?,
+        from: local_day(&body.from, "from")?,
+        to: local_day(&body.to, "to")?,
+        step_s: body.step_s.unwrap_or(DEFAULT_STEP_S),
+        battery,
+        notify_channel_id,
+    })
+}
+
+/// Queues a shadow run; follow it here or at `GET /api/v1/jobs/{job_id}`.
+#[utoipa::path(post, path = "/api/v1/shadow-runs", tag = "strategy", request_body = CreateShadowRun,
+    security(("bearer" = []), ("api_key" = [])),
+    responses((status = 202, body = Object, description = "the queued run with its job id"), (status = 404, body = crate::error::ErrorBody),
+        (status = 422, body = crate::error::ErrorBody)))]
+pub async fn create(
+    State(state): State<AppState>,
+    Auth(p): Auth,
+    ApiJson(body): ApiJson<CreateShadowRun>,
+) -> Result<(StatusCode, Json<RunView>), ApiError> {
+    p.require(Role::Operator)?;
+    let spec = spec_of(body)?;
+    visible_station(&p, spec.station_id)?;
+    let run = queue_run(&state.store, &p.tenant, spec, &p.subject, state.clock.now()).await.map_err(|e| match e {
+        ShadowError::Invalid(m) => invalid(m),
+        ShadowError::StationNotFound(id) => ApiError::not_found(format!("station {id} not found")),
+        ShadowError::Repo(r) => r.into(),
+    })?;
+    state.shadow_wakeup.notify_one();
+    Ok((StatusCode::ACCEPTED, Json(view(run))))
+}
+
+async fn visible(state: &AppState, p: &Principal, raw: &str) -> Result<ShadowRun, ApiError> {
+    let id: ShadowRunId = parse_id(raw, "shadow run")?;
+    let not_found = || ApiError::not_found(format!("shadow run {id} not found"));
+    let run = state.store.shadow_run(&p.tenant, id).await?.ok_or_else(not_found)?;
+    visible_station(p, run.spec.station_id).map_err(|_| not_found())?;
+    Ok(run)
+}
+
+/// Lists the tenant's shadow runs, newest first (at most 200).
+#[utoipa::path(get, path = "/api/v1/shadow-runs", tag = "strategy", security(("bearer" = []), ("api_key" = [])),
+    responses((status = 200, body = Vec<Object>)))]
+pub async fn list(State(state): State<AppState>, Auth(p): Auth) -> Result<Json<Vec<RunView>>, ApiError> {
+    p.require(Role::Viewer)?;
+    let runs = state.store.shadow_runs(&p.tenant, 200).await?;
+    Ok(Json(runs.into_iter().filter(|r| p.may_see_station(r.spec.station_id)).map(view).collect()))
+}
+
+/// A shadow run: its request, state, progress and totals.
+#[utoipa::path(get, path = "/api/v1/shadow-runs/{id}", tag = "strategy", params(("id" = String, Path, description = "shadow run id")),
+    security(("bearer" = []), ("api_key" = [])), responses((status = 200, body = Object), (status = 404, body = crate::error::ErrorBody)))]
+pub async fn get(
+    State(state): State<AppState>,
+    Auth(p): Auth,
+    Path(id): Path<String>,
+) -> Result<Json<RunView>, ApiError> {
+    p.require(Role::Viewer)?;
+    Ok(Json(view(visible(&state, &p, &id).await?)))
+}
+
+/// The report of a finished run as `report.json`, `report.csv`, `report.xlsx` or `report.pdf`.
+#[utoipa::path(get, path = "/api/v1/shadow-runs/{id}/{file}", tag = "strategy",
+    params(("id" = String, Path, description = "shadow run id"), ("file" = String, Path, description = "report.json, report.csv, report.xlsx or report.pdf")),
+    security(("bearer" = []), ("api_key" = [])),
+    responses((status = 200, body = Object), (status = 404, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody)))]
+pub async fn report(
+    State(state): State<AppState>,
+    Auth(p): Auth,
+    Path((id, file)): Path<(String, String)>,
+) -> Result<Response, ApiError> {
+    p.require(Role::Viewer)?;
+    let (content_type, ext) = match file.as_str() {
+        "report.json" => ("application/json", "json"),
+        "report.csv" => ("text/csv; charset=utf-8", "csv"),
+        "report.xlsx" => ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),
+        "report.pdf" => ("application/pdf", "pdf"),
+        other => {
+            return Err(ApiError::new(
+                StatusCode::NOT_FOUND,
+                "unknown_format",
+                format!("'{other}' is not a report; use report.json, report.csv, report.xlsx or report.pdf"),
+            ))
+        }
+    };
+    let run = visible(&state, &p, &id).await?;
+    let Some(report) = &run.report else {
+        let why = match &run.error {
+            Some(e) => format!("shadow run {} failed without a report: {e}", run.id),
+            None => format!("shadow run {} is {}; the report exists once it succeeded", run.id, run.state.as_str()),
+        };
+        return Err(ApiError::new(StatusCode::CONFLICT, "shadow_run_not_finished", why));
+    };
+    let rendered = match ext {
+        "json" => serde_json::to_vec(report).map_err(|e| mgc_reports::ReportError(e.to_string())),
+        "csv" => mgc_reports::shadow_csv(&run),
+        "xlsx" => mgc_reports::shadow_xlsx(&run),
+        _ => mgc_reports::shadow_pdf(&run),
+    };
+    let bytes = rendered.map_err(|e| {
+        tracing::error!(error = %e, run = %run.id, "shadow report rendering");
+        ApiError::internal()
+    })?;
+    let name = format!("attachment; filename=\"shadow-run-{}.{ext}\"", run.id);
+    Ok((StatusCode::OK, [(header::CONTENT_TYPE, content_type.to_owned()), (header::CONTENT_DISPOSITION, name)], bytes)
+        .into_response())
+}
