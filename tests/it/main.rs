@@ -28,6 +28,8 @@ mod remap;
 mod settlement_flow;
 mod settlement_support;
 mod settlement_tenancy;
+mod shadow_run;
+mod shadow_support;
 mod store_contract;
 mod support;
 mod telemetry_bulk;
