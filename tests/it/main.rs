@@ -29,6 +29,7 @@ mod settlement_flow;
 mod settlement_support;
 mod settlement_tenancy;
 mod shadow_run;
+mod shadow_store;
 mod shadow_support;
 mod store_contract;
 mod support;
