@@ -47,24 +47,24 @@ async fn peak_shaving_over_a_known_day_gives_the_hand_computed_savings_in_every_
         assert_eq!(status, StatusCode::ACCEPTED, "{}: {run}", db.backend);
         assert_eq!((run["state"].as_str(), run["step_s"].as_i64()), (Some("queued"), Some(60)));
         let (id, job) = (run["id"].as_str().unwrap().to_owned(), run["job_id"].as_str().unwrap().to_owned());
-        let (st, queued_job) = app.call(Method::GET, &format!("/api/v1/jobs/{job}"), Some(&admin), None).await;
+        let (st, queued_job) = app.call(Method::GET, &format!("/api/v1/jobs/{job}"), Some(admin), None).await;
         assert_eq!(st, StatusCode::OK, "{queued_job}");
         assert_eq!((queued_job["kind"].as_str(), queued_job["state"].as_str()), (Some("shadow_run"), Some("queued")));
         assert_eq!((queued_job["done"].as_i64(), queued_job["total"].as_i64()), (Some(0), Some(1)));
-        let (st, _, early) = download(app, &admin, &format!("/api/v1/shadow-runs/{id}/report.json")).await;
+        let (st, _, early) = download(app, admin, &format!("/api/v1/shadow-runs/{id}/report.json")).await;
         assert_eq!(st, StatusCode::CONFLICT, "{}", String::from_utf8_lossy(&early));
 
         assert_eq!(run_shadow(app).await, 1, "{}", db.backend);
 
-        let (_, done_job) = app.call(Method::GET, &format!("/api/v1/jobs/{job}"), Some(&admin), None).await;
+        let (_, done_job) = app.call(Method::GET, &format!("/api/v1/jobs/{job}"), Some(admin), None).await;
         assert_eq!(done_job["state"], "succeeded", "{}: {done_job}", db.backend);
         assert_eq!((done_job["done"].as_i64(), done_job["total"].as_i64()), (Some(1), Some(1)));
         assert_eq!(done_job["result"]["savings_minor"], SAVINGS_MINOR);
 
-        let (st, shown) = app.call(Method::GET, &format!("/api/v1/shadow-runs/{id}"), Some(&admin), None).await;
+        let (st, shown) = app.call(Method::GET, &format!("/api/v1/shadow-runs/{id}"), Some(admin), None).await;
         assert_eq!((st, shown["state"].as_str()), (StatusCode::OK, Some("succeeded")), "{shown}");
         let (st, bytes) = {
-            let (st, _, b) = download(app, &admin, &format!("/api/v1/shadow-runs/{id}/report.json")).await;
+            let (st, _, b) = download(app, admin, &format!("/api/v1/shadow-runs/{id}/report.json")).await;
             (st, b)
         };
         assert_eq!(st, StatusCode::OK);
@@ -98,7 +98,7 @@ async fn peak_shaving_over_a_known_day_gives_the_hand_computed_savings_in_every_
         );
         assert_eq!(totals["currency"], "CNY");
 
-        let (st, ct, csv) = download(app, &admin, &format!("/api/v1/shadow-runs/{id}/report.csv")).await;
+        let (st, ct, csv) = download(app, admin, &format!("/api/v1/shadow-runs/{id}/report.csv")).await;
         assert_eq!((st, ct.as_str()), (StatusCode::OK, "text/csv; charset=utf-8"));
         assert!(csv.starts_with(b"\xEF\xBB\xBF"));
         let text = String::from_utf8(csv[3..].to_vec()).unwrap();
@@ -114,7 +114,7 @@ async fn peak_shaving_over_a_known_day_gives_the_hand_computed_savings_in_every_
             lines[2]
         );
 
-        let (st, _, xlsx) = download(app, &admin, &format!("/api/v1/shadow-runs/{id}/report.xlsx")).await;
+        let (st, _, xlsx) = download(app, admin, &format!("/api/v1/shadow-runs/{id}/report.xlsx")).await;
         assert_eq!(st, StatusCode::OK);
         {
             use calamine::{Data, Reader, Xlsx};
@@ -125,7 +125,7 @@ async fn peak_shaving_over_a_known_day_gives_the_hand_computed_savings_in_every_
             assert_eq!(row[16], Data::Float(0.4));
         }
 
-        let (st, ct, pdf) = download(app, &admin, &format!("/api/v1/shadow-runs/{id}/report.pdf")).await;
+        let (st, ct, pdf) = download(app, admin, &format!("/api/v1/shadow-runs/{id}/report.pdf")).await;
         assert_eq!((st, ct.as_str()), (StatusCode::OK, "application/pdf"));
         let doc = lopdf::Document::load_mem(&pdf).unwrap();
         let pages: Vec<u32> = doc.get_pages().keys().copied().collect();
@@ -154,7 +154,7 @@ async fn peak_shaving_over_a_known_day_gives_the_hand_computed_savings_in_every_
         }
         let (_, list) = app.call(Method::GET, "/api/v1/shadow-runs", Some(&other), None).await;
         assert_eq!(list, json!([]));
-        let (_, list) = app.call(Method::GET, "/api/v1/shadow-runs", Some(&admin), None).await;
+        let (_, list) = app.call(Method::GET, "/api/v1/shadow-runs", Some(admin), None).await;
         assert_eq!(list.as_array().map(Vec::len), Some(1));
         let mut foreign = peak_shaving_run(&s.station);
         foreign["from"] = json!("2026-02-20");
