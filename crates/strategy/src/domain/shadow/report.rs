@@ -195,3 +195,53 @@ pub fn totals(days: &[DayReport], currency: Option<String>, capacity_wh: i64) ->
     t.battery.cycles = r4(t.battery.discharged_wh as f64 / capacity_wh.max(1) as f64);
     t
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(date: u32, priced: bool, base_net: i64, strat_net: i64, peak: (i64, i64)) -> DayReport {
+        let side = |net: i64, peak: i64| GridFigures {
+            import_wh: 1_000,
+            export_wh: 0,
+            peak_demand_w: peak,
+            import_cost_minor: priced.then_some(net),
+            export_revenue_minor: priced.then_some(0),
+            net_cost_minor: priced.then_some(net),
+        };
+        DayReport {
+            date: NaiveDate::from_ymd_opt(2026, 2, date).unwrap(),
+            priced,
+            baseline: side(base_net, peak.0),
+            strategy: side(strat_net, peak.1),
+            savings_minor: priced.then_some(base_net - strat_net),
+            peak_reduction_w: peak.0 - peak.1,
+            battery: BatteryFigures {
+                charged_wh: 500,
+                discharged_wh: 400,
+                cycles: 0.004,
+                soc_min: 40.0 + f64::from(date),
+                soc_max: 60.0 + f64::from(date),
+                soc_end: 50.0 + f64::from(date),
+            },
+            curtailed_wh: 0,
+            gap_minutes: 1,
+        }
+    }
+
+    #[test]
+    fn given_a_priced_and_an_unpriced_day_when_totalled_then_savings_count_priced_days_only() {
+        let t = totals(
+            &[day(1, true, 1_000, 800, (50_000, 40_000)), day(2, false, 0, 0, (70_000, 45_000))],
+            Some("CNY".into()),
+            100_000,
+        );
+        assert_eq!((t.days, t.unpriced_days, t.savings_minor), (2, 1, 200));
+        assert_eq!((t.baseline.net_cost_minor, t.strategy.net_cost_minor), (Some(1_000), Some(800)));
+        assert_eq!((t.baseline.import_wh, t.gap_minutes), (2_000, 2));
+        // Peaks over the run are the largest day peaks, then compared.
+        assert_eq!((t.baseline.peak_demand_w, t.strategy.peak_demand_w, t.peak_reduction_w), (70_000, 45_000, 25_000));
+        assert_eq!((t.battery.discharged_wh, t.battery.cycles), (800, 0.008));
+        assert_eq!((t.battery.soc_min, t.battery.soc_max, t.battery.soc_end), (41.0, 62.0, 52.0));
+    }
+}
