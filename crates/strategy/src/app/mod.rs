@@ -1,1 +1,5 @@
 //! Command and query handlers of the strategy context; each takes the ports it needs.
+
+pub mod command_outcomes;
+pub mod manage;
+pub mod scheduler;

@@ -2,7 +2,11 @@
 
 pub mod decide;
 pub mod decision;
+pub mod execution;
 pub mod inputs;
 pub mod params;
 pub mod ports;
 pub mod readings;
+pub mod repository;
+pub mod strategy;
+pub mod targets;

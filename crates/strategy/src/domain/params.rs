@@ -198,6 +198,17 @@ impl StrategyParams {
         }
     }
 
+    /// Builds typed parameters from a `type` name and a `params` object; the message names the
+    /// field (`type`, or `params: ...` with serde's description of what is wrong).
+    pub fn from_parts(type_name: &str, params: serde_json::Value) -> Result<StrategyParams, String> {
+        const TYPES: [&str; 4] = ["schedule", "peak_shaving", "anti_backflow", "tou_arbitrage"];
+        if !TYPES.contains(&type_name) {
+            return Err(format!("type: unknown strategy type '{type_name}' (expected one of {})", TYPES.join(", ")));
+        }
+        serde_json::from_value(serde_json::json!({"type": type_name, "params": params}))
+            .map_err(|e| format!("params: {e}"))
+    }
+
     /// Checks every field; the message names the field (`params.<field>`) and what is wrong.
     pub fn validate(&self) -> Result<(), String> {
         match self {
