@@ -12,6 +12,7 @@ mod secrets;
 mod serve;
 mod settlement_tasks;
 mod simulate;
+mod strategy_tasks;
 
 use clap::Parser;
 use std::process::ExitCode;

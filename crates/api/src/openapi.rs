@@ -41,6 +41,10 @@ use utoipa::{Modify, OpenApi};
         crate::routes::notification_channels::get, crate::routes::notification_channels::replace,
         crate::routes::notification_channels::delete, crate::routes::notification_channels::test,
         crate::routes::notifications::list, crate::routes::notifications::get, crate::routes::notifications::retry,
+        crate::routes::strategies::create, crate::routes::strategies::list, crate::routes::strategies::get,
+        crate::routes::strategies::replace, crate::routes::strategies::delete, crate::routes::strategies::enable,
+        crate::routes::strategies::disable, crate::routes::strategy_executions::versions,
+        crate::routes::strategy_executions::list, crate::routes::strategy_executions::get,
     ),
     components(schemas(error::ErrorBody, error::ErrorDetail)),
     modifiers(&SecuritySchemes),
@@ -55,6 +59,7 @@ use utoipa::{Modify, OpenApi};
         (name = "settlement", description = "Tariffs, daily settlements, statements and exports"),
         (name = "alarms", description = "Alarm rules, alarms, their history and stream"),
         (name = "notifications", description = "Notification channels and deliveries"),
+        (name = "strategies", description = "Strategies per station, their versions and executions"),
     )
 )]
 pub struct ApiDoc;
