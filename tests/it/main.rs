@@ -29,6 +29,8 @@ mod settlement_flow;
 mod settlement_support;
 mod settlement_tenancy;
 mod store_contract;
+mod strategy_flow;
+mod strategy_support;
 mod support;
 mod telemetry_bulk;
 mod telemetry_storage;
