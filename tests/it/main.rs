@@ -29,6 +29,7 @@ mod settlement_flow;
 mod settlement_support;
 mod settlement_tenancy;
 mod store_contract;
+mod strategy_crud;
 mod strategy_flow;
 mod strategy_support;
 mod support;
