@@ -149,3 +149,23 @@ async fn tou_arbitrage_charges_in_the_valley_band_of_the_assigned_tariff() {
         assert_eq!((sent[0].device_id.to_string(), &sent[0].params), (site.pcs.clone(), &json!({"power_w": -10000})));
     }
 }
+
+#[tokio::test]
+async fn two_instances_running_the_same_round_evaluate_each_slot_once() {
+    for db in all_databases().await {
+        let app = TestApp::new(&db).await;
+        let site = site(&app, "dup", "Asia/Shanghai").await;
+        let op = app.bearer("acme", mgc_iam::Role::Operator);
+        telemetry(&app, &site, "dup", 62.0, 50.0).await;
+        let mut ids = Vec::new();
+        for _ in 0..3 {
+            ids.push(create(&app, &op, peak_body(&site.station, true)).await["id"].as_str().unwrap().to_owned());
+        }
+        let (a, b) = tokio::join!(round(&app), round(&app));
+        assert_eq!(a.executions() + b.executions(), 3, "{}: {a:?} {b:?}", db.backend);
+        for id in &ids {
+            assert_eq!(executions(&app, &op, id).await.len(), 1, "{}", db.backend);
+        }
+        assert_eq!(requested(&app).await.len(), 3, "{}", db.backend);
+    }
+}
