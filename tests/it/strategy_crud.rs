@@ -58,6 +58,9 @@ async fn strategies_are_created_versioned_listed_validated_and_soft_deleted() {
         assert_eq!(count(&app.call(Method::GET, &list("?enabled=false"), Some(&op), None).await.1), 0);
         let (s, b) = app.call(Method::GET, &list("?enabled=maybe"), Some(&op), None).await;
         assert_eq!(s, StatusCode::BAD_REQUEST, "{b}");
+        let (s, b) = app.call(Method::GET, &list("?type=peak_shaver"), Some(&op), None).await;
+        assert!(assert_error(&b, "invalid_query").starts_with("type:"), "{b}");
+        assert_eq!(s, StatusCode::BAD_REQUEST);
 
         // 422s name the field.
         let mut bad = peak_body(&site.station, true);

@@ -4,7 +4,7 @@
 
 use crate::settlement_support::{assign, create_tariff, tou_tariff};
 use crate::strategy_support::*;
-use crate::support::{tenant, TestApp};
+use crate::support::{t0, tenant, TestApp};
 use axum::http::{Method, StatusCode};
 use chrono::{Duration, TimeZone, Utc};
 use mgc_contracts::{CommandOrigin, CommandStateChanged, EventEnvelope};
@@ -119,6 +119,24 @@ async fn peak_shaving_requests_a_command_once_and_again_only_after_a_change_or_a
         assert!(ex[0]["note"].as_str().unwrap().contains("grid_power_w"), "{}", ex[0]);
         assert!(ex[0]["commands"].as_array().unwrap().is_empty());
         assert!(requested(&app).await.is_empty(), "{}", db.backend);
+
+        // Paging and the time window of the execution list.
+        let path = |q: &str| format!("/api/v1/strategies/{id}/executions{q}");
+        let (_, page) = app.call(Method::GET, &path("?limit=4"), Some(&op), None).await;
+        assert_eq!(page["items"].as_array().unwrap().len(), 4, "{page}");
+        let cursor = page["next_cursor"].as_str().unwrap().to_owned();
+        let (_, rest) = app.call(Method::GET, &path(&format!("?limit=4&cursor={cursor}")), Some(&op), None).await;
+        assert_eq!(rest["items"].as_array().unwrap().len(), 2, "{rest}");
+        assert_eq!(rest["items"][1]["id"], json!(exec1), "oldest last");
+        let from = (t0() + Duration::seconds(30)).to_rfc3339().replace('+', "%2B");
+        let to = (t0() + Duration::seconds(150)).to_rfc3339().replace('+', "%2B");
+        let (s, window) = app.call(Method::GET, &path(&format!("?from={from}&to={to}")), Some(&op), None).await;
+        assert_eq!(s, StatusCode::OK, "{window}");
+        let at: Vec<_> =
+            window["items"].as_array().unwrap().iter().map(|e| e["at"].as_str().unwrap().to_owned()).collect();
+        assert_eq!(at.len(), 2, "{}: slots at +60 s and +120 s: {at:?}", db.backend);
+        let (s, _) = app.call(Method::GET, &path(&format!("?from={to}&to={from}")), Some(&op), None).await;
+        assert_eq!(s, StatusCode::BAD_REQUEST);
     }
 }
 

@@ -69,6 +69,7 @@ impl StrategyRepository for StoreTx {
 
     async fn claim_slot(
         &mut self,
+        tenant: &TenantId,
         id: StrategyId,
         version: i64,
         now: DateTime<Utc>,
@@ -77,16 +78,16 @@ impl StrategyRepository for StoreTx {
         // PostgreSQL re-checks the condition after a concurrent claim commits, so only one
         // instance moves the slot; SQLite has one writer at a time.
         let sql = "UPDATE strategies SET next_due_at = $1 WHERE id = $2 AND version = $3 AND next_due_at <= $4
-                   AND enabled AND deleted_at IS NULL";
-        let done = on_tx!(self, c => sqlx::query(sql).bind(next).bind(id.as_uuid()).bind(version).bind(now)
+                   AND enabled AND deleted_at IS NULL AND tenant_id = $5";
+        let done = on_tx!(self, c => sqlx::query(sql).bind(next).bind(id.as_uuid()).bind(version).bind(now).bind(tenant.as_str())
             .execute(&mut *c).await.map_err(db_err)?.rows_affected());
         Ok(done == 1)
     }
 
-    async fn last_sent(&mut self, id: StrategyId) -> Result<Vec<LastSent>, RepoError> {
-        let sql = "SELECT actuator, setpoint, device_ids, execution_id FROM strategy_last_sent WHERE strategy_id = $1
-                   ORDER BY actuator";
-        on_tx!(self, c => sqlx::query(sql).bind(id.as_uuid())
+    async fn last_sent(&mut self, tenant: &TenantId, id: StrategyId) -> Result<Vec<LastSent>, RepoError> {
+        let sql = "SELECT actuator, setpoint, device_ids, execution_id FROM strategy_last_sent
+                   WHERE tenant_id = $1 AND strategy_id = $2 ORDER BY actuator";
+        on_tx!(self, c => sqlx::query(sql).bind(tenant.as_str()).bind(id.as_uuid())
             .fetch_all(&mut *c).await.map_err(db_err)?.iter().map(last_sent_from_row).collect())
     }
 
@@ -108,9 +109,15 @@ impl StrategyRepository for StoreTx {
             .execute(&mut *c).await.map_err(db_err).map(|_| ()))
     }
 
-    async fn forget_last_sent(&mut self, id: StrategyId, actuator: Actuator) -> Result<(), RepoError> {
-        on_tx!(self, c => sqlx::query("DELETE FROM strategy_last_sent WHERE strategy_id = $1 AND actuator = $2")
-            .bind(id.as_uuid()).bind(actuator_name(actuator))
+    async fn forget_last_sent(
+        &mut self,
+        tenant: &TenantId,
+        id: StrategyId,
+        actuator: Actuator,
+    ) -> Result<(), RepoError> {
+        let sql = "DELETE FROM strategy_last_sent WHERE tenant_id = $1 AND strategy_id = $2 AND actuator = $3";
+        on_tx!(self, c => sqlx::query(sql)
+            .bind(tenant.as_str()).bind(id.as_uuid()).bind(actuator_name(actuator))
             .execute(&mut *c).await.map_err(db_err).map(|_| ()))
     }
 

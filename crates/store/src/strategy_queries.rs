@@ -29,6 +29,14 @@ fn station_clause(stations: Option<&[StationId]>, first: usize) -> String {
 
 #[async_trait]
 impl StrategyQueries for Store {
+    async fn get_strategy(&self, tenant: &TenantId, id: StrategyId) -> Result<Option<Strategy>, RepoError> {
+        let sql = format!(
+            "SELECT {STRATEGY_COLUMNS} FROM strategies WHERE tenant_id = $1 AND id = $2 AND deleted_at IS NULL"
+        );
+        on_read!(self, p => sqlx::query(&sql).bind(tenant.as_str()).bind(id.as_uuid())
+            .fetch_optional(p).await.map_err(db_err)?.as_ref().map(strategy_from_row).transpose())
+    }
+
     async fn list_strategies(
         &self,
         tenant: &TenantId,

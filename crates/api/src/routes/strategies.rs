@@ -10,7 +10,6 @@ use axum::Json;
 use mgc_iam::{Principal, Role};
 use mgc_kernel::page::{Page, PageRequest};
 use mgc_kernel::StationId;
-use mgc_strategy::app::manage::live;
 use mgc_strategy::{Strategy, StrategyFilter, StrategyId, StrategyInput, StrategyParams, StrategyQueries, Targets};
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
@@ -85,9 +84,9 @@ pub struct StrategyListQuery {
 /// A live strategy the principal may see (other tenants' and out-of-scope ones are 404).
 pub(crate) async fn visible(state: &AppState, p: &Principal, raw: &str) -> Result<Strategy, ApiError> {
     let id: StrategyId = parse_id(raw, "strategy")?;
-    let mut tx = state.store.begin().await?;
-    let s = live(&mut tx, &p.tenant, id).await?;
-    visible_station(p, s.station_id).map_err(|_| ApiError::not_found(format!("strategy {id} not found")))?;
+    let missing = || ApiError::not_found(format!("strategy {id} not found"));
+    let s = state.store.get_strategy(&p.tenant, id).await?.ok_or_else(missing)?;
+    visible_station(p, s.station_id).map_err(|_| missing())?;
     Ok(s)
 }
 
@@ -122,6 +121,10 @@ pub async fn list(
         .as_deref()
         .map(|s| s.parse::<StationId>().map_err(|e| bad("station_id", e.to_string())))
         .transpose()?;
+    if let Some(t) = q.type_name.as_deref().filter(|t| !StrategyParams::TYPE_NAMES.contains(t)) {
+        let expected = StrategyParams::TYPE_NAMES.join(", ");
+        return Err(bad("type", format!("unknown strategy type '{t}' (expected one of {expected})")));
+    }
     let filter =
         StrategyFilter { station_id, type_name: q.type_name, enabled: q.enabled, stations: p.station_ids.clone() };
     if q.cursor.as_deref().is_some_and(|c| !c.is_empty() && uuid::Uuid::parse_str(c).is_err()) {

@@ -46,9 +46,9 @@ impl<T: StrategyTx> EventHandler<T> for CommandOutcomeConsumer {
         if tx.strategy(&event.tenant_id, id).await.map_err(HandlerError::new)?.is_none() {
             return Ok(());
         }
-        for last in tx.last_sent(id).await.map_err(HandlerError::new)? {
+        for last in tx.last_sent(&event.tenant_id, id).await.map_err(HandlerError::new)? {
             if last.execution_id.as_uuid() == execution_id && last.sent.device_ids.contains(&ev.device_id) {
-                tx.forget_last_sent(id, last.actuator).await.map_err(HandlerError::new)?;
+                tx.forget_last_sent(&event.tenant_id, id, last.actuator).await.map_err(HandlerError::new)?;
                 tracing::info!(strategy = %id, actuator = ?last.actuator, command = %ev.command_id, state = %ev.to,
                     "strategy command ended unsuccessfully; the set-point will be sent again");
             }

@@ -66,8 +66,8 @@ pub async fn set_strategy_enabled<T: StrategyTx>(
     let mut s = live(&mut tx, tenant, id).await?;
     if s.set_enabled(enabled, now) {
         if enabled {
-            for last in tx.last_sent(id).await? {
-                tx.forget_last_sent(id, last.actuator).await?;
+            for last in tx.last_sent(tenant, id).await? {
+                tx.forget_last_sent(tenant, id, last.actuator).await?;
             }
         }
         tx.save_strategy(&s, false, enabled.then_some(now)).await?;

@@ -115,10 +115,10 @@ where
     let inputs = assemble(&readings, now, local, band, config.max_input_age);
 
     let mut tx = store.begin_strategy_tx().await?;
-    if !tx.claim_slot(s.id, s.version, now, next_slot(now, config.interval)).await? {
+    if !tx.claim_slot(&s.tenant, s.id, s.version, now, next_slot(now, config.interval)).await? {
         return Ok(None);
     }
-    let last = tx.last_sent(s.id).await?;
+    let last = tx.last_sent(&s.tenant, s.id).await?;
     let id = ExecutionId::new();
     let (ex, sent) = plan(s, id, inputs, &site, &setpoints_of(&last), config.max_input_age.num_seconds());
     tx.save_execution(&s.tenant, &ex).await?;

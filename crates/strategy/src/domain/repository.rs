@@ -43,13 +43,14 @@ pub trait StrategyRepository: Send {
     /// (or a change) got there first. Claims roll back with the unit of work.
     async fn claim_slot(
         &mut self,
+        tenant: &TenantId,
         id: StrategyId,
         version: i64,
         now: DateTime<Utc>,
         next: DateTime<Utc>,
     ) -> Result<bool, RepoError>;
     /// The last set-points sent per actuator.
-    async fn last_sent(&mut self, id: StrategyId) -> Result<Vec<LastSent>, RepoError>;
+    async fn last_sent(&mut self, tenant: &TenantId, id: StrategyId) -> Result<Vec<LastSent>, RepoError>;
     /// Records a set-point as sent for its actuator (replacing the previous one).
     async fn save_last_sent(
         &mut self,
@@ -59,7 +60,12 @@ pub trait StrategyRepository: Send {
         at: DateTime<Utc>,
     ) -> Result<(), RepoError>;
     /// Forgets the last set-point of an actuator, so the next evaluation sends it again.
-    async fn forget_last_sent(&mut self, id: StrategyId, actuator: Actuator) -> Result<(), RepoError>;
+    async fn forget_last_sent(
+        &mut self,
+        tenant: &TenantId,
+        id: StrategyId,
+        actuator: Actuator,
+    ) -> Result<(), RepoError>;
     /// Stores an execution.
     async fn save_execution(&mut self, tenant: &TenantId, e: &Execution) -> Result<(), RepoError>;
 }
@@ -101,6 +107,8 @@ pub struct StrategyFilter {
 /// Read side of strategies and executions.
 #[async_trait]
 pub trait StrategyQueries: Send + Sync {
+    /// A live (not deleted) strategy of the tenant, read outside a unit of work.
+    async fn get_strategy(&self, tenant: &TenantId, id: StrategyId) -> Result<Option<Strategy>, RepoError>;
     /// Strategies of the tenant (not deleted), newest first.
     async fn list_strategies(
         &self,
