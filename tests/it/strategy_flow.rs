@@ -187,3 +187,29 @@ async fn two_instances_running_the_same_round_evaluate_each_slot_once() {
         assert_eq!(requested(&app).await.len(), 3, "{}", db.backend);
     }
 }
+
+#[tokio::test]
+async fn anti_backflow_limits_every_pv_inverter_of_the_station() {
+    for db in all_databases().await {
+        let app = TestApp::new(&db).await;
+        let site = site(&app, "ab", "Europe/Berlin").await;
+        let op = app.bearer("acme", mgc_iam::Role::Operator);
+        // Exporting 8 kW with PV at 30 kW, no export allowed: PV limited to 22 kW.
+        let ts = app.clock.now().timestamp_millis() - 5_000;
+        let body = json!([{"device": "ab-meter", "ts": ts, "values": {"P": -8.0}},
+            {"device": "ab-pv", "ts": ts, "values": {"pv_power_w": 30000}}])
+        .to_string();
+        let (s, b) = crate::ingest_support::post_signed(&app, &site.ingest, &body, &[]).await;
+        assert_eq!(s, StatusCode::OK, "{b}");
+        let body = json!({"station_id": site.station, "name": "no export", "type": "anti_backflow", "enabled": true,
+            "params": {"export_limit_w": 0, "pv_rated_w": 100000}});
+        let id = create(&app, &op, body).await["id"].as_str().unwrap().to_owned();
+        round(&app).await;
+        let ex = executions(&app, &op, &id).await;
+        assert_eq!(ex[0]["outcome"], "commands_requested", "{}: {}", db.backend, ex[0]);
+        let sent = requested(&app).await;
+        assert_eq!(sent.len(), 1, "{}", db.backend);
+        assert_eq!(sent[0].device_id.to_string(), site.pv);
+        assert_eq!((sent[0].method.as_str(), &sent[0].params), ("setPvPowerLimit", &json!({"limit_w": 22000})));
+    }
+}
