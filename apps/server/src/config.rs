@@ -28,6 +28,7 @@ const ENV_KEYS: &[&str] = &[
     "settlement",
     "alarms",
     "notify",
+    "strategy",
 ];
 
 /// The whole configuration of `mgc`.
@@ -64,6 +65,8 @@ pub struct Config {
     pub alarms: crate::alarm_tasks::AlarmSettings,
     /// Notification delivery.
     pub notify: crate::alarm_tasks::NotifySettings,
+    /// Strategy scheduler.
+    pub strategy: crate::strategy_tasks::StrategySettings,
 }
 
 /// Daily settlement.
@@ -184,6 +187,7 @@ impl Default for Config {
             settlement: SettlementConfig::default(),
             alarms: Default::default(),
             notify: Default::default(),
+            strategy: Default::default(),
         }
     }
 }
@@ -330,6 +334,7 @@ impl Config {
             problems.push("settlement.freeze_after_days: must be at most 366".into());
         }
         problems.extend(self.notify.problems(&self.alarms));
+        problems.extend(self.strategy.problems());
         if self.database.max_connections == 0 {
             problems.push("database.max_connections: must be greater than 0".into());
         }

@@ -13,6 +13,7 @@ mod serve;
 mod settlement_tasks;
 mod shadow_tasks;
 mod simulate;
+mod strategy_tasks;
 
 use clap::Parser;
 use std::process::ExitCode;

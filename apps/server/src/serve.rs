@@ -83,6 +83,12 @@ pub async fn serve(config: Config) -> Result<(), String> {
         state.shadow_wakeup.clone(),
         stop_rx.clone(),
     ));
+    let strategy_task = tokio::spawn(crate::strategy_tasks::run(
+        store.clone(),
+        state.clock.clone(),
+        config.strategy.clone(),
+        stop_rx.clone(),
+    ));
     let maintenance_task =
         tokio::spawn(crate::maintenance::run(store.clone(), state.clock.clone(), config.telemetry.clone(), stop_rx));
 
@@ -105,6 +111,9 @@ pub async fn serve(config: Config) -> Result<(), String> {
     }
     if let Err(e) = shadow_task.await {
         tracing::error!(error = %e, "shadow-run task ended abnormally");
+    }
+    if let Err(e) = strategy_task.await {
+        tracing::error!(error = %e, "strategy task ended abnormally");
     }
     if let Err(e) = maintenance_task.await {
         tracing::error!(error = %e, "maintenance task ended abnormally");

@@ -10,26 +10,6 @@ use chrono::{Duration, Utc};
 use common::*;
 use serde_json::{json, Value};
 use std::path::Path;
-use std::time::Instant;
-
-fn call(server: &Server, method: &str, path: &str, bearer: &str, body: Option<&Value>) -> (u16, Value) {
-    let text = body.map(Value::to_string);
-    let (status, raw) = http(&server.addr, method, path, Some(("Authorization", bearer)), text.as_deref());
-    (status, serde_json::from_str(&raw).unwrap_or(Value::String(raw)))
-}
-
-/// Polls `path` until `done` says so (the service works on its own schedule); at most 90 s.
-fn wait_for(server: &Server, path: &str, bearer: &str, done: impl Fn(&Value) -> bool) -> Value {
-    let started = Instant::now();
-    loop {
-        let (status, body) = call(server, "GET", path, bearer, None);
-        if status == 200 && done(&body) {
-            return body;
-        }
-        assert!(started.elapsed() < std::time::Duration::from_secs(90), "gave up waiting on {path}: {status} {body}");
-        std::thread::sleep(std::time::Duration::from_millis(200));
-    }
-}
 
 fn chain(server: &Server, data: &Path) {
     let token = stdout_line(&mgc(&["token", "--tenant", "default", "--role", "admin"], data));
@@ -76,22 +56,6 @@ fn chain(server: &Server, data: &Path) {
     let settlements = format!("/api/v1/settlements?station_id={station_id}&from={day}&to={day}");
     let list = wait_for(server, &settlements, &bearer, |b| b.as_array().is_some_and(|i| !i.is_empty()));
     assert_eq!(list[0]["current"]["figures"]["import_cost_minor"], 7680, "96 kWh at 0.80 CNY: {list}");
-}
-
-/// Posts a signed ThingsBoard body.
-fn http_signed(addr: &str, id: &str, ts: &str, sig: &str, body: &str) -> (u16, String) {
-    use std::io::{Read, Write};
-    let mut stream = std::net::TcpStream::connect(addr).unwrap();
-    let req = format!(
-        "POST /ingest/thingsboard/telemetry HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Type: application/json\r\n\
-         X-Integration-Id: {id}\r\nX-Timestamp: {ts}\r\nX-Signature: {sig}\r\nContent-Length: {}\r\n\r\n{body}",
-        body.len()
-    );
-    stream.write_all(req.as_bytes()).unwrap();
-    let mut raw = String::new();
-    stream.read_to_string(&mut raw).unwrap();
-    let status = raw.split_whitespace().nth(1).unwrap().parse().unwrap();
-    (status, raw)
 }
 
 const FAST_SCHEDULER: [(&str, &str); 2] = [("MGC_ANALYTICS__TICK_SECS", "1"), ("MGC_ANALYTICS__GRACE_SECS", "0")];

@@ -43,6 +43,10 @@ use utoipa::{Modify, OpenApi};
         crate::routes::notifications::list, crate::routes::notifications::get, crate::routes::notifications::retry,
         crate::routes::shadow_runs::create, crate::routes::shadow_runs::list, crate::routes::shadow_runs::get,
         crate::routes::shadow_runs::report,
+        crate::routes::strategies::create, crate::routes::strategies::list, crate::routes::strategies::get,
+        crate::routes::strategies::replace, crate::routes::strategies::delete, crate::routes::strategies::enable,
+        crate::routes::strategies::disable, crate::routes::strategy_executions::versions,
+        crate::routes::strategy_executions::list, crate::routes::strategy_executions::get,
     ),
     components(schemas(error::ErrorBody, error::ErrorDetail)),
     modifiers(&SecuritySchemes),
@@ -57,7 +61,8 @@ use utoipa::{Modify, OpenApi};
         (name = "settlement", description = "Tariffs, daily settlements, statements and exports"),
         (name = "alarms", description = "Alarm rules, alarms, their history and stream"),
         (name = "notifications", description = "Notification channels and deliveries"),
-        (name = "strategy", description = "Shadow runs: strategies replayed over history with a simulated battery"),
+        (name = "shadow-runs", description = "Shadow runs: strategies replayed over history with a simulated battery"),
+        (name = "strategies", description = "Strategies per station, their versions and executions"),
     )
 )]
 pub struct ApiDoc;

@@ -68,6 +68,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/statements/{id}/void", post(statements::void))
         .merge(crate::routes::alarm_routes())
         .merge(crate::routes::shadow_routes())
+        .merge(crate::routes::strategy_routes())
         .layer(middleware::from_fn_with_state(state.clone(), auth::authenticate_and_audit));
     let operations = Router::new()
         .route("/healthz", get(health::healthz))

@@ -8,8 +8,21 @@
 pub mod app;
 pub mod domain;
 
+mgc_kernel::define_id!(
+    /// Identifies a strategy.
+    StrategyId
+);
+mgc_kernel::define_id!(
+    /// Identifies one evaluation (execution) of a strategy.
+    ExecutionId
+);
+
+pub use app::command_outcomes::CommandOutcomeConsumer;
+pub use app::manage::{create_strategy, delete_strategy, set_strategy_enabled, update_strategy};
+pub use app::scheduler::{run_round, RoundReport, SchedulerConfig};
 pub use domain::decide::decide;
 pub use domain::decision::{Actuator, Decision, Setpoint};
+pub use domain::execution::{Execution, Outcome, RequestedCommand, SentSetpoint};
 pub use domain::inputs::StationInputs;
 pub use domain::params::{
     AntiBackflowParams, BatteryLimits, DaySelector, PeakShavingParams, ScheduleEntry, ScheduleParams, StrategyParams,
@@ -21,3 +34,8 @@ pub use domain::shadow::battery::BatteryModel;
 pub use domain::shadow::ports::{HistoryReader, ShadowRunStore};
 pub use domain::shadow::report::ShadowReport;
 pub use domain::shadow::run::{RunNotice, RunState, ShadowRun, ShadowRunId, ShadowRunSpec};
+pub use domain::repository::{
+    LastSent, LatestReadings, StrategyFilter, StrategyQueries, StrategyRepository, StrategyTx, StrategyUnits,
+};
+pub use domain::strategy::{Strategy, StrategyInput, Targets};
+pub use domain::targets::{SiteDevice, StationSite};

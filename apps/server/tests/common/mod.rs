@@ -2,11 +2,12 @@
 
 #![allow(dead_code)]
 
+use serde_json::Value;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 pub const MGC: &str = env!("CARGO_BIN_EXE_mgc");
 
@@ -118,4 +119,39 @@ pub fn mgc(args: &[&str], data_dir: &Path) -> std::process::Output {
 pub fn stdout_line(out: &std::process::Output) -> String {
     assert!(out.status.success(), "mgc failed: {}", String::from_utf8_lossy(&out.stderr));
     String::from_utf8(out.stdout.clone()).unwrap().trim().to_owned()
+}
+
+/// Calls the API with a bearer token and a JSON body; the body is parsed (a string when not JSON).
+pub fn call(server: &Server, method: &str, path: &str, bearer: &str, body: Option<&Value>) -> (u16, Value) {
+    let text = body.map(Value::to_string);
+    let (status, raw) = http(&server.addr, method, path, Some(("Authorization", bearer)), text.as_deref());
+    (status, serde_json::from_str(&raw).unwrap_or(Value::String(raw)))
+}
+
+/// Polls `path` until `done` says so (the service works on its own schedule); at most 90 s.
+pub fn wait_for(server: &Server, path: &str, bearer: &str, done: impl Fn(&Value) -> bool) -> Value {
+    let started = Instant::now();
+    loop {
+        let (status, body) = call(server, "GET", path, bearer, None);
+        if status == 200 && done(&body) {
+            return body;
+        }
+        assert!(started.elapsed() < std::time::Duration::from_secs(90), "gave up waiting on {path}: {status} {body}");
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+}
+
+/// Posts a signed ThingsBoard body.
+pub fn http_signed(addr: &str, id: &str, ts: &str, sig: &str, body: &str) -> (u16, String) {
+    let mut stream = TcpStream::connect(addr).unwrap();
+    let req = format!(
+        "POST /ingest/thingsboard/telemetry HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Type: application/json\r\n\
+         X-Integration-Id: {id}\r\nX-Timestamp: {ts}\r\nX-Signature: {sig}\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    );
+    stream.write_all(req.as_bytes()).unwrap();
+    let mut raw = String::new();
+    stream.read_to_string(&mut raw).unwrap();
+    let status = raw.split_whitespace().nth(1).unwrap().parse().unwrap();
+    (status, raw)
 }

@@ -18,6 +18,8 @@ pub mod remap;
 pub mod settlements;
 pub mod shadow_runs;
 pub mod statements;
+pub mod strategies;
+pub mod strategy_executions;
 pub mod tariffs;
 pub mod telemetry;
 
@@ -53,4 +55,17 @@ pub fn alarm_routes() -> axum::Router<crate::AppState> {
         .route("/api/v1/notifications", get(notifications::list))
         .route("/api/v1/notifications/{id}", get(notifications::get))
         .route("/api/v1/notifications/{id}/retry", post(notifications::retry))
+}
+
+/// Routes of strategies, their versions and executions (one line in the main router).
+pub fn strategy_routes() -> axum::Router<crate::AppState> {
+    use axum::routing::{get, post};
+    axum::Router::new()
+        .route("/api/v1/strategies", post(strategies::create).get(strategies::list))
+        .route("/api/v1/strategies/{id}", get(strategies::get).put(strategies::replace).delete(strategies::delete))
+        .route("/api/v1/strategies/{id}/enable", post(strategies::enable))
+        .route("/api/v1/strategies/{id}/disable", post(strategies::disable))
+        .route("/api/v1/strategies/{id}/versions", get(strategy_executions::versions))
+        .route("/api/v1/strategies/{id}/executions", get(strategy_executions::list))
+        .route("/api/v1/strategies/{id}/executions/{execution_id}", get(strategy_executions::get))
 }

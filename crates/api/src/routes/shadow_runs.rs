@@ -94,7 +94,7 @@ fn spec_of(body: CreateShadowRun) -> Result<ShadowRunSpec, ApiError> {
 }
 
 /// Queues a shadow run; follow it here or at `GET /api/v1/jobs/{job_id}`.
-#[utoipa::path(post, path = "/api/v1/shadow-runs", tag = "strategy", request_body = CreateShadowRun,
+#[utoipa::path(post, path = "/api/v1/shadow-runs", tag = "shadow-runs", request_body = CreateShadowRun,
     security(("bearer" = []), ("api_key" = [])),
     responses((status = 202, body = Object, description = "the queued run with its job id"), (status = 404, body = crate::error::ErrorBody),
         (status = 422, body = crate::error::ErrorBody)))]
@@ -124,7 +124,7 @@ async fn visible(state: &AppState, p: &Principal, raw: &str) -> Result<ShadowRun
 }
 
 /// Lists the tenant's shadow runs, newest first (at most 200).
-#[utoipa::path(get, path = "/api/v1/shadow-runs", tag = "strategy", security(("bearer" = []), ("api_key" = [])),
+#[utoipa::path(get, path = "/api/v1/shadow-runs", tag = "shadow-runs", security(("bearer" = []), ("api_key" = [])),
     responses((status = 200, body = Vec<Object>)))]
 pub async fn list(State(state): State<AppState>, Auth(p): Auth) -> Result<Json<Vec<RunView>>, ApiError> {
     p.require(Role::Viewer)?;
@@ -133,7 +133,7 @@ pub async fn list(State(state): State<AppState>, Auth(p): Auth) -> Result<Json<V
 }
 
 /// A shadow run: its request, state, progress and totals.
-#[utoipa::path(get, path = "/api/v1/shadow-runs/{id}", tag = "strategy", params(("id" = String, Path, description = "shadow run id")),
+#[utoipa::path(get, path = "/api/v1/shadow-runs/{id}", tag = "shadow-runs", params(("id" = String, Path, description = "shadow run id")),
     security(("bearer" = []), ("api_key" = [])), responses((status = 200, body = Object), (status = 404, body = crate::error::ErrorBody)))]
 pub async fn get(
     State(state): State<AppState>,
@@ -145,7 +145,7 @@ pub async fn get(
 }
 
 /// The report of a finished run as `report.json`, `report.csv`, `report.xlsx` or `report.pdf`.
-#[utoipa::path(get, path = "/api/v1/shadow-runs/{id}/{file}", tag = "strategy",
+#[utoipa::path(get, path = "/api/v1/shadow-runs/{id}/{file}", tag = "shadow-runs",
     params(("id" = String, Path, description = "shadow run id"), ("file" = String, Path, description = "report.json, report.csv, report.xlsx or report.pdf")),
     security(("bearer" = []), ("api_key" = [])),
     responses((status = 200, body = Object), (status = 404, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody)))]

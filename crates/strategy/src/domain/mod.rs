@@ -2,8 +2,12 @@
 
 pub mod decide;
 pub mod decision;
+pub mod execution;
 pub mod inputs;
 pub mod params;
 pub mod ports;
 pub mod readings;
 pub mod shadow;
+pub mod repository;
+pub mod strategy;
+pub mod targets;

@@ -187,6 +187,9 @@ fn positive(path: &str, v: i64) -> Result<(), String> {
 }
 
 impl StrategyParams {
+    /// Every type name.
+    pub const TYPE_NAMES: [&'static str; 4] = ["schedule", "peak_shaving", "anti_backflow", "tou_arbitrage"];
+
     /// The type name (`schedule`, `peak_shaving`, `anti_backflow`, `tou_arbitrage`).
     #[must_use]
     pub fn type_name(&self) -> &'static str {
@@ -196,6 +199,19 @@ impl StrategyParams {
             StrategyParams::AntiBackflow(_) => "anti_backflow",
             StrategyParams::TouArbitrage(_) => "tou_arbitrage",
         }
+    }
+
+    /// Builds typed parameters from a `type` name and a `params` object; the message names the
+    /// field (`type`, or `params: ...` with serde's description of what is wrong).
+    pub fn from_parts(type_name: &str, params: serde_json::Value) -> Result<StrategyParams, String> {
+        if !Self::TYPE_NAMES.contains(&type_name) {
+            return Err(format!(
+                "type: unknown strategy type '{type_name}' (expected one of {})",
+                Self::TYPE_NAMES.join(", ")
+            ));
+        }
+        serde_json::from_value(serde_json::json!({"type": type_name, "params": params}))
+            .map_err(|e| format!("params: {e}"))
     }
 
     /// Checks every field; the message names the field (`params.<field>`) and what is wrong.
