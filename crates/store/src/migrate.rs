@@ -15,6 +15,7 @@ const SQLITE: &[(i64, &str, &str)] = &[
     (4, "analytics", include_str!("../../../migrations/sqlite/0004_analytics.sql")),
     (5, "settlement", include_str!("../../../migrations/sqlite/0005_settlement.sql")),
     (6, "alarms_notifications", include_str!("../../../migrations/sqlite/0006_alarms_notifications.sql")),
+    (7, "commands", include_str!("../../../migrations/sqlite/0007_commands.sql")),
 ];
 
 /// (version, description, SQL) of every PostgreSQL migration, in order.
@@ -25,6 +26,7 @@ const POSTGRES: &[(i64, &str, &str)] = &[
     (4, "analytics", include_str!("../../../migrations/postgres/0004_analytics.sql")),
     (5, "settlement", include_str!("../../../migrations/postgres/0005_settlement.sql")),
     (6, "alarms_notifications", include_str!("../../../migrations/postgres/0006_alarms_notifications.sql")),
+    (7, "commands", include_str!("../../../migrations/postgres/0007_commands.sql")),
 ];
 
 fn migrator(list: &'static [(i64, &'static str, &'static str)]) -> Migrator {
