@@ -28,6 +28,8 @@ const ENV_KEYS: &[&str] = &[
     "settlement",
     "alarms",
     "notify",
+    "thingsboard",
+    "commands",
 ];
 
 /// The whole configuration of `mgc`.
@@ -64,6 +66,10 @@ pub struct Config {
     pub alarms: crate::alarm_tasks::AlarmSettings,
     /// Notification delivery.
     pub notify: crate::alarm_tasks::NotifySettings,
+    /// ThingsBoard REST API for server-side RPC.
+    pub thingsboard: crate::config_commands::ThingsBoardConfig,
+    /// Command limits and method options.
+    pub commands: crate::config_commands::CommandsConfig,
 }
 
 /// Daily settlement.
@@ -184,6 +190,8 @@ impl Default for Config {
             settlement: SettlementConfig::default(),
             alarms: Default::default(),
             notify: Default::default(),
+            thingsboard: Default::default(),
+            commands: Default::default(),
         }
     }
 }
@@ -330,6 +338,8 @@ impl Config {
             problems.push("settlement.freeze_after_days: must be at most 366".into());
         }
         problems.extend(self.notify.problems(&self.alarms));
+        problems.extend(self.thingsboard.problems());
+        problems.extend(self.commands.problems());
         if self.database.max_connections == 0 {
             problems.push("database.max_connections: must be greater than 0".into());
         }
@@ -398,6 +408,9 @@ impl Config {
         let mut shown = self.clone();
         if !shown.auth.jwt_secret.is_empty() {
             shown.auth.jwt_secret = "***".into();
+        }
+        if !shown.thingsboard.password.is_empty() {
+            shown.thingsboard.password = "***".into();
         }
         shown.database_url = mgc_store::redact(&self.database_url());
         toml::to_string_pretty(&shown).unwrap_or_else(|e| format!("# cannot render configuration: {e}\n"))

@@ -12,4 +12,5 @@ pub fn register_consumers(dispatcher: &mut Dispatcher<Store>, config: &ApiConfig
     dispatcher
         .register(Arc::new(mgc_analytics::app::late_data::TelemetryArrivals { config: config.analytics.clone() }));
     dispatcher.register(Arc::new(mgc_settlement::DaySettlementConsumer::new(clock.clone())));
+    dispatcher.register(Arc::new(mgc_commands::CommandRequestedConsumer::new(clock.clone(), config.commands.clone())));
 }

@@ -41,8 +41,10 @@ use utoipa::{Modify, OpenApi};
         crate::routes::notification_channels::get, crate::routes::notification_channels::replace,
         crate::routes::notification_channels::delete, crate::routes::notification_channels::test,
         crate::routes::notifications::list, crate::routes::notifications::get, crate::routes::notifications::retry,
+        crate::routes::commands::issue, crate::routes::commands::list, crate::routes::commands::get,
+        crate::routes::commands::cancel, crate::routes::ingest_rpc::rpc,
     ),
-    components(schemas(error::ErrorBody, error::ErrorDetail)),
+    components(schemas(error::ErrorBody, error::ErrorDetail, crate::routes::commands::IssueBody)),
     modifiers(&SecuritySchemes),
     tags(
         (name = "operations", description = "Health, readiness and metrics"),
@@ -55,6 +57,7 @@ use utoipa::{Modify, OpenApi};
         (name = "settlement", description = "Tariffs, daily settlements, statements and exports"),
         (name = "alarms", description = "Alarm rules, alarms, their history and stream"),
         (name = "notifications", description = "Notification channels and deliveries"),
+        (name = "commands", description = "Device commands through ThingsBoard RPC: issue, list, cancel"),
     )
 )]
 pub struct ApiDoc;

@@ -48,6 +48,7 @@ impl<T: CommandTx> EventHandler<T> for CommandRequestedConsumer {
                 strategy_version: ev.strategy_version,
                 execution_id: ev.execution_id,
             },
+            station_scope: None,
         };
         match issue(tx, &event.tenant_id, req, &self.settings, self.clock.now()).await {
             Ok(_) => Ok(()),

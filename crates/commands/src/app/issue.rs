@@ -7,7 +7,7 @@ use crate::domain::rules::{fingerprint, key_reuse, KeyReuse};
 use crate::{CommandError, CommandSettings};
 use chrono::{DateTime, Utc};
 use mgc_contracts::CommandOrigin;
-use mgc_kernel::{DeviceId, RepoError, TenantId};
+use mgc_kernel::{DeviceId, RepoError, StationId, TenantId};
 
 /// Longest method name.
 pub const MAX_METHOD_LEN: usize = 100;
@@ -29,6 +29,8 @@ pub struct IssueRequest {
     pub idempotency_key: Option<String>,
     /// Cause.
     pub origin: CommandOrigin,
+    /// Stations the caller may see (None = all of the tenant); other devices are unknown to it.
+    pub station_scope: Option<Vec<StationId>>,
 }
 
 /// The result of an issue.
@@ -100,7 +102,11 @@ pub async fn issue<T: CommandTx>(
             }
         }
     }
-    let device = tx.device_target(tenant, req.device_id).await?.ok_or(CommandError::UnknownDevice(req.device_id))?;
+    let device = tx
+        .device_target(tenant, req.device_id)
+        .await?
+        .filter(|d| req.station_scope.as_ref().is_none_or(|s| s.contains(&d.station_id)))
+        .ok_or(CommandError::UnknownDevice(req.device_id))?;
     let target = match (device.protocol.as_str(), device.tb_device_id) {
         (_, Some(tb)) if !tb.trim().is_empty() => tb,
         ("thingsboard", _) => return Err(CommandError::NotControllable(req.device_id)),
