@@ -12,13 +12,37 @@ async fn each_thingsboard_answer_gives_its_final_state_and_reason() {
     for db in all_databases().await {
         let e = env(&db).await;
         let cases: Vec<(&str, Answer, &str, Vec<&str>, &str)> = vec![
-            ("setPower", Answer::Json(json!({"accepted": 5000})), "succeeded", vec!["pending", "sent", "succeeded"], "device replied"),
+            (
+                "setPower",
+                Answer::Json(json!({"accepted": 5000})),
+                "succeeded",
+                vec!["pending", "sent", "succeeded"],
+                "device replied",
+            ),
             ("setPower", Answer::Empty, "succeeded", vec!["pending", "sent", "succeeded"], "without a body"),
             ("reboot", Answer::Empty, "succeeded", vec!["pending", "sent", "delivered", "succeeded"], "one-way"),
             ("setPower", Answer::Status(406, String::new()), "failed", vec!["pending", "sent", "failed"], "406"),
-            ("setPower", Answer::Status(504, String::new()), "timed_out", vec!["pending", "sent", "timed_out"], "offline"),
-            ("setPower", Answer::Status(400, "params.w must be a number".into()), "failed", vec!["pending", "sent", "failed"], "params.w must be a number"),
-            ("setPower", Answer::Status(413, "payload too large".into()), "failed", vec!["pending", "sent", "failed"], "413"),
+            (
+                "setPower",
+                Answer::Status(504, String::new()),
+                "timed_out",
+                vec!["pending", "sent", "timed_out"],
+                "offline",
+            ),
+            (
+                "setPower",
+                Answer::Status(400, "params.w must be a number".into()),
+                "failed",
+                vec!["pending", "sent", "failed"],
+                "params.w must be a number",
+            ),
+            (
+                "setPower",
+                Answer::Status(413, "payload too large".into()),
+                "failed",
+                vec!["pending", "sent", "failed"],
+                "413",
+            ),
         ];
         for (method, answer, state, path, reason) in cases {
             e.fake.script(TB_PV, [answer.clone()]);
@@ -87,7 +111,10 @@ async fn token_is_refreshed_before_expiry_without_a_new_login() {
 async fn server_errors_are_retried_with_backoff_then_succeed() {
     for db in all_databases().await {
         let e = env(&db).await;
-        e.fake.script(TB_PV, [Answer::Status(500, "boom".into()), Answer::Status(503, String::new()), Answer::Json(json!({"ok": 1}))]);
+        e.fake.script(
+            TB_PV,
+            [Answer::Status(500, "boom".into()), Answer::Status(503, String::new()), Answer::Json(json!({"ok": 1}))],
+        );
         let id = e.issue_ok("setPower", 300).await;
         assert_eq!(e.round().await.retried, 1);
         let c = e.get(&id).await;

@@ -16,7 +16,8 @@ use serde_json::json;
 async fn issued_command_reaches_thingsboard_and_comes_back_succeeded() {
     for db in all_databases().await {
         let e = env(&db).await;
-        let (s, b) = e.issue(json!({"device_id": e.pv, "method": "setPower", "params": {"w": 5000}, "timeout_s": 30})).await;
+        let (s, b) =
+            e.issue(json!({"device_id": e.pv, "method": "setPower", "params": {"w": 5000}, "timeout_s": 30})).await;
         assert_eq!(s, StatusCode::CREATED, "{}: {b}", db.backend);
         assert_eq!(b["state"], "pending");
         assert_eq!(states(&b), ["pending"]);
@@ -44,7 +45,10 @@ async fn issued_command_reaches_thingsboard_and_comes_back_succeeded() {
 
         // Nothing left to send.
         assert_eq!(e.round().await.claimed, 0);
-        let (s, list) = e.app.call(Method::GET, &format!("/api/v1/commands?device_id={}&state=succeeded", e.pv), Some(&e.viewer), None).await;
+        let (s, list) = e
+            .app
+            .call(Method::GET, &format!("/api/v1/commands?device_id={}&state=succeeded", e.pv), Some(&e.viewer), None)
+            .await;
         assert_eq!(s, StatusCode::OK);
         assert_eq!(list["items"].as_array().unwrap().len(), 1);
     }
@@ -85,7 +89,8 @@ async fn same_idempotency_key_returns_existing_within_24h_and_conflicts_on_other
                     .header("content-type", "application/json")
                     .header("idempotency-key", "k-1")
                     .body(axum::body::Body::from(
-                        json!({"device_id": e.pv, "method": "setPower", "params": {"w": 1}, "timeout_s": 30}).to_string(),
+                        json!({"device_id": e.pv, "method": "setPower", "params": {"w": 1}, "timeout_s": 30})
+                            .to_string(),
                     ))
                     .unwrap(),
             )
@@ -111,10 +116,26 @@ async fn bad_commands_are_refused_with_codes() {
             (json!({"device_id": "nope", "method": "m"}), StatusCode::UNPROCESSABLE_ENTITY, "invalid_command"),
             (json!({"device_id": e.meter, "method": "m"}), StatusCode::UNPROCESSABLE_ENTITY, "device_not_controllable"),
             (json!({"device_id": e.pv, "method": ""}), StatusCode::UNPROCESSABLE_ENTITY, "invalid_command"),
-            (json!({"device_id": e.pv, "method": "x".repeat(101)}), StatusCode::UNPROCESSABLE_ENTITY, "invalid_command"),
-            (json!({"device_id": e.pv, "method": "m", "params": [1]}), StatusCode::UNPROCESSABLE_ENTITY, "invalid_command"),
-            (json!({"device_id": e.pv, "method": "m", "timeout_s": 0}), StatusCode::UNPROCESSABLE_ENTITY, "invalid_command"),
-            (json!({"device_id": e.pv, "method": "m", "timeout_s": 3601}), StatusCode::UNPROCESSABLE_ENTITY, "invalid_command"),
+            (
+                json!({"device_id": e.pv, "method": "x".repeat(101)}),
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid_command",
+            ),
+            (
+                json!({"device_id": e.pv, "method": "m", "params": [1]}),
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid_command",
+            ),
+            (
+                json!({"device_id": e.pv, "method": "m", "timeout_s": 0}),
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid_command",
+            ),
+            (
+                json!({"device_id": e.pv, "method": "m", "timeout_s": 3601}),
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid_command",
+            ),
             (json!({"device_id": e.pv, "method": "m", "colour": 1}), StatusCode::UNPROCESSABLE_ENTITY, "invalid_body"),
         ];
         for (body, status, code) in cases {
@@ -123,8 +144,10 @@ async fn bad_commands_are_refused_with_codes() {
             let message = assert_error(&b, code);
             assert!(!message.contains("internal"), "{message}");
         }
-        let (s, b) =
-            e.app.call(Method::POST, "/api/v1/commands", Some(&e.viewer), Some(json!({"device_id": e.pv, "method": "m"}))).await;
+        let (s, b) = e
+            .app
+            .call(Method::POST, "/api/v1/commands", Some(&e.viewer), Some(json!({"device_id": e.pv, "method": "m"})))
+            .await;
         assert_eq!(s, StatusCode::FORBIDDEN, "{b}");
         let (s, b) = e.app.call(Method::GET, "/api/v1/commands?state=done", Some(&e.viewer), None).await;
         assert_eq!(s, StatusCode::BAD_REQUEST, "{b}");

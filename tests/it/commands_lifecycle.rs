@@ -73,10 +73,19 @@ async fn pending_command_can_be_cancelled_sent_one_cannot() {
         e.fake.script(TB_PV, [Answer::RpcId("rpc-c".into())]);
         let sent = e.issue_ok("setMode", 30).await;
         e.round().await;
-        let (s, b) = e.app.call(Method::POST, &format!("/api/v1/commands/{sent}/cancel"), Some(&e.operator), None).await;
+        let (s, b) =
+            e.app.call(Method::POST, &format!("/api/v1/commands/{sent}/cancel"), Some(&e.operator), None).await;
         assert_eq!(s, StatusCode::CONFLICT, "{b}");
         assert_error(&b, "command_not_cancellable");
-        let (s, _) = e.app.call(Method::POST, &format!("/api/v1/commands/{}/cancel", mgc_kernel::DeviceId::new()), Some(&e.operator), None).await;
+        let (s, _) = e
+            .app
+            .call(
+                Method::POST,
+                &format!("/api/v1/commands/{}/cancel", mgc_kernel::DeviceId::new()),
+                Some(&e.operator),
+                None,
+            )
+            .await;
         assert_eq!(s, StatusCode::NOT_FOUND);
     }
 }
@@ -125,7 +134,12 @@ async fn persistent_rpc_advances_by_forwarded_state_messages() {
         assert_eq!((s, b["state"].as_str()), (StatusCode::OK, Some("delivered")), "{b}");
         let (s, b) = forward(&e, r#"{"id": "rpc-42", "status": "DELIVERED"}"#, &[]).await;
         assert_eq!((s, b["state"].as_str()), (StatusCode::OK, Some("delivered")), "repeat is a no-op");
-        let (s, b) = forward(&e, r#"{"msg": {"status": "SUCCESSFUL", "response": {"mode": "eco"}}, "metadata": {"deviceName": "pv-1"}}"#, &[("x-rpc-id", "rpc-42")]).await;
+        let (s, b) = forward(
+            &e,
+            r#"{"msg": {"status": "SUCCESSFUL", "response": {"mode": "eco"}}, "metadata": {"deviceName": "pv-1"}}"#,
+            &[("x-rpc-id", "rpc-42")],
+        )
+        .await;
         assert_eq!((s, b["state"].as_str()), (StatusCode::OK, Some("succeeded")), "{b}");
         assert_eq!(b["response"], json!({"mode": "eco"}));
         let (s, b) = forward(&e, r#"{"id": "rpc-42", "status": "SENT"}"#, &[]).await;

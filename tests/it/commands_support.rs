@@ -87,7 +87,9 @@ impl CommandEnv {
 
     /// Issues `method` to pv-1 and expects 201; returns the command id.
     pub async fn issue_ok(&self, method: &str, timeout_s: u32) -> String {
-        let (s, b) = self.issue(json!({"device_id": self.pv, "method": method, "params": {"p": 1}, "timeout_s": timeout_s})).await;
+        let (s, b) = self
+            .issue(json!({"device_id": self.pv, "method": method, "params": {"p": 1}, "timeout_s": timeout_s}))
+            .await;
         assert_eq!(s, StatusCode::CREATED, "{b}");
         b["id"].as_str().unwrap().to_owned()
     }

@@ -128,10 +128,8 @@ impl FakeThingsBoard {
 }
 
 fn record(state: &Arc<Mutex<FakeState>>, path: String, headers: &HeaderMap, body: &[u8]) {
-    let headers = headers
-        .iter()
-        .map(|(k, v)| (k.as_str().to_owned(), v.to_str().unwrap_or_default().to_owned()))
-        .collect();
+    let headers =
+        headers.iter().map(|(k, v)| (k.as_str().to_owned(), v.to_str().unwrap_or_default().to_owned())).collect();
     let body = serde_json::from_slice(body).unwrap_or(Value::Null);
     lock(state).requests.push(Recorded { path, headers, body });
 }

@@ -64,7 +64,8 @@ impl ThingsBoardConfig {
     /// Problems with the settings, each naming the key.
     pub fn problems(&self) -> Vec<String> {
         let mut problems = Vec::new();
-        if !self.url.is_empty() && !(self.url.starts_with("http://") || self.url.starts_with("https://")) {
+        let web = self.url.starts_with("http://") || self.url.starts_with("https://");
+        if !self.url.is_empty() && !web {
             problems.push(format!("thingsboard.url: '{}' must start with http:// or https://", self.url));
         }
         if !self.url.is_empty() && self.username.is_empty() {
@@ -129,5 +130,45 @@ impl CommandsConfig {
             },
             ..mgc_commands::CommandSettings::default()
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn given_defaults_when_checked_then_valid_and_thingsboard_off() {
+        assert!(ThingsBoardConfig::default().problems().is_empty());
+        assert!(CommandsConfig::default().problems().is_empty());
+        assert!(ThingsBoardConfig::default().to_settings().is_none());
+    }
+
+    #[test]
+    fn given_bad_values_when_checked_then_each_key_named() {
+        let tb = ThingsBoardConfig { url: "tb.local".into(), request_timeout_ms: 0, ..ThingsBoardConfig::default() };
+        let p = tb.problems().join("\n");
+        assert!(p.contains("thingsboard.url") && p.contains("thingsboard.username"), "{p}");
+        assert!(p.contains("thingsboard.request_timeout_ms"), "{p}");
+        let c = CommandsConfig {
+            scan_interval_ms: 0,
+            default_timeout_s: 7200,
+            retry_base_ms: 10,
+            retry_max_ms: 5,
+            oneway_methods: vec![" ".into()],
+            ..CommandsConfig::default()
+        };
+        let p = c.problems().join("\n");
+        for key in ["scan_interval_ms", "default_timeout_s", "retry_base_ms", "oneway_methods"] {
+            assert!(p.contains(&format!("commands.{key}")), "{key}: {p}");
+        }
+    }
+
+    #[test]
+    fn given_method_lists_when_converted_then_settings_carry_them() {
+        let c = CommandsConfig { persistent_methods: vec!["setMode".into()], ..CommandsConfig::default() };
+        let s = c.to_settings();
+        assert!(s.options_for("setMode").persistent);
+        assert_eq!(s.backoff.base, Duration::from_millis(1000));
     }
 }

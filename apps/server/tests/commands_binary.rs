@@ -91,3 +91,33 @@ async fn the_binary_sends_a_command_to_thingsboard_and_records_the_reply_on_post
     command_round_trip(&server, &fake, dir.path());
     assert!(server.stop().success());
 }
+
+#[test]
+fn thingsboard_password_comes_from_the_environment_and_is_never_shown() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = std::process::Command::new(MGC)
+        .args(["check-config", "--data-dir"])
+        .arg(dir.path())
+        .env("MGC_THINGSBOARD__URL", "http://tb.local:8080")
+        .env("MGC_THINGSBOARD__USERNAME", "tenant@tb")
+        .env("MGC_THINGSBOARD__PASSWORD", "s3cret-pw")
+        .env("MGC_COMMANDS__PERSISTENT_METHODS", "[setMode]")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let shown = String::from_utf8_lossy(&out.stdout);
+    assert!(shown.contains("[thingsboard]") && shown.contains("http://tb.local:8080"), "{shown}");
+    assert!(shown.contains("password = \"***\"") && !shown.contains("s3cret-pw"), "{shown}");
+    assert!(shown.contains("persistent_methods = [\"setMode\"]"), "{shown}");
+
+    let out = std::process::Command::new(MGC)
+        .args(["check-config", "--data-dir"])
+        .arg(dir.path())
+        .env("MGC_THINGSBOARD__URL", "ftp://tb.local")
+        .env("MGC_COMMANDS__MAX_TIMEOUT_S", "0")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("thingsboard.url") && err.contains("commands.max_timeout_s"), "{err}");
+}

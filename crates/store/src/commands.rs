@@ -1,6 +1,8 @@
 //! Command repositories on the unit of work, and the device directory over masterdata.
 
-use crate::commands_rows::{attach, command_from_row, json_of, transition_from_row, COMMAND_COLUMNS, TRANSITION_COLUMNS};
+use crate::commands_rows::{
+    attach, command_from_row, json_of, transition_from_row, COMMAND_COLUMNS, TRANSITION_COLUMNS,
+};
 use crate::rows::{db_err, RowExt};
 use crate::StoreTx;
 use async_trait::async_trait;
@@ -42,7 +44,12 @@ impl StoreTx {
         Ok(Some(command))
     }
 
-    async fn insert_transitions(&mut self, command: &Command, first: usize, new: &[Transition]) -> Result<(), RepoError> {
+    async fn insert_transitions(
+        &mut self,
+        command: &Command,
+        first: usize,
+        new: &[Transition],
+    ) -> Result<(), RepoError> {
         let sql = "INSERT INTO command_transitions (command_id, position, tenant_id, from_state, to_state, at, reason)
                    VALUES ($1, $2, $3, $4, $5, $6, $7)";
         for (i, t) in new.iter().enumerate() {
@@ -87,7 +94,8 @@ impl CommandRepository for StoreTx {
     }
 
     async fn save_command(&mut self, c: &Command, expected: CommandState, new: &[Transition]) -> Result<(), RepoError> {
-        let sql = "UPDATE commands SET state = $3, updated_at = $4, attempts = $5, next_attempt_at = $6, last_error = $7,
+        let sql =
+            "UPDATE commands SET state = $3, updated_at = $4, attempts = $5, next_attempt_at = $6, last_error = $7,
             rpc_id = $8, response = $9, reason = $10, lease_owner = NULL, lease_until = NULL
             WHERE tenant_id = $1 AND id = $2 AND state = $11 AND lease_owner IS NOT DISTINCT FROM $12";
         let updated = on_tx!(self, conn => sqlx::query(sql)

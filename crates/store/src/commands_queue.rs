@@ -1,8 +1,8 @@
 //! The dispatcher's queue of commands (claim with a lease under the per-device lock, overdue
 //! commands) and the command read side.
 
-use crate::commands_rows::{attach, command_from_row, marks, COMMAND_COLUMNS, TRANSITION_COLUMNS};
 use crate::commands_rows::transition_from_row;
+use crate::commands_rows::{attach, command_from_row, marks, COMMAND_COLUMNS, TRANSITION_COLUMNS};
 use crate::rows::{db_err, tenant_of, RowExt};
 use crate::{Backend, Store, StoreTx};
 use async_trait::async_trait;
@@ -73,7 +73,8 @@ impl CommandUnits for Store {
     }
 
     async fn overdue_commands(&self, now: DateTime<Utc>, limit: u32) -> Result<Vec<(TenantId, CommandId)>, RepoError> {
-        let sql = "SELECT tenant_id, id FROM commands WHERE state IN ('pending', 'sent', 'delivered') AND deadline <= $1
+        let sql =
+            "SELECT tenant_id, id FROM commands WHERE state IN ('pending', 'sent', 'delivered') AND deadline <= $1
                    AND (lease_until IS NULL OR lease_until < $1) ORDER BY deadline LIMIT $2";
         on_read!(self, p => sqlx::query(sql).bind(now).bind(i64::from(limit)).fetch_all(p).await.map_err(db_err)?.iter()
             .map(|r| Ok((tenant_of(r)?, CommandId::from_uuid(r.uuid("id")?)))).collect())
@@ -82,7 +83,9 @@ impl CommandUnits for Store {
 
 fn parse_seq_cursor(cursor: Option<&str>) -> Result<Option<i64>, RepoError> {
     cursor
-        .map(|c| c.parse::<i64>().map_err(|_| RepoError::Invalid(format!("cursor '{c}' is not one this service returned"))))
+        .map(|c| {
+            c.parse::<i64>().map_err(|_| RepoError::Invalid(format!("cursor '{c}' is not one this service returned")))
+        })
         .transpose()
 }
 

@@ -8,7 +8,9 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::Json;
 use chrono::{DateTime, Utc};
-use mgc_commands::{Command, CommandError, CommandFilter, CommandId, CommandQueries, CommandState, IssueRequest, Issued};
+use mgc_commands::{
+    Command, CommandError, CommandFilter, CommandId, CommandQueries, CommandState, IssueRequest, Issued,
+};
 use mgc_contracts::CommandOrigin;
 use mgc_eventing::UnitOfWork;
 use mgc_iam::{Principal, Role};
@@ -162,7 +164,11 @@ async fn visible(state: &AppState, p: &Principal, raw: &str) -> Result<Command, 
 /// One command with its transitions.
 #[utoipa::path(get, path = "/api/v1/commands/{id}", tag = "commands", params(("id" = String, Path, description = "command id")),
     security(("bearer" = []), ("api_key" = [])), responses((status = 200, description = "the command"), (status = 404, body = crate::error::ErrorBody)))]
-pub async fn get(State(state): State<AppState>, Auth(p): Auth, Path(id): Path<String>) -> Result<Json<Command>, ApiError> {
+pub async fn get(
+    State(state): State<AppState>,
+    Auth(p): Auth,
+    Path(id): Path<String>,
+) -> Result<Json<Command>, ApiError> {
     Ok(Json(visible(&state, &p, &id).await?))
 }
 

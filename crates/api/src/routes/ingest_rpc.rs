@@ -123,15 +123,22 @@ mod tests {
 
     #[test]
     fn given_flat_rpc_json_when_parsed_then_id_status_response() {
-        let u = parse(json!({"id": {"entityType": "RPC", "id": "r-1"}, "status": "SUCCESSFUL", "response": {"ok": 1}}), &[])
-            .unwrap();
-        assert_eq!(u, RpcUpdate { rpc_id: "r-1".into(), status: RemoteRpcState::Successful, response: Some(json!({"ok": 1})) });
+        let u = parse(
+            json!({"id": {"entityType": "RPC", "id": "r-1"}, "status": "SUCCESSFUL", "response": {"ok": 1}}),
+            &[],
+        )
+        .unwrap();
+        assert_eq!(
+            u,
+            RpcUpdate { rpc_id: "r-1".into(), status: RemoteRpcState::Successful, response: Some(json!({"ok": 1})) }
+        );
     }
 
     #[test]
     fn given_msg_metadata_and_header_id_when_parsed_then_read() {
-        let u = parse(json!({"msg": {"status": "DELIVERED"}, "metadata": {"deviceName": "pv-1"}}), &[("x-rpc-id", "r-2")])
-            .unwrap();
+        let u =
+            parse(json!({"msg": {"status": "DELIVERED"}, "metadata": {"deviceName": "pv-1"}}), &[("x-rpc-id", "r-2")])
+                .unwrap();
         assert_eq!((u.rpc_id.as_str(), u.status), ("r-2", RemoteRpcState::Delivered));
         let u = parse(json!({"rpcId": "r-3", "status": "rpc_timeout", "response": "{\"a\":1}"}), &[]).unwrap();
         assert_eq!((u.status, u.response), (RemoteRpcState::Timeout, Some(json!({"a": 1}))));

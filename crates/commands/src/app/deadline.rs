@@ -16,7 +16,11 @@ pub struct ScanReport {
 }
 
 /// Moves up to `limit` overdue commands to their final state, one unit of work each.
-pub async fn scan_deadlines<U: CommandUnits>(units: &U, clock: &SharedClock, limit: u32) -> Result<ScanReport, RepoError> {
+pub async fn scan_deadlines<U: CommandUnits>(
+    units: &U,
+    clock: &SharedClock,
+    limit: u32,
+) -> Result<ScanReport, RepoError> {
     let now = clock.now();
     let mut report = ScanReport::default();
     for (tenant, id) in units.overdue_commands(now, limit).await? {

@@ -45,7 +45,9 @@ pub async fn run_dispatch_round<U: CommandUnits>(
             Ok(Step::Advanced) => report.advanced += 1,
             Ok(Step::Retried) => report.retried += 1,
             Ok(Step::Stale) => report.stale += 1,
-            Err(e) => tracing::error!(error = %e, "recording a command outcome failed; the lease will expire and it is retried"),
+            Err(e) => {
+                tracing::error!(error = %e, "recording a command outcome failed; the lease will expire and it is retried")
+            }
         }
     }
     Ok(report)

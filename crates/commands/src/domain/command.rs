@@ -208,8 +208,10 @@ impl Command {
             }
             CommandState::Pending => {
                 let last = self.last_error.clone().unwrap_or_default();
-                let reason =
-                    format!("no answer before the deadline after {} failed attempts; last error: {last}", self.attempts);
+                let reason = format!(
+                    "no answer before the deadline after {} failed attempts; last error: {last}",
+                    self.attempts
+                );
                 self.transition(CommandState::TimedOut, reason, at)
             }
             _ => self.transition(CommandState::TimedOut, "no final answer before the deadline", at),
@@ -243,7 +245,11 @@ impl Command {
                     out.push(self.transition(CommandState::Delivered, "platform reported DELIVERED", at)?);
                 }
                 if self.options.oneway {
-                    out.push(self.transition(CommandState::Succeeded, "one-way command delivered to the device", at)?);
+                    out.push(self.transition(
+                        CommandState::Succeeded,
+                        "one-way command delivered to the device",
+                        at,
+                    )?);
                 }
             }
             RemoteRpcState::Successful => {
@@ -251,7 +257,11 @@ impl Command {
                     out.push(self.transition(CommandState::Sent, format!("platform reported {label}"), at)?);
                 }
                 self.response = response;
-                out.push(self.transition(CommandState::Succeeded, "platform reported SUCCESSFUL (device replied)", at)?);
+                out.push(self.transition(
+                    CommandState::Succeeded,
+                    "platform reported SUCCESSFUL (device replied)",
+                    at,
+                )?);
             }
             RemoteRpcState::Timeout => out.push(self.transition(
                 CommandState::TimedOut,
@@ -259,8 +269,13 @@ impl Command {
                 at,
             )?),
             RemoteRpcState::Expired => {
-                let to = if self.state == CommandState::Delivered { CommandState::TimedOut } else { CommandState::Expired };
-                out.push(self.transition(to, "platform reported EXPIRED: not delivered before its expiration time", at)?);
+                let to =
+                    if self.state == CommandState::Delivered { CommandState::TimedOut } else { CommandState::Expired };
+                out.push(self.transition(
+                    to,
+                    "platform reported EXPIRED: not delivered before its expiration time",
+                    at,
+                )?);
             }
             RemoteRpcState::Failed => {
                 if response.is_some() {

@@ -51,11 +51,9 @@ impl FromStr for RemoteRpcState {
             "TIMEOUT" => Self::Timeout,
             "EXPIRED" => Self::Expired,
             "FAILED" => Self::Failed,
-            _ => {
-                return Err(format!(
-                    "unknown RPC status '{s}' (expected QUEUED, SENT, DELIVERED, SUCCESSFUL, TIMEOUT, EXPIRED or FAILED)"
-                ))
-            }
+            _ => return Err(format!(
+                "unknown RPC status '{s}' (expected QUEUED, SENT, DELIVERED, SUCCESSFUL, TIMEOUT, EXPIRED or FAILED)"
+            )),
         })
     }
 }

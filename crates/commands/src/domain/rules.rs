@@ -35,7 +35,8 @@ pub fn key_reuse(existing: &Command, fingerprint: &str, now: DateTime<Utc>) -> K
 
 /// Hash of what a request asks for (device, method, params, timeout), hex SHA-256.
 pub fn fingerprint(device: DeviceId, method: &str, params: &serde_json::Value, timeout_s: u32) -> String {
-    let canonical = serde_json::json!({"device_id": device, "method": method, "params": params, "timeout_s": timeout_s});
+    let canonical =
+        serde_json::json!({"device_id": device, "method": method, "params": params, "timeout_s": timeout_s});
     hex::encode(Sha256::digest(canonical.to_string().as_bytes()))
 }
 
@@ -53,8 +54,7 @@ pub fn blocks(candidate: &Command, other: &Command) -> bool {
         return false;
     }
     other.state.is_in_flight()
-        || (other.state == CommandState::Pending
-            && (other.created_at, other.id) < (candidate.created_at, candidate.id))
+        || (other.state == CommandState::Pending && (other.created_at, other.id) < (candidate.created_at, candidate.id))
 }
 
 /// Whether `candidate` may be sent given the other live commands of its device.

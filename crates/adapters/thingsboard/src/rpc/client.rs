@@ -112,7 +112,9 @@ impl ThingsBoardRpc {
                         return Ok(token);
                     }
                     Err(AuthFailure::Unreachable(e)) => return Err(AuthFailure::Unreachable(e)),
-                    Err(AuthFailure::Refused(e)) => tracing::info!(error = %e, "ThingsBoard token refresh refused; logging in again"),
+                    Err(AuthFailure::Refused(e)) => {
+                        tracing::info!(error = %e, "ThingsBoard token refresh refused; logging in again")
+                    }
                 }
             }
         }

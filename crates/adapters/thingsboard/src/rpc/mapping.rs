@@ -21,7 +21,9 @@ fn excerpt(body: &str) -> String {
 pub fn map_rpc_answer(status: u16, body: &str, options: RpcOptions) -> AdapterOutcome {
     match status {
         200..=299 => map_ok(body, options),
-        406 => AdapterOutcome::Failed { reason: "ThingsBoard answered 406: the device's reply is not valid JSON".into() },
+        406 => {
+            AdapterOutcome::Failed { reason: "ThingsBoard answered 406: the device's reply is not valid JSON".into() }
+        }
         504 | 408 => AdapterOutcome::TimedOut {
             reason: format!("ThingsBoard answered {status}: device did not reply or is offline"),
         },
@@ -72,9 +74,15 @@ mod tests {
             AdapterOutcome::Accepted { rpc_id: "r-1".into() }
         );
         assert!(matches!(map_rpc_answer(406, "", TWOWAY), AdapterOutcome::Failed { .. }));
-        assert!(matches!(map_rpc_answer(504, "", TWOWAY), AdapterOutcome::TimedOut { reason } if reason.contains("offline")));
-        assert!(matches!(map_rpc_answer(400, "bad method", TWOWAY), AdapterOutcome::Failed { reason } if reason.contains("bad method")));
-        assert!(matches!(map_rpc_answer(413, "too big", TWOWAY), AdapterOutcome::Failed { reason } if reason.contains("413")));
+        assert!(
+            matches!(map_rpc_answer(504, "", TWOWAY), AdapterOutcome::TimedOut { reason } if reason.contains("offline"))
+        );
+        assert!(
+            matches!(map_rpc_answer(400, "bad method", TWOWAY), AdapterOutcome::Failed { reason } if reason.contains("bad method"))
+        );
+        assert!(
+            matches!(map_rpc_answer(413, "too big", TWOWAY), AdapterOutcome::Failed { reason } if reason.contains("413"))
+        );
         assert!(matches!(map_rpc_answer(503, "", TWOWAY), AdapterOutcome::Retry { .. }));
     }
 

@@ -79,11 +79,8 @@ mod tests {
     #[test]
     fn given_expiry_when_within_margin_then_not_fresh() {
         let now = DateTime::from_timestamp(1_000_000, 0).unwrap();
-        let s = |exp: i64| Session {
-            token: "t".into(),
-            refresh_token: None,
-            expires_at: DateTime::from_timestamp(exp, 0),
-        };
+        let s =
+            |exp: i64| Session { token: "t".into(), refresh_token: None, expires_at: DateTime::from_timestamp(exp, 0) };
         assert!(s(1_000_000 + 3600).is_fresh(now));
         assert!(!s(1_000_000 + 30).is_fresh(now));
         assert!(Session { token: "t".into(), refresh_token: None, expires_at: None }.is_fresh(now));
