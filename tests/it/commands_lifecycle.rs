@@ -53,6 +53,29 @@ async fn scanner_expires_unsent_and_times_out_sent_commands() {
 }
 
 #[tokio::test]
+async fn command_of_a_dispatcher_that_died_while_sending_is_timed_out_after_the_margin() {
+    use mgc_commands::CommandUnits;
+    for db in all_databases().await {
+        let e = env(&db).await;
+        let id = e.issue_ok("setPower", 10).await;
+        let now = e.app.clock.now();
+        let lease = now + chrono::Duration::hours(1);
+        let claimed = e.app.store.claim_due_commands("dead-dispatcher", now, lease, 10).await.unwrap();
+        assert_eq!(claimed.len(), 1, "{}", db.backend);
+        let (s, b) = e.app.call(Method::POST, &format!("/api/v1/commands/{id}/cancel"), Some(&e.operator), None).await;
+        assert_eq!(s, StatusCode::CONFLICT, "being sent: {b}");
+        assert_eq!(e.round().await.claimed, 0, "leased to the other dispatcher");
+        e.advance(11);
+        assert_eq!(e.scan().await, Default::default(), "its dispatcher may still answer");
+        e.advance(30);
+        assert_eq!(e.scan().await.timed_out, 1);
+        let c = e.get(&id).await;
+        assert_eq!(states(&c), ["pending", "timed_out"]);
+        assert!(c["reason"].as_str().unwrap().contains("outcome is unknown"), "{c}");
+    }
+}
+
+#[tokio::test]
 async fn pending_command_can_be_cancelled_sent_one_cannot() {
     for db in all_databases().await {
         let e = env(&db).await;

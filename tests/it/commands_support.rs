@@ -116,7 +116,7 @@ impl CommandEnv {
 
     /// One deadline scan at the app clock.
     pub async fn scan(&self) -> ScanReport {
-        mgc_commands::scan_deadlines(&self.app.store, &self.app.clock.shared(), 100).await.unwrap()
+        mgc_commands::scan_deadlines(&self.app.store, &self.app.clock.shared(), &self.settings, 100).await.unwrap()
     }
 
     /// Moves the manual clock.

@@ -73,7 +73,7 @@ async fn run(
                 drop(permit);
             });
         }
-        match mgc_commands::scan_deadlines(&store, &clock, SCAN_LIMIT).await {
+        match mgc_commands::scan_deadlines(&store, &clock, &settings, SCAN_LIMIT).await {
             Ok(r) if r.expired + r.timed_out > 0 => tracing::info!(?r, "overdue commands finished"),
             Ok(_) => {}
             Err(e) => tracing::error!(error = %e, "command deadline scan failed"),

@@ -72,11 +72,17 @@ impl CommandUnits for Store {
         Ok(rows.into_iter().map(|(_, c)| c).collect())
     }
 
-    async fn overdue_commands(&self, now: DateTime<Utc>, limit: u32) -> Result<Vec<(TenantId, CommandId)>, RepoError> {
+    async fn overdue_commands(
+        &self,
+        now: DateTime<Utc>,
+        stuck_before: DateTime<Utc>,
+        limit: u32,
+    ) -> Result<Vec<(TenantId, CommandId)>, RepoError> {
         let sql =
             "SELECT tenant_id, id FROM commands WHERE state IN ('pending', 'sent', 'delivered') AND deadline <= $1
-                   AND (lease_until IS NULL OR lease_until < $1) ORDER BY deadline LIMIT $2";
-        on_read!(self, p => sqlx::query(sql).bind(now).bind(i64::from(limit)).fetch_all(p).await.map_err(db_err)?.iter()
+                   AND (lease_until IS NULL OR lease_until < $1 OR deadline < $2) ORDER BY deadline LIMIT $3";
+        on_read!(self, p => sqlx::query(sql).bind(now).bind(stuck_before).bind(i64::from(limit))
+            .fetch_all(p).await.map_err(db_err)?.iter()
             .map(|r| Ok((tenant_of(r)?, CommandId::from_uuid(r.uuid("id")?)))).collect())
     }
 }

@@ -200,9 +200,15 @@ impl Command {
         self.updated_at = at;
     }
 
-    /// The deadline passed: never attempted → `expired`; attempted or sent → `timed_out`.
+    /// The deadline passed: never attempted → `expired`; attempted, interrupted while being
+    /// sent (a dispatcher claimed it and recorded no outcome) or sent → `timed_out`.
     pub fn on_deadline(&mut self, at: DateTime<Utc>) -> Result<Transition, CommandError> {
         match self.state {
+            CommandState::Pending if self.lease_owner.is_some() => self.transition(
+                CommandState::TimedOut,
+                "the deadline passed while the command was being sent; its outcome is unknown",
+                at,
+            ),
             CommandState::Pending if self.attempts == 0 => {
                 self.transition(CommandState::Expired, "the deadline passed before the command could be sent", at)
             }

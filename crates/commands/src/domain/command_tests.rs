@@ -131,6 +131,11 @@ fn given_deadline_when_never_attempted_then_expired_else_timed_out() {
     assert_eq!(t.to, TimedOut);
     assert!(t.reason.contains("1 failed attempts") && t.reason.contains("connection refused"), "{}", t.reason);
     assert_eq!(in_state(&[Sent]).on_deadline(t0()).unwrap().to, TimedOut);
+    let mut interrupted = command();
+    interrupted.lease_owner = Some("dead-dispatcher".into());
+    let t = interrupted.on_deadline(t0()).unwrap();
+    assert_eq!(t.to, TimedOut);
+    assert!(t.reason.contains("unknown"), "{}", t.reason);
     assert_eq!(in_state(&[Sent, Delivered]).on_deadline(t0()).unwrap().to, TimedOut);
 }
 

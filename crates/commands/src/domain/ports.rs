@@ -73,8 +73,14 @@ pub trait CommandUnits: Send + Sync {
         lease_until: DateTime<Utc>,
         limit: u32,
     ) -> Result<Vec<Command>, RepoError>;
-    /// Live commands whose deadline is at or before `now` and that no dispatcher holds.
-    async fn overdue_commands(&self, now: DateTime<Utc>, limit: u32) -> Result<Vec<(TenantId, CommandId)>, RepoError>;
+    /// Live commands whose deadline is at or before `now` and that no dispatcher holds, or
+    /// whose deadline is before `stuck_before` (a dispatcher that died while sending).
+    async fn overdue_commands(
+        &self,
+        now: DateTime<Utc>,
+        stuck_before: DateTime<Utc>,
+        limit: u32,
+    ) -> Result<Vec<(TenantId, CommandId)>, RepoError>;
 }
 
 /// Filters of the command list.

@@ -51,9 +51,11 @@ impl FromStr for RemoteRpcState {
             "TIMEOUT" => Self::Timeout,
             "EXPIRED" => Self::Expired,
             "FAILED" => Self::Failed,
-            _ => return Err(format!(
+            _ => {
+                return Err(format!(
                 "unknown RPC status '{s}' (expected QUEUED, SENT, DELIVERED, SUCCESSFUL, TIMEOUT, EXPIRED or FAILED)"
-            )),
+            ))
+            }
         })
     }
 }
