@@ -190,3 +190,26 @@ async fn persistent_rpc_advances_by_forwarded_state_messages() {
         assert_eq!(e.get(&id).await["state"], "succeeded");
     }
 }
+
+#[tokio::test]
+async fn concurrent_dispatchers_never_claim_two_commands_of_one_device() {
+    use mgc_commands::CommandUnits;
+    for db in all_databases().await {
+        let e = env(&db).await;
+        for _ in 0..4 {
+            e.issue_ok("setPower", 60).await;
+        }
+        let parallel = e.issue_ok("getStatus", 60).await;
+        let now = e.app.clock.now();
+        let lease = now + chrono::Duration::minutes(5);
+        let (a, b) = tokio::join!(
+            e.app.store.claim_due_commands("dispatcher-a", now, lease, 10),
+            e.app.store.claim_due_commands("dispatcher-b", now, lease, 10)
+        );
+        let claimed: Vec<_> = a.unwrap().into_iter().chain(b.unwrap()).collect();
+        let ids: Vec<String> = claimed.iter().map(|c| c.id.to_string()).collect();
+        assert_eq!(claimed.len(), 2, "{}: the oldest setPower and the parallel getStatus: {ids:?}", db.backend);
+        assert!(ids.contains(&parallel));
+        assert_eq!(claimed.iter().filter(|c| !c.options.parallel).count(), 1);
+    }
+}
