@@ -125,8 +125,7 @@ impl ThingsBoardRpc {
         Ok(token)
     }
 
-    async fn post_rpc(&self, token: &str, req: &RpcRequest) -> Result<(u16, String), String> {
-        let kind = if req.options.oneway { "oneway" } else { "twoway" };
+    async fn post_rpc(&self, token: &str, url: reqwest::Url, req: &RpcRequest) -> Result<(u16, String), String> {
         let mut body = serde_json::json!({"method": req.method, "params": req.params, "timeout": req.remaining_ms});
         if req.options.persistent {
             body["persistent"] = serde_json::Value::Bool(true);
@@ -134,7 +133,7 @@ impl ThingsBoardRpc {
         }
         let resp = self
             .http
-            .post(self.endpoint(&format!("/api/rpc/{kind}/{}", req.target)))
+            .post(url)
             .header("X-Authorization", format!("Bearer {token}"))
             .timeout(Duration::from_millis(req.remaining_ms) + self.settings.request_timeout)
             .json(&body)
@@ -146,13 +145,17 @@ impl ThingsBoardRpc {
     }
 
     async fn send_inner(&self, req: &RpcRequest) -> AdapterOutcome {
+        let url = match rpc_url(&self.settings.url, req) {
+            Ok(url) => url,
+            Err(reason) => return AdapterOutcome::NotSent { reason },
+        };
         let mut token = match self.token(false).await {
             Ok(t) => t,
             Err(AuthFailure::Unreachable(reason)) => return AdapterOutcome::Retry { reason },
             Err(AuthFailure::Refused(reason)) => return AdapterOutcome::NotSent { reason },
         };
         for attempt in 0..2 {
-            let (status, body) = match self.post_rpc(&token, req).await {
+            let (status, body) = match self.post_rpc(&token, url.clone(), req).await {
                 Ok(answer) => answer,
                 Err(reason) => return AdapterOutcome::Retry { reason },
             };
@@ -171,6 +174,17 @@ impl ThingsBoardRpc {
         }
         AdapterOutcome::NotSent { reason: "ThingsBoard answered 401 again after logging in again".into() }
     }
+}
+
+/// `<base>/api/rpc/{oneway|twoway}/{target}`, the device id escaped as one path segment.
+pub fn rpc_url(base: &str, req: &RpcRequest) -> Result<reqwest::Url, String> {
+    let kind = if req.options.oneway { "oneway" } else { "twoway" };
+    let mut url = reqwest::Url::parse(base).map_err(|e| format!("thingsboard.url '{base}' is not a URL: {e}"))?;
+    url.path_segments_mut()
+        .map_err(|()| format!("thingsboard.url '{base}' cannot have a path"))?
+        .pop_if_empty()
+        .extend(["api", "rpc", kind, req.target.as_str()]);
+    Ok(url)
 }
 
 fn outcome_label(o: &AdapterOutcome) -> &'static str {
@@ -193,5 +207,31 @@ impl DeviceAdapter for ThingsBoardRpc {
         metrics::histogram!("mgc_command_rpc_seconds", "outcome" => outcome_label(&outcome))
             .record(started.elapsed().as_secs_f64());
         outcome
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use mgc_commands::RpcOptions;
+
+    fn request(target: &str, oneway: bool) -> RpcRequest {
+        RpcRequest {
+            target: target.into(),
+            method: "m".into(),
+            params: serde_json::json!({}),
+            options: RpcOptions { oneway, ..RpcOptions::default() },
+            remaining_ms: 5000,
+            deadline: chrono::DateTime::from_timestamp(0, 0).unwrap_or_default(),
+        }
+    }
+
+    #[test]
+    fn given_base_and_device_when_url_built_then_device_is_one_escaped_segment() {
+        let u = rpc_url("http://tb:8080/", &request("784f394c-42b6", false)).unwrap();
+        assert_eq!(u.as_str(), "http://tb:8080/api/rpc/twoway/784f394c-42b6");
+        let u = rpc_url("https://tb.example.com/base", &request("a/b?c", true)).unwrap();
+        assert_eq!(u.as_str(), "https://tb.example.com/base/api/rpc/oneway/a%2Fb%3Fc");
+        assert!(rpc_url("not a url", &request("x", false)).is_err());
     }
 }
