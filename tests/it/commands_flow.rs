@@ -227,3 +227,21 @@ async fn command_requested_by_a_strategy_becomes_exactly_one_command() {
         assert_eq!(e.get(items[0]["id"].as_str().unwrap()).await["state"], "succeeded");
     }
 }
+
+#[tokio::test]
+async fn openapi_documents_the_command_routes() {
+    let db = mgc_tests::sqlite_database().await;
+    let app = crate::support::TestApp::new(&db).await;
+    let (s, doc) = app.call(Method::GET, "/api/openapi.json", None, None).await;
+    assert_eq!(s, StatusCode::OK);
+    for (path, method) in [
+        ("/api/v1/commands", "post"),
+        ("/api/v1/commands", "get"),
+        ("/api/v1/commands/{id}", "get"),
+        ("/api/v1/commands/{id}/cancel", "post"),
+        ("/ingest/thingsboard/rpc", "post"),
+    ] {
+        assert!(doc["paths"][path][method].is_object(), "OpenAPI lacks {method} {path}");
+    }
+    assert!(doc["components"]["schemas"]["IssueBody"]["properties"]["idempotency_key"].is_object());
+}
