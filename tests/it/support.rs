@@ -58,6 +58,11 @@ pub struct TestApp {
 impl TestApp {
     /// Builds the app on a fresh database.
     pub async fn new(db: &TestDatabase) -> Self {
+        Self::with_config(db, ApiConfig::default()).await
+    }
+
+    /// Builds the app on a fresh database with edge settings of the test's choosing.
+    pub async fn with_config(db: &TestDatabase, config: ApiConfig) -> Self {
         // Server-side errors show in the output of a failing test (RUST_LOG to change the level).
         let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "warn".into());
         let _ = tracing_subscriber::fmt().with_env_filter(filter).with_test_writer().try_init();
@@ -68,7 +73,7 @@ impl TestApp {
             clock: clock.shared(),
             jwt: Arc::new(JwtVerifier::hs256(SECRET)),
             metrics: mgc_api::http_metrics::install_recorder(),
-            config: ApiConfig::default(),
+            config,
             ingest: Arc::new(mgc_api::IngestPipeline::start(
                 store.clone(),
                 clock.shared(),
@@ -76,6 +81,7 @@ impl TestApp {
             )),
             jobs_wakeup: Arc::new(tokio::sync::Notify::new()),
             shadow_wakeup: Arc::new(tokio::sync::Notify::new()),
+            commands_wakeup: Arc::new(tokio::sync::Notify::new()),
         };
         Self { router: mgc_api::router(state), store, clock, issuer: JwtIssuer::hs256(SECRET), _db: None }
     }

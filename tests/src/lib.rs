@@ -7,6 +7,8 @@
 //!   the process exits. Without PostgreSQL binaries it returns `None` after a loud warning,
 //!   unless `MGC_REQUIRE_POSTGRES=1`, which turns the skip into a panic.
 //! * [`all_databases`] — both, SQLite first; contract tests loop over it.
+//! * [`fake_thingsboard::FakeThingsBoard`] — a local HTTP server speaking ThingsBoard's auth and
+//!   RPC API with scripted answers, recording every request.
 //!
 //! Environment variables:
 //!
@@ -22,6 +24,7 @@
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
 mod backend;
+pub mod fake_thingsboard;
 mod postgres;
 mod sqlite;
 

@@ -29,6 +29,8 @@ const ENV_KEYS: &[&str] = &[
     "alarms",
     "notify",
     "strategy",
+    "thingsboard",
+    "commands",
 ];
 
 /// The whole configuration of `mgc`.
@@ -67,6 +69,10 @@ pub struct Config {
     pub notify: crate::alarm_tasks::NotifySettings,
     /// Strategy scheduler.
     pub strategy: crate::strategy_tasks::StrategySettings,
+    /// ThingsBoard REST API for server-side RPC.
+    pub thingsboard: crate::config_commands::ThingsBoardConfig,
+    /// Command limits and method options.
+    pub commands: crate::config_commands::CommandsConfig,
 }
 
 /// Daily settlement.
@@ -188,6 +194,8 @@ impl Default for Config {
             alarms: Default::default(),
             notify: Default::default(),
             strategy: Default::default(),
+            thingsboard: Default::default(),
+            commands: Default::default(),
         }
     }
 }
@@ -335,6 +343,8 @@ impl Config {
         }
         problems.extend(self.notify.problems(&self.alarms));
         problems.extend(self.strategy.problems());
+        problems.extend(self.thingsboard.problems());
+        problems.extend(self.commands.problems());
         if self.database.max_connections == 0 {
             problems.push("database.max_connections: must be greater than 0".into());
         }
@@ -403,6 +413,9 @@ impl Config {
         let mut shown = self.clone();
         if !shown.auth.jwt_secret.is_empty() {
             shown.auth.jwt_secret = "***".into();
+        }
+        if !shown.thingsboard.password.is_empty() {
+            shown.thingsboard.password = "***".into();
         }
         shown.database_url = mgc_store::redact(&self.database_url());
         toml::to_string_pretty(&shown).unwrap_or_else(|e| format!("# cannot render configuration: {e}\n"))

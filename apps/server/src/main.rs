@@ -3,9 +3,11 @@
 mod alarm_tasks;
 mod analytics_tasks;
 mod cli;
+mod command_tasks;
 mod commands;
 mod config;
 mod config_analytics;
+mod config_commands;
 mod logging;
 mod maintenance;
 mod secrets;

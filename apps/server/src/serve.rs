@@ -51,10 +51,12 @@ pub async fn serve(config: Config) -> Result<(), String> {
         config: ApiConfig {
             ready_max_outbox_lag_secs: config.outbox.ready_max_lag_secs,
             analytics: config.analytics(),
+            commands: config.commands.to_settings(),
         },
         ingest: Arc::new(mgc_api::IngestPipeline::start(store.clone(), clock.clone(), &config.ingest())),
         jobs_wakeup: Arc::new(tokio::sync::Notify::new()),
         shadow_wakeup: Arc::new(tokio::sync::Notify::new()),
+        commands_wakeup: Arc::new(tokio::sync::Notify::new()),
     };
     let (stop_tx, stop_rx) = watch::channel(false);
     let mut dispatcher = Dispatcher::new(Arc::new(store.clone()), clock, config.dispatcher());
@@ -62,6 +64,14 @@ pub async fn serve(config: Config) -> Result<(), String> {
     crate::alarm_tasks::register(&mut dispatcher, &state.clock);
     let alarm_tasks = crate::alarm_tasks::spawn(&store, &state.clock, &config.alarms, &config.notify, stop_rx.clone())?;
     let dispatcher_task = tokio::spawn(dispatcher.run(store.wakeup(), stop_rx.clone()));
+    let command_task = crate::command_tasks::spawn(
+        store.clone(),
+        state.clock.clone(),
+        &config.thingsboard,
+        &config.commands,
+        state.commands_wakeup.clone(),
+        stop_rx.clone(),
+    )?;
     let analytics_task = tokio::spawn(crate::analytics_tasks::run(
         store.clone(),
         state.clock.clone(),
@@ -117,6 +127,9 @@ pub async fn serve(config: Config) -> Result<(), String> {
     }
     if let Err(e) = maintenance_task.await {
         tracing::error!(error = %e, "maintenance task ended abnormally");
+    }
+    if let Err(e) = command_task.await {
+        tracing::error!(error = %e, "command task ended abnormally");
     }
     for task in alarm_tasks {
         let _ = task.await;

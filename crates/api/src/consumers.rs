@@ -13,4 +13,5 @@ pub fn register_consumers(dispatcher: &mut Dispatcher<Store>, config: &ApiConfig
         .register(Arc::new(mgc_analytics::app::late_data::TelemetryArrivals { config: config.analytics.clone() }));
     dispatcher.register(Arc::new(mgc_settlement::DaySettlementConsumer::new(clock.clone())));
     dispatcher.register(Arc::new(mgc_strategy::CommandOutcomeConsumer));
+    dispatcher.register(Arc::new(mgc_commands::CommandRequestedConsumer::new(clock.clone(), config.commands.clone())));
 }

@@ -47,8 +47,10 @@ use utoipa::{Modify, OpenApi};
         crate::routes::strategies::replace, crate::routes::strategies::delete, crate::routes::strategies::enable,
         crate::routes::strategies::disable, crate::routes::strategy_executions::versions,
         crate::routes::strategy_executions::list, crate::routes::strategy_executions::get,
+        crate::routes::commands::issue, crate::routes::commands::list, crate::routes::commands::get,
+        crate::routes::commands::cancel, crate::routes::ingest_rpc::rpc,
     ),
-    components(schemas(error::ErrorBody, error::ErrorDetail)),
+    components(schemas(error::ErrorBody, error::ErrorDetail, crate::routes::commands::IssueBody)),
     modifiers(&SecuritySchemes),
     tags(
         (name = "operations", description = "Health, readiness and metrics"),
@@ -63,6 +65,7 @@ use utoipa::{Modify, OpenApi};
         (name = "notifications", description = "Notification channels and deliveries"),
         (name = "shadow-runs", description = "Shadow runs: strategies replayed over history with a simulated battery"),
         (name = "strategies", description = "Strategies per station, their versions and executions"),
+        (name = "commands", description = "Device commands through ThingsBoard RPC: issue, list, cancel"),
     )
 )]
 pub struct ApiDoc;

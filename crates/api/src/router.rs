@@ -69,13 +69,15 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::routes::alarm_routes())
         .merge(crate::routes::shadow_routes())
         .merge(crate::routes::strategy_routes())
+        .merge(crate::routes::command_routes())
         .layer(middleware::from_fn_with_state(state.clone(), auth::authenticate_and_audit));
     let operations = Router::new()
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/metrics", get(health::metrics))
         .route("/api/openapi.json", get(openapi_json))
-        .route("/ingest/thingsboard/telemetry", post(ingest::telemetry));
+        .route("/ingest/thingsboard/telemetry", post(ingest::telemetry))
+        .route("/ingest/thingsboard/rpc", post(crate::routes::ingest_rpc::rpc));
     Router::new()
         .merge(api)
         .merge(operations)

@@ -13,11 +13,17 @@ pub struct ApiConfig {
     pub ready_max_outbox_lag_secs: f64,
     /// Window closing and energy rules.
     pub analytics: mgc_analytics::AnalyticsConfig,
+    /// Command limits and method options.
+    pub commands: mgc_commands::CommandSettings,
 }
 
 impl Default for ApiConfig {
     fn default() -> Self {
-        Self { ready_max_outbox_lag_secs: 300.0, analytics: mgc_analytics::AnalyticsConfig::default() }
+        Self {
+            ready_max_outbox_lag_secs: 300.0,
+            analytics: mgc_analytics::AnalyticsConfig::default(),
+            commands: mgc_commands::CommandSettings::default(),
+        }
     }
 }
 
@@ -40,4 +46,6 @@ pub struct AppState {
     pub jobs_wakeup: Arc<tokio::sync::Notify>,
     /// Wakes the shadow-run runner when a run is queued.
     pub shadow_wakeup: Arc<tokio::sync::Notify>,
+    /// Wakes the command dispatcher when a command is issued.
+    pub commands_wakeup: Arc<tokio::sync::Notify>,
 }

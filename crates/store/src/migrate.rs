@@ -15,6 +15,7 @@ const SQLITE: &[(i64, &str, &str)] = &[
     (4, "analytics", include_str!("../../../migrations/sqlite/0004_analytics.sql")),
     (5, "settlement", include_str!("../../../migrations/sqlite/0005_settlement.sql")),
     (6, "alarms_notifications", include_str!("../../../migrations/sqlite/0006_alarms_notifications.sql")),
+    (7, "commands", include_str!("../../../migrations/sqlite/0007_commands.sql")),
     (8, "strategy", include_str!("../../../migrations/sqlite/0008_strategy.sql")),
     (9, "shadow_runs", include_str!("../../../migrations/sqlite/0009_shadow_runs.sql")),
 ];
@@ -27,6 +28,7 @@ const POSTGRES: &[(i64, &str, &str)] = &[
     (4, "analytics", include_str!("../../../migrations/postgres/0004_analytics.sql")),
     (5, "settlement", include_str!("../../../migrations/postgres/0005_settlement.sql")),
     (6, "alarms_notifications", include_str!("../../../migrations/postgres/0006_alarms_notifications.sql")),
+    (7, "commands", include_str!("../../../migrations/postgres/0007_commands.sql")),
     (8, "strategy", include_str!("../../../migrations/postgres/0008_strategy.sql")),
     (9, "shadow_runs", include_str!("../../../migrations/postgres/0009_shadow_runs.sql")),
 ];

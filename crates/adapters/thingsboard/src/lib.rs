@@ -1,13 +1,15 @@
 //! ThingsBoard adapter: turns parsed ThingsBoard telemetry into stored points of known devices
 //! (through their point mappings), quarantines points of unknown devices, and re-ingests them
-//! when such a device is provisioned.
+//! when such a device is provisioned; [`rpc`] sends commands as ThingsBoard server-side RPC.
 
 pub mod ingest;
 pub mod remap;
 pub mod replay_unrouted;
 pub mod routing;
+pub mod rpc;
 
 pub use ingest::{forget_tenant, route_batch, RouteCache};
 pub use remap::{remap_device, RemapReport, REMAP_MAX_POINTS};
 pub use replay_unrouted::{reingest_device, UnroutedReplay};
 pub use routing::{route_points, to_stored, RoutedBatch};
+pub use rpc::{ThingsBoardRpc, ThingsBoardSettings};

@@ -36,7 +36,7 @@ pub struct IngestResponse {
     pub skipped: Vec<Skipped>,
 }
 
-fn header<'a>(h: &'a HeaderMap, name: &str) -> Option<&'a str> {
+pub(crate) fn header<'a>(h: &'a HeaderMap, name: &str) -> Option<&'a str> {
     h.get(name).and_then(|v| v.to_str().ok()).map(str::trim).filter(|v| !v.is_empty())
 }
 
@@ -71,6 +71,34 @@ fn authenticate(
     }
 }
 
+/// Authenticates an integration request (signed or static secret) and returns the integration
+/// and the signature to remember (signed mode). Shared by every `/ingest/thingsboard/*` endpoint.
+pub(crate) async fn authenticate_integration(
+    state: &AppState,
+    headers: &HeaderMap,
+    body: &[u8],
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<(Integration, Option<String>), ApiError> {
+    let id: IntegrationId = header(headers, "x-integration-id")
+        .and_then(|v| v.parse().ok())
+        .ok_or_else(|| unauthorized(IngestAuthError::MissingCredentials))?;
+    // A cached integration that does not verify is looked up again (its secret may have been
+    // rotated on another instance) before the request is refused.
+    let mut fresh = false;
+    loop {
+        let integration = state
+            .ingest
+            .integration(&state.store, id, fresh)
+            .await?
+            .ok_or_else(|| unauthorized(IngestAuthError::UnknownIntegration))?;
+        match authenticate(&integration, headers, body, now) {
+            Ok(signature) => return Ok((integration, signature)),
+            Err(e) if fresh || matches!(e, IngestAuthError::MissingCredentials) => return Err(unauthorized(e)),
+            Err(_) => fresh = true,
+        }
+    }
+}
+
 /// Accepts every body shape ThingsBoard sends (see the telemetry payload docs).
 #[utoipa::path(post, path = "/ingest/thingsboard/telemetry", tag = "ingest",
     params(("X-Integration-Id" = String, Header, description = "integration id"),
@@ -89,24 +117,8 @@ pub async fn telemetry(
 ) -> Result<Json<IngestResponse>, ApiError> {
     let body = body.map_err(|r| ApiError::new(r.status(), "payload_too_large", r.body_text()))?;
     let now = state.clock.now();
-    let id: IntegrationId = header(&headers, "x-integration-id")
-        .and_then(|v| v.parse().ok())
-        .ok_or_else(|| unauthorized(IngestAuthError::MissingCredentials))?;
-    // A cached integration that does not verify is looked up again (its secret may have been
-    // rotated on another instance) before the request is refused.
-    let mut fresh = false;
-    let (integration, signature) = loop {
-        let integration = state
-            .ingest
-            .integration(&state.store, id, fresh)
-            .await?
-            .ok_or_else(|| unauthorized(IngestAuthError::UnknownIntegration))?;
-        match authenticate(&integration, &headers, &body, now) {
-            Ok(signature) => break (integration, signature),
-            Err(e) if fresh || matches!(e, IngestAuthError::MissingCredentials) => return Err(unauthorized(e)),
-            Err(_) => fresh = true,
-        }
-    };
+    let (integration, signature) = authenticate_integration(&state, &headers, &body, now).await?;
+    let id = integration.id;
     let ctx = IngestContext {
         device_name: header(&headers, "x-device-name").map(str::to_owned),
         device_type: header(&headers, "x-device-type").map(str::to_owned),

@@ -6,8 +6,10 @@ pub mod alarms;
 pub mod analytics;
 pub mod api_keys;
 pub mod audit;
+pub mod commands;
 pub mod dead_letters;
 pub mod ingest;
+pub mod ingest_rpc;
 pub mod integrations;
 pub mod masterdata;
 pub mod masterdata_edit;
@@ -68,4 +70,13 @@ pub fn strategy_routes() -> axum::Router<crate::AppState> {
         .route("/api/v1/strategies/{id}/versions", get(strategy_executions::versions))
         .route("/api/v1/strategies/{id}/executions", get(strategy_executions::list))
         .route("/api/v1/strategies/{id}/executions/{execution_id}", get(strategy_executions::get))
+}
+
+/// Routes of commands (kept here so the main router changes by one line).
+pub fn command_routes() -> axum::Router<crate::AppState> {
+    use axum::routing::{get, post};
+    axum::Router::new()
+        .route("/api/v1/commands", post(commands::issue).get(commands::list))
+        .route("/api/v1/commands/{id}", get(commands::get))
+        .route("/api/v1/commands/{id}/cancel", post(commands::cancel))
 }

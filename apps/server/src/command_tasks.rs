@@ -1,0 +1,89 @@
+//! Background work of commands: the dispatch rounds (woken when a command is issued, and
+//! polling) and the deadline scanner.
+
+use crate::config_commands::{CommandsConfig, ThingsBoardConfig};
+use mgc_commands::{AdapterRegistry, CommandSettings};
+use mgc_kernel::SharedClock;
+use mgc_store::Store;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::{watch, Notify, Semaphore};
+use tokio::task::JoinHandle;
+
+/// Dispatch rounds allowed to run at once (a two-way RPC holds its round until the device answers).
+const MAX_CONCURRENT_ROUNDS: usize = 4;
+/// Overdue commands finished per scan.
+const SCAN_LIMIT: u32 = 500;
+
+/// The device adapters by protocol (`thingsboard` when `[thingsboard] url` is set).
+pub fn adapters(tb: &ThingsBoardConfig, clock: &SharedClock) -> Result<AdapterRegistry, String> {
+    let mut registry = AdapterRegistry::new();
+    match tb.to_settings() {
+        Some(settings) => {
+            let client = mgc_adapter_thingsboard::ThingsBoardRpc::new(settings, clock.clone())?;
+            registry = registry.with("thingsboard", Arc::new(client));
+        }
+        None => tracing::warn!("[thingsboard] url is not set: commands to ThingsBoard devices will fail"),
+    }
+    Ok(registry)
+}
+
+/// Starts the command loop; it stops when `stop` turns true.
+pub fn spawn(
+    store: Store,
+    clock: SharedClock,
+    tb: &ThingsBoardConfig,
+    config: &CommandsConfig,
+    wakeup: Arc<Notify>,
+    stop: watch::Receiver<bool>,
+) -> Result<JoinHandle<()>, String> {
+    let registry = adapters(tb, &clock)?;
+    let settings = config.to_settings();
+    let interval = Duration::from_millis(config.scan_interval_ms);
+    Ok(tokio::spawn(run(store, clock, registry, settings, interval, wakeup, stop)))
+}
+
+async fn run(
+    store: Store,
+    clock: SharedClock,
+    registry: AdapterRegistry,
+    settings: CommandSettings,
+    interval: Duration,
+    wakeup: Arc<Notify>,
+    mut stop: watch::Receiver<bool>,
+) {
+    let owner = format!("mgc-commands-{}", mgc_kernel::uuid::Uuid::new_v4().simple());
+    let rounds = Arc::new(Semaphore::new(MAX_CONCURRENT_ROUNDS));
+    let mut in_flight = tokio::task::JoinSet::new();
+    tracing::info!(%owner, "command dispatcher started");
+    loop {
+        if *stop.borrow() {
+            break;
+        }
+        while in_flight.try_join_next().is_some() {}
+        if let Ok(permit) = rounds.clone().try_acquire_owned() {
+            let (store, registry, settings, clock, owner) =
+                (store.clone(), registry.clone(), settings.clone(), clock.clone(), owner.clone());
+            in_flight.spawn(async move {
+                match mgc_commands::run_dispatch_round(&store, &registry, &settings, &clock, &owner).await {
+                    Ok(r) if r.claimed > 0 => tracing::debug!(?r, "command dispatch round"),
+                    Ok(_) => {}
+                    Err(e) => tracing::error!(error = %e, "command dispatch round failed"),
+                }
+                drop(permit);
+            });
+        }
+        match mgc_commands::scan_deadlines(&store, &clock, &settings, SCAN_LIMIT).await {
+            Ok(r) if r.expired + r.timed_out > 0 => tracing::info!(?r, "overdue commands finished"),
+            Ok(_) => {}
+            Err(e) => tracing::error!(error = %e, "command deadline scan failed"),
+        }
+        tokio::select! {
+            _ = wakeup.notified() => {}
+            _ = tokio::time::sleep(interval) => {}
+            _ = stop.changed() => {}
+        }
+    }
+    while in_flight.join_next().await.is_some() {}
+    tracing::info!(%owner, "command dispatcher stopped");
+}

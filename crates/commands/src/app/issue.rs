@@ -1,0 +1,143 @@
+//! Issuing a command: validation, idempotency, device lookup, storage with `CommandIssued`.
+
+use crate::app::record;
+use crate::domain::command::{Command, NewCommand};
+use crate::domain::ports::CommandTx;
+use crate::domain::rules::{fingerprint, key_reuse, KeyReuse};
+use crate::{CommandError, CommandSettings};
+use chrono::{DateTime, Utc};
+use mgc_contracts::CommandOrigin;
+use mgc_kernel::{DeviceId, RepoError, StationId, TenantId};
+
+/// Longest method name.
+pub const MAX_METHOD_LEN: usize = 100;
+/// Longest idempotency key.
+pub const MAX_KEY_LEN: usize = 200;
+
+/// What a client (or a strategy) asks for.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IssueRequest {
+    /// Target device.
+    pub device_id: DeviceId,
+    /// RPC method.
+    pub method: String,
+    /// RPC parameters: a JSON object, or none.
+    pub params: Option<serde_json::Value>,
+    /// Seconds the command may take (default from the settings).
+    pub timeout_s: Option<u32>,
+    /// Idempotency key.
+    pub idempotency_key: Option<String>,
+    /// Cause.
+    pub origin: CommandOrigin,
+    /// Stations the caller may see (None = all of the tenant); other devices are unknown to it.
+    pub station_scope: Option<Vec<StationId>>,
+}
+
+/// The result of an issue.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Issued {
+    /// A new command.
+    Created(Command),
+    /// The command already issued under the same idempotency key.
+    Existing(Command),
+}
+
+impl Issued {
+    /// The command either way.
+    pub fn command(&self) -> &Command {
+        match self {
+            Self::Created(c) | Self::Existing(c) => c,
+        }
+    }
+}
+
+fn validate(req: &IssueRequest, settings: &CommandSettings) -> Result<(String, serde_json::Value, u32), CommandError> {
+    let method = req.method.trim();
+    if method.is_empty() {
+        return Err(CommandError::invalid("method", "must not be empty"));
+    }
+    if method.chars().count() > MAX_METHOD_LEN {
+        return Err(CommandError::invalid("method", format!("at most {MAX_METHOD_LEN} characters")));
+    }
+    let params = match &req.params {
+        None | Some(serde_json::Value::Null) => serde_json::json!({}),
+        Some(v @ serde_json::Value::Object(_)) => v.clone(),
+        Some(_) => return Err(CommandError::invalid("params", "must be a JSON object or absent")),
+    };
+    let timeout_s = req.timeout_s.unwrap_or(settings.default_timeout_s);
+    if timeout_s == 0 || timeout_s > settings.max_timeout_s {
+        return Err(CommandError::invalid(
+            "timeout_s",
+            format!("must be between 1 and {}, got {timeout_s}", settings.max_timeout_s),
+        ));
+    }
+    if let Some(key) = &req.idempotency_key {
+        if key.trim().is_empty() || key.chars().count() > MAX_KEY_LEN {
+            return Err(CommandError::invalid(
+                "idempotency_key",
+                format!("must be 1 to {MAX_KEY_LEN} characters when given"),
+            ));
+        }
+    }
+    Ok((method.to_owned(), params, timeout_s))
+}
+
+/// Issues a command inside `tx` (the caller commits): a replay of the same request under the
+/// same key within 24 h returns the existing command, a different one is a conflict.
+pub async fn issue<T: CommandTx>(
+    tx: &mut T,
+    tenant: &TenantId,
+    req: IssueRequest,
+    settings: &CommandSettings,
+    now: DateTime<Utc>,
+) -> Result<Issued, CommandError> {
+    let (method, params, timeout_s) = validate(&req, settings)?;
+    let print = fingerprint(req.device_id, &method, &params, timeout_s);
+    if let Some(key) = &req.idempotency_key {
+        if let Some(existing) = tx.command_by_key(tenant, key).await? {
+            match key_reuse(&existing, &print, now) {
+                KeyReuse::Replay => return Ok(Issued::Existing(existing)),
+                KeyReuse::Conflict => return Err(CommandError::IdempotencyConflict(key.clone())),
+                KeyReuse::Expired => tx.release_key(tenant, existing.id).await?,
+            }
+        }
+    }
+    let device = tx
+        .device_target(tenant, req.device_id)
+        .await?
+        .filter(|d| req.station_scope.as_ref().is_none_or(|s| s.contains(&d.station_id)))
+        .ok_or(CommandError::UnknownDevice(req.device_id))?;
+    let target = match (device.protocol.as_str(), device.tb_device_id) {
+        (_, Some(tb)) if !tb.trim().is_empty() => tb,
+        ("thingsboard", _) => return Err(CommandError::NotControllable(req.device_id)),
+        _ => req.device_id.to_string(),
+    };
+    let command = Command::issue(
+        NewCommand {
+            tenant: tenant.clone(),
+            device_id: device.device_id,
+            station_id: device.station_id,
+            options: settings.options_for(&method),
+            method,
+            params,
+            timeout_s,
+            protocol: device.protocol,
+            target,
+            origin: req.origin,
+            idempotency_key: req.idempotency_key,
+            fingerprint: print,
+        },
+        now,
+    );
+    match record::insert(tx, &command, now).await {
+        Ok(()) => {
+            record::count_state(crate::CommandState::Pending);
+            Ok(Issued::Created(command))
+        }
+        // A concurrent issue with the same key won the race: answer like a replay would.
+        Err(RepoError::Conflict(_)) if command.idempotency_key.is_some() => Err(CommandError::Repo(
+            RepoError::Conflict("a command with this idempotency key is being issued concurrently; retry".into()),
+        )),
+        Err(e) => Err(e.into()),
+    }
+}

@@ -1,0 +1,9 @@
+//! Command handlers, background rounds and the strategy consumer of the commands context.
+
+pub mod cancel;
+pub mod consumer;
+pub mod deadline;
+pub mod dispatch;
+pub mod issue;
+pub mod record;
+pub mod rpc_update;

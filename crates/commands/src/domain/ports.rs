@@ -1,0 +1,115 @@
+//! Repository and port traits of the commands context (implemented by `mgc-store`).
+
+use crate::domain::command::{Command, Transition};
+use crate::{CommandId, CommandState};
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use mgc_eventing::{OutboxWriter, UnitOfWork};
+use mgc_kernel::page::{Page, PageRequest};
+use mgc_kernel::{DeviceId, RepoError, StationId, TenantId};
+
+/// A device as commands see it (read from the masterdata tables).
+#[derive(Debug, Clone, PartialEq)]
+pub struct DeviceTarget {
+    /// Device.
+    pub device_id: DeviceId,
+    /// Its station.
+    pub station_id: StationId,
+    /// Protocol (`thingsboard`, ...), chooses the adapter.
+    pub protocol: String,
+    /// ThingsBoard device UUID, when the device has one.
+    pub tb_device_id: Option<String>,
+}
+
+/// Read port onto masterdata.
+#[async_trait]
+pub trait DeviceDirectory: Send {
+    /// The tenant's device, or None.
+    async fn device_target(&mut self, tenant: &TenantId, device: DeviceId) -> Result<Option<DeviceTarget>, RepoError>;
+}
+
+/// Commands and their transitions, inside a unit of work.
+#[async_trait]
+pub trait CommandRepository: Send {
+    /// A command of the tenant with its transitions.
+    async fn command(&mut self, tenant: &TenantId, id: CommandId) -> Result<Option<Command>, RepoError>;
+    /// The command holding an idempotency key of the tenant.
+    async fn command_by_key(&mut self, tenant: &TenantId, key: &str) -> Result<Option<Command>, RepoError>;
+    /// The command of a persistent RPC id of the tenant.
+    async fn command_by_rpc_id(&mut self, tenant: &TenantId, rpc_id: &str) -> Result<Option<Command>, RepoError>;
+    /// Stores a new command and its transitions (a used idempotency key is a conflict).
+    async fn insert_command(&mut self, command: &Command) -> Result<(), RepoError>;
+    /// Saves a changed command and appends `new` transitions, releasing any lease; a conflict
+    /// when the stored state is no longer `expected` or the lease owner is no longer the one
+    /// loaded into `command` (someone else changed or claimed it).
+    async fn save_command(
+        &mut self,
+        command: &Command,
+        expected: CommandState,
+        new: &[Transition],
+    ) -> Result<(), RepoError>;
+    /// Frees the idempotency key of an old command (its 24 h are over).
+    async fn release_key(&mut self, tenant: &TenantId, id: CommandId) -> Result<(), RepoError>;
+}
+
+/// Everything one command unit of work needs.
+pub trait CommandTx: CommandRepository + DeviceDirectory + OutboxWriter + UnitOfWork {}
+
+impl<T> CommandTx for T where T: CommandRepository + DeviceDirectory + OutboxWriter + UnitOfWork {}
+
+/// Units of work and the queue of the background rounds.
+#[async_trait]
+pub trait CommandUnits: Send + Sync {
+    /// The unit of work.
+    type Tx: CommandTx;
+    /// Starts one.
+    async fn begin_command_tx(&self) -> Result<Self::Tx, RepoError>;
+    /// Claims up to `limit` due pending commands (deadline not passed, per-device lock
+    /// respected, see [`crate::domain::rules::blocks`]) for `owner` until `lease_until`.
+    async fn claim_due_commands(
+        &self,
+        owner: &str,
+        now: DateTime<Utc>,
+        lease_until: DateTime<Utc>,
+        limit: u32,
+    ) -> Result<Vec<Command>, RepoError>;
+    /// Live commands whose deadline is at or before `now` and that no dispatcher holds, or
+    /// whose deadline is before `stuck_before` (a dispatcher that died while sending).
+    async fn overdue_commands(
+        &self,
+        now: DateTime<Utc>,
+        stuck_before: DateTime<Utc>,
+        limit: u32,
+    ) -> Result<Vec<(TenantId, CommandId)>, RepoError>;
+}
+
+/// Filters of the command list.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CommandFilter {
+    /// Device.
+    pub device_id: Option<DeviceId>,
+    /// Station.
+    pub station_id: Option<StationId>,
+    /// State.
+    pub state: Option<CommandState>,
+    /// Issued at or after.
+    pub from: Option<DateTime<Utc>>,
+    /// Issued before.
+    pub to: Option<DateTime<Utc>>,
+    /// Only these stations (the caller's station scope).
+    pub stations: Option<Vec<StationId>>,
+}
+
+/// Read side of commands.
+#[async_trait]
+pub trait CommandQueries: Send + Sync {
+    /// Commands of the tenant, newest first, with their transitions.
+    async fn list_commands(
+        &self,
+        tenant: &TenantId,
+        filter: &CommandFilter,
+        page: &PageRequest,
+    ) -> Result<Page<Command>, RepoError>;
+    /// One command with its transitions.
+    async fn get_command(&self, tenant: &TenantId, id: CommandId) -> Result<Option<Command>, RepoError>;
+}

@@ -1,0 +1,141 @@
+//! The dispatcher's queue of commands (claim with a lease under the per-device lock, overdue
+//! commands) and the command read side.
+
+use crate::commands_rows::transition_from_row;
+use crate::commands_rows::{attach, command_from_row, marks, COMMAND_COLUMNS, TRANSITION_COLUMNS};
+use crate::rows::{db_err, tenant_of, RowExt};
+use crate::{Backend, Store, StoreTx};
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use mgc_commands::{Command, CommandFilter, CommandId, CommandQueries, CommandUnits};
+use mgc_kernel::page::{Page, PageRequest};
+use mgc_kernel::{RepoError, TenantId};
+
+impl Store {
+    /// Loads the transitions of `commands` (one statement) and attaches them.
+    async fn with_transitions(&self, tenant: &TenantId, mut commands: Vec<Command>) -> Result<Vec<Command>, RepoError> {
+        if commands.is_empty() {
+            return Ok(commands);
+        }
+        let sql = format!(
+            "SELECT {TRANSITION_COLUMNS} FROM command_transitions WHERE tenant_id = $1 AND command_id IN ({})
+             ORDER BY command_id, position",
+            marks(2, commands.len())
+        );
+        let transitions = on_read!(self, p => {
+            let mut q = sqlx::query(&sql).bind(tenant.as_str());
+            for c in &commands {
+                q = q.bind(c.id.as_uuid());
+            }
+            q.fetch_all(p).await.map_err(db_err)?.iter().map(transition_from_row).collect::<Result<Vec<_>, _>>()?
+        });
+        attach(&mut commands, transitions);
+        Ok(commands)
+    }
+}
+
+#[async_trait]
+impl CommandUnits for Store {
+    type Tx = StoreTx;
+
+    async fn begin_command_tx(&self) -> Result<StoreTx, RepoError> {
+        self.begin().await
+    }
+
+    async fn claim_due_commands(
+        &self,
+        owner: &str,
+        now: DateTime<Utc>,
+        lease_until: DateTime<Utc>,
+        limit: u32,
+    ) -> Result<Vec<Command>, RepoError> {
+        let lock = match self.backend() {
+            Backend::Postgres => "FOR UPDATE SKIP LOCKED",
+            Backend::Sqlite => "",
+        };
+        // The per-device lock of `mgc_commands::domain::rules::blocks`: a non-parallel command
+        // waits for in-flight and older pending non-parallel commands of its device.
+        let sql = format!(
+            "UPDATE commands SET lease_owner = $1, lease_until = $2
+             WHERE seq IN (SELECT c.seq FROM commands c
+                 WHERE c.state = 'pending' AND c.next_attempt_at <= $3 AND c.deadline > $3
+                 AND (c.lease_until IS NULL OR c.lease_until < $3)
+                 AND (c.parallel OR NOT EXISTS (SELECT 1 FROM commands o
+                     WHERE o.tenant_id = c.tenant_id AND o.device_id = c.device_id AND NOT o.parallel AND o.seq <> c.seq
+                     AND (o.state IN ('sent', 'delivered') OR (o.state = 'pending' AND o.seq < c.seq))))
+                 ORDER BY c.seq LIMIT $4 {lock})
+             RETURNING {COMMAND_COLUMNS}"
+        );
+        let mut rows = on_write!(self, p => sqlx::query(&sql).bind(owner).bind(lease_until).bind(now).bind(i64::from(limit))
+            .fetch_all(p).await.map_err(db_err)?.iter().map(command_from_row).collect::<Result<Vec<_>, _>>()?);
+        rows.sort_by_key(|(seq, _)| *seq);
+        Ok(rows.into_iter().map(|(_, c)| c).collect())
+    }
+
+    async fn overdue_commands(
+        &self,
+        now: DateTime<Utc>,
+        stuck_before: DateTime<Utc>,
+        limit: u32,
+    ) -> Result<Vec<(TenantId, CommandId)>, RepoError> {
+        let sql =
+            "SELECT tenant_id, id FROM commands WHERE state IN ('pending', 'sent', 'delivered') AND deadline <= $1
+                   AND (lease_until IS NULL OR lease_until < $1 OR deadline < $2) ORDER BY deadline LIMIT $3";
+        on_read!(self, p => sqlx::query(sql).bind(now).bind(stuck_before).bind(i64::from(limit))
+            .fetch_all(p).await.map_err(db_err)?.iter()
+            .map(|r| Ok((tenant_of(r)?, CommandId::from_uuid(r.uuid("id")?)))).collect())
+    }
+}
+
+fn parse_seq_cursor(cursor: Option<&str>) -> Result<Option<i64>, RepoError> {
+    cursor
+        .map(|c| {
+            c.parse::<i64>().map_err(|_| RepoError::Invalid(format!("cursor '{c}' is not one this service returned")))
+        })
+        .transpose()
+}
+
+#[async_trait]
+impl CommandQueries for Store {
+    async fn list_commands(
+        &self,
+        tenant: &TenantId,
+        f: &CommandFilter,
+        page: &PageRequest,
+    ) -> Result<Page<Command>, RepoError> {
+        let cursor = parse_seq_cursor(page.cursor.as_deref())?;
+        let scope = match f.stations.as_deref() {
+            None => String::new(),
+            Some([]) => " AND 1 = 0".to_owned(),
+            Some(list) => format!(" AND station_id IN ({})", marks(9, list.len())),
+        };
+        let sql = format!(
+            "SELECT {COMMAND_COLUMNS} FROM commands WHERE tenant_id = $1 AND ($2 IS NULL OR seq < $2)
+             AND ($3 IS NULL OR device_id = $3) AND ($4 IS NULL OR station_id = $4) AND ($5 IS NULL OR state = $5)
+             AND ($6 IS NULL OR created_at >= $6) AND ($7 IS NULL OR created_at < $7){scope}
+             ORDER BY seq DESC LIMIT $8"
+        );
+        let rows = on_read!(self, p => {
+            let mut q = sqlx::query(&sql).bind(tenant.as_str()).bind(cursor).bind(f.device_id.map(|d| d.as_uuid()))
+                .bind(f.station_id.map(|s| s.as_uuid())).bind(f.state.map(|s| s.as_str())).bind(f.from).bind(f.to)
+                .bind(i64::from(page.limit) + 1);
+            for s in f.stations.iter().flatten() {
+                q = q.bind(s.as_uuid());
+            }
+            q.fetch_all(p).await.map_err(db_err)?.iter().map(command_from_row).collect::<Result<Vec<_>, _>>()?
+        });
+        let page = Page::from_overfetch(rows, page.limit, |(seq, _)| seq.to_string());
+        let commands = self.with_transitions(tenant, page.items.into_iter().map(|(_, c)| c).collect()).await?;
+        Ok(Page { items: commands, next_cursor: page.next_cursor })
+    }
+
+    async fn get_command(&self, tenant: &TenantId, id: CommandId) -> Result<Option<Command>, RepoError> {
+        let sql = format!("SELECT {COMMAND_COLUMNS} FROM commands WHERE tenant_id = $1 AND id = $2");
+        let found = on_read!(self, p => sqlx::query(&sql).bind(tenant.as_str()).bind(id.as_uuid())
+            .fetch_optional(p).await.map_err(db_err)?.as_ref().map(command_from_row).transpose()?);
+        match found {
+            None => Ok(None),
+            Some((_, c)) => Ok(self.with_transitions(tenant, vec![c]).await?.pop()),
+        }
+    }
+}
