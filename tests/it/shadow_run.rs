@@ -208,3 +208,57 @@ async fn bad_shadow_run_requests_get_422_naming_the_field() {
         assert_eq!(run_shadow(app).await, 0, "nothing was queued");
     }
 }
+
+#[tokio::test]
+async fn a_saved_strategy_replayed_by_id_gives_the_same_savings_and_records_its_version() {
+    for db in all_databases().await {
+        let s = shadow_site(TestApp::new(&db).await, "sh3").await;
+        let (app, admin) = (&s.app, &s.admin);
+        let inline = peak_shaving_run(&s.station);
+        let mut saved = inline["strategy"].clone();
+        saved["station_id"] = json!(s.station);
+        saved["name"] = json!("peak 50 kW");
+        let (st, strategy) = app.call(Method::POST, "/api/v1/strategies", Some(admin), Some(saved.clone())).await;
+        assert_eq!(st, StatusCode::CREATED, "{strategy}");
+        let strategy_id = strategy["id"].as_str().unwrap().to_owned();
+
+        let mut body = inline.clone();
+        body["strategy"] = json!({"id": strategy_id});
+        let (st, run) = post_run(app, admin, body.clone()).await;
+        assert_eq!(st, StatusCode::ACCEPTED, "{}: {run}", db.backend);
+        assert_eq!(run["strategy_ref"], json!({"id": strategy_id, "version": 1}));
+        assert_eq!(run["strategy"]["type"], "peak_shaving");
+        assert_eq!(run_shadow(app).await, 1);
+        let (_, done) = app
+            .call(Method::GET, &format!("/api/v1/shadow-runs/{}", run["id"].as_str().unwrap()), Some(admin), None)
+            .await;
+        assert_eq!(done["totals"]["savings_minor"], SAVINGS_MINOR, "{}: {done}", db.backend);
+
+        // Both forms at once, a strategy of another station, and an id that is not one: 422.
+        let mut both = body.clone();
+        both["strategy"]["type"] = json!("peak_shaving");
+        let (st, b) = post_run(app, admin, both).await;
+        assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+        assert!(assert_error(&b, "invalid_shadow_run").contains("not both"));
+        let mut bad = body.clone();
+        bad["strategy"] = json!({"id": "nope"});
+        let (st, b) = post_run(app, admin, bad).await;
+        assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+        assert!(assert_error(&b, "invalid_shadow_run").contains("strategy.id: 'nope'"));
+        let provisioned = crate::ingest_support::provision(
+            app,
+            admin,
+            json!({"code": "sh3b", "name": "other", "time_zone": "Asia/Shanghai",
+                "devices": [{"name": "pcs-sh3b", "kind": "pcs"}]}),
+        )
+        .await;
+        saved["station_id"] = provisioned["station"]["id"].clone();
+        let (st, foreign) = app.call(Method::POST, "/api/v1/strategies", Some(admin), Some(saved)).await;
+        assert_eq!(st, StatusCode::CREATED, "{foreign}");
+        let mut elsewhere = body.clone();
+        elsewhere["strategy"] = json!({"id": foreign["id"]});
+        let (st, b) = post_run(app, admin, elsewhere).await;
+        assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+        assert!(assert_error(&b, "invalid_shadow_run").contains("belongs to station"), "{b}");
+    }
+}

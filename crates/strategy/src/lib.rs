@@ -30,12 +30,12 @@ pub use domain::params::{
 };
 pub use domain::ports::{DayCost, TariffView};
 pub use domain::readings::{assemble, DeviceReading};
+pub use domain::repository::{
+    LastSent, LatestReadings, StrategyFilter, StrategyQueries, StrategyRepository, StrategyTx, StrategyUnits,
+};
 pub use domain::shadow::battery::BatteryModel;
 pub use domain::shadow::ports::{HistoryReader, ShadowRunStore};
 pub use domain::shadow::report::ShadowReport;
 pub use domain::shadow::run::{RunNotice, RunState, ShadowRun, ShadowRunId, ShadowRunSpec};
-pub use domain::repository::{
-    LastSent, LatestReadings, StrategyFilter, StrategyQueries, StrategyRepository, StrategyTx, StrategyUnits,
-};
 pub use domain::strategy::{Strategy, StrategyInput, Targets};
 pub use domain::targets::{SiteDevice, StationSite};

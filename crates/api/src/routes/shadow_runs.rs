@@ -13,8 +13,11 @@ use chrono::NaiveDate;
 use mgc_iam::{Principal, Role};
 use mgc_kernel::StationId;
 use mgc_strategy::app::shadow_run::{queue_run, ShadowError};
+use mgc_strategy::domain::shadow::run::SavedStrategyRef;
 use mgc_strategy::domain::shadow::run::DEFAULT_STEP_S;
-use mgc_strategy::{BatteryModel, ShadowRun, ShadowRunId, ShadowRunSpec, ShadowRunStore, StrategyParams};
+use mgc_strategy::{
+    BatteryModel, ShadowRun, ShadowRunId, ShadowRunSpec, ShadowRunStore, StrategyId, StrategyParams, StrategyQueries,
+};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa::ToSchema;
@@ -25,7 +28,7 @@ use utoipa::ToSchema;
 pub struct CreateShadowRun {
     /// Station of the caller's tenant.
     pub station_id: String,
-    /// `{"type": ..., "params": {...}}` inline (a saved strategy's `{"id": ...}` is reserved).
+    /// `{"type": ..., "params": {...}}` inline, or `{"id": ...}` of a saved strategy of the station.
     #[schema(value_type = Object)]
     pub strategy: Value,
     /// First local day `YYYY-MM-DD` (station's zone).
@@ -65,16 +68,40 @@ fn local_day(raw: &str, field: &str) -> Result<NaiveDate, ApiError> {
         .map_err(|_| invalid(format!("{field}: '{raw}' is not a local date YYYY-MM-DD")))
 }
 
-fn strategy_of(v: Value) -> Result<StrategyParams, ApiError> {
-    if v.get("id").is_some() {
+/// The strategy to replay: inline `{"type", "params"}`, or `{"id"}` of a saved strategy of the
+/// same station (its current version, recorded in the run).
+async fn strategy_of(
+    state: &AppState,
+    p: &Principal,
+    station: StationId,
+    v: Value,
+) -> Result<(StrategyParams, Option<SavedStrategyRef>), ApiError> {
+    let Some(raw) = v.get("id") else {
+        return serde_json::from_value(v).map(|s| (s, None)).map_err(|e| invalid(format!("strategy: {e}")));
+    };
+    if v.as_object().is_some_and(|o| o.len() > 1) {
         return Err(invalid(
-            "strategy.id: runs of saved strategies are not supported yet; give {\"type\", \"params\"} inline".into(),
+            "strategy: give either {\"id\"} of a saved strategy or {\"type\", \"params\"}, not both".into(),
         ));
     }
-    serde_json::from_value(v).map_err(|e| invalid(format!("strategy: {e}")))
+    let raw = raw.as_str().ok_or_else(|| invalid("strategy.id: must be a string".into()))?;
+    let id: StrategyId = raw.parse().map_err(|_| invalid(format!("strategy.id: '{raw}' is not a strategy id")))?;
+    let saved = state
+        .store
+        .get_strategy(&p.tenant, id)
+        .await?
+        .filter(|s| p.may_see_station(s.station_id))
+        .ok_or_else(|| invalid(format!("strategy.id: no strategy {id}")))?;
+    if saved.station_id != station {
+        return Err(invalid(format!(
+            "strategy.id: strategy {id} belongs to station {}, not {station}",
+            saved.station_id
+        )));
+    }
+    Ok((saved.params, Some(SavedStrategyRef { id: saved.id.as_uuid(), version: saved.version })))
 }
 
-fn spec_of(body: CreateShadowRun) -> Result<ShadowRunSpec, ApiError> {
+async fn spec_of(state: &AppState, p: &Principal, body: CreateShadowRun) -> Result<ShadowRunSpec, ApiError> {
     let station_id: StationId = parse_id(&body.station_id, "station")?;
     let notify_channel_id = body
         .notify_channel_id
@@ -82,9 +109,12 @@ fn spec_of(body: CreateShadowRun) -> Result<ShadowRunSpec, ApiError> {
         .map(|c| c.parse().map_err(|_| invalid(format!("notify_channel_id: '{c}' is not a channel id"))))
         .transpose()?;
     let battery: BatteryModel = serde_json::from_value(body.battery).map_err(|e| invalid(format!("battery: {e}")))?;
+    visible_station(p, station_id)?;
+    let (strategy, strategy_ref) = strategy_of(state, p, station_id, body.strategy).await?;
     Ok(ShadowRunSpec {
         station_id,
-        strategy: strategy_of(body.strategy)?,
+        strategy,
+        strategy_ref,
         from: local_day(&body.from, "from")?,
         to: local_day(&body.to, "to")?,
         step_s: body.step_s.unwrap_or(DEFAULT_STEP_S),
@@ -104,8 +134,7 @@ pub async fn create(
     ApiJson(body): ApiJson<CreateShadowRun>,
 ) -> Result<(StatusCode, Json<RunView>), ApiError> {
     p.require(Role::Operator)?;
-    let spec = spec_of(body)?;
-    visible_station(&p, spec.station_id)?;
+    let spec = spec_of(&state, &p, body).await?;
     let run = queue_run(&state.store, &p.tenant, spec, &p.subject, state.clock.now()).await.map_err(|e| match e {
         ShadowError::Invalid(m) => invalid(m),
         ShadowError::StationNotFound(id) => ApiError::not_found(format!("station {id} not found")),

@@ -7,7 +7,7 @@ pub mod inputs;
 pub mod params;
 pub mod ports;
 pub mod readings;
-pub mod shadow;
 pub mod repository;
+pub mod shadow;
 pub mod strategy;
 pub mod targets;

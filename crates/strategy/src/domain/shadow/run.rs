@@ -69,6 +69,15 @@ impl RunState {
     }
 }
 
+/// A saved strategy as it was when a run was queued.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SavedStrategyRef {
+    /// The strategy.
+    pub id: Uuid,
+    /// Its version whose parameters are replayed.
+    pub version: i64,
+}
+
 /// What an operator asks to replay (validated by [`ShadowRunSpec::validate`]).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ShadowRunSpec {
@@ -76,6 +85,9 @@ pub struct ShadowRunSpec {
     pub station_id: StationId,
     /// Strategy type and parameters.
     pub strategy: StrategyParams,
+    /// The saved strategy and version the parameters were taken from (`None`: given inline).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub strategy_ref: Option<SavedStrategyRef>,
     /// First local day.
     pub from: NaiveDate,
     /// Last local day (inclusive).
