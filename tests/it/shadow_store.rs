@@ -1,5 +1,5 @@
 //! Store-level checks on both backends: the strategy context's tariff view (settlement's
-//! pricing rules over stored tariffs), and a run interrupted mid-way being queued again.
+//! pricing rules over stored tariffs), and a run whose runner stopped being claimed again.
 
 use crate::shadow_support::{day_start, peak_shaving_run, run_shadow, shadow_site};
 use crate::support::TestApp;
@@ -7,6 +7,7 @@ use axum::http::{Method, StatusCode};
 use chrono::{Duration, NaiveDate};
 use mgc_contracts::{EnergySlot, FlowEnergy};
 use mgc_kernel::{Clock, StationId, TenantId};
+use mgc_strategy::app::shadow_run::ShadowSettings;
 use mgc_strategy::{ShadowRunStore, TariffView};
 use mgc_tests::all_databases;
 
@@ -57,24 +58,36 @@ async fn tariff_view_prices_slots_and_names_bands_with_settlements_rules() {
 }
 
 #[tokio::test]
-async fn a_run_left_running_by_a_stopped_process_is_queued_again_and_finishes() {
+async fn a_run_whose_runner_stopped_is_claimed_again_once_its_lease_ran_out_and_finishes() {
     for db in all_databases().await {
         let s = shadow_site(TestApp::new(&db).await, "rq1").await;
         let app = &s.app;
         let (st, run) =
             app.call(Method::POST, "/api/v1/shadow-runs", Some(&s.admin), Some(peak_shaving_run(&s.station))).await;
         assert_eq!(st, StatusCode::ACCEPTED, "{run}");
-        let claimed = app.store.claim_run(app.clock.now()).await.unwrap().unwrap();
+        let lease = ShadowSettings::default().lease;
+        let t0 = app.clock.now();
+        let claimed = app.store.claim_run(t0, t0 + lease).await.unwrap().unwrap();
         assert_eq!(claimed.id.to_string(), run["id"].as_str().unwrap());
-        assert!(app.store.claim_run(app.clock.now()).await.unwrap().is_none(), "claimed once only");
+        assert!(app.store.claim_run(t0, t0 + lease).await.unwrap().is_none(), "claimed once only");
         let job = format!("/api/v1/jobs/{}", run["job_id"].as_str().unwrap());
         assert_eq!(app.call(Method::GET, &job, Some(&s.admin), None).await.1["state"], "running");
 
-        // The process stops here; at the next start the runner puts the run back in the queue.
-        assert_eq!(app.store.requeue_interrupted().await.unwrap(), 1, "{}", db.backend);
-        assert_eq!(app.call(Method::GET, &job, Some(&s.admin), None).await.1["state"], "queued");
-        assert_eq!(run_shadow(app).await, 1);
+        // The first runner stops here. While its lease holds, nobody takes the run over ...
+        let almost = t0 + lease - chrono::Duration::seconds(1);
+        assert!(app.store.claim_run(almost, almost + lease).await.unwrap().is_none(), "{}", db.backend);
+        // ... once it ran out, the next round claims it again and runs it to the end.
+        app.clock.set(t0 + lease + chrono::Duration::seconds(1));
+        assert_eq!(run_shadow(app).await, 1, "{}", db.backend);
         let (_, done) = app.call(Method::GET, &job, Some(&s.admin), None).await;
         assert_eq!((done["state"].as_str(), done["done"].as_i64()), (Some("succeeded"), Some(1)), "{done}");
+
+        // The stopped runner coming back cannot overwrite the finished run.
+        let mut stale = claimed.clone();
+        stale.days_done = 1;
+        let err = app.store.save_progress(&stale, t0 + lease).await.unwrap_err();
+        assert!(matches!(err, mgc_kernel::RepoError::Conflict(_)), "{err}");
+        let (_, still) = app.call(Method::GET, &job, Some(&s.admin), None).await;
+        assert_eq!(still["state"], "succeeded");
     }
 }

@@ -1,11 +1,11 @@
-//! Shadow-run background task: at start-up puts runs interrupted by a stop back in the queue,
-//! then runs queued runs whenever one is queued (woken by the API) or every poll interval (runs
-//! queued through another instance). A stop drops the run in progress; the next start resumes it.
+//! Shadow-run background task: runs queued runs whenever one is queued (woken by the API) or
+//! every poll interval (runs queued through another instance). A running run is leased and the
+//! lease renewed after every day; a stop drops the run in progress, and any instance claims it
+//! again (from its first day) once the lease ran out.
 
 use mgc_kernel::SharedClock;
 use mgc_store::Store;
 use mgc_strategy::app::shadow_run::{run_queued, ShadowSettings};
-use mgc_strategy::ShadowRunStore;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::{watch, Notify};
@@ -15,11 +15,6 @@ const POLL: Duration = Duration::from_secs(30);
 
 /// Runs until `stop` turns true.
 pub async fn run(store: Store, clock: SharedClock, wakeup: Arc<Notify>, mut stop: watch::Receiver<bool>) {
-    match store.requeue_interrupted().await {
-        Ok(0) => {}
-        Ok(n) => tracing::info!(runs = n, "interrupted shadow runs queued again"),
-        Err(e) => tracing::warn!(error = %e, "shadow runs: cannot requeue interrupted runs"),
-    }
     let settings = ShadowSettings::default();
     loop {
         tokio::select! {

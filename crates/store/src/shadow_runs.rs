@@ -54,13 +54,21 @@ async fn sync_job(tx: &mut StoreTx, run: &ShadowRun) -> Result<(), RepoError> {
         .bind(run.started_at).bind(run.finished_at).execute(&mut *c).await.map_err(db_err).map(|_| ()))
 }
 
-async fn update_run(tx: &mut StoreTx, run: &ShadowRun) -> Result<(), RepoError> {
+/// A run nobody works on: queued, or running with a lease that ran out before `$1`.
+const CLAIMABLE: &str = "state = 'queued' OR (state = 'running' AND lease_until < $1)";
+
+/// Saves the run of the runner that claimed it at `run.started_at` (and its job); a run claimed
+/// by another runner since is a conflict and nothing is written.
+async fn update_run(tx: &mut StoreTx, run: &ShadowRun, lease_until: Option<DateTime<Utc>>) -> Result<(), RepoError> {
     let report = run.report.as_ref().map(to_json).transpose()?;
-    let sql = "UPDATE shadow_runs SET state = $2, days_done = $3, error = $4, report = $5, started_at = $6,
-               finished_at = $7 WHERE id = $1";
-    on_tx!(tx, c => sqlx::query(sql).bind(run.id.as_uuid()).bind(run.state.as_str()).bind(i64::from(run.days_done))
-        .bind(&run.error).bind(report.map(Json)).bind(run.started_at).bind(run.finished_at)
-        .execute(&mut *c).await.map_err(db_err).map(|_| ()))?;
+    let sql = "UPDATE shadow_runs SET state = $2, days_done = $3, error = $4, report = $5, finished_at = $7,
+               lease_until = $8 WHERE id = $1 AND state = 'running' AND started_at = $6";
+    let n = on_tx!(tx, c => sqlx::query(sql).bind(run.id.as_uuid()).bind(run.state.as_str()).bind(i64::from(run.days_done))
+        .bind(&run.error).bind(report.map(Json)).bind(run.started_at).bind(run.finished_at).bind(lease_until)
+        .execute(&mut *c).await.map_err(db_err)?.rows_affected());
+    if n == 0 {
+        return Err(RepoError::Conflict(format!("shadow run {} was claimed by another runner", run.id)));
+    }
     sync_job(tx, run).await
 }
 
@@ -91,19 +99,19 @@ impl ShadowRunStore for Store {
         tx.commit().await
     }
 
-    async fn claim_run(&self, at: DateTime<Utc>) -> Result<Option<ShadowRun>, RepoError> {
+    async fn claim_run(&self, at: DateTime<Utc>, lease_until: DateTime<Utc>) -> Result<Option<ShadowRun>, RepoError> {
         let lock = match self.backend() {
             Backend::Postgres => "FOR UPDATE SKIP LOCKED",
             Backend::Sqlite => "",
         };
         // One statement picks and marks: a runner on another instance cannot claim the same run.
         let sql = format!(
-            "UPDATE shadow_runs SET state = 'running', started_at = $1, days_done = 0
-             WHERE id = (SELECT id FROM shadow_runs WHERE state = 'queued' ORDER BY created_at, id LIMIT 1 {lock})
-             AND state = 'queued' RETURNING {RUN_COLUMNS}"
+            "UPDATE shadow_runs SET state = 'running', started_at = $1, days_done = 0, lease_until = $2
+             WHERE id = (SELECT id FROM shadow_runs WHERE {CLAIMABLE} ORDER BY created_at, id LIMIT 1 {lock})
+             AND ({CLAIMABLE}) RETURNING {RUN_COLUMNS}"
         );
         let mut tx = self.begin().await?;
-        let run = on_tx!(tx, c => sqlx::query(&sql).bind(at).fetch_optional(&mut *c).await.map_err(db_err)?
+        let run = on_tx!(tx, c => sqlx::query(&sql).bind(at).bind(lease_until).fetch_optional(&mut *c).await.map_err(db_err)?
             .as_ref().map(run_from_row).transpose())?;
         if let Some(run) = &run {
             sync_job(&mut tx, run).await?;
@@ -112,25 +120,15 @@ impl ShadowRunStore for Store {
         Ok(run)
     }
 
-    async fn requeue_interrupted(&self) -> Result<u64, RepoError> {
+    async fn save_progress(&self, run: &ShadowRun, lease_until: DateTime<Utc>) -> Result<(), RepoError> {
         let mut tx = self.begin().await?;
-        let n = on_tx!(tx, c => sqlx::query("UPDATE shadow_runs SET state = 'queued', days_done = 0 WHERE state = 'running'")
-            .execute(&mut *c).await.map_err(db_err)?.rows_affected());
-        let sql = "UPDATE jobs SET state = 'queued', done = 0 WHERE kind = $1 AND state = 'running'";
-        on_tx!(tx, c => sqlx::query(sql).bind(JOB_KIND).execute(&mut *c).await.map_err(db_err).map(|_| ()))?;
-        tx.commit().await?;
-        Ok(n)
-    }
-
-    async fn save_progress(&self, run: &ShadowRun) -> Result<(), RepoError> {
-        let mut tx = self.begin().await?;
-        update_run(&mut tx, run).await?;
+        update_run(&mut tx, run, Some(lease_until)).await?;
         tx.commit().await
     }
 
     async fn finish_run(&self, run: &ShadowRun, notice: Option<&RunNotice>) -> Result<(), RepoError> {
         let mut tx = self.begin().await?;
-        update_run(&mut tx, run).await?;
+        update_run(&mut tx, run, None).await?;
         if let Some(n) = notice {
             let req = NotificationRequest {
                 event: n.event.clone(),

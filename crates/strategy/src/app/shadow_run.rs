@@ -17,11 +17,14 @@ use mgc_kernel::{Granularity, RepoError, SharedClock, StationTz, TenantId, Windo
 pub struct ShadowSettings {
     /// A sample is held at most this long; older, its input is unknown (a gap).
     pub max_sample_age: Duration,
+    /// A running run is leased this long, renewed after every day; a runner that stops leaves
+    /// the run to be claimed again once the lease ran out.
+    pub lease: Duration,
 }
 
 impl Default for ShadowSettings {
     fn default() -> Self {
-        ShadowSettings { max_sample_age: Duration::minutes(5) }
+        ShadowSettings { max_sample_age: Duration::minutes(5), lease: Duration::minutes(2) }
     }
 }
 
@@ -72,14 +75,20 @@ where
     S: ShadowRunStore + HistoryReader + TariffView,
 {
     let mut ran = 0;
-    while let Some(run) = store.claim_run(clock.now()).await? {
-        run_one(store, clock, settings, run).await?;
+    loop {
+        let now = clock.now();
+        let Some(run) = store.claim_run(now, now + settings.lease).await? else { break };
+        match run_one(store, clock, settings, run).await {
+            Err(RepoError::Conflict(why)) => tracing::warn!(%why, "shadow run taken over by another runner"),
+            other => other?,
+        }
         ran += 1;
     }
     Ok(ran)
 }
 
-/// Runs one claimed run to its end (succeeded or failed) and saves it.
+/// Runs one claimed run to its end (succeeded or failed) and saves it; `RepoError::Conflict`
+/// (nothing saved) when another runner claimed it meanwhile.
 pub async fn run_one<S>(
     store: &S,
     clock: &SharedClock,
@@ -90,7 +99,8 @@ where
     S: ShadowRunStore + HistoryReader + TariffView,
 {
     run.days_done = 0;
-    match replay(store, settings, &mut run).await {
+    match replay(store, clock, settings, &mut run).await {
+        Err(RepoError::Conflict(why)) => return Err(RepoError::Conflict(why)),
         Ok(report) => {
             run.state = RunState::Succeeded;
             run.report = Some(report);
@@ -115,7 +125,12 @@ fn day_window(tz: StationTz, day: NaiveDate) -> Result<Window, RepoError> {
     Ok(tz.window_containing(Granularity::Day, at.with_timezone(&Utc)))
 }
 
-async fn replay<S>(store: &S, settings: &ShadowSettings, run: &mut ShadowRun) -> Result<ShadowReport, RepoError>
+async fn replay<S>(
+    store: &S,
+    clock: &SharedClock,
+    settings: &ShadowSettings,
+    run: &mut ShadowRun,
+) -> Result<ShadowReport, RepoError>
 where
     S: ShadowRunStore + HistoryReader + TariffView,
 {
@@ -157,7 +172,7 @@ where
         }
         days.push(day_report(&sim, costs, capacity));
         run.days_done += 1;
-        store.save_progress(run).await?;
+        store.save_progress(run, clock.now() + settings.lease).await?;
     }
     Ok(ShadowReport { totals: totals(&days, currency, capacity), days })
 }

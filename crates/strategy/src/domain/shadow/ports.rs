@@ -43,13 +43,15 @@ pub trait ShadowRunStore: Send + Sync {
     async fn notify_channel_exists(&self, tenant: &TenantId, channel: Uuid) -> Result<bool, RepoError>;
     /// Saves a new queued run and its job.
     async fn queue_run(&self, run: &ShadowRun) -> Result<(), RepoError>;
-    /// Claims the oldest queued run (marks it and its job running at `at`); one claimer wins.
-    async fn claim_run(&self, at: DateTime<Utc>) -> Result<Option<ShadowRun>, RepoError>;
-    /// Puts runs left running by a stopped process back in the queue; returns how many.
-    async fn requeue_interrupted(&self) -> Result<u64, RepoError>;
-    /// Saves the progress (days done) of a running run and its job.
-    async fn save_progress(&self, run: &ShadowRun) -> Result<(), RepoError>;
-    /// Saves a finished run (report or error) and its job, and queues `notice`, in one transaction.
+    /// Claims the oldest queued run, or a running run whose lease ran out before `at` (its
+    /// runner stopped), and marks it and its job running from `at`, leased until `lease_until`;
+    /// one claimer wins.
+    async fn claim_run(&self, at: DateTime<Utc>, lease_until: DateTime<Utc>) -> Result<Option<ShadowRun>, RepoError>;
+    /// Saves the progress (days done) of a running run and its job and renews its lease;
+    /// `RepoError::Conflict` when another runner has claimed it since (`run.started_at` differs).
+    async fn save_progress(&self, run: &ShadowRun, lease_until: DateTime<Utc>) -> Result<(), RepoError>;
+    /// Saves a finished run (report or error) and its job, and queues `notice`, in one
+    /// transaction; `RepoError::Conflict` when another runner has claimed it since.
     async fn finish_run(&self, run: &ShadowRun, notice: Option<&RunNotice>) -> Result<(), RepoError>;
     /// One run of the tenant.
     async fn shadow_run(&self, tenant: &TenantId, id: ShadowRunId) -> Result<Option<ShadowRun>, RepoError>;
