@@ -76,7 +76,10 @@ async fn stream_is_tenant_scoped_and_resumes_exactly_after_last_event_id() {
 
         // Tenant B has its own station, rule and alarm; its stream from the start shows only that.
         let other = app.bearer("globex", Role::Admin);
-        provision(&app, &other, station_body()).await;
+        let mut other_body = station_body();
+        // ThingsBoard device ids are unique across tenants.
+        other_body["devices"][1]["tb_device_id"] = serde_json::Value::Null;
+        provision(&app, &other, other_body).await;
         let other_ing = integration(&app, &other, false).await;
         rule(&app, &other, body).await;
         let t = app.clock.now().timestamp_millis();

@@ -137,6 +137,19 @@ async fn bad_commands_are_refused_with_codes() {
                 "invalid_command",
             ),
             (json!({"device_id": e.pv, "method": "m", "colour": 1}), StatusCode::UNPROCESSABLE_ENTITY, "invalid_body"),
+            // NUL cannot be stored by PostgreSQL (text or jsonb): refused before it gets there.
+            (
+                json!({"device_id": e.pv, "method": "m", "params": {"mode": "a\u{0}b"}}),
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid_value",
+            ),
+            (json!({"device_id": e.pv, "method": "m\u{0}"}), StatusCode::UNPROCESSABLE_ENTITY, "invalid_value"),
+            (json!({"device_id": e.pv, "method": "m\u{7}x"}), StatusCode::UNPROCESSABLE_ENTITY, "invalid_command"),
+            (
+                json!({"device_id": e.pv, "method": "m", "idempotency_key": "k\u{7}"}),
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid_command",
+            ),
         ];
         for (body, status, code) in cases {
             let (s, b) = e.issue(body.clone()).await;

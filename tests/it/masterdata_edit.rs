@@ -95,3 +95,43 @@ async fn another_tenant_cannot_patch_or_delete_stations_or_devices() {
         assert_eq!(got["name"], "meter-1", "{}", db.backend);
     }
 }
+
+#[tokio::test]
+async fn another_tenant_cannot_take_over_a_thingsboard_device_to_command_it() {
+    for db in all_databases().await {
+        let app = TestApp::new(&db).await;
+        let admin = app.bearer("acme", Role::Admin);
+        provision(&app, &admin, station_body()).await;
+        let taken = station_body()["devices"][1]["tb_device_id"].clone();
+        let intruder = app.bearer("globex", Role::Admin);
+
+        // Provisioning a device onto acme's ThingsBoard device: 409 naming the id, nothing stored.
+        let mut body = station_body();
+        body["code"] = json!("gx-01");
+        let (s, b) = app.call(Method::POST, "/api/v1/provisioning/stations", Some(&intruder), Some(body)).await;
+        assert_eq!(s, StatusCode::CONFLICT, "{}: {b}", db.backend);
+        assert!(assert_error(&b, "conflict").contains(taken.as_str().unwrap()), "{b}");
+        let (_, listed) = app.call(Method::GET, "/api/v1/devices", Some(&intruder), None).await;
+        assert_eq!(listed["items"], json!([]), "{}: {listed}", db.backend);
+
+        // Re-pointing one of its own devices at it: 409 as well.
+        let mut own = station_body();
+        own["code"] = json!("gx-02");
+        own["devices"] =
+            json!([{"name": "gx-pcs", "kind": "pcs", "tb_device_id": "9a0d7e55-0000-4000-8000-000000000001"}]);
+        provision(&app, &intruder, own).await;
+        let pcs = device_id(&app, &intruder, "gx-pcs").await;
+        let (s, b) = app
+            .call(
+                Method::PATCH,
+                &format!("/api/v1/devices/{pcs}"),
+                Some(&intruder),
+                Some(json!({"tb_device_id": taken})),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CONFLICT, "{}: {b}", db.backend);
+        // The same tenant re-provisioning its own body stays idempotent.
+        let (s, b) = app.call(Method::POST, "/api/v1/provisioning/stations", Some(&admin), Some(station_body())).await;
+        assert_eq!(s, StatusCode::OK, "{b}");
+    }
+}

@@ -1,10 +1,12 @@
 //! Extractors that turn every client mistake into an [`ApiError`] instead of axum's plain text.
 
 use crate::ApiError;
+use axum::body::Bytes;
 use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::extract::{FromRequest, FromRequestParts, Query, Request};
+use axum::http::header::CONTENT_TYPE;
 use axum::http::request::Parts;
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use axum::Json;
 use mgc_kernel::page::PageRequest;
 use serde::de::DeserializeOwned;
@@ -12,7 +14,8 @@ use serde::Deserialize;
 use std::str::FromStr;
 use utoipa::IntoParams;
 
-/// JSON body; malformed JSON → 400, wrong fields → 422, wrong content type → 415.
+/// JSON body; malformed JSON → 400, wrong fields → 422, a NUL character anywhere → 422 (no
+/// backend can store it in text), wrong content type → 415.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct ApiJson<T>(pub T);
 
@@ -24,11 +27,55 @@ where
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        match Json::<T>::from_request(req, state).await {
+        if !is_json_content_type(req.headers()) {
+            return Err(json_rejection(JsonRejection::MissingJsonContentType(Default::default())));
+        }
+        let bytes = Bytes::from_request(req, state)
+            .await
+            .map_err(|r| ApiError::new(r.status(), "payload_too_large", r.body_text()))?;
+        reject_nul(&bytes)?;
+        match Json::<T>::from_bytes(&bytes) {
             Ok(Json(v)) => Ok(ApiJson(v)),
             Err(rejection) => Err(json_rejection(rejection)),
         }
     }
+}
+
+/// `application/json` or any `application/*+json`, as axum's own `Json` accepts.
+fn is_json_content_type(headers: &HeaderMap) -> bool {
+    let Some(ct) = headers.get(CONTENT_TYPE).and_then(|v| v.to_str().ok()) else { return false };
+    let essence = ct.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+    essence == "application/json" || (essence.starts_with("application/") && essence.ends_with("+json"))
+}
+
+/// True when a JSON text holds an escaped NUL (`\u0000`) in a string or key; a backslash only
+/// occurs inside strings, and each escape is skipped whole so `\\u0000` (a literal text) is not one.
+#[must_use]
+pub fn has_escaped_nul(json: &[u8]) -> bool {
+    let mut i = 0;
+    while i < json.len() {
+        if json[i] == b'\\' {
+            if json.get(i + 1) == Some(&b'u') && json.get(i + 2..i + 6) == Some(b"0000".as_slice()) {
+                return true;
+            }
+            i += 2;
+        } else {
+            i += 1;
+        }
+    }
+    false
+}
+
+/// 422 `invalid_value` when the body holds a NUL character.
+pub fn reject_nul(json: &[u8]) -> Result<(), ApiError> {
+    if has_escaped_nul(json) {
+        return Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_value",
+            "the body contains a NUL character (\\u0000) in a string; text with NUL cannot be stored",
+        ));
+    }
+    Ok(())
 }
 
 fn json_rejection(r: JsonRejection) -> ApiError {
@@ -101,4 +148,19 @@ impl ListQuery {
 /// Parses a path id, naming the bad value on failure (400 `invalid_id`).
 pub fn parse_id<T: FromStr>(raw: &str, what: &str) -> Result<T, ApiError> {
     raw.parse().map_err(|_| ApiError::bad_request("invalid_id", format!("'{raw}' is not a valid {what} id")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::has_escaped_nul;
+
+    #[test]
+    fn given_json_texts_when_scanned_then_only_real_nul_escapes_count() {
+        assert!(has_escaped_nul(br#"{"m": "a\u0000b"}"#));
+        assert!(has_escaped_nul(br#"{"a\u0000": 1}"#));
+        assert!(!has_escaped_nul(br#"{"m": "a\\u0000b"}"#), "an escaped backslash then u0000 is text");
+        assert!(has_escaped_nul(br#"{"m": "\\\u0000"}"#), "backslash, then a NUL");
+        assert!(!has_escaped_nul(br#"{"m": "u0000"}"#));
+        assert!(!has_escaped_nul(br#"{"m": "\u0001 \n"}"#));
+    }
 }

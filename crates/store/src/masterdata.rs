@@ -141,6 +141,15 @@ impl MasterdataRepository for StoreTx {
             .bind(d.id.as_uuid()).bind(d.tenant.as_str()).bind(d.station_id.as_uuid()).bind(d.kind.as_str())
             .bind(&d.name).bind(&d.tb_device_id).bind(&d.protocol).bind(d.created_at).bind(d.updated_at)
             .execute(&mut *c).await.map_err(db_err).map(|_| ()))
+        .map_err(|e| match e {
+            RepoError::Conflict(m) if m.contains("tb_device_id") || m.contains("devices_tb_device_unique") => {
+                RepoError::Conflict(format!(
+                    "tb_device_id '{}' is already the ThingsBoard device of another device",
+                    d.tb_device_id.as_deref().unwrap_or_default()
+                ))
+            }
+            other => other,
+        })
     }
 
     async fn mappings_of(&mut self, tenant: &TenantId, scope: MappingScope) -> Result<Vec<PointMapping>, RepoError> {

@@ -100,6 +100,7 @@ pub async fn rpc(
     let body = body.map_err(|r| ApiError::new(r.status(), "payload_too_large", r.body_text()))?;
     let now = state.clock.now();
     let (integration, _signature) = authenticate_integration(&state, &headers, &body, now).await?;
+    crate::extract::reject_nul(&body)?;
     let update = parse_rpc_update(&body, &headers)?;
     let tx = state.store.begin().await?;
     let command =

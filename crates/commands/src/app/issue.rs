@@ -59,6 +59,9 @@ fn validate(req: &IssueRequest, settings: &CommandSettings) -> Result<(String, s
     if method.chars().count() > MAX_METHOD_LEN {
         return Err(CommandError::invalid("method", format!("at most {MAX_METHOD_LEN} characters")));
     }
+    if method.chars().any(char::is_control) {
+        return Err(CommandError::invalid("method", "must not contain control characters"));
+    }
     let params = match &req.params {
         None | Some(serde_json::Value::Null) => serde_json::json!({}),
         Some(v @ serde_json::Value::Object(_)) => v.clone(),
@@ -72,10 +75,10 @@ fn validate(req: &IssueRequest, settings: &CommandSettings) -> Result<(String, s
         ));
     }
     if let Some(key) = &req.idempotency_key {
-        if key.trim().is_empty() || key.chars().count() > MAX_KEY_LEN {
+        if key.trim().is_empty() || key.chars().count() > MAX_KEY_LEN || key.chars().any(char::is_control) {
             return Err(CommandError::invalid(
                 "idempotency_key",
-                format!("must be 1 to {MAX_KEY_LEN} characters when given"),
+                format!("must be 1 to {MAX_KEY_LEN} printable characters when given"),
             ));
         }
     }

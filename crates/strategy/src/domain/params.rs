@@ -277,6 +277,18 @@ fn validate_tou(p: &TouArbitrageParams) -> Result<(), String> {
     if p.charge_bands.is_empty() || p.discharge_bands.is_empty() {
         return Err("params.charge_bands/discharge_bands: each must name at least one tariff band".to_owned());
     }
+    for (field, bands) in [("charge_bands", &p.charge_bands), ("discharge_bands", &p.discharge_bands)] {
+        if let Some((i, b)) = bands
+            .iter()
+            .enumerate()
+            .find(|(_, b)| b.trim().is_empty() || b.len() > 64 || b.chars().any(char::is_control))
+        {
+            return Err(format!(
+                "params.{field}[{i}]: '{}' is not a band name (1-64 printable characters)",
+                b.escape_debug()
+            ));
+        }
+    }
     if let Some(b) = p.charge_bands.iter().find(|b| p.discharge_bands.contains(b)) {
         return Err(format!("params.charge_bands: band '{b}' is also a discharge band"));
     }
@@ -344,5 +356,14 @@ mod tests {
             "battery": {"min_soc_pct": 10.0, "max_soc_pct": 90.0, "max_charge_w": 2000, "max_discharge_w": 2000}}}))
         .unwrap();
         assert!(p.validate().unwrap_err().contains("'valley'"));
+    }
+
+    #[test]
+    fn given_tou_band_with_control_character_when_validated_then_named() {
+        let p: StrategyParams = serde_json::from_value(json!({"type": "tou_arbitrage", "params": {
+            "charge_bands": ["valley"], "discharge_bands": ["peak", "pe\tak"], "charge_w": 1000, "discharge_w": 1000,
+            "battery": {"min_soc_pct": 10.0, "max_soc_pct": 90.0, "max_charge_w": 2000, "max_discharge_w": 2000}}}))
+        .unwrap();
+        assert!(p.validate().unwrap_err().contains("params.discharge_bands[1]"));
     }
 }
