@@ -242,6 +242,40 @@ async fn command_requested_by_a_strategy_becomes_exactly_one_command() {
 }
 
 #[tokio::test]
+async fn a_strategy_decision_older_than_its_timeout_is_recorded_expired_and_never_sent() {
+    for db in all_databases().await {
+        let e = env(&db).await;
+        let execution = mgc_kernel::uuid::Uuid::now_v7();
+        let (_, device) = e.app.call(Method::GET, &format!("/api/v1/devices/{}", e.pv), Some(&e.admin), None).await;
+        let requested = CommandRequested {
+            strategy_id: mgc_kernel::uuid::Uuid::now_v7(),
+            strategy_version: 1,
+            execution_id: execution,
+            station_id: device["station_id"].as_str().unwrap().parse().unwrap(),
+            device_id: e.pv.parse().unwrap(),
+            method: "setBatteryPower".into(),
+            params: json!({"power_w": 5000}),
+            timeout_s: 30,
+            idempotency_key: format!("{execution}:{}", e.pv),
+        };
+        // Decided now, delivered 31 s later (a backlog): the decision is stale.
+        let mut tx = e.app.store.begin().await.unwrap();
+        tx.append(EventEnvelope::wrap(&tenant("acme"), &requested, e.app.clock.now()).unwrap()).await.unwrap();
+        tx.commit().await.unwrap();
+        e.app.clock.advance(chrono::Duration::seconds(31));
+        e.app.pump().await;
+        let (_, list) = e.app.call(Method::GET, "/api/v1/commands", Some(&e.viewer), None).await;
+        let items = list["items"].as_array().unwrap();
+        assert_eq!(items.len(), 1, "{}: {list}", db.backend);
+        let command = e.get(items[0]["id"].as_str().unwrap()).await;
+        assert_eq!(command["state"], "expired", "{}: {command}", db.backend);
+        assert!(command["reason"].as_str().unwrap().contains("older than its 30 s timeout"), "{command}");
+        e.round().await;
+        assert!(e.fake.requests_to("/api/rpc/").is_empty(), "a stale decision reached ThingsBoard");
+    }
+}
+
+#[tokio::test]
 async fn openapi_documents_the_command_routes() {
     let db = mgc_tests::sqlite_database().await;
     let app = crate::support::TestApp::new(&db).await;

@@ -1,8 +1,9 @@
 //! The idempotent consumer of `CommandRequested`: a strategy's decision becomes a command.
 
-use crate::app::issue::{issue, IssueRequest};
+use crate::app::issue::{issue, IssueRequest, Issued};
+use crate::app::record;
 use crate::domain::ports::CommandTx;
-use crate::{CommandError, CommandSettings};
+use crate::{CommandError, CommandSettings, CommandState};
 use async_trait::async_trait;
 use mgc_contracts::{CommandOrigin, CommandRequested, EventEnvelope, IntegrationEvent};
 use mgc_eventing::{EventHandler, HandlerError};
@@ -50,7 +51,25 @@ impl<T: CommandTx> EventHandler<T> for CommandRequestedConsumer {
             },
             station_scope: None,
         };
-        match issue(tx, &event.tenant_id, req, &self.settings, self.clock.now()).await {
+        let now = self.clock.now();
+        let timeout = chrono::Duration::seconds(i64::from(ev.timeout_s.max(1)));
+        match issue(tx, &event.tenant_id, req, &self.settings, now).await {
+            // A decision older than its own timeout (an outbox backlog, a dead letter replayed
+            // hours later) must not move hardware now: the command is recorded and expires at
+            // once, and its state change tells the strategy to decide again.
+            Ok(Issued::Created(mut command)) if now - event.occurred_at >= timeout => {
+                let reason = format!(
+                    "decided at {} by execution {}, older than its {} s timeout when it reached the commands context",
+                    event.occurred_at.to_rfc3339(),
+                    ev.execution_id,
+                    ev.timeout_s
+                );
+                let t = command.transition(CommandState::Expired, reason, now).map_err(HandlerError::new)?;
+                let new = [t];
+                record::save(tx, &command, CommandState::Pending, &new).await.map_err(HandlerError::new)?;
+                record::count_transitions(&new);
+                Ok(())
+            }
             Ok(_) => Ok(()),
             Err(CommandError::Repo(e)) => Err(HandlerError::new(e)),
             // A request that can never become a command is not retried: retrying changes nothing.
