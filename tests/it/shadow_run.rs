@@ -142,6 +142,20 @@ async fn peak_shaving_over_a_known_day_gives_the_hand_computed_savings_in_every_
         assert_eq!(note["data"]["totals"]["savings_minor"], SAVINGS_MINOR, "{note}");
         assert_eq!(note["data"]["shadow_run_id"], id.as_str());
 
+        // A viewer scoped to another station of the tenant sees neither the run nor its job.
+        let scoped = app.bearer_with(&mgc_iam::Claims {
+            sub: "scoped".into(),
+            tenant_id: Some("acme".into()),
+            role: "viewer".into(),
+            station_ids: Some(vec![mgc_kernel::StationId::new().to_string()]),
+            exp: Some((mgc_kernel::Clock::now(&app.clock) + chrono::Duration::hours(1)).timestamp()),
+            iat: None,
+        });
+        for path in [format!("/api/v1/shadow-runs/{id}"), format!("/api/v1/jobs/{job}")] {
+            let (st, b) = app.call(Method::GET, &path, Some(&scoped), None).await;
+            assert_eq!(st, StatusCode::NOT_FOUND, "{path}: {b}");
+        }
+
         // Tenant B sees none of it.
         let other = app.bearer("beta", Role::Admin);
         for path in [

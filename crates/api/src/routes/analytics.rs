@@ -218,5 +218,12 @@ pub async fn recompute(
 pub async fn job(State(state): State<AppState>, Auth(p): Auth, Path(id): Path<String>) -> Result<Json<Job>, ApiError> {
     p.require(Role::Viewer)?;
     let id: JobId = parse_id(&id, "job")?;
-    state.store.job(&p.tenant, id).await?.map(Json).ok_or_else(|| ApiError::not_found(format!("job {id} not found")))
+    let not_found = || ApiError::not_found(format!("job {id} not found"));
+    let job = state.store.job(&p.tenant, id).await?.ok_or_else(not_found)?;
+    // Jobs of one station (recompute, shadow run) follow the caller's station scope.
+    let station = job.params.get("station_id").and_then(|v| v.as_str()).and_then(|s| s.parse::<StationId>().ok());
+    if station.is_some_and(|s| !p.may_see_station(s)) {
+        return Err(not_found());
+    }
+    Ok(Json(job))
 }
