@@ -96,6 +96,22 @@ async fn same_idempotency_key_returns_existing_within_24h_and_conflicts_on_other
             )
             .await;
         assert_eq!((s4, &b4["id"]), (StatusCode::OK, &b1["id"]));
+        // A header that is not ASCII, or that contradicts the body, is refused rather than ignored.
+        for (header, field) in [(&b"k\xff"[..], "Idempotency-Key header"), (&b"k-2"[..], "differ")] {
+            let (s, b) = e
+                .app
+                .send(
+                    axum::http::Request::post("/api/v1/commands")
+                        .header("authorization", e.app.bearer("acme", Role::Operator))
+                        .header("content-type", "application/json")
+                        .header("idempotency-key", axum::http::HeaderValue::from_bytes(header).unwrap())
+                        .body(axum::body::Body::from(body.to_string()))
+                        .unwrap(),
+                )
+                .await;
+            assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+            assert!(assert_error(&b, "invalid_command").contains(field), "{b}");
+        }
         // After 24 h the key is free again.
         e.advance(24 * 3600);
         let (s5, b5) = e.issue(body).await;

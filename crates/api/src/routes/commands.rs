@@ -102,7 +102,18 @@ pub async fn issue(
             format!("device_id: '{}' is not a valid device id", body.device_id),
         )
     })?;
-    let header_key = headers.get("idempotency-key").and_then(|v| v.to_str().ok()).map(str::to_owned);
+    let invalid_key = |m: &str| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_command", m.to_owned());
+    let header_key = match headers.get("idempotency-key") {
+        None => None,
+        Some(v) => {
+            Some(v.to_str().map_err(|_| invalid_key("Idempotency-Key header: must be printable ASCII"))?.to_owned())
+        }
+    };
+    if let (Some(h), Some(b)) = (&header_key, &body.idempotency_key) {
+        if h != b {
+            return Err(invalid_key("idempotency_key: the body and the Idempotency-Key header differ; give one"));
+        }
+    }
     let req = IssueRequest {
         device_id,
         method: body.method,
