@@ -145,15 +145,15 @@ pub fn day_report(sim: &SimulatedDay, costs: Option<(DayCost, DayCost)>, capacit
 
 fn add_opt(a: Option<i64>, b: Option<i64>) -> Option<i64> {
     match (a, b) {
-        (Some(a), Some(b)) => Some(a + b),
+        (Some(a), Some(b)) => Some(a.saturating_add(b)),
         (a, None) => a,
         (None, b) => b,
     }
 }
 
 fn add_side(acc: &mut GridFigures, d: &GridFigures) {
-    acc.import_wh += d.import_wh;
-    acc.export_wh += d.export_wh;
+    acc.import_wh = acc.import_wh.saturating_add(d.import_wh);
+    acc.export_wh = acc.export_wh.saturating_add(d.export_wh);
     acc.peak_demand_w = acc.peak_demand_w.max(d.peak_demand_w);
     acc.import_cost_minor = add_opt(acc.import_cost_minor, d.import_cost_minor);
     acc.export_revenue_minor = add_opt(acc.export_revenue_minor, d.export_revenue_minor);
@@ -179,16 +179,16 @@ pub fn totals(days: &[DayReport], currency: Option<String>, capacity_wh: i64) ->
         t.unpriced_days += u32::from(!d.priced);
         add_side(&mut t.baseline, &d.baseline);
         add_side(&mut t.strategy, &d.strategy);
-        t.savings_minor += d.savings_minor.unwrap_or(0);
-        t.battery.charged_wh += d.battery.charged_wh;
-        t.battery.discharged_wh += d.battery.discharged_wh;
+        t.savings_minor = t.savings_minor.saturating_add(d.savings_minor.unwrap_or(0));
+        t.battery.charged_wh = t.battery.charged_wh.saturating_add(d.battery.charged_wh);
+        t.battery.discharged_wh = t.battery.discharged_wh.saturating_add(d.battery.discharged_wh);
         if i == 0 {
             (t.battery.soc_min, t.battery.soc_max) = (d.battery.soc_min, d.battery.soc_max);
         }
         t.battery.soc_min = t.battery.soc_min.min(d.battery.soc_min);
         t.battery.soc_max = t.battery.soc_max.max(d.battery.soc_max);
         t.battery.soc_end = d.battery.soc_end;
-        t.curtailed_wh += d.curtailed_wh;
+        t.curtailed_wh = t.curtailed_wh.saturating_add(d.curtailed_wh);
         t.gap_minutes += d.gap_minutes;
     }
     t.peak_reduction_w = t.baseline.peak_demand_w - t.strategy.peak_demand_w;

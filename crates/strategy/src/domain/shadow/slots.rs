@@ -41,6 +41,9 @@ pub struct SlotMeter {
     slots: Vec<EnergySlot>,
 }
 
+/// Powers above this (10 GW) are taken as this: a corrupt reading must not overflow a sum.
+pub const MAX_POWER_W: f64 = 1e10;
+
 fn wh(ws: f64) -> i64 {
     (ws / 3600.0).round() as i64
 }
@@ -49,7 +52,7 @@ impl SlotMeter {
     /// Adds `power_w` (≥ 0) of `flow` held for `seconds`.
     pub fn add(&mut self, flow: Flow, power_w: f64, seconds: u32) {
         if power_w.is_finite() && power_w > 0.0 {
-            self.cumulative_ws[index(flow)] += power_w * f64::from(seconds);
+            self.cumulative_ws[index(flow)] += power_w.min(MAX_POWER_W) * f64::from(seconds);
         }
     }
 
@@ -95,13 +98,24 @@ pub fn peak_import_w(slots: &[EnergySlot]) -> i64 {
 /// Sums one flow over slots.
 #[must_use]
 pub fn total(slots: &[EnergySlot], f: fn(&FlowEnergy) -> i64) -> i64 {
-    slots.iter().map(|s| f(&s.energy)).sum()
+    slots.iter().fold(0_i64, |acc, s| acc.saturating_add(f(&s.energy)))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use chrono::{Duration, TimeZone};
+
+    #[test]
+    fn given_an_absurd_power_when_metered_then_it_is_capped_not_overflowing() {
+        let t0 = Utc.with_ymd_and_hms(2026, 2, 24, 0, 0, 0).unwrap();
+        let mut m = SlotMeter::default();
+        m.add(Flow::Import, 1e300, 900);
+        m.close(t0, t0 + Duration::minutes(15));
+        let slots = m.into_slots();
+        assert_eq!(slots[0].energy.grid_import_wh, 2_500_000_000);
+        assert_eq!(total(&[slots[0].clone(), slots[0].clone()], |e| e.grid_import_wh), 5_000_000_000);
+    }
 
     #[test]
     fn given_thirds_of_a_wh_when_cut_into_slots_then_slots_add_up_to_the_rounded_total() {
