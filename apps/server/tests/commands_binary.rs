@@ -8,17 +8,11 @@ mod common;
 
 use common::*;
 use mgc_tests::fake_thingsboard::{Answer, FakeThingsBoard, PASSWORD, USERNAME};
-use serde_json::{json, Value};
+use serde_json::json;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
 const TB_DEVICE: &str = "0d6c2b2e-6f8a-4d7e-9c1b-2a3b4c5d6e7f";
-
-fn call(server: &Server, method: &str, path: &str, bearer: &str, body: Option<&Value>) -> (u16, Value) {
-    let text = body.map(Value::to_string);
-    let (status, raw) = http(&server.addr, method, path, Some(("Authorization", bearer)), text.as_deref());
-    (status, serde_json::from_str(&raw).unwrap_or(Value::String(raw)))
-}
 
 fn start(dir: &Path, fake: &FakeThingsBoard, extra: &[&str]) -> Server {
     let envs = [
