@@ -48,3 +48,17 @@ CREATE TABLE command_transitions (
     reason      TEXT NOT NULL,
     PRIMARY KEY (command_id, position)
 );
+
+-- Persistent-RPC state messages whose RPC id no command carried yet (ThingsBoard reported it
+-- while the dispatcher was still storing the id): applied when the id is stored, purged after
+-- commands.early_rpc_ttl_s, at most commands.early_rpc_max_per_tenant per tenant.
+CREATE TABLE command_rpc_early_updates (
+    tenant_id    TEXT NOT NULL,
+    rpc_id       TEXT NOT NULL,
+    status       TEXT NOT NULL CHECK (status IN ('QUEUED', 'SENT', 'DELIVERED', 'SUCCESSFUL', 'TIMEOUT', 'EXPIRED', 'FAILED')),
+    response     TEXT,
+    received_at  TEXT NOT NULL,
+    PRIMARY KEY (tenant_id, rpc_id, status)
+);
+CREATE INDEX command_rpc_early_updates_age ON command_rpc_early_updates (received_at);
+CREATE INDEX command_rpc_early_updates_tenant_age ON command_rpc_early_updates (tenant_id, received_at);

@@ -13,6 +13,7 @@ mod api_auth;
 mod api_errors;
 mod chain_e2e;
 mod commands_adapter;
+mod commands_early_rpc;
 mod commands_flow;
 mod commands_lifecycle;
 mod commands_support;

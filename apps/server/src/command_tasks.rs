@@ -1,5 +1,5 @@
 //! Background work of commands: the dispatch rounds (woken when a command is issued, and
-//! polling) and the deadline scanner.
+//! polling), the deadline scanner and the purge of early persistent-RPC state messages.
 
 use crate::config_commands::{CommandsConfig, ThingsBoardConfig};
 use mgc_commands::{AdapterRegistry, CommandSettings};
@@ -14,6 +14,8 @@ use tokio::task::JoinHandle;
 const MAX_CONCURRENT_ROUNDS: usize = 4;
 /// Overdue commands finished per scan.
 const SCAN_LIMIT: u32 = 500;
+/// Interval of purging early persistent-RPC state messages whose RPC id never appeared.
+const EARLY_PURGE_EVERY: Duration = Duration::from_secs(60);
 
 /// The device adapters by protocol (`thingsboard` when `[thingsboard] url` is set).
 pub fn adapters(tb: &ThingsBoardConfig, clock: &SharedClock) -> Result<AdapterRegistry, String> {
@@ -55,6 +57,7 @@ async fn run(
     let owner = format!("mgc-commands-{}", mgc_kernel::uuid::Uuid::new_v4().simple());
     let rounds = Arc::new(Semaphore::new(MAX_CONCURRENT_ROUNDS));
     let mut in_flight = tokio::task::JoinSet::new();
+    let mut last_purge: Option<tokio::time::Instant> = None;
     tracing::info!(%owner, "command dispatcher started");
     loop {
         if *stop.borrow() {
@@ -77,6 +80,14 @@ async fn run(
             Ok(r) if r.expired + r.timed_out > 0 => tracing::info!(?r, "overdue commands finished"),
             Ok(_) => {}
             Err(e) => tracing::error!(error = %e, "command deadline scan failed"),
+        }
+        if last_purge.is_none_or(|at| at.elapsed() >= EARLY_PURGE_EVERY) {
+            last_purge = Some(tokio::time::Instant::now());
+            match mgc_commands::purge_early_updates(&store, &settings, clock.now()).await {
+                Ok(n) if n > 0 => tracing::info!(purged = n, "early RPC state messages of never-stored RPC ids purged"),
+                Ok(_) => {}
+                Err(e) => tracing::error!(error = %e, "purging early RPC state messages failed"),
+            }
         }
         tokio::select! {
             _ = wakeup.notified() => {}

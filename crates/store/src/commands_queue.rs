@@ -85,6 +85,10 @@ impl CommandUnits for Store {
             .fetch_all(p).await.map_err(db_err)?.iter()
             .map(|r| Ok((tenant_of(r)?, CommandId::from_uuid(r.uuid("id")?)))).collect())
     }
+
+    async fn purge_early_updates(&self, before: DateTime<Utc>) -> Result<u64, RepoError> {
+        self.purge_early_rpc_updates(before).await
+    }
 }
 
 fn parse_seq_cursor(cursor: Option<&str>) -> Result<Option<i64>, RepoError> {
