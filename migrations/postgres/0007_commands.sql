@@ -28,6 +28,7 @@ CREATE TABLE commands (
     lease_owner      TEXT,
     lease_until      TIMESTAMPTZ,
     rpc_id           TEXT,
+    rpc_checked_at   TIMESTAMPTZ,
     response         JSONB,
     reason           TEXT NOT NULL
 );
@@ -37,6 +38,8 @@ CREATE INDEX commands_tenant ON commands (tenant_id, seq);
 CREATE INDEX commands_due ON commands (next_attempt_at, seq) WHERE state = 'pending';
 CREATE INDEX commands_live_device ON commands (device_id, seq) WHERE state IN ('pending', 'sent', 'delivered');
 CREATE INDEX commands_deadline ON commands (deadline) WHERE state IN ('pending', 'sent', 'delivered');
+-- Persistent commands waiting for their RPC's next state (reconciliation asks the platform).
+CREATE INDEX commands_rpc_waiting ON commands (updated_at) WHERE state IN ('sent', 'delivered') AND rpc_id IS NOT NULL;
 
 CREATE TABLE command_transitions (
     command_id  UUID NOT NULL,

@@ -16,6 +16,7 @@ mod commands_adapter;
 mod commands_early_rpc;
 mod commands_flow;
 mod commands_lifecycle;
+mod commands_reconcile;
 mod commands_support;
 mod dispatcher;
 mod dispatcher_concurrency;

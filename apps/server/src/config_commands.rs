@@ -47,6 +47,9 @@ pub struct CommandsConfig {
     pub early_rpc_ttl_s: u64,
     /// Most such messages kept per tenant.
     pub early_rpc_max_per_tenant: u32,
+    /// Seconds a persistent command may stay `sent`/`delivered` without news before ThingsBoard
+    /// is asked for its RPC state (and between two asks); 0 = never ask.
+    pub rpc_check_after_s: u64,
 }
 
 impl Default for CommandsConfig {
@@ -62,6 +65,7 @@ impl Default for CommandsConfig {
             retry_max_ms: 30_000,
             early_rpc_ttl_s: 3600,
             early_rpc_max_per_tenant: 1000,
+            rpc_check_after_s: 60,
         }
     }
 }
@@ -116,6 +120,9 @@ impl CommandsConfig {
         if !(1..=1_000_000).contains(&self.early_rpc_max_per_tenant) {
             problems.push("commands.early_rpc_max_per_tenant: must be between 1 and 1000000".to_owned());
         }
+        if self.rpc_check_after_s != 0 && !(5..=86_400).contains(&self.rpc_check_after_s) {
+            problems.push("commands.rpc_check_after_s: must be 0 (never) or between 5 and 86400".to_owned());
+        }
         for (key, list) in [
             ("oneway_methods", &self.oneway_methods),
             ("parallel_methods", &self.parallel_methods),
@@ -142,6 +149,7 @@ impl CommandsConfig {
             },
             early_rpc_ttl: Duration::from_secs(self.early_rpc_ttl_s),
             early_rpc_max_per_tenant: self.early_rpc_max_per_tenant,
+            rpc_check_after: (self.rpc_check_after_s > 0).then(|| Duration::from_secs(self.rpc_check_after_s)),
             ..mgc_commands::CommandSettings::default()
         }
     }
@@ -172,6 +180,7 @@ mod tests {
             oneway_methods: vec![" ".into()],
             early_rpc_ttl_s: 0,
             early_rpc_max_per_tenant: 0,
+            rpc_check_after_s: 2,
             ..CommandsConfig::default()
         };
         let p = c.problems().join("\n");
@@ -182,6 +191,7 @@ mod tests {
             "oneway_methods",
             "early_rpc_ttl_s",
             "early_rpc_max_per_tenant",
+            "rpc_check_after_s",
         ] {
             assert!(p.contains(&format!("commands.{key}")), "{key}: {p}");
         }
@@ -194,5 +204,7 @@ mod tests {
         assert!(s.options_for("setMode").persistent);
         assert_eq!(s.backoff.base, Duration::from_millis(1000));
         assert_eq!((s.early_rpc_ttl, s.early_rpc_max_per_tenant), (Duration::from_secs(3600), 1000));
+        assert_eq!(s.rpc_check_after, Some(Duration::from_secs(60)));
+        assert_eq!(CommandsConfig { rpc_check_after_s: 0, ..c }.to_settings().rpc_check_after, None);
     }
 }

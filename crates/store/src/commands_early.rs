@@ -1,12 +1,13 @@
-//! The buffer of persistent-RPC state messages whose RPC id no command carries yet.
+//! The buffer of persistent-RPC state messages whose RPC id no command carries yet, and the
+//! queue of persistent commands to check with the platform.
 
 use crate::commands_rows::corrupt;
-use crate::rows::{db_err, RowExt};
+use crate::rows::{db_err, tenant_of, RowExt};
 use crate::tx::TxConn;
-use crate::{Store, StoreTx};
+use crate::{Backend, Store, StoreTx};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use mgc_commands::{EarlyRpcUpdate, EarlyRpcUpdates, RemoteRpcState};
+use mgc_commands::{CommandId, EarlyRpcUpdate, EarlyRpcUpdates, RemoteRpcState, RpcCheck};
 use mgc_kernel::{RepoError, TenantId};
 use sqlx::types::Json;
 
@@ -70,6 +71,34 @@ impl EarlyRpcUpdates for StoreTx {
 }
 
 impl Store {
+    /// Marks checked and returns quiet persistent commands due for a check with the platform.
+    pub(crate) async fn claim_rpc_checks_at(
+        &self,
+        now: DateTime<Utc>,
+        quiet_since: DateTime<Utc>,
+        limit: u32,
+    ) -> Result<Vec<RpcCheck>, RepoError> {
+        let lock = match self.backend() {
+            Backend::Postgres => "FOR UPDATE SKIP LOCKED",
+            Backend::Sqlite => "",
+        };
+        let sql = format!(
+            "UPDATE commands SET rpc_checked_at = $1
+             WHERE seq IN (SELECT seq FROM commands
+                 WHERE state IN ('sent', 'delivered') AND rpc_id IS NOT NULL AND persistent AND deadline > $1
+                 AND updated_at <= $2 AND (rpc_checked_at IS NULL OR rpc_checked_at <= $2)
+                 ORDER BY updated_at LIMIT $3 {lock})
+             RETURNING tenant_id, id, rpc_id, protocol"
+        );
+        on_write!(self, p => sqlx::query(&sql).bind(now).bind(quiet_since).bind(i64::from(limit))
+            .fetch_all(p).await.map_err(db_err)?.iter().map(|r| Ok(RpcCheck {
+                tenant: tenant_of(r)?,
+                id: CommandId::from_uuid(r.uuid("id")?),
+                rpc_id: r.text("rpc_id")?,
+                protocol: r.text("protocol")?,
+            })).collect())
+    }
+
     /// Deletes buffered early RPC state messages of every tenant received before `before`.
     pub(crate) async fn purge_early_rpc_updates(&self, before: DateTime<Utc>) -> Result<u64, RepoError> {
         let sql = "DELETE FROM command_rpc_early_updates WHERE received_at < $1";

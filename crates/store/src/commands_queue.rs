@@ -7,7 +7,7 @@ use crate::rows::{db_err, tenant_of, RowExt};
 use crate::{Backend, Store, StoreTx};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use mgc_commands::{Command, CommandFilter, CommandId, CommandQueries, CommandUnits};
+use mgc_commands::{Command, CommandFilter, CommandId, CommandQueries, CommandUnits, RpcCheck};
 use mgc_kernel::page::{Page, PageRequest};
 use mgc_kernel::{RepoError, TenantId};
 
@@ -88,6 +88,15 @@ impl CommandUnits for Store {
 
     async fn purge_early_updates(&self, before: DateTime<Utc>) -> Result<u64, RepoError> {
         self.purge_early_rpc_updates(before).await
+    }
+
+    async fn claim_rpc_checks(
+        &self,
+        now: DateTime<Utc>,
+        quiet_since: DateTime<Utc>,
+        limit: u32,
+    ) -> Result<Vec<RpcCheck>, RepoError> {
+        self.claim_rpc_checks_at(now, quiet_since, limit).await
     }
 }
 

@@ -83,6 +83,19 @@ pub trait CommandTx: CommandRepository + EarlyRpcUpdates + DeviceDirectory + Out
 
 impl<T> CommandTx for T where T: CommandRepository + EarlyRpcUpdates + DeviceDirectory + OutboxWriter + UnitOfWork {}
 
+/// A persistent command due for a check of its RPC state with the platform.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RpcCheck {
+    /// Owner tenant.
+    pub tenant: TenantId,
+    /// The command.
+    pub id: CommandId,
+    /// Its platform RPC id.
+    pub rpc_id: String,
+    /// Its protocol (chooses the adapter).
+    pub protocol: String,
+}
+
 /// Units of work and the queue of the background rounds.
 #[async_trait]
 pub trait CommandUnits: Send + Sync {
@@ -110,6 +123,14 @@ pub trait CommandUnits: Send + Sync {
     /// Deletes buffered early RPC state messages (every tenant) received before `before`;
     /// returns how many.
     async fn purge_early_updates(&self, before: DateTime<Utc>) -> Result<u64, RepoError>;
+    /// Marks checked at `now` and returns up to `limit` persistent commands with an RPC id,
+    /// still `sent`/`delivered` before their deadline, unchanged and unchecked since `quiet_since`.
+    async fn claim_rpc_checks(
+        &self,
+        now: DateTime<Utc>,
+        quiet_since: DateTime<Utc>,
+        limit: u32,
+    ) -> Result<Vec<RpcCheck>, RepoError>;
 }
 
 /// Filters of the command list.

@@ -27,6 +27,9 @@ pub struct CommandSettings {
     pub early_rpc_ttl: Duration,
     /// Most such messages kept per tenant (more are refused until older ones are used or purged).
     pub early_rpc_max_per_tenant: u32,
+    /// A persistent command still `sent`/`delivered` this long after its last change (and its
+    /// last check) is checked with the platform; None = never ask.
+    pub rpc_check_after: Option<Duration>,
 }
 
 impl Default for CommandSettings {
@@ -42,6 +45,7 @@ impl Default for CommandSettings {
             lease_margin: Duration::from_secs(30),
             early_rpc_ttl: Duration::from_secs(3600),
             early_rpc_max_per_tenant: 1000,
+            rpc_check_after: Some(Duration::from_secs(60)),
         }
     }
 }
