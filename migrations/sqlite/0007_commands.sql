@@ -28,6 +28,7 @@ CREATE TABLE commands (
     lease_owner      TEXT,
     lease_until      TEXT,
     rpc_id           TEXT,
+    rpc_checked_at   TEXT,
     response         TEXT,
     reason           TEXT NOT NULL
 );
@@ -37,6 +38,8 @@ CREATE INDEX commands_tenant ON commands (tenant_id, seq);
 CREATE INDEX commands_due ON commands (next_attempt_at, seq) WHERE state = 'pending';
 CREATE INDEX commands_live_device ON commands (device_id, seq) WHERE state IN ('pending', 'sent', 'delivered');
 CREATE INDEX commands_deadline ON commands (deadline) WHERE state IN ('pending', 'sent', 'delivered');
+-- Persistent commands waiting for their RPC's next state (reconciliation asks the platform).
+CREATE INDEX commands_rpc_waiting ON commands (updated_at) WHERE state IN ('sent', 'delivered') AND rpc_id IS NOT NULL;
 
 CREATE TABLE command_transitions (
     command_id  BLOB NOT NULL,
@@ -48,3 +51,17 @@ CREATE TABLE command_transitions (
     reason      TEXT NOT NULL,
     PRIMARY KEY (command_id, position)
 );
+
+-- Persistent-RPC state messages whose RPC id no command carried yet (ThingsBoard reported it
+-- while the dispatcher was still storing the id): applied when the id is stored, purged after
+-- commands.early_rpc_ttl_s, at most commands.early_rpc_max_per_tenant per tenant.
+CREATE TABLE command_rpc_early_updates (
+    tenant_id    TEXT NOT NULL,
+    rpc_id       TEXT NOT NULL,
+    status       TEXT NOT NULL CHECK (status IN ('QUEUED', 'SENT', 'DELIVERED', 'SUCCESSFUL', 'TIMEOUT', 'EXPIRED', 'FAILED')),
+    response     TEXT,
+    received_at  TEXT NOT NULL,
+    PRIMARY KEY (tenant_id, rpc_id, status)
+);
+CREATE INDEX command_rpc_early_updates_age ON command_rpc_early_updates (received_at);
+CREATE INDEX command_rpc_early_updates_tenant_age ON command_rpc_early_updates (tenant_id, received_at);

@@ -1,29 +1,18 @@
 //! Deadline scanner, cancel, the per-device lock and persistent RPC advanced by forwarded state
 //! messages at `POST /ingest/thingsboard/rpc`.
 
-use crate::commands_support::{env, states, CommandEnv, TB_PV};
+use crate::commands_support::{env, forward_rpc, states, CommandEnv, TB_PV};
 use crate::ingest_support::post_with;
 use crate::support::assert_error;
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode};
-use mgc_iam::sign_hex;
 use mgc_kernel::Clock;
 use mgc_tests::all_databases;
 use mgc_tests::fake_thingsboard::Answer;
 use serde_json::{json, Value};
 
 async fn forward(e: &CommandEnv, body: &str, extra: &[(&str, &str)]) -> (StatusCode, Value) {
-    let ts = e.app.clock.now().timestamp().to_string();
-    let sig = format!("sha256={}", sign_hex(e.ingest.secret.as_bytes(), &ts, body.as_bytes()));
-    let mut req = Request::post("/ingest/thingsboard/rpc")
-        .header("content-type", "application/json")
-        .header("x-integration-id", &e.ingest.id)
-        .header("x-timestamp", &ts)
-        .header("x-signature", &sig);
-    for (k, v) in extra {
-        req = req.header(*k, *v);
-    }
-    e.app.send(req.body(Body::from(body.to_owned())).unwrap()).await
+    forward_rpc(&e.app.router, (&e.ingest.id, &e.ingest.secret), e.app.clock.now(), body, extra).await
 }
 
 #[tokio::test]

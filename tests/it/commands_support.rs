@@ -3,16 +3,21 @@
 
 use crate::ingest_support::{device_id, integration, provision, station_body, Ingest};
 use crate::support::{t0, TestApp};
-use axum::http::{Method, StatusCode};
+use axum::body::Body;
+use axum::http::{Method, Request, StatusCode};
+use axum::Router;
+use chrono::{DateTime, Utc};
 use mgc_adapter_thingsboard::{ThingsBoardRpc, ThingsBoardSettings};
 use mgc_api::ApiConfig;
 use mgc_commands::{AdapterRegistry, CommandSettings, DispatchReport, ScanReport};
+use mgc_iam::sign_hex;
 use mgc_iam::Role;
 use mgc_tests::fake_thingsboard::{FakeThingsBoard, PASSWORD, USERNAME};
 use mgc_tests::TestDatabase;
 use serde_json::{json, Value};
 use std::sync::Arc;
 use std::time::Duration;
+use tower::ServiceExt;
 
 /// ThingsBoard id of `pv-1` in `station_body`.
 pub const TB_PV: &str = "784f394c-42b6-435a-983c-b7beff2784f9";
@@ -56,7 +61,11 @@ pub fn test_settings() -> CommandSettings {
 
 /// A fresh environment on `db`; tokens of the fake expire 2.5 h after the test start.
 pub async fn env(db: &TestDatabase) -> CommandEnv {
-    let settings = test_settings();
+    env_with(db, test_settings()).await
+}
+
+/// A fresh environment on `db` with these command settings.
+pub async fn env_with(db: &TestDatabase, settings: CommandSettings) -> CommandEnv {
     let app = TestApp::with_config(db, ApiConfig { commands: settings.clone(), ..ApiConfig::default() }).await;
     let admin = app.bearer("acme", Role::Admin);
     provision(&app, &admin, station_body()).await;
@@ -123,6 +132,31 @@ impl CommandEnv {
     pub fn advance(&self, secs: i64) {
         self.app.clock.advance(chrono::Duration::seconds(secs));
     }
+}
+
+/// Posts a persistent-RPC state message to `POST /ingest/thingsboard/rpc` of `router`, signed
+/// with the integration `(id, secret)` at `now`.
+pub async fn forward_rpc(
+    router: &Router,
+    (id, secret): (&str, &str),
+    now: DateTime<Utc>,
+    body: &str,
+    extra: &[(&str, &str)],
+) -> (StatusCode, Value) {
+    let ts = now.timestamp().to_string();
+    let sig = format!("sha256={}", sign_hex(secret.as_bytes(), &ts, body.as_bytes()));
+    let mut req = Request::post("/ingest/thingsboard/rpc")
+        .header("content-type", "application/json")
+        .header("x-integration-id", id)
+        .header("x-timestamp", &ts)
+        .header("x-signature", &sig);
+    for (k, v) in extra {
+        req = req.header(*k, *v);
+    }
+    let resp = router.clone().oneshot(req.body(Body::from(body.to_owned())).unwrap()).await.unwrap();
+    let status = resp.status();
+    let bytes = axum::body::to_bytes(resp.into_body(), usize::MAX).await.unwrap();
+    (status, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
 }
 
 /// The `to` states of a command's transitions, in order.

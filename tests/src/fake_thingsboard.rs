@@ -1,12 +1,13 @@
 //! A fake ThingsBoard on 127.0.0.1:0: login and token refresh issuing JWT-shaped tokens with an
-//! `exp` the test controls, and `POST /api/rpc/{oneway|twoway}/{deviceId}` answering from a
-//! per-device script. Every request is recorded with its headers and body.
+//! `exp` the test controls, `POST /api/rpc/{oneway|twoway}/{deviceId}` answering from a
+//! per-device script, and `GET /api/rpc/persistent/{rpcId}` answering the RPC JSON the test
+//! set (404 for others). Every request is recorded with its headers and body.
 
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::post;
+use axum::routing::{get, post};
 use axum::Router;
 use base64::Engine;
 use serde_json::{json, Value};
@@ -52,6 +53,7 @@ struct FakeState {
     valid_refresh: HashSet<String>,
     token_exp: i64,
     issued: u64,
+    persistent: HashMap<String, Value>,
 }
 
 /// The running fake; stops when dropped.
@@ -87,6 +89,7 @@ impl FakeThingsBoard {
             .route("/api/auth/login", post(login))
             .route("/api/auth/token", post(refresh))
             .route("/api/rpc/{kind}/{device}", post(rpc))
+            .route("/api/rpc/persistent/{rpc_id}", get(persistent))
             .with_state(state.clone());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("fake ThingsBoard binds");
         let url = format!("http://{}", listener.local_addr().expect("bound address"));
@@ -99,6 +102,13 @@ impl FakeThingsBoard {
     /// Queues answers for RPCs to `device` (after them: 200 `{"ok": true}`).
     pub fn script(&self, device: &str, answers: impl IntoIterator<Item = Answer>) {
         lock(&self.state).scripts.entry(device.to_owned()).or_default().extend(answers);
+    }
+
+    /// Sets what `GET /api/rpc/persistent/{rpc_id}` answers: ThingsBoard's RPC JSON with
+    /// `status` and `response`.
+    pub fn set_persistent(&self, rpc_id: &str, status: &str, response: Option<Value>) {
+        let rpc = json!({"id": {"entityType": "RPC", "id": rpc_id}, "status": status, "response": response});
+        lock(&self.state).persistent.insert(rpc_id.to_owned(), rpc);
     }
 
     /// Sets the `exp` of tokens issued from now on.
@@ -186,5 +196,22 @@ async fn rpc(
             s.valid_tokens.clear();
             (StatusCode::UNAUTHORIZED, "token revoked").into_response()
         }
+    }
+}
+
+async fn persistent(
+    State(state): State<Arc<Mutex<FakeState>>>,
+    Path(rpc_id): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    record(&state, format!("/api/rpc/persistent/{rpc_id}"), &headers, b"");
+    let token = headers.get("x-authorization").and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer "));
+    let s = lock(&state);
+    if !token.is_some_and(|t| s.valid_tokens.contains(t)) {
+        return (StatusCode::UNAUTHORIZED, "token expired or invalid").into_response();
+    }
+    match s.persistent.get(&rpc_id) {
+        Some(rpc) => axum::Json(rpc.clone()).into_response(),
+        None => (StatusCode::NOT_FOUND, r#"{"message":"Requested item wasn't found!"}"#).into_response(),
     }
 }

@@ -1,5 +1,6 @@
 //! Background work of commands: the dispatch rounds (woken when a command is issued, and
-//! polling) and the deadline scanner.
+//! polling), the deadline scanner, the reconciliation of quiet persistent RPCs with ThingsBoard
+//! and the purge of early persistent-RPC state messages.
 
 use crate::config_commands::{CommandsConfig, ThingsBoardConfig};
 use mgc_commands::{AdapterRegistry, CommandSettings};
@@ -14,6 +15,12 @@ use tokio::task::JoinHandle;
 const MAX_CONCURRENT_ROUNDS: usize = 4;
 /// Overdue commands finished per scan.
 const SCAN_LIMIT: u32 = 500;
+/// Persistent commands checked with ThingsBoard per reconciliation round.
+const RECONCILE_LIMIT: u32 = 50;
+/// Interval of reconciliation rounds (the quiet time they look for is at least 5 s).
+const RECONCILE_EVERY: Duration = Duration::from_secs(5);
+/// Interval of purging early persistent-RPC state messages whose RPC id never appeared.
+const EARLY_PURGE_EVERY: Duration = Duration::from_secs(60);
 
 /// The device adapters by protocol (`thingsboard` when `[thingsboard] url` is set).
 pub fn adapters(tb: &ThingsBoardConfig, clock: &SharedClock) -> Result<AdapterRegistry, String> {
@@ -55,6 +62,9 @@ async fn run(
     let owner = format!("mgc-commands-{}", mgc_kernel::uuid::Uuid::new_v4().simple());
     let rounds = Arc::new(Semaphore::new(MAX_CONCURRENT_ROUNDS));
     let mut in_flight = tokio::task::JoinSet::new();
+    let mut last_purge: Option<tokio::time::Instant> = None;
+    let mut reconcile: Option<JoinHandle<()>> = None;
+    let mut last_reconcile: Option<tokio::time::Instant> = None;
     tracing::info!(%owner, "command dispatcher started");
     loop {
         if *stop.borrow() {
@@ -78,6 +88,29 @@ async fn run(
             Ok(_) => {}
             Err(e) => tracing::error!(error = %e, "command deadline scan failed"),
         }
+        // One reconciliation round at a time, beside the loop (it waits for ThingsBoard).
+        let reconcile_due = last_reconcile.is_none_or(|at| at.elapsed() >= RECONCILE_EVERY);
+        if reconcile_due && reconcile.as_ref().is_none_or(JoinHandle::is_finished) {
+            last_reconcile = Some(tokio::time::Instant::now());
+            let (store, registry, settings, clock) = (store.clone(), registry.clone(), settings.clone(), clock.clone());
+            reconcile = Some(tokio::spawn(async move {
+                match mgc_commands::reconcile_persistent_rpcs(&store, &registry, &settings, &clock, RECONCILE_LIMIT)
+                    .await
+                {
+                    Ok(r) if r.checked > 0 => tracing::info!(?r, "persistent RPCs checked with the platform"),
+                    Ok(_) => {}
+                    Err(e) => tracing::error!(error = %e, "persistent RPC reconciliation failed"),
+                }
+            }));
+        }
+        if last_purge.is_none_or(|at| at.elapsed() >= EARLY_PURGE_EVERY) {
+            last_purge = Some(tokio::time::Instant::now());
+            match mgc_commands::purge_early_updates(&store, &settings, clock.now()).await {
+                Ok(n) if n > 0 => tracing::info!(purged = n, "early RPC state messages of never-stored RPC ids purged"),
+                Ok(_) => {}
+                Err(e) => tracing::error!(error = %e, "purging early RPC state messages failed"),
+            }
+        }
         tokio::select! {
             _ = wakeup.notified() => {}
             _ = tokio::time::sleep(interval) => {}
@@ -85,5 +118,8 @@ async fn run(
         }
     }
     while in_flight.join_next().await.is_some() {}
+    if let Some(task) = reconcile {
+        let _ = task.await;
+    }
     tracing::info!(%owner, "command dispatcher stopped");
 }

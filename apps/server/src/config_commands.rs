@@ -43,6 +43,13 @@ pub struct CommandsConfig {
     pub retry_base_ms: u64,
     /// Longest retry delay (ms).
     pub retry_max_ms: u64,
+    /// Seconds a persistent-RPC state message for a not yet stored RPC id is kept.
+    pub early_rpc_ttl_s: u64,
+    /// Most such messages kept per tenant.
+    pub early_rpc_max_per_tenant: u32,
+    /// Seconds a persistent command may stay `sent`/`delivered` without news before ThingsBoard
+    /// is asked for its RPC state (and between two asks); 0 = never ask.
+    pub rpc_check_after_s: u64,
 }
 
 impl Default for CommandsConfig {
@@ -56,6 +63,9 @@ impl Default for CommandsConfig {
             persistent_methods: Vec::new(),
             retry_base_ms: 1000,
             retry_max_ms: 30_000,
+            early_rpc_ttl_s: 3600,
+            early_rpc_max_per_tenant: 1000,
+            rpc_check_after_s: 60,
         }
     }
 }
@@ -104,6 +114,15 @@ impl CommandsConfig {
         if self.retry_base_ms == 0 || self.retry_max_ms < self.retry_base_ms {
             problems.push("commands.retry_base_ms/retry_max_ms: need 0 < retry_base_ms <= retry_max_ms".to_owned());
         }
+        if !(60..=86_400).contains(&self.early_rpc_ttl_s) {
+            problems.push("commands.early_rpc_ttl_s: must be between 60 and 86400".to_owned());
+        }
+        if !(1..=1_000_000).contains(&self.early_rpc_max_per_tenant) {
+            problems.push("commands.early_rpc_max_per_tenant: must be between 1 and 1000000".to_owned());
+        }
+        if self.rpc_check_after_s != 0 && !(5..=86_400).contains(&self.rpc_check_after_s) {
+            problems.push("commands.rpc_check_after_s: must be 0 (never) or between 5 and 86400".to_owned());
+        }
         for (key, list) in [
             ("oneway_methods", &self.oneway_methods),
             ("parallel_methods", &self.parallel_methods),
@@ -128,6 +147,9 @@ impl CommandsConfig {
                 base: Duration::from_millis(self.retry_base_ms),
                 max: Duration::from_millis(self.retry_max_ms),
             },
+            early_rpc_ttl: Duration::from_secs(self.early_rpc_ttl_s),
+            early_rpc_max_per_tenant: self.early_rpc_max_per_tenant,
+            rpc_check_after: (self.rpc_check_after_s > 0).then(|| Duration::from_secs(self.rpc_check_after_s)),
             ..mgc_commands::CommandSettings::default()
         }
     }
@@ -156,10 +178,21 @@ mod tests {
             retry_base_ms: 10,
             retry_max_ms: 5,
             oneway_methods: vec![" ".into()],
+            early_rpc_ttl_s: 0,
+            early_rpc_max_per_tenant: 0,
+            rpc_check_after_s: 2,
             ..CommandsConfig::default()
         };
         let p = c.problems().join("\n");
-        for key in ["scan_interval_ms", "default_timeout_s", "retry_base_ms", "oneway_methods"] {
+        for key in [
+            "scan_interval_ms",
+            "default_timeout_s",
+            "retry_base_ms",
+            "oneway_methods",
+            "early_rpc_ttl_s",
+            "early_rpc_max_per_tenant",
+            "rpc_check_after_s",
+        ] {
             assert!(p.contains(&format!("commands.{key}")), "{key}: {p}");
         }
     }
@@ -170,5 +203,8 @@ mod tests {
         let s = c.to_settings();
         assert!(s.options_for("setMode").persistent);
         assert_eq!(s.backoff.base, Duration::from_millis(1000));
+        assert_eq!((s.early_rpc_ttl, s.early_rpc_max_per_tenant), (Duration::from_secs(3600), 1000));
+        assert_eq!(s.rpc_check_after, Some(Duration::from_secs(60)));
+        assert_eq!(CommandsConfig { rpc_check_after_s: 0, ..c }.to_settings().rpc_check_after, None);
     }
 }

@@ -20,12 +20,15 @@ pub use app::consumer::CommandRequestedConsumer;
 pub use app::deadline::{scan_deadlines, ScanReport};
 pub use app::dispatch::{run_dispatch_round, DispatchReport};
 pub use app::issue::{issue, IssueRequest, Issued};
-pub use app::rpc_update::apply_rpc_update;
-pub use domain::adapter::{AdapterOutcome, AdapterRegistry, DeviceAdapter, RpcRequest};
+pub use app::reconcile::{reconcile_persistent_rpcs, ReconcileReport};
+pub use app::rpc_update::{apply_rpc_update, purge_early_updates, RpcUpdateOutcome};
+pub use domain::adapter::{AdapterOutcome, AdapterRegistry, DeviceAdapter, RpcRequest, RpcStatusLookup};
 pub use domain::command::{Command, RpcOptions, Transition};
+pub use domain::early::EarlyRpcUpdate;
 pub use domain::error::CommandError;
 pub use domain::ports::{
     CommandFilter, CommandQueries, CommandRepository, CommandTx, CommandUnits, DeviceDirectory, DeviceTarget,
+    EarlyRpcUpdates, RpcCheck,
 };
 pub use domain::remote::RemoteRpcState;
 pub use domain::settings::CommandSettings;

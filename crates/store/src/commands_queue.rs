@@ -7,7 +7,7 @@ use crate::rows::{db_err, tenant_of, RowExt};
 use crate::{Backend, Store, StoreTx};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use mgc_commands::{Command, CommandFilter, CommandId, CommandQueries, CommandUnits};
+use mgc_commands::{Command, CommandFilter, CommandId, CommandQueries, CommandUnits, RpcCheck};
 use mgc_kernel::page::{Page, PageRequest};
 use mgc_kernel::{RepoError, TenantId};
 
@@ -84,6 +84,19 @@ impl CommandUnits for Store {
         on_read!(self, p => sqlx::query(sql).bind(now).bind(stuck_before).bind(i64::from(limit))
             .fetch_all(p).await.map_err(db_err)?.iter()
             .map(|r| Ok((tenant_of(r)?, CommandId::from_uuid(r.uuid("id")?)))).collect())
+    }
+
+    async fn purge_early_updates(&self, before: DateTime<Utc>) -> Result<u64, RepoError> {
+        self.purge_early_rpc_updates(before).await
+    }
+
+    async fn claim_rpc_checks(
+        &self,
+        now: DateTime<Utc>,
+        quiet_since: DateTime<Utc>,
+        limit: u32,
+    ) -> Result<Vec<RpcCheck>, RepoError> {
+        self.claim_rpc_checks_at(now, quiet_since, limit).await
     }
 }
 

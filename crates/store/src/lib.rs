@@ -17,6 +17,7 @@ mod analytics_rows;
 mod api_keys;
 mod audit;
 mod commands;
+mod commands_early;
 mod commands_queue;
 mod commands_rows;
 mod db;

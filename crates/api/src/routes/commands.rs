@@ -29,6 +29,7 @@ impl From<CommandError> for ApiError {
             | CommandError::NotCancellable { .. }
             | CommandError::IllegalTransition { .. } => StatusCode::CONFLICT,
             CommandError::NotFound(_) | CommandError::UnknownRpcId(_) => StatusCode::NOT_FOUND,
+            CommandError::EarlyUpdatesFull(..) => StatusCode::TOO_MANY_REQUESTS,
             CommandError::Repo(r) => return ApiError::from(r.clone()),
         };
         ApiError::new(status, e.code(), e.to_string())

@@ -11,9 +11,12 @@ use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
 use axum::Json;
-use mgc_commands::{Command, RemoteRpcState};
+use mgc_commands::{RemoteRpcState, RpcUpdateOutcome};
+use serde::Serialize;
 use serde_json::Value;
+use utoipa::ToSchema;
 
 fn invalid(message: impl Into<String>) -> ApiError {
     ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_rpc_update", message)
@@ -80,8 +83,23 @@ pub fn parse_rpc_update(body: &[u8], headers: &HeaderMap) -> Result<RpcUpdate, A
     Ok(RpcUpdate { rpc_id, status, response })
 }
 
+/// Answer (202) to a state message whose RPC id no command carries yet: it is kept and applied
+/// when the dispatcher records the id.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct RpcUpdatePending {
+    /// Always `accepted_pending`.
+    pub code: &'static str,
+    /// The RPC id.
+    pub rpc_id: String,
+    /// The reported status.
+    pub status: &'static str,
+    /// In words.
+    pub message: String,
+}
+
 /// Advances the command of a persistent RPC from a forwarded state message (idempotent; never
-/// moves a command backwards).
+/// moves a command backwards). A message that overtakes the dispatcher storing its RPC id is
+/// kept (202) and applied when the id is stored.
 #[utoipa::path(post, path = "/ingest/thingsboard/rpc", tag = "ingest",
     params(("X-Integration-Id" = String, Header, description = "integration id"),
            ("X-Timestamp" = Option<String>, Header, description = "unix seconds (signed mode)"),
@@ -90,23 +108,48 @@ pub fn parse_rpc_update(body: &[u8], headers: &HeaderMap) -> Result<RpcUpdate, A
            ("X-Rpc-Id" = Option<String>, Header, description = "RPC id when the body has none"),
            ("X-Rpc-Status" = Option<String>, Header, description = "status when the body has none")),
     request_body(content = Object, description = "ThingsBoard's RPC JSON ({id|rpcId, status, response}) flat or as {msg, metadata}"),
-    responses((status = 200, description = "the command after the update"), (status = 401, body = crate::error::ErrorBody),
-        (status = 404, body = crate::error::ErrorBody, description = "unknown_rpc_id"), (status = 422, body = crate::error::ErrorBody)))]
+    responses((status = 200, description = "the command after the update"),
+        (status = 202, body = RpcUpdatePending, description = "accepted_pending: the RPC id is not stored yet but a persistent command is being sent; applied when it is"),
+        (status = 401, body = crate::error::ErrorBody),
+        (status = 404, body = crate::error::ErrorBody, description = "unknown_rpc_id"), (status = 422, body = crate::error::ErrorBody),
+        (status = 429, body = crate::error::ErrorBody, description = "rpc_update_buffer_full: too many messages of unknown RPC ids wait")))]
 pub async fn rpc(
     State(state): State<AppState>,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
-) -> Result<Json<Command>, ApiError> {
+) -> Result<Response, ApiError> {
     let body = body.map_err(|r| ApiError::new(r.status(), "payload_too_large", r.body_text()))?;
     let now = state.clock.now();
     let (integration, _signature) = authenticate_integration(&state, &headers, &body, now).await?;
     crate::extract::reject_nul(&body)?;
     let update = parse_rpc_update(&body, &headers)?;
     let tx = state.store.begin().await?;
-    let command =
-        mgc_commands::apply_rpc_update(tx, &integration.tenant, &update.rpc_id, update.status, update.response, now)
-            .await?;
-    Ok(Json(command))
+    let outcome = mgc_commands::apply_rpc_update(
+        tx,
+        &integration.tenant,
+        &update.rpc_id,
+        update.status,
+        update.response,
+        &state.config.commands,
+        now,
+    )
+    .await?;
+    Ok(match outcome {
+        RpcUpdateOutcome::Applied(command) => Json(*command).into_response(),
+        RpcUpdateOutcome::Pending => {
+            let pending = RpcUpdatePending {
+                code: "accepted_pending",
+                message: format!(
+                    "no command has RPC id '{}' yet, but a persistent command is being sent: the {} update is kept and applied when its RPC id is stored",
+                    update.rpc_id,
+                    update.status.as_str()
+                ),
+                rpc_id: update.rpc_id,
+                status: update.status.as_str(),
+            };
+            (StatusCode::ACCEPTED, Json(pending)).into_response()
+        }
+    })
 }
 
 #[cfg(test)]

@@ -4,7 +4,7 @@
 use crate::app::record;
 use crate::domain::adapter::{AdapterOutcome, AdapterRegistry, RpcRequest};
 use crate::domain::command::{Command, Transition};
-use crate::domain::ports::{CommandRepository, CommandUnits};
+use crate::domain::ports::{CommandRepository, CommandUnits, EarlyRpcUpdates};
 use crate::{CommandSettings, CommandState};
 use chrono::{DateTime, Utc};
 use mgc_eventing::UnitOfWork;
@@ -95,13 +95,30 @@ async fn send_one<U: CommandUnits>(
         tracing::warn!(command_id = %command.id, state = %current.state, "command changed while it was sent; outcome dropped");
         return Ok(Step::Stale);
     }
-    let (step, new) = match apply(&mut current, outcome, started, now, settings) {
+    let accepted = matches!(outcome, AdapterOutcome::Accepted { .. });
+    let (step, mut new) = match apply(&mut current, outcome, started, now, settings) {
         Ok(v) => v,
         Err(e) => {
             tracing::error!(command_id = %command.id, error = %e, "outcome not applicable");
             return Ok(Step::Stale);
         }
     };
+    if let (true, Some(rpc_id)) = (accepted, current.rpc_id.clone()) {
+        // State messages the platform forwarded before this id was stored wait in the buffer:
+        // take them under the id's lock, so one arriving now either is found here or finds the id.
+        tx.lock_rpc_id(&current.tenant, &rpc_id).await?;
+        let early = tx.take_early_updates(&current.tenant, &rpc_id).await?;
+        if !early.is_empty() {
+            let before = current.clone();
+            match current.apply_early_updates(early, started) {
+                Ok(more) => new.extend(more),
+                Err(e) => {
+                    tracing::error!(command_id = %command.id, error = %e, "early RPC state not applicable");
+                    current = before;
+                }
+            }
+        }
+    }
     match record::save(&mut tx, &current, CommandState::Pending, &new).await {
         Ok(()) => {}
         Err(RepoError::Conflict(_)) => return Ok(Step::Stale),

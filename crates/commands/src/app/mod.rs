@@ -5,5 +5,6 @@ pub mod consumer;
 pub mod deadline;
 pub mod dispatch;
 pub mod issue;
+pub mod reconcile;
 pub mod record;
 pub mod rpc_update;

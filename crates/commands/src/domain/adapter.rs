@@ -59,11 +59,36 @@ pub enum AdapterOutcome {
     },
 }
 
+/// What the platform says about a persistent RPC when asked.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RpcStatusLookup {
+    /// Its current state.
+    Found {
+        /// Status.
+        status: crate::RemoteRpcState,
+        /// The device's reply, when there is one.
+        response: Option<serde_json::Value>,
+    },
+    /// The platform does not know the RPC (never had it, or deleted it).
+    NotFound,
+    /// Could not ask (network, 5xx, login, unreadable answer, not supported): ask again later.
+    Unavailable {
+        /// Why.
+        reason: String,
+    },
+}
+
 /// Sends commands to devices of one protocol.
 #[async_trait]
 pub trait DeviceAdapter: Send + Sync {
     /// Sends one command; never panics, every failure is an outcome.
     async fn send(&self, request: &RpcRequest) -> AdapterOutcome;
+
+    /// Asks the platform for the state of the persistent RPC `rpc_id` (protocols without
+    /// persistent RPC cannot tell).
+    async fn rpc_status(&self, rpc_id: &str) -> RpcStatusLookup {
+        RpcStatusLookup::Unavailable { reason: format!("this protocol cannot look up RPC {rpc_id}") }
+    }
 }
 
 /// Adapters by device protocol (`thingsboard`, ...).

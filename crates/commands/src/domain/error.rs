@@ -37,6 +37,9 @@ pub enum CommandError {
     /// No command carries this platform RPC id.
     #[error("no command has RPC id '{0}'")]
     UnknownRpcId(String),
+    /// Too many state messages of unknown RPC ids are waiting for their command in the tenant.
+    #[error("{0} state messages of RPC ids not yet recorded are already waiting; RPC id '{1}' is not known")]
+    EarlyUpdatesFull(u32, String),
     /// The state machine forbids the move.
     #[error("command cannot move from {from} to {to}")]
     IllegalTransition {
@@ -61,6 +64,7 @@ impl CommandError {
             Self::NotCancellable { .. } => "command_not_cancellable",
             Self::NotFound(_) => "not_found",
             Self::UnknownRpcId(_) => "unknown_rpc_id",
+            Self::EarlyUpdatesFull(..) => "rpc_update_buffer_full",
             Self::IllegalTransition { .. } => "illegal_transition",
             Self::Repo(_) => "storage_error",
         }

@@ -1,6 +1,7 @@
 //! Repository and port traits of the commands context (implemented by `mgc-store`).
 
 use crate::domain::command::{Command, Transition};
+use crate::domain::early::EarlyRpcUpdate;
 use crate::{CommandId, CommandState};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -52,10 +53,48 @@ pub trait CommandRepository: Send {
     async fn release_key(&mut self, tenant: &TenantId, id: CommandId) -> Result<(), RepoError>;
 }
 
-/// Everything one command unit of work needs.
-pub trait CommandTx: CommandRepository + DeviceDirectory + OutboxWriter + UnitOfWork {}
+/// State messages of persistent RPCs whose id no command carries yet, inside a unit of work.
+#[async_trait]
+pub trait EarlyRpcUpdates: Send {
+    /// Serializes, until the unit of work ends, every unit of work that records `rpc_id` on a
+    /// command or receives a state message for it (so a message is either found by the
+    /// dispatcher or finds the command, never neither).
+    async fn lock_rpc_id(&mut self, tenant: &TenantId, rpc_id: &str) -> Result<(), RepoError>;
+    /// True while a persistent command of the tenant is being sent (leased at `now`): its RPC id
+    /// may exist on the platform but not here yet.
+    async fn awaiting_rpc_id(&mut self, tenant: &TenantId, now: DateTime<Utc>) -> Result<bool, RepoError>;
+    /// Deletes the tenant's buffered messages received before `before`.
+    async fn purge_tenant_early_updates(&mut self, tenant: &TenantId, before: DateTime<Utc>) -> Result<(), RepoError>;
+    /// Number of buffered messages of the tenant.
+    async fn count_early_updates(&mut self, tenant: &TenantId) -> Result<u64, RepoError>;
+    /// Buffers a message (a repeat of the same rpc id and status keeps the first).
+    async fn buffer_early_update(
+        &mut self,
+        tenant: &TenantId,
+        rpc_id: &str,
+        update: &EarlyRpcUpdate,
+    ) -> Result<(), RepoError>;
+    /// Removes and returns the buffered messages of `rpc_id`.
+    async fn take_early_updates(&mut self, tenant: &TenantId, rpc_id: &str) -> Result<Vec<EarlyRpcUpdate>, RepoError>;
+}
 
-impl<T> CommandTx for T where T: CommandRepository + DeviceDirectory + OutboxWriter + UnitOfWork {}
+/// Everything one command unit of work needs.
+pub trait CommandTx: CommandRepository + EarlyRpcUpdates + DeviceDirectory + OutboxWriter + UnitOfWork {}
+
+impl<T> CommandTx for T where T: CommandRepository + EarlyRpcUpdates + DeviceDirectory + OutboxWriter + UnitOfWork {}
+
+/// A persistent command due for a check of its RPC state with the platform.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RpcCheck {
+    /// Owner tenant.
+    pub tenant: TenantId,
+    /// The command.
+    pub id: CommandId,
+    /// Its platform RPC id.
+    pub rpc_id: String,
+    /// Its protocol (chooses the adapter).
+    pub protocol: String,
+}
 
 /// Units of work and the queue of the background rounds.
 #[async_trait]
@@ -81,6 +120,17 @@ pub trait CommandUnits: Send + Sync {
         stuck_before: DateTime<Utc>,
         limit: u32,
     ) -> Result<Vec<(TenantId, CommandId)>, RepoError>;
+    /// Deletes buffered early RPC state messages (every tenant) received before `before`;
+    /// returns how many.
+    async fn purge_early_updates(&self, before: DateTime<Utc>) -> Result<u64, RepoError>;
+    /// Marks checked at `now` and returns up to `limit` persistent commands with an RPC id,
+    /// still `sent`/`delivered` before their deadline, unchanged and unchecked since `quiet_since`.
+    async fn claim_rpc_checks(
+        &self,
+        now: DateTime<Utc>,
+        quiet_since: DateTime<Utc>,
+        limit: u32,
+    ) -> Result<Vec<RpcCheck>, RepoError>;
 }
 
 /// Filters of the command list.

@@ -22,6 +22,16 @@ pub enum RemoteRpcState {
 }
 
 impl RemoteRpcState {
+    /// Position in the RPC's life: QUEUED < SENT < DELIVERED < the final states (all equal).
+    pub fn rank(self) -> u8 {
+        match self {
+            Self::Queued => 0,
+            Self::Sent => 1,
+            Self::Delivered => 2,
+            Self::Successful | Self::Timeout | Self::Expired | Self::Failed => 3,
+        }
+    }
+
     /// The platform's upper-case name.
     pub fn as_str(self) -> &'static str {
         match self {

@@ -23,6 +23,13 @@ pub struct CommandSettings {
     pub batch_size: u32,
     /// Extra lease time on top of a command's RPC timeout.
     pub lease_margin: Duration,
+    /// How long a state message for a not yet recorded RPC id is kept for its command.
+    pub early_rpc_ttl: Duration,
+    /// Most such messages kept per tenant (more are refused until older ones are used or purged).
+    pub early_rpc_max_per_tenant: u32,
+    /// A persistent command still `sent`/`delivered` this long after its last change (and its
+    /// last check) is checked with the platform; None = never ask.
+    pub rpc_check_after: Option<Duration>,
 }
 
 impl Default for CommandSettings {
@@ -36,6 +43,9 @@ impl Default for CommandSettings {
             backoff: Backoff { base: Duration::from_secs(1), max: Duration::from_secs(30) },
             batch_size: 50,
             lease_margin: Duration::from_secs(30),
+            early_rpc_ttl: Duration::from_secs(3600),
+            early_rpc_max_per_tenant: 1000,
+            rpc_check_after: Some(Duration::from_secs(60)),
         }
     }
 }

@@ -3,7 +3,7 @@
 use crate::rpc::mapping::map_rpc_answer;
 use crate::rpc::session::{Session, TokenPair};
 use async_trait::async_trait;
-use mgc_commands::{AdapterOutcome, DeviceAdapter, RpcRequest};
+use mgc_commands::{AdapterOutcome, DeviceAdapter, RpcRequest, RpcStatusLookup};
 use mgc_kernel::SharedClock;
 use std::time::{Duration, Instant};
 use tokio::sync::Mutex;
@@ -33,7 +33,7 @@ impl std::fmt::Debug for ThingsBoardSettings {
 }
 
 /// Why no token could be had.
-enum AuthFailure {
+pub(crate) enum AuthFailure {
     /// ThingsBoard refused the credentials: the command cannot be sent.
     Refused(String),
     /// ThingsBoard could not be reached: try later.
@@ -42,8 +42,8 @@ enum AuthFailure {
 
 /// Sends commands as ThingsBoard server-side RPC.
 pub struct ThingsBoardRpc {
-    http: reqwest::Client,
-    settings: ThingsBoardSettings,
+    pub(crate) http: reqwest::Client,
+    pub(crate) settings: ThingsBoardSettings,
     clock: SharedClock,
     session: Mutex<Option<Session>>,
 }
@@ -97,7 +97,7 @@ impl ThingsBoardRpc {
 
     /// A usable token: the kept one, a refreshed one before expiry, or a fresh login
     /// (`force_login` after ThingsBoard answered 401).
-    async fn token(&self, force_login: bool) -> Result<String, AuthFailure> {
+    pub(crate) async fn token(&self, force_login: bool) -> Result<String, AuthFailure> {
         let mut guard = self.session.lock().await;
         let now = self.clock.now();
         if !force_login {
@@ -207,6 +207,10 @@ impl DeviceAdapter for ThingsBoardRpc {
         metrics::histogram!("mgc_command_rpc_seconds", "outcome" => outcome_label(&outcome))
             .record(started.elapsed().as_secs_f64());
         outcome
+    }
+
+    async fn rpc_status(&self, rpc_id: &str) -> RpcStatusLookup {
+        self.persistent_rpc_status(rpc_id).await
     }
 }
 

@@ -5,6 +5,7 @@
 pub mod client;
 pub mod mapping;
 pub mod session;
+pub mod status;
 
 pub use client::{ThingsBoardRpc, ThingsBoardSettings};
 pub use mapping::map_rpc_answer;
