@@ -114,7 +114,7 @@ mod tests {
         m.close(t0, t0 + Duration::minutes(15));
         let slots = m.into_slots();
         assert_eq!(slots[0].energy.grid_import_wh, 2_500_000_000);
-        assert_eq!(total(&[slots[0].clone(), slots[0].clone()], |e| e.grid_import_wh), 5_000_000_000);
+        assert_eq!(total(&[slots[0], slots[0]], |e| e.grid_import_wh), 5_000_000_000);
     }
 
     #[test]
