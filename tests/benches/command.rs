@@ -42,8 +42,12 @@ fn provision(server: &Server, token: &str, code: &str, first: u64, count: u64) -
     let body = json!({"code": code, "name": code, "time_zone": "UTC", "devices": specs});
     let (s, a) = http_post(&server.addr, "/api/v1/provisioning/stations", token, &body);
     assert_eq!(s, 200, "provisioning failed: {a}");
-    let ids: HashMap<&str, &str> =
-        a["devices"].as_array().unwrap().iter().map(|d| (d["name"].as_str().unwrap(), d["id"].as_str().unwrap())).collect();
+    let ids: HashMap<&str, &str> = a["devices"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| (d["name"].as_str().unwrap(), d["id"].as_str().unwrap()))
+        .collect();
     (first..first + count).map(|n| (ids[format!("{code}-{n}").as_str()].to_owned(), tb_id(n))).collect()
 }
 
@@ -96,7 +100,13 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
 fn spread(mut values: Vec<f64>) -> String {
     values.sort_by(f64::total_cmp);
     let p = |q| percentile(&values, q);
-    format!("p50 {:.1} ms, p95 {:.1} ms, p99 {:.1} ms, max {:.1} ms", p(0.5), p(0.95), p(0.99), values[values.len() - 1])
+    format!(
+        "p50 {:.1} ms, p95 {:.1} ms, p99 {:.1} ms, max {:.1} ms",
+        p(0.5),
+        p(0.95),
+        p(0.99),
+        values[values.len() - 1]
+    )
 }
 
 fn ms(d: Duration) -> f64 {
@@ -133,12 +143,17 @@ async fn latency(api: &Api, fake: &FakeThingsBoard, devices: &[(String, String)]
         done.push(ms(at_201.elapsed()));
     }
     let arrivals = rpcs_of(fake, "latencyProbe");
-    let arrived: Vec<f64> =
-        acked.iter().filter_map(|(k, at)| arrivals.get(k).map(|r| ms(r.received_at.saturating_duration_since(*at)))).collect();
+    let arrived: Vec<f64> = acked
+        .iter()
+        .filter_map(|(k, at)| arrivals.get(k).map(|r| ms(r.received_at.saturating_duration_since(*at))))
+        .collect();
     let early = acked.iter().filter(|(k, at)| arrivals.get(k).is_some_and(|r| r.received_at < **at)).count();
     println!("(a) latency over {count} sequential commands to {} devices:", devices.len());
     println!("    POST /api/v1/commands -> 201:          {}", spread(post));
-    println!("    201 -> RPC arrives at fake ThingsBoard: {} ({early} arrived before the 201 was read)", spread(arrived));
+    println!(
+        "    201 -> RPC arrives at fake ThingsBoard: {} ({early} arrived before the 201 was read)",
+        spread(arrived)
+    );
     println!("    201 -> GET reads succeeded:             {}", spread(done));
 }
 
@@ -234,10 +249,21 @@ async fn direct(fake: &FakeThingsBoard, devices: &[(String, String)], count: u64
     .await
 }
 
-/// Pairs of RPCs to the same device whose time at the fake overlapped.
-fn overlaps(mut rpcs: Vec<Recorded>) -> usize {
+/// Pairs of RPCs to the same device whose time at the fake overlapped (printed), and the gaps
+/// from each answer to the next RPC.
+fn overlaps(mut rpcs: Vec<Recorded>) -> (usize, Vec<f64>) {
     rpcs.sort_by_key(|r| r.received_at);
-    rpcs.windows(2).filter(|w| w[1].received_at < w[0].answered_at).count()
+    let gaps = rpcs.windows(2).map(|w| ms(w[1].received_at.saturating_duration_since(w[0].answered_at))).collect();
+    let pairs: Vec<_> = rpcs.windows(2).filter(|w| w[1].received_at < w[0].answered_at).collect();
+    for w in &pairs {
+        println!(
+            "    overlap: seq {} answered {:.3} ms after seq {} arrived",
+            w[0].body["params"]["seq"],
+            ms(w[0].answered_at - w[1].received_at),
+            w[1].body["params"]["seq"]
+        );
+    }
+    (pairs.len(), gaps)
 }
 
 fn main() {
@@ -266,7 +292,11 @@ fn main() {
     let few = provision(&server, &token, "bench-lat", 1, 50);
     let many = provision(&server, &token, "bench-thr", 1001, 200);
     let one = provision(&server, &token, "bench-lock", 5001, 1);
-    let api = Api { http: reqwest::Client::new(), base: format!("http://{}", server.addr), bearer: format!("Bearer {token}") };
+    let api = Api {
+        http: reqwest::Client::new(),
+        base: format!("http://{}", server.addr),
+        bearer: format!("Bearer {token}"),
+    };
     println!("command bench: mgc serve (release) on PostgreSQL at {}, fake ThingsBoard at {}", server.addr, fake.url);
 
     runtime.block_on(async {
@@ -297,7 +327,7 @@ fn main() {
         let rpcs: Vec<Recorded> =
             fake.requests_to("/api/rpc/").into_iter().filter(|r| r.body["method"] == "lockProbe").collect();
         assert_eq!(rpcs.len() as u64, lock_commands, "the fake saw {} lock RPCs", rpcs.len());
-        let overlapping = overlaps(rpcs);
+        let (overlapping, gaps) = overlaps(rpcs);
         println!(
             "(c) lock        {lock_commands} commands to ONE device ({} ms reply), {clients} clients: issued in {:.2} s, \
              all succeeded after {:.2} s = {:.0} commands/s; overlapping RPCs at the fake: {overlapping}",
@@ -306,6 +336,7 @@ fn main() {
             all.as_secs_f64(),
             lock_commands as f64 / all.as_secs_f64()
         );
+        println!("    answer -> next RPC to the device: {}", spread(gaps));
         assert_eq!(overlapping, 0, "the per-device lock let RPCs to one device overlap");
     });
     drop(server);
