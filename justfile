@@ -21,7 +21,7 @@ fmt:
     cargo fmt --all
 
 # Every benchmark.
-bench: bench-outbox bench-ingest bench-close bench-alarm
+bench: bench-outbox bench-ingest bench-close bench-alarm bench-command
 
 # Outbox append and dispatch throughput against a same-run insert baseline (BENCH_EVENTS=5000).
 bench-outbox:
@@ -38,6 +38,13 @@ bench-ingest:
 bench-alarm:
     cargo build --release -p mgc-server
     cargo bench -p mgc-tests --bench alarm
+
+# Commands through the release `mgc serve` on PostgreSQL to a fake ThingsBoard: latency of
+# BENCH_LATENCY_COMMANDS=500 sequential commands, throughput of BENCH_COMMANDS=2000 commands from
+# BENCH_CLIENTS=4 clients against direct RPCs to the fake, and BENCH_LOCK_COMMANDS=200 to one device.
+bench-command:
+    cargo build --release -p mgc-server
+    cargo bench -p mgc-tests --bench command
 
 # Mint a development admin token for the bootstrap tenant.
 token TENANT="default" ROLE="admin":

@@ -202,3 +202,34 @@ async fn concurrent_dispatchers_never_claim_two_commands_of_one_device() {
         assert_eq!(claimed.iter().filter(|c| !c.options.parallel).count(), 1);
     }
 }
+
+#[tokio::test]
+async fn an_older_command_waits_while_a_newer_one_of_its_device_is_being_sent() {
+    use mgc_commands::CommandUnits;
+    for db in all_databases().await {
+        let e = env(&db).await;
+        let older = e.issue_ok("setPower", 600).await;
+        let newer = e.issue_ok("setPower", 600).await;
+        // On PostgreSQL the older issue can commit after a dispatcher claimed the newer one:
+        // the newer one is held by that dispatcher (pending under a live lease).
+        let now = e.app.clock.now();
+        let lease = now + chrono::Duration::minutes(5);
+        let sql = "UPDATE commands SET lease_owner = 'dispatcher-a', lease_until = $1 WHERE id = $2";
+        let id = uuid::Uuid::parse_str(&newer).unwrap();
+        if db.url.starts_with("sqlite:") {
+            let pool = sqlx::SqlitePool::connect(&db.url).await.unwrap();
+            sqlx::query(sql).bind(lease).bind(id).execute(&pool).await.unwrap();
+        } else {
+            let pool = sqlx::PgPool::connect(&db.url).await.unwrap();
+            sqlx::query(sql).bind(lease).bind(id).execute(&pool).await.unwrap();
+        }
+        let claimed = e.app.store.claim_due_commands("dispatcher-b", now, lease, 10).await.unwrap();
+        assert!(claimed.is_empty(), "{}: the older one was sent beside the newer one: {claimed:?}", db.backend);
+        // Once the newer one's lease ran out (its dispatcher died), the older one goes first.
+        e.advance(400);
+        let later = e.app.clock.now();
+        let claimed = e.app.store.claim_due_commands("dispatcher-b", later, later + chrono::Duration::minutes(5), 10);
+        let ids: Vec<String> = claimed.await.unwrap().iter().map(|c| c.id.to_string()).collect();
+        assert_eq!(ids, [older], "{}: after the newer one's lease ran out", db.backend);
+    }
+}

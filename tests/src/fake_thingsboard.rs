@@ -1,7 +1,8 @@
 //! A fake ThingsBoard on 127.0.0.1:0: login and token refresh issuing JWT-shaped tokens with an
 //! `exp` the test controls, `POST /api/rpc/{oneway|twoway}/{deviceId}` answering from a
 //! per-device script, and `GET /api/rpc/persistent/{rpcId}` answering the RPC JSON the test
-//! set (404 for others). Every request is recorded with its headers and body.
+//! set (404 for others). Every request is recorded with its headers, body and when it arrived
+//! and was answered; RPC answers can be held back by a fixed delay (a slow device).
 
 use axum::body::Bytes;
 use axum::extract::{Path, State};
@@ -13,6 +14,7 @@ use base64::Engine;
 use serde_json::{json, Value};
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
 
 /// Username the fake accepts.
 pub const USERNAME: &str = "tenant@thingsboard.org";
@@ -43,6 +45,10 @@ pub struct Recorded {
     pub headers: HashMap<String, String>,
     /// The JSON body (Null when none).
     pub body: Value,
+    /// When the fake started handling it.
+    pub received_at: Instant,
+    /// When the fake finished it (its answer handed to the HTTP server).
+    pub answered_at: Instant,
 }
 
 #[derive(Debug, Default)]
@@ -54,6 +60,7 @@ struct FakeState {
     token_exp: i64,
     issued: u64,
     persistent: HashMap<String, Value>,
+    reply_delay: Duration,
 }
 
 /// The running fake; stops when dropped.
@@ -116,6 +123,11 @@ impl FakeThingsBoard {
         lock(&self.state).token_exp = exp;
     }
 
+    /// Holds every RPC answer back by `delay` (default none), like a device that takes its time.
+    pub fn set_reply_delay(&self, delay: Duration) {
+        lock(&self.state).reply_delay = delay;
+    }
+
     /// Every request so far.
     pub fn requests(&self) -> Vec<Recorded> {
         lock(&self.state).requests.clone()
@@ -137,11 +149,22 @@ impl FakeThingsBoard {
     }
 }
 
-fn record(state: &Arc<Mutex<FakeState>>, path: String, headers: &HeaderMap, body: &[u8]) {
+/// Records a request as answered now; returns its index (for [`answered`]).
+fn record(state: &Arc<Mutex<FakeState>>, path: String, headers: &HeaderMap, body: &[u8]) -> usize {
+    let received_at = Instant::now();
     let headers =
         headers.iter().map(|(k, v)| (k.as_str().to_owned(), v.to_str().unwrap_or_default().to_owned())).collect();
     let body = serde_json::from_slice(body).unwrap_or(Value::Null);
-    lock(state).requests.push(Recorded { path, headers, body });
+    let mut s = lock(state);
+    s.requests.push(Recorded { path, headers, body, received_at, answered_at: received_at });
+    s.requests.len() - 1
+}
+
+/// Marks request `index` as answered now.
+fn answered(state: &Arc<Mutex<FakeState>>, index: usize) {
+    if let Some(r) = lock(state).requests.get_mut(index) {
+        r.answered_at = Instant::now();
+    }
 }
 
 fn issue(s: &mut FakeState) -> Value {
@@ -178,14 +201,25 @@ async fn rpc(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    record(&state, format!("/api/rpc/{kind}/{device}"), &headers, &body);
-    let token = headers.get("x-authorization").and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer "));
-    let mut s = lock(&state);
-    if !token.is_some_and(|t| s.valid_tokens.contains(t)) {
-        return (StatusCode::UNAUTHORIZED, "token expired or invalid").into_response();
+    let index = record(&state, format!("/api/rpc/{kind}/{device}"), &headers, &body);
+    let (answer, delay) = rpc_answer(&state, &device, &headers);
+    if !delay.is_zero() {
+        tokio::time::sleep(delay).await;
     }
-    let answer = s.scripts.get_mut(&device).and_then(VecDeque::pop_front).unwrap_or(Answer::Json(json!({"ok": true})));
-    match answer {
+    answered(&state, index);
+    answer
+}
+
+/// The scripted answer to an RPC for `device` and how long to hold it back.
+fn rpc_answer(state: &Arc<Mutex<FakeState>>, device: &str, headers: &HeaderMap) -> (Response, Duration) {
+    let token = headers.get("x-authorization").and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer "));
+    let mut s = lock(state);
+    if !token.is_some_and(|t| s.valid_tokens.contains(t)) {
+        return ((StatusCode::UNAUTHORIZED, "token expired or invalid").into_response(), Duration::ZERO);
+    }
+    let delay = s.reply_delay;
+    let answer = s.scripts.get_mut(device).and_then(VecDeque::pop_front).unwrap_or(Answer::Json(json!({"ok": true})));
+    let response = match answer {
         Answer::Json(v) => axum::Json(v).into_response(),
         Answer::Empty => StatusCode::OK.into_response(),
         Answer::RpcId(id) => axum::Json(json!({"rpcId": id})).into_response(),
@@ -196,7 +230,8 @@ async fn rpc(
             s.valid_tokens.clear();
             (StatusCode::UNAUTHORIZED, "token revoked").into_response()
         }
-    }
+    };
+    (response, delay)
 }
 
 async fn persistent(

@@ -1,11 +1,12 @@
-//! Background work of commands: the dispatch rounds (woken when a command is issued, and
-//! polling), the deadline scanner, the reconciliation of quiet persistent RPCs with ThingsBoard
-//! and the purge of early persistent-RPC state messages.
+//! Background work of commands: the dispatch rounds (woken when a command is issued or a round
+//! that sent commands ends, and polling), the deadline scanner, the reconciliation of quiet
+//! persistent RPCs with ThingsBoard and the purge of early persistent-RPC state messages.
 
 use crate::config_commands::{CommandsConfig, ThingsBoardConfig};
 use mgc_commands::{AdapterRegistry, CommandSettings};
 use mgc_kernel::SharedClock;
 use mgc_store::Store;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::{watch, Notify, Semaphore};
@@ -65,23 +66,48 @@ async fn run(
     let mut last_purge: Option<tokio::time::Instant> = None;
     let mut reconcile: Option<JoinHandle<()>> = None;
     let mut last_reconcile: Option<tokio::time::Instant> = None;
+    // Set when a wake-up found every round busy; the next round to end wakes the loop again.
+    let missed = Arc::new(AtomicBool::new(false));
     tracing::info!(%owner, "command dispatcher started");
     loop {
         if *stop.borrow() {
             break;
         }
         while in_flight.try_join_next().is_some() {}
-        if let Ok(permit) = rounds.clone().try_acquire_owned() {
-            let (store, registry, settings, clock, owner) =
-                (store.clone(), registry.clone(), settings.clone(), clock.clone(), owner.clone());
-            in_flight.spawn(async move {
-                match mgc_commands::run_dispatch_round(&store, &registry, &settings, &clock, &owner).await {
-                    Ok(r) if r.claimed > 0 => tracing::debug!(?r, "command dispatch round"),
-                    Ok(_) => {}
-                    Err(e) => tracing::error!(error = %e, "command dispatch round failed"),
-                }
-                drop(permit);
-            });
+        match rounds.clone().try_acquire_owned() {
+            Ok(permit) => {
+                let (store, registry, settings, clock, owner, wakeup, missed) = (
+                    store.clone(),
+                    registry.clone(),
+                    settings.clone(),
+                    clock.clone(),
+                    owner.clone(),
+                    wakeup.clone(),
+                    missed.clone(),
+                );
+                in_flight.spawn(async move {
+                    let claimed =
+                        match mgc_commands::run_dispatch_round(&store, &registry, &settings, &clock, &owner).await {
+                            Ok(r) if r.claimed > 0 => {
+                                tracing::debug!(?r, "command dispatch round");
+                                true
+                            }
+                            Ok(_) => false,
+                            Err(e) => {
+                                tracing::error!(error = %e, "command dispatch round failed");
+                                false
+                            }
+                        };
+                    drop(permit);
+                    // Sent commands may have freed their devices' locks (or the batch was full),
+                    // and a wake-up may have found every round busy: go again now, not at the
+                    // next poll (rounds that found nothing to do stop here).
+                    if missed.swap(false, Ordering::AcqRel) || claimed {
+                        wakeup.notify_one();
+                    }
+                });
+            }
+            Err(_) => missed.store(true, Ordering::Release),
         }
         match mgc_commands::scan_deadlines(&store, &clock, &settings, SCAN_LIMIT).await {
             Ok(r) if r.expired + r.timed_out > 0 => tracing::info!(?r, "overdue commands finished"),

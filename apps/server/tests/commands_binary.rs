@@ -8,7 +8,7 @@ mod common;
 
 use common::*;
 use mgc_tests::fake_thingsboard::{Answer, FakeThingsBoard, PASSWORD, USERNAME};
-use serde_json::json;
+use serde_json::{json, Value};
 use std::path::Path;
 use std::time::{Duration, Instant};
 
@@ -66,6 +66,60 @@ fn command_round_trip(server: &Server, fake: &FakeThingsBoard, data: &Path) {
     assert_eq!(status, 200);
     assert!(metrics.contains("mgc_commands_total"), "{metrics}");
     assert!(metrics.contains("mgc_command_rpc_seconds"));
+}
+
+/// Five commands queued for one device go one after another as each answer comes back (the
+/// dispatcher polls only once a minute here), oldest first, never two at once.
+fn queued_commands_drain(server: &Server, fake: &FakeThingsBoard, data: &Path) {
+    let bearer = format!("Bearer {}", stdout_line(&mgc(&["token", "--tenant", "default", "--role", "admin"], data)));
+    let station = json!({"code": "queue", "name": "Queue", "time_zone": "UTC", "devices": [
+        {"name": "bess-q", "kind": "battery", "tb_device_id": TB_DEVICE}]});
+    let (status, provisioned) = call(server, "POST", "/api/v1/provisioning/stations", &bearer, Some(&station));
+    assert_eq!(status, 200, "{provisioned}");
+    let device = provisioned["devices"][0]["id"].as_str().unwrap().to_owned();
+    fake.set_reply_delay(Duration::from_millis(200));
+    let started = Instant::now();
+    let ids: Vec<String> = (0..5)
+        .map(|k| {
+            let body = json!({"device_id": device, "method": "setPower", "params": {"k": k}, "timeout_s": 60});
+            let (status, issued) = call(server, "POST", "/api/v1/commands", &bearer, Some(&body));
+            assert_eq!(status, 201, "{issued}");
+            issued["id"].as_str().unwrap().to_owned()
+        })
+        .collect();
+    for id in &ids {
+        let done = wait_for(server, &format!("/api/v1/commands/{id}"), &bearer, |c| {
+            c["state"] != "pending" && c["state"] != "sent"
+        });
+        assert_eq!(done["state"], "succeeded", "{done}");
+    }
+    assert!(started.elapsed() < Duration::from_secs(20), "the queue waited for polls: {:?}", started.elapsed());
+    let mut rpcs = fake.requests_to("/api/rpc/");
+    rpcs.sort_by_key(|r| r.received_at);
+    let order: Vec<Value> = rpcs.iter().map(|r| r.body["params"]["k"].clone()).collect();
+    assert_eq!(order, (0..5).map(|k| json!(k)).collect::<Vec<_>>(), "oldest first");
+    for w in rpcs.windows(2) {
+        assert!(w[1].received_at >= w[0].answered_at, "two RPCs to one device overlapped");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn commands_queued_for_one_device_go_as_answers_come_back_on_sqlite() {
+    let fake = FakeThingsBoard::start(chrono::Utc::now().timestamp() + 7200).await;
+    let dir = tempfile::tempdir().unwrap();
+    let server = start(dir.path(), &fake, &[]);
+    queued_commands_drain(&server, &fake, dir.path());
+    assert!(server.stop().success());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn commands_queued_for_one_device_go_as_answers_come_back_on_postgres() {
+    let Some(db) = mgc_tests::postgres_database().await else { return };
+    let fake = FakeThingsBoard::start(chrono::Utc::now().timestamp() + 7200).await;
+    let dir = tempfile::tempdir().unwrap();
+    let server = start(dir.path(), &fake, &["--database-url", &db.url]);
+    queued_commands_drain(&server, &fake, dir.path());
+    assert!(server.stop().success());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

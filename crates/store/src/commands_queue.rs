@@ -4,10 +4,12 @@
 use crate::commands_rows::transition_from_row;
 use crate::commands_rows::{attach, command_from_row, marks, COMMAND_COLUMNS, TRANSITION_COLUMNS};
 use crate::rows::{db_err, tenant_of, RowExt};
+use crate::tx::TxConn;
 use crate::{Backend, Store, StoreTx};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use mgc_commands::{Command, CommandFilter, CommandId, CommandQueries, CommandUnits, RpcCheck};
+use mgc_eventing::UnitOfWork;
 use mgc_kernel::page::{Page, PageRequest};
 use mgc_kernel::{RepoError, TenantId};
 
@@ -54,7 +56,8 @@ impl CommandUnits for Store {
             Backend::Sqlite => "",
         };
         // The per-device lock of `mgc_commands::domain::rules::blocks`: a non-parallel command
-        // waits for in-flight and older pending non-parallel commands of its device.
+        // waits for in-flight (sent, delivered, or pending under a live lease: being sent) and
+        // older pending non-parallel commands of its device.
         let sql = format!(
             "UPDATE commands SET lease_owner = $1, lease_until = $2
              WHERE seq IN (SELECT c.seq FROM commands c
@@ -62,12 +65,24 @@ impl CommandUnits for Store {
                  AND (c.lease_until IS NULL OR c.lease_until < $3)
                  AND (c.parallel OR NOT EXISTS (SELECT 1 FROM commands o
                      WHERE o.tenant_id = c.tenant_id AND o.device_id = c.device_id AND NOT o.parallel AND o.seq <> c.seq
-                     AND (o.state IN ('sent', 'delivered') OR (o.state = 'pending' AND o.seq < c.seq))))
+                     AND (o.state IN ('sent', 'delivered')
+                          OR (o.state = 'pending' AND (o.seq < c.seq OR o.lease_until >= $3)))))
                  ORDER BY c.seq LIMIT $4 {lock})
              RETURNING {COMMAND_COLUMNS}"
         );
-        let mut rows = on_write!(self, p => sqlx::query(&sql).bind(owner).bind(lease_until).bind(now).bind(i64::from(limit))
-            .fetch_all(p).await.map_err(db_err)?.iter().map(command_from_row).collect::<Result<Vec<_>, _>>()?);
+        let mut tx = self.begin().await?;
+        if let TxConn::Postgres(t) = &mut tx.conn {
+            // One claim at a time (across instances too): each claim's snapshot sees the leases
+            // of every claim before it, so two dispatchers cannot both pick a device's next
+            // command when, say, an older issue commits after a newer one was claimed.
+            sqlx::query("SELECT pg_advisory_xact_lock(hashtext('mgc_command_claim'))")
+                .execute(&mut **t)
+                .await
+                .map_err(db_err)?;
+        }
+        let mut rows = on_tx!(tx, c => sqlx::query(&sql).bind(owner).bind(lease_until).bind(now).bind(i64::from(limit))
+            .fetch_all(&mut *c).await.map_err(db_err)?.iter().map(command_from_row).collect::<Result<Vec<_>, _>>()?);
+        tx.commit().await?;
         rows.sort_by_key(|(seq, _)| *seq);
         Ok(rows.into_iter().map(|(_, c)| c).collect())
     }

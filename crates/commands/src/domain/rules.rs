@@ -40,13 +40,16 @@ pub fn fingerprint(device: DeviceId, method: &str, params: &serde_json::Value, t
     hex::encode(Sha256::digest(canonical.to_string().as_bytes()))
 }
 
-/// The per-device lock: whether `other` keeps `candidate` from being sent now.
+/// The per-device lock: whether `other` keeps `candidate` from being sent at `now`.
 ///
 /// Commands of one device that are not parallel go one at a time and in issue order: a
-/// candidate waits while another non-parallel command of its device is in flight (`sent` or
-/// `delivered`) or is an older pending one. Parallel methods neither wait nor hold the lock.
-/// The store's claim query applies the same rule in SQL (issue order = insertion order).
-pub fn blocks(candidate: &Command, other: &Command) -> bool {
+/// candidate waits while another non-parallel command of its device is in flight (`sent`,
+/// `delivered`, or pending and held by a dispatcher that is sending it) or is an older pending
+/// one. A newer command being sent blocks an older one too: on PostgreSQL issue transactions
+/// can commit out of insertion order, so a dispatcher may have claimed the newer one before the
+/// older one was visible. Parallel methods neither wait nor hold the lock. The store's claim
+/// query applies the same rule in SQL (issue order = insertion order).
+pub fn blocks(candidate: &Command, other: &Command, now: DateTime<Utc>) -> bool {
     if candidate.options.parallel || other.options.parallel {
         return false;
     }
@@ -54,10 +57,11 @@ pub fn blocks(candidate: &Command, other: &Command) -> bool {
         return false;
     }
     other.state.is_in_flight()
-        || (other.state == CommandState::Pending && (other.created_at, other.id) < (candidate.created_at, candidate.id))
+        || (other.state == CommandState::Pending
+            && (other.is_being_sent(now) || (other.created_at, other.id) < (candidate.created_at, candidate.id)))
 }
 
-/// Whether `candidate` may be sent given the other live commands of its device.
-pub fn may_send(candidate: &Command, others: &[Command]) -> bool {
-    !others.iter().any(|o| blocks(candidate, o))
+/// Whether `candidate` may be sent at `now` given the other live commands of its device.
+pub fn may_send(candidate: &Command, others: &[Command], now: DateTime<Utc>) -> bool {
+    !others.iter().any(|o| blocks(candidate, o, now))
 }
