@@ -1,7 +1,7 @@
 //! Commands through the router: issue → dispatch → fake ThingsBoard → final state, idempotency,
 //! validation, tenancy and the strategy consumer, on SQLite and PostgreSQL.
 
-use crate::commands_support::{env, states, TB_PV};
+use crate::commands_support::{env, states, CommandEnv, TB_PV};
 use crate::ingest_support::pending_of;
 use crate::support::{assert_error, tenant};
 use axum::http::{Method, StatusCode};
@@ -10,7 +10,7 @@ use mgc_eventing::{OutboxWriter, UnitOfWork};
 use mgc_iam::Role;
 use mgc_kernel::{Clock, DeviceId, StationId};
 use mgc_tests::all_databases;
-use serde_json::json;
+use serde_json::{json, Value};
 
 #[tokio::test]
 async fn issued_command_reaches_thingsboard_and_comes_back_succeeded() {
@@ -222,23 +222,29 @@ async fn tenant_b_cannot_see_or_cancel_or_target_tenant_a_commands() {
     }
 }
 
+/// What a strategy execution would request for the PV inverter of `e`.
+async fn strategy_request(e: &CommandEnv, method: &str, params: Value, timeout_s: u32) -> CommandRequested {
+    let execution = mgc_kernel::uuid::Uuid::now_v7();
+    let (_, device) = e.app.call(Method::GET, &format!("/api/v1/devices/{}", e.pv), Some(&e.admin), None).await;
+    CommandRequested {
+        strategy_id: mgc_kernel::uuid::Uuid::now_v7(),
+        strategy_version: 1,
+        execution_id: execution,
+        station_id: device["station_id"].as_str().unwrap().parse().unwrap(),
+        device_id: e.pv.parse().unwrap(),
+        method: method.into(),
+        params,
+        timeout_s,
+        idempotency_key: format!("{execution}:{}", e.pv),
+    }
+}
+
 #[tokio::test]
 async fn command_requested_by_a_strategy_becomes_exactly_one_command() {
     for db in all_databases().await {
         let e = env(&db).await;
-        let execution = mgc_kernel::uuid::Uuid::now_v7();
-        let (_, device) = e.app.call(Method::GET, &format!("/api/v1/devices/{}", e.pv), Some(&e.admin), None).await;
-        let requested = CommandRequested {
-            strategy_id: mgc_kernel::uuid::Uuid::now_v7(),
-            strategy_version: 3,
-            execution_id: execution,
-            station_id: device["station_id"].as_str().unwrap().parse().unwrap(),
-            device_id: e.pv.parse().unwrap(),
-            method: "setPower".into(),
-            params: json!({"w": -2000}),
-            timeout_s: 60,
-            idempotency_key: format!("{execution}:{}", e.pv),
-        };
+        let mut requested = strategy_request(&e, "setPower", json!({"w": -2000}), 60).await;
+        requested.strategy_version = 3;
         // The same decision delivered twice (two envelopes, as a replayed strategy round would).
         for _ in 0..2 {
             let mut tx = e.app.store.begin().await.unwrap();
@@ -261,19 +267,7 @@ async fn command_requested_by_a_strategy_becomes_exactly_one_command() {
 async fn a_strategy_decision_older_than_its_timeout_is_recorded_expired_and_never_sent() {
     for db in all_databases().await {
         let e = env(&db).await;
-        let execution = mgc_kernel::uuid::Uuid::now_v7();
-        let (_, device) = e.app.call(Method::GET, &format!("/api/v1/devices/{}", e.pv), Some(&e.admin), None).await;
-        let requested = CommandRequested {
-            strategy_id: mgc_kernel::uuid::Uuid::now_v7(),
-            strategy_version: 1,
-            execution_id: execution,
-            station_id: device["station_id"].as_str().unwrap().parse().unwrap(),
-            device_id: e.pv.parse().unwrap(),
-            method: "setBatteryPower".into(),
-            params: json!({"power_w": 5000}),
-            timeout_s: 30,
-            idempotency_key: format!("{execution}:{}", e.pv),
-        };
+        let requested = strategy_request(&e, "setBatteryPower", json!({"power_w": 5000}), 30).await;
         // Decided now, delivered 31 s later (a backlog): the decision is stale.
         let mut tx = e.app.store.begin().await.unwrap();
         tx.append(EventEnvelope::wrap(&tenant("acme"), &requested, e.app.clock.now()).unwrap()).await.unwrap();
