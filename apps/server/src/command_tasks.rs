@@ -64,6 +64,7 @@ async fn run(
     let rounds = Arc::new(Semaphore::new(MAX_CONCURRENT_ROUNDS));
     let mut in_flight = tokio::task::JoinSet::new();
     let mut last_purge: Option<tokio::time::Instant> = None;
+    let mut last_scan: Option<tokio::time::Instant> = None;
     let mut reconcile: Option<JoinHandle<()>> = None;
     let mut last_reconcile: Option<tokio::time::Instant> = None;
     // Set when a wake-up found every round busy; the next round to end wakes the loop again.
@@ -109,10 +110,14 @@ async fn run(
             }
             Err(_) => missed.store(true, Ordering::Release),
         }
-        match mgc_commands::scan_deadlines(&store, &clock, &settings, SCAN_LIMIT).await {
-            Ok(r) if r.expired + r.timed_out > 0 => tracing::info!(?r, "overdue commands finished"),
-            Ok(_) => {}
-            Err(e) => tracing::error!(error = %e, "command deadline scan failed"),
+        // The scan keeps its own pace: wake-ups after busy rounds need a claim, not a scan.
+        if last_scan.is_none_or(|at| at.elapsed() >= interval) {
+            last_scan = Some(tokio::time::Instant::now());
+            match mgc_commands::scan_deadlines(&store, &clock, &settings, SCAN_LIMIT).await {
+                Ok(r) if r.expired + r.timed_out > 0 => tracing::info!(?r, "overdue commands finished"),
+                Ok(_) => {}
+                Err(e) => tracing::error!(error = %e, "command deadline scan failed"),
+            }
         }
         // One reconciliation round at a time, beside the loop (it waits for ThingsBoard).
         let reconcile_due = last_reconcile.is_none_or(|at| at.elapsed() >= RECONCILE_EVERY);
