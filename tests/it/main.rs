@@ -20,6 +20,8 @@ mod commands_reconcile;
 mod commands_support;
 mod dispatcher;
 mod dispatcher_concurrency;
+mod durability;
+mod fault_proxy;
 mod group_commit;
 mod harness_selftest;
 mod ingest;

@@ -25,7 +25,12 @@ pub fn t0() -> DateTime<Utc> {
 
 /// Connects to a fresh test database and applies the migrations.
 pub async fn store(db: &TestDatabase) -> Store {
-    let store = Store::connect(&db.url, &StoreOptions::default()).await.unwrap();
+    store_with(db, &StoreOptions::default()).await
+}
+
+/// Like [`store`], with pool and timeout settings of the test's choosing.
+pub async fn store_with(db: &TestDatabase, options: &StoreOptions) -> Store {
+    let store = Store::connect(&db.url, options).await.unwrap();
     let status = store.migrate().await.unwrap();
     assert!(status.up_to_date(), "{}: migrations not applied: {status:?}", db.backend);
     store
@@ -63,10 +68,15 @@ impl TestApp {
 
     /// Builds the app on a fresh database with edge settings of the test's choosing.
     pub async fn with_config(db: &TestDatabase, config: ApiConfig) -> Self {
+        Self::with_options(db, config, &StoreOptions::default()).await
+    }
+
+    /// Builds the app on a fresh database with edge and storage settings of the test's choosing.
+    pub async fn with_options(db: &TestDatabase, config: ApiConfig, options: &StoreOptions) -> Self {
         // Server-side errors show in the output of a failing test (RUST_LOG to change the level).
         let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "warn".into());
         let _ = tracing_subscriber::fmt().with_env_filter(filter).with_test_writer().try_init();
-        let store = store(db).await;
+        let store = store_with(db, options).await;
         let clock = ManualClock::new(t0());
         let state = AppState {
             store: store.clone(),

@@ -159,6 +159,9 @@ pub struct OutboxConfig {
     pub backoff_max_ms: u64,
     /// Claim lease (s): another instance may take an event after it.
     pub lease_secs: u64,
+    /// This instance's id; a restart with the same id releases its dead predecessor's claims at
+    /// once. Empty: `<host name>:<absolute data dir>`. Never share one between live processes.
+    pub instance_id: String,
     /// Polling fallback when no wake-up arrives (ms).
     pub poll_interval_ms: u64,
     /// `/readyz` fails above this outbox lag (s).
@@ -167,13 +170,7 @@ pub struct OutboxConfig {
     pub retention_hours: u64,
 }
 
-/// Connection pool settings.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct DatabaseConfig {
-    /// Pool size (SQLite: readers; writes use one connection).
-    pub max_connections: u32,
-}
+pub use crate::config_database::DatabaseConfig;
 
 impl Default for Config {
     fn default() -> Self {
@@ -220,16 +217,11 @@ impl Default for OutboxConfig {
             backoff_base_ms: 500,
             backoff_max_ms: 300_000,
             lease_secs: 60,
+            instance_id: String::new(),
             poll_interval_ms: 1000,
             ready_max_lag_secs: 300.0,
             retention_hours: 168,
         }
-    }
-}
-
-impl Default for DatabaseConfig {
-    fn default() -> Self {
-        Self { max_connections: 10 }
     }
 }
 
@@ -345,9 +337,7 @@ impl Config {
         problems.extend(self.strategy.problems());
         problems.extend(self.thingsboard.problems());
         problems.extend(self.commands.problems());
-        if self.database.max_connections == 0 {
-            problems.push("database.max_connections: must be greater than 0".into());
-        }
+        problems.extend(self.database.problems());
         if problems.is_empty() {
             Ok(())
         } else {
@@ -390,6 +380,21 @@ impl Config {
     /// Analytics settings from the analytics section.
     pub fn analytics(&self) -> mgc_analytics::AnalyticsConfig {
         self.analytics.to_config()
+    }
+
+    /// This instance's id for outbox claims: `outbox.instance_id`, or `<host>:<absolute data dir>`.
+    pub fn instance_id(&self) -> String {
+        if !self.outbox.instance_id.is_empty() {
+            return self.outbox.instance_id.clone();
+        }
+        let host = std::fs::read_to_string("/proc/sys/kernel/hostname")
+            .ok()
+            .or_else(|| std::env::var("HOSTNAME").ok())
+            .map(|h| h.trim().to_owned())
+            .filter(|h| !h.is_empty())
+            .unwrap_or_else(|| "localhost".into());
+        let dir = std::path::absolute(&self.data_dir).unwrap_or_else(|_| self.data_dir.clone());
+        format!("{host}:{}", dir.display())
     }
 
     /// Dispatcher tuning from the outbox settings.

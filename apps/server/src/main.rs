@@ -8,6 +8,7 @@ mod commands;
 mod config;
 mod config_analytics;
 mod config_commands;
+mod config_database;
 mod logging;
 mod maintenance;
 mod secrets;

@@ -5,15 +5,14 @@ use crate::secrets::jwt_keys;
 use mgc_api::{ApiConfig, AppState};
 use mgc_eventing::Dispatcher;
 use mgc_kernel::{SharedClock, SystemClock};
-use mgc_store::{Store, StoreOptions};
+use mgc_store::Store;
 use std::sync::Arc;
 use tokio::sync::watch;
 
 /// Opens the store named by the config and applies migrations.
 pub async fn open_store(config: &Config) -> Result<Store, String> {
     let url = config.database_url();
-    let options = StoreOptions { max_connections: config.database.max_connections, ..StoreOptions::default() };
-    let store = Store::connect(&url, &options).await.map_err(|e| e.to_string())?;
+    let store = Store::connect(&url, &config.database.store_options()).await.map_err(|e| e.to_string())?;
     let status = store.migrate().await.map_err(|e| e.to_string())?;
     tracing::info!(backend = %store.backend(), url = %mgc_store::redact(&url), applied = ?status.applied, "database ready");
     let tenant = config.bootstrap_tenant()?;
@@ -50,6 +49,9 @@ pub async fn serve(config: Config) -> Result<(), String> {
         metrics: mgc_api::http_metrics::install_recorder(),
         config: ApiConfig {
             ready_max_outbox_lag_secs: config.outbox.ready_max_lag_secs,
+            ready_timeout: std::time::Duration::from_millis(config.database.ready_timeout_ms),
+            ready_max_write_failures: config.database.ready_max_write_failures,
+            request_timeout: std::time::Duration::from_millis(config.database.request_timeout_ms),
             analytics: config.analytics(),
             commands: config.commands.to_settings(),
         },
@@ -59,7 +61,14 @@ pub async fn serve(config: Config) -> Result<(), String> {
         commands_wakeup: Arc::new(tokio::sync::Notify::new()),
     };
     let (stop_tx, stop_rx) = watch::channel(false);
-    let mut dispatcher = Dispatcher::new(Arc::new(store.clone()), clock, config.dispatcher());
+    let instance = config.instance_id();
+    match store.release_instance_claims(&instance).await {
+        Ok(0) => {}
+        Ok(n) => tracing::info!(%instance, events = n, "released outbox claims of this instance's previous process"),
+        Err(e) => tracing::warn!(%instance, error = %e, "cannot release the previous process's outbox claims"),
+    }
+    let owner = format!("{instance}:{}", mgc_kernel::uuid::Uuid::new_v4().simple());
+    let mut dispatcher = Dispatcher::new(Arc::new(store.clone()), clock, config.dispatcher()).with_owner(owner);
     mgc_api::register_consumers(&mut dispatcher, &state.config, &state.clock);
     crate::alarm_tasks::register(&mut dispatcher, &state.clock);
     let alarm_tasks = crate::alarm_tasks::spawn(&store, &state.clock, &config.alarms, &config.notify, stop_rx.clone())?;

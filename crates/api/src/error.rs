@@ -1,6 +1,6 @@
 //! One JSON error shape for every failure: `{"error":{"code":"...","message":"..."}}`.
 
-use axum::http::StatusCode;
+use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use mgc_iam::AuthError;
@@ -61,10 +61,17 @@ impl ApiError {
     }
 }
 
+/// Seconds a client is asked to wait (`Retry-After`) before retrying a 503.
+pub const RETRY_AFTER_SECS: u32 = 2;
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let body = ErrorBody { error: ErrorDetail { code: self.code.to_owned(), message: self.message } };
-        (self.status, Json(body)).into_response()
+        let mut response = (self.status, Json(body)).into_response();
+        if self.status == StatusCode::SERVICE_UNAVAILABLE {
+            response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(RETRY_AFTER_SECS));
+        }
+        response
     }
 }
 
@@ -85,6 +92,14 @@ impl From<RepoError> for ApiError {
             RepoError::NotFound { .. } => Self::new(StatusCode::NOT_FOUND, "not_found", e.to_string()),
             RepoError::Conflict(m) => Self::new(StatusCode::CONFLICT, "conflict", m),
             RepoError::Invalid(m) => Self::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_request", m),
+            RepoError::Unavailable(m) => {
+                tracing::warn!(error = %m, "storage unavailable");
+                Self::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "storage_unavailable",
+                    format!("storage cannot take this request now ({m}); nothing was stored, retry later"),
+                )
+            }
             RepoError::Backend(m) => {
                 tracing::error!(error = %m, "storage error");
                 Self::internal()

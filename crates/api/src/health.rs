@@ -6,7 +6,9 @@ use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use mgc_eventing::{publish_outbox_gauges, OutboxStore};
+use mgc_kernel::RepoError;
 use serde::Serialize;
+use std::time::Duration;
 use utoipa::ToSchema;
 
 /// Liveness answer.
@@ -39,34 +41,53 @@ pub async fn healthz() -> Json<Alive> {
     Json(Alive { status: "ok" })
 }
 
-/// The service can take traffic: database reachable, migrations applied, outbox keeping up.
+/// The service can take traffic: database reachable for reads and writes, writes committing,
+/// migrations applied, outbox keeping up. Answers within `ready_timeout` even when storage hangs.
 #[utoipa::path(get, path = "/readyz", tag = "operations",
     responses((status = 200, body = Readiness), (status = 503, body = Readiness)))]
 pub async fn readyz(State(state): State<AppState>) -> Response {
+    let deadline = state.config.ready_timeout;
     let mut problems = Vec::new();
-    let database = match state.store.ping().await {
-        Ok(()) => true,
-        Err(e) => {
-            problems.push(format!("database: {e}"));
-            false
+    // The checks run together, so the answer comes within one deadline.
+    let now = state.clock.now();
+    let (reads, writes, migration_status, outbox) = tokio::join!(
+        within(deadline, "reads", state.store.ping()),
+        within(deadline, "writes", state.store.ping_writer()),
+        within(deadline, "migrations", state.store.migration_status()),
+        within(deadline, "outbox", state.store.stats(now)),
+    );
+    let mut database = true;
+    for outcome in [reads, writes] {
+        if let Err(problem) = outcome {
+            problems.push(format!("database: {problem}"));
+            database = false;
         }
-    };
-    let migrations = match state.store.migration_status().await {
+    }
+    let health = state.store.write_health();
+    if health.consecutive_failures >= state.config.ready_max_write_failures {
+        problems.push(format!(
+            "storage: the last {} units of work failed to commit ({})",
+            health.consecutive_failures,
+            health.last_error.as_deref().unwrap_or("unknown error")
+        ));
+        database = false;
+    }
+    let migrations = match migration_status {
         Ok(s) if s.up_to_date() => true,
         Ok(s) => {
             problems.push(format!("migrations pending: applied {:?}, known {:?}", s.applied, s.known));
             false
         }
-        Err(e) => {
-            problems.push(format!("migrations: {e}"));
+        Err(problem) => {
+            problems.push(format!("migrations: {problem}"));
             false
         }
     };
     let limit = state.config.ready_max_outbox_lag_secs;
-    let lag = match state.store.stats(state.clock.now()).await {
+    let lag = match outbox {
         Ok(stats) => Some(stats.lag_seconds),
-        Err(e) => {
-            problems.push(format!("outbox: {e}"));
+        Err(problem) => {
+            problems.push(format!("outbox: {problem}"));
             None
         }
     };
@@ -84,6 +105,19 @@ pub async fn readyz(State(state): State<AppState>) -> Response {
     };
     let code = if ready { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE };
     (code, Json(body)).into_response()
+}
+
+/// Runs one readiness check with the deadline; a timeout or an error becomes its problem text.
+async fn within<T>(
+    deadline: Duration,
+    what: &str,
+    check: impl std::future::Future<Output = Result<T, RepoError>>,
+) -> Result<T, String> {
+    match tokio::time::timeout(deadline, check).await {
+        Ok(Ok(v)) => Ok(v),
+        Ok(Err(e)) => Err(e.to_string()),
+        Err(_) => Err(format!("{what} check did not answer within {} ms", deadline.as_millis())),
+    }
 }
 
 /// Prometheus exposition; outbox and pool gauges are refreshed on each scrape.

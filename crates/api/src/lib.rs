@@ -3,6 +3,7 @@
 
 pub mod auth;
 pub mod consumers;
+pub mod deadline;
 pub mod error;
 pub mod extract;
 pub mod health;

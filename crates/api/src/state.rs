@@ -11,6 +11,12 @@ use std::sync::Arc;
 pub struct ApiConfig {
     /// `/readyz` fails when the outbox lag exceeds this many seconds.
     pub ready_max_outbox_lag_secs: f64,
+    /// `/readyz` answers within this time: a check that has not finished by then failed.
+    pub ready_timeout: std::time::Duration,
+    /// `/readyz` fails once this many units of work in a row failed to begin or commit.
+    pub ready_max_write_failures: u64,
+    /// A request whose answer is not ready after this long gets 503 `request_timeout`.
+    pub request_timeout: std::time::Duration,
     /// Window closing and energy rules.
     pub analytics: mgc_analytics::AnalyticsConfig,
     /// Command limits and method options.
@@ -21,6 +27,9 @@ impl Default for ApiConfig {
     fn default() -> Self {
         Self {
             ready_max_outbox_lag_secs: 300.0,
+            ready_timeout: std::time::Duration::from_millis(800),
+            ready_max_write_failures: 3,
+            request_timeout: std::time::Duration::from_secs(30),
             analytics: mgc_analytics::AnalyticsConfig::default(),
             commands: mgc_commands::CommandSettings::default(),
         }

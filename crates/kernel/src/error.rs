@@ -75,9 +75,13 @@ pub enum RepoError {
     /// The write conflicts with existing state (duplicate key, stale version, ...).
     #[error("conflict: {0}")]
     Conflict(String),
-    /// The storage backend failed (connection, I/O, driver error).
+    /// The storage backend failed (driver error, unexpected state).
     #[error("backend error: {0}")]
     Backend(String),
+    /// Storage cannot take work now (database unreachable, disk full, write lock held, pool
+    /// exhausted): nothing was committed and the same request may succeed later.
+    #[error("storage unavailable: {0}")]
+    Unavailable(String),
     /// The request or the stored data is invalid.
     #[error("invalid: {0}")]
     Invalid(String),

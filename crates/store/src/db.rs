@@ -1,6 +1,8 @@
 //! Connection set-up for both backends and the `Store` handle.
 
+use crate::faults::StoreFaults;
 use crate::rows::db_err;
+use crate::storage_health::{StorageHealth, WriteHealth};
 use crate::tx::{StoreTx, TxConn};
 use mgc_kernel::RepoError;
 use sqlx::postgres::{PgPool, PgPoolOptions};
@@ -28,18 +30,27 @@ impl std::fmt::Display for Backend {
     }
 }
 
-/// Pool sizing.
+/// Pool sizing and how long storage may keep a caller waiting.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StoreOptions {
     /// Connections in the pool (PostgreSQL) or read pool (SQLite; writes use one connection).
     pub max_connections: u32,
-    /// How long to wait for a free connection.
+    /// How long to wait for a free connection (also how long a connection attempt to an
+    /// unreachable PostgreSQL may take) before failing as `storage unavailable`.
     pub acquire_timeout: Duration,
+    /// SQLite: how long a write waits for a lock another process holds before failing as
+    /// `storage unavailable`. The SQLite writer connection is waited for at most this long or
+    /// `acquire_timeout`, whichever is longer.
+    pub sqlite_busy_timeout: Duration,
 }
 
 impl Default for StoreOptions {
     fn default() -> Self {
-        Self { max_connections: 10, acquire_timeout: Duration::from_secs(10) }
+        Self {
+            max_connections: 10,
+            acquire_timeout: Duration::from_secs(2),
+            sqlite_busy_timeout: Duration::from_secs(5),
+        }
     }
 }
 
@@ -61,6 +72,10 @@ pub(crate) struct Inner {
     pub(crate) outbox_signal: Arc<Notify>,
     /// Wakes the notification worker and alarm streams after alarm commits.
     pub(crate) alarm_signals: Arc<crate::alarm_signals::AlarmSignals>,
+    /// Faults the durability tests arm (none in production).
+    pub(crate) faults: Arc<StoreFaults>,
+    /// Recent outcomes of units of work, for readiness.
+    pub(crate) health: StorageHealth,
 }
 
 /// Handle to the database: cheap to clone, shared by repositories, dispatcher and API.
@@ -79,8 +94,9 @@ impl Store {
     /// Connects to `url` (`sqlite://path` or `postgres://...`); SQLite files and their
     /// directory are created when missing. Does not migrate (see [`Store::migrate`]).
     pub async fn connect(url: &str, options: &StoreOptions) -> Result<Self, RepoError> {
+        let faults = Arc::new(StoreFaults::default());
         let db = if url.starts_with("sqlite:") {
-            connect_sqlite(url, options).await?
+            connect_sqlite(url, options, faults.clone()).await?
         } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             let pool = PgPoolOptions::new()
                 .max_connections(options.max_connections.max(2))
@@ -96,7 +112,13 @@ impl Store {
             )));
         };
         Ok(Self {
-            inner: Arc::new(Inner { db, outbox_signal: Arc::new(Notify::new()), alarm_signals: Arc::default() }),
+            inner: Arc::new(Inner {
+                db,
+                outbox_signal: Arc::new(Notify::new()),
+                alarm_signals: Arc::default(),
+                faults,
+                health: StorageHealth::default(),
+            }),
         })
     }
 
@@ -111,10 +133,25 @@ impl Store {
     /// Starts a unit of work: one transaction for a command's repositories and outbox writes.
     pub async fn begin(&self) -> Result<StoreTx, RepoError> {
         let conn = match &self.inner.db {
-            Db::Sqlite { write, .. } => TxConn::Sqlite(write.begin().await.map_err(db_err)?),
-            Db::Postgres { pool } => TxConn::Postgres(pool.begin().await.map_err(db_err)?),
-        };
-        Ok(StoreTx::new(conn, self.inner.outbox_signal.clone()).with_alarm_signals(self.inner.alarm_signals.clone()))
+            Db::Sqlite { write, .. } => write.begin().await.map(TxConn::Sqlite),
+            Db::Postgres { pool } => pool.begin().await.map(TxConn::Postgres),
+        }
+        .map_err(db_err);
+        if conn.is_err() {
+            self.inner.health.record(&conn);
+        }
+        Ok(StoreTx::new(conn?, self.inner.clone()))
+    }
+
+    /// How the latest units of work ended (for readiness).
+    pub fn write_health(&self) -> WriteHealth {
+        self.inner.health.report()
+    }
+
+    /// Checks that a write could start now: a writer connection is free within the acquire
+    /// timeout and answers (readiness; on PostgreSQL the same as [`Store::ping`]).
+    pub async fn ping_writer(&self) -> Result<(), RepoError> {
+        on_write!(self, p => sqlx::query("SELECT 1").execute(p).await.map(|_| ()).map_err(db_err))
     }
 
     /// Round-trips a trivial query (readiness).
@@ -144,7 +181,7 @@ impl Store {
     }
 }
 
-async fn connect_sqlite(url: &str, options: &StoreOptions) -> Result<Db, RepoError> {
+async fn connect_sqlite(url: &str, options: &StoreOptions, faults: Arc<StoreFaults>) -> Result<Db, RepoError> {
     let base = SqliteConnectOptions::from_str(url)
         .map_err(|e| RepoError::Invalid(format!("invalid SQLite URL '{url}': {e}")))?;
     let file = base.get_filename().to_path_buf();
@@ -161,11 +198,21 @@ async fn connect_sqlite(url: &str, options: &StoreOptions) -> Result<Db, RepoErr
         .create_if_missing(true)
         .journal_mode(SqliteJournalMode::Wal)
         .synchronous(SqliteSynchronous::Normal)
-        .busy_timeout(Duration::from_secs(10))
+        .busy_timeout(options.sqlite_busy_timeout)
         .foreign_keys(true);
     let write = SqlitePoolOptions::new()
         .max_connections(1)
-        .acquire_timeout(options.acquire_timeout.max(Duration::from_secs(30)))
+        .after_connect(move |conn, _| {
+            let limit = faults.sqlite_page_limit.load(std::sync::atomic::Ordering::SeqCst);
+            Box::pin(async move {
+                if limit > 0 {
+                    sqlx::query(&format!("PRAGMA max_page_count = {limit}")).execute(conn).await?;
+                }
+                Ok(())
+            })
+        })
+        .acquire_timeout(options.acquire_timeout.max(options.sqlite_busy_timeout))
+        .after_release(|conn, _| crate::writer_check::writer_is_clean(conn))
         .connect_with(base.clone())
         .await
         .map_err(|e| RepoError::Backend(format!("cannot open SQLite database {}: {e}", file.display())))?;

@@ -5,15 +5,7 @@ use mgc_kernel::RepoError;
 use sqlx::Row;
 use uuid::Uuid;
 
-/// Maps a sqlx error to a repository error (unique violations become conflicts).
-pub(crate) fn db_err(e: sqlx::Error) -> RepoError {
-    if let Some(db) = e.as_database_error() {
-        if db.is_unique_violation() {
-            return RepoError::Conflict(db.message().to_owned());
-        }
-    }
-    RepoError::Backend(e.to_string())
-}
+pub(crate) use crate::db_errors::db_err;
 
 /// Column getters shared by both backends' rows.
 pub(crate) trait RowExt {

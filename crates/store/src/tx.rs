@@ -1,11 +1,12 @@
 //! The unit of work: one database transaction for a command's repositories and outbox writes.
 
+use crate::db::Inner;
 use crate::rows::db_err;
 use async_trait::async_trait;
 use mgc_eventing::UnitOfWork;
 use mgc_kernel::RepoError;
+use sqlx::TransactionManager;
 use std::sync::Arc;
-use tokio::sync::Notify;
 
 pub(crate) enum TxConn {
     Sqlite(sqlx::Transaction<'static, sqlx::Sqlite>),
@@ -18,10 +19,10 @@ pub struct StoreTx {
     pub(crate) conn: TxConn,
     /// Set when the transaction appended outbox events, so commit wakes the dispatcher.
     pub(crate) appended_events: bool,
-    signal: Arc<Notify>,
     /// What this unit of work wrote that alarm wake-ups care about.
     pub(crate) alarm_writes: crate::alarm_signals::AlarmWrites,
-    alarm_signals: Arc<crate::alarm_signals::AlarmSignals>,
+    /// The store's signals, faults and health record.
+    store: Arc<Inner>,
 }
 
 impl std::fmt::Debug for StoreTx {
@@ -31,13 +32,8 @@ impl std::fmt::Debug for StoreTx {
 }
 
 impl StoreTx {
-    pub(crate) fn new(conn: TxConn, signal: Arc<Notify>) -> Self {
-        Self { conn, appended_events: false, signal, alarm_writes: Default::default(), alarm_signals: Arc::default() }
-    }
-
-    pub(crate) fn with_alarm_signals(mut self, signals: Arc<crate::alarm_signals::AlarmSignals>) -> Self {
-        self.alarm_signals = signals;
-        self
+    pub(crate) fn new(conn: TxConn, store: Arc<Inner>) -> Self {
+        Self { conn, appended_events: false, alarm_writes: Default::default(), store }
     }
 
     /// Marks that this unit of work makes events due, so its commit wakes the dispatchers:
@@ -59,17 +55,55 @@ impl StoreTx {
     }
 }
 
-#[async_trait]
-impl UnitOfWork for StoreTx {
-    async fn commit(self) -> Result<(), RepoError> {
+impl StoreTx {
+    /// Commits, and reports success only for a COMMIT that ended a real transaction.
+    async fn commit_durably(self) -> Result<(), RepoError> {
+        if self.store.faults.commit_fails() {
+            return self.fail_commit_injected().await;
+        }
         match self.conn {
-            TxConn::Sqlite(t) => t.commit().await.map_err(db_err)?,
+            TxConn::Sqlite(t) => {
+                // Only the outermost level issues COMMIT; anything deeper would release a savepoint
+                // of a transaction nobody commits (see `writer_check`).
+                let depth = <sqlx::Sqlite as sqlx::Database>::TransactionManager::get_transaction_depth(&t);
+                if depth != 1 {
+                    return Err(RepoError::Backend(format!(
+                        "refusing to commit: the SQLite writer is {depth} transactions deep"
+                    )));
+                }
+                t.commit().await.map_err(db_err)?
+            }
             TxConn::Postgres(t) => t.commit().await.map_err(db_err)?,
         }
         if self.appended_events {
-            self.signal.notify_one();
+            self.store.outbox_signal.notify_one();
         }
-        self.alarm_signals.committed(self.alarm_writes);
+        self.store.alarm_signals.committed(self.alarm_writes);
         Ok(())
+    }
+
+    /// The injected commit failure: the database rolls the transaction back on its own and the
+    /// commit fails, as SQLite does when a COMMIT hits a full disk (the transaction ends behind
+    /// sqlx's back, which still counts it as open) and as PostgreSQL does when it goes away.
+    async fn fail_commit_injected(self) -> Result<(), RepoError> {
+        match self.conn {
+            TxConn::Sqlite(mut t) => {
+                sqlx::query("ROLLBACK").execute(&mut *t).await.map_err(db_err)?;
+                // Fails with "no transaction is active", like the real one.
+                let _ = t.commit().await;
+            }
+            TxConn::Postgres(t) => t.rollback().await.map_err(db_err)?,
+        }
+        Err(RepoError::Unavailable("database or disk is full (injected commit failure)".into()))
+    }
+}
+
+#[async_trait]
+impl UnitOfWork for StoreTx {
+    async fn commit(self) -> Result<(), RepoError> {
+        let store = self.store.clone();
+        let outcome = self.commit_durably().await;
+        store.health.record(&outcome);
+        outcome
     }
 }

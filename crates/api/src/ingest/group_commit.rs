@@ -105,14 +105,21 @@ async fn gather(
 }
 
 async fn commit_group(store: &Store, group: Vec<(IngestJob, Reply)>) {
-    let (jobs, replies): (Vec<IngestJob>, Vec<Reply>) = group.into_iter().unzip();
+    // A request that gave up (deadline, client gone) was answered with an error: not recording
+    // it keeps "not acknowledged" and "not stored" together where that is still possible.
+    let (jobs, replies): (Vec<IngestJob>, Vec<Reply>) =
+        group.into_iter().filter(|(_, reply)| !reply.is_closed()).unzip();
+    if jobs.is_empty() {
+        return;
+    }
     match try_commit(store, &jobs).await {
         Ok(outcomes) => {
             for (reply, outcome) in replies.into_iter().zip(outcomes) {
                 let _ = reply.send(outcome);
             }
         }
-        Err(e) if jobs.len() == 1 => {
+        // Storage cannot take any of them now: retrying one by one would only wait longer.
+        Err(e) if jobs.len() == 1 || matches!(e, RepoError::Unavailable(_)) => {
             for reply in replies {
                 let _ = reply.send(Err(CommitError::Store(e.clone())));
             }
