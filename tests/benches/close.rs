@@ -164,7 +164,7 @@ async fn main() {
         SystemClock::shared(),
         DispatcherConfig { batch_size: 500, ..DispatcherConfig::default() },
     );
-    mgc_api::register_consumers(&mut dispatcher, &ApiConfig::default(), &SystemClock::shared());
+    mgc_server::composition::register_consumers(&mut dispatcher, &ApiConfig::default(), &SystemClock::shared());
     let round_done = Arc::new(std::sync::atomic::AtomicBool::new(false));
     let started = Instant::now();
     let pump = {

@@ -81,10 +81,11 @@ async fn receive(State(state): State<Arc<Mutex<ReceiverState>>>, mut headers: He
     status
 }
 
-/// A dispatcher with the alarm consumer, driven by the app's manual clock.
+/// A dispatcher with every production consumer (the alarm one included), driven by the app's
+/// manual clock.
 pub fn dispatcher(app: &TestApp) -> Dispatcher<Store> {
     let mut d = Dispatcher::new(Arc::new(app.store.clone()), app.clock.shared(), DispatcherConfig::default());
-    d.register(Arc::new(mgc_alarms::TelemetryAlarmConsumer::new(app.clock.shared())));
+    mgc_server::composition::register_consumers(&mut d, &mgc_api::ApiConfig::default(), &app.clock.shared());
     d
 }
 

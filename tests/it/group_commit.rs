@@ -2,7 +2,7 @@
 //! group, and isolation of a failing request, on both backends.
 
 use crate::support::{store, t0, tenant};
-use mgc_api::ingest::{CommitError, GroupCommitter, IngestJob};
+use mgc_adapter_thingsboard::pipeline::{CommitError, GroupCommitter, IngestJob};
 use mgc_api::IngestConfig;
 use mgc_eventing::{OutboxStore, UnitOfWork};
 use mgc_kernel::{DeviceId, IntegrationId};

@@ -78,8 +78,18 @@ async fn points_quarantined_while_their_device_was_provisioned_are_swept_in() {
         uow.quarantine(&crate::support::tenant("acme"), &[late], app.clock.now()).await.unwrap();
         uow.commit().await.unwrap();
 
-        assert_eq!(mgc_api::ingest::sweep_quarantine(&app.store, app.clock.now()).await.unwrap(), 1, "{}", db.backend);
-        assert_eq!(mgc_api::ingest::sweep_quarantine(&app.store, app.clock.now()).await.unwrap(), 0, "{}", db.backend);
+        assert_eq!(
+            mgc_adapter_thingsboard::pipeline::sweep_quarantine(&app.store, app.clock.now()).await.unwrap(),
+            1,
+            "{}",
+            db.backend
+        );
+        assert_eq!(
+            mgc_adapter_thingsboard::pipeline::sweep_quarantine(&app.store, app.clock.now()).await.unwrap(),
+            0,
+            "{}",
+            db.backend
+        );
         let (_, unrouted) = app.call(Method::GET, "/api/v1/telemetry/unrouted", Some(&admin), None).await;
         assert_eq!(unrouted["items"].as_array().map(Vec::len), Some(0), "{}: {unrouted}", db.backend);
         let meter = device_id(&app, &admin, "meter-1").await;

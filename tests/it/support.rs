@@ -84,7 +84,7 @@ impl TestApp {
             jwt: Arc::new(JwtVerifier::hs256(SECRET)),
             metrics: mgc_api::http_metrics::install_recorder(),
             config,
-            ingest: Arc::new(mgc_api::IngestPipeline::start(
+            ingest: Arc::new(mgc_api::IngestService::start(
                 store.clone(),
                 clock.shared(),
                 &mgc_api::IngestConfig::default(),
@@ -103,7 +103,7 @@ impl TestApp {
             self.clock.shared(),
             mgc_eventing::DispatcherConfig::default(),
         );
-        mgc_api::register_consumers(&mut dispatcher, &ApiConfig::default(), &self.clock.shared());
+        mgc_server::composition::register_consumers(&mut dispatcher, &ApiConfig::default(), &self.clock.shared());
         let mut delivered = 0;
         loop {
             let tick = dispatcher.tick().await.unwrap();

@@ -1,7 +1,7 @@
 //! Wiring of alarms and notifications: the telemetry consumer, the scheduler tick and the
 //! notification worker, with their `[alarms]` and `[notify]` settings.
 
-use mgc_eventing::{Backoff, Dispatcher};
+use mgc_eventing::Backoff;
 use mgc_kernel::SharedClock;
 use mgc_notify::{BreakerConfig, NotifyConfig, NotifyWorker};
 use mgc_store::Store;
@@ -124,10 +124,6 @@ impl NotifySettings {
 }
 
 /// Registers the alarm consumer with the dispatcher.
-pub fn register(dispatcher: &mut Dispatcher<Store>, clock: &SharedClock) {
-    dispatcher.register(Arc::new(mgc_alarms::TelemetryAlarmConsumer::new(clock.clone())));
-}
-
 /// Starts the scheduler tick and the notification worker; both stop when `stop` turns true.
 pub fn spawn(
     store: &Store,

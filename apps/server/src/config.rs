@@ -366,13 +366,14 @@ impl Config {
         TenantId::parse(&self.bootstrap_tenant).map_err(|e| e.to_string())
     }
 
-    /// Ingest pipeline settings from the ingest section.
-    pub fn ingest(&self) -> mgc_api::IngestConfig {
+    /// Ingest pipeline settings from the ingest section; `single_writer` (SQLite) runs one
+    /// group-commit worker whatever is configured.
+    pub fn ingest(&self, single_writer: bool) -> mgc_api::IngestConfig {
         let i = &self.ingest;
         mgc_api::IngestConfig {
             group_commit_linger: Duration::from_millis(i.group_commit_linger_ms),
             group_commit_max_points: i.group_commit_max_points,
-            group_commit_workers: i.group_commit_workers,
+            group_commit_workers: if single_writer { 1 } else { i.group_commit_workers },
             cache_ttl: Duration::from_secs(i.cache_ttl_secs),
         }
     }

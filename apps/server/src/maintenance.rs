@@ -5,6 +5,7 @@ use crate::config::TelemetryConfig;
 use chrono::Days;
 use mgc_kernel::SharedClock;
 use mgc_store::Store;
+use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::watch;
 
@@ -38,14 +39,20 @@ pub async fn purge_replay_log(store: &Store, clock: &SharedClock) {
 
 /// Runs [`run_once`] now and every hour, the replay-log purge and the quarantine sweep every
 /// minute, until `stop` turns true.
-pub async fn run(store: Store, clock: SharedClock, config: TelemetryConfig, mut stop: watch::Receiver<bool>) {
+pub async fn run(
+    store: Store,
+    clock: SharedClock,
+    config: TelemetryConfig,
+    ingest: Arc<mgc_adapter_thingsboard::IngestService<Store>>,
+    mut stop: watch::Receiver<bool>,
+) {
     let mut minutes = 0u32;
     loop {
         if minutes.is_multiple_of(60) {
             run_once(&store, &clock, &config).await;
         }
         purge_replay_log(&store, &clock).await;
-        if let Err(e) = mgc_api::ingest::sweep_quarantine(&store, clock.now()).await {
+        if let Err(e) = ingest.sweep_quarantine().await {
             tracing::warn!(error = %e, "quarantine sweep failed");
         }
         minutes = minutes.wrapping_add(1);

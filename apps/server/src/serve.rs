@@ -55,7 +55,11 @@ pub async fn serve(config: Config) -> Result<(), String> {
             analytics: config.analytics(),
             commands: config.commands.to_settings(),
         },
-        ingest: Arc::new(mgc_api::IngestPipeline::start(store.clone(), clock.clone(), &config.ingest())),
+        ingest: Arc::new(mgc_api::IngestService::start(
+            store.clone(),
+            clock.clone(),
+            &config.ingest(store.backend() == mgc_store::Backend::Sqlite),
+        )),
         jobs_wakeup: Arc::new(tokio::sync::Notify::new()),
         shadow_wakeup: Arc::new(tokio::sync::Notify::new()),
         commands_wakeup: Arc::new(tokio::sync::Notify::new()),
@@ -69,8 +73,7 @@ pub async fn serve(config: Config) -> Result<(), String> {
     }
     let owner = format!("{instance}:{}", mgc_kernel::uuid::Uuid::new_v4().simple());
     let mut dispatcher = Dispatcher::new(Arc::new(store.clone()), clock, config.dispatcher()).with_owner(owner);
-    mgc_api::register_consumers(&mut dispatcher, &state.config, &state.clock);
-    crate::alarm_tasks::register(&mut dispatcher, &state.clock);
+    mgc_server::composition::register_consumers(&mut dispatcher, &state.config, &state.clock);
     let alarm_tasks = crate::alarm_tasks::spawn(&store, &state.clock, &config.alarms, &config.notify, stop_rx.clone())?;
     let dispatcher_task = tokio::spawn(dispatcher.run(store.wakeup(), stop_rx.clone()));
     let command_task = crate::command_tasks::spawn(
@@ -108,8 +111,13 @@ pub async fn serve(config: Config) -> Result<(), String> {
         config.strategy.clone(),
         stop_rx.clone(),
     ));
-    let maintenance_task =
-        tokio::spawn(crate::maintenance::run(store.clone(), state.clock.clone(), config.telemetry.clone(), stop_rx));
+    let maintenance_task = tokio::spawn(crate::maintenance::run(
+        store.clone(),
+        state.clock.clone(),
+        config.telemetry.clone(),
+        state.ingest.clone(),
+        stop_rx,
+    ));
 
     let addr = config.listen_addr()?;
     let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| format!("cannot listen on {addr}: {e}"))?;

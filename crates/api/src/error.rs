@@ -3,8 +3,10 @@
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use mgc_adapter_thingsboard::IngestError;
 use mgc_iam::AuthError;
 use mgc_kernel::RepoError;
+use mgc_telemetry::domain::payload::codes;
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -83,6 +85,21 @@ impl From<AuthError> for ApiError {
             _ => StatusCode::UNAUTHORIZED,
         };
         Self::new(status, e.code(), e.to_string())
+    }
+}
+
+impl From<IngestError> for ApiError {
+    fn from(e: IngestError) -> Self {
+        let code = e.code();
+        match e {
+            IngestError::Auth(e) => Self::new(StatusCode::UNAUTHORIZED, code, e.to_string()),
+            IngestError::Payload(e) if e.code == codes::MALFORMED_JSON => {
+                Self::new(StatusCode::BAD_REQUEST, code, e.to_string())
+            }
+            IngestError::Payload(e) => Self::new(StatusCode::UNPROCESSABLE_ENTITY, code, e.to_string()),
+            IngestError::Storage(e) => Self::from(e),
+            IngestError::ShuttingDown => Self::new(StatusCode::SERVICE_UNAVAILABLE, code, e.to_string()),
+        }
     }
 }
 

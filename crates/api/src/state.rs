@@ -49,8 +49,8 @@ pub struct AppState {
     pub metrics: PrometheusHandle,
     /// Edge settings.
     pub config: ApiConfig,
-    /// Ingest caches and group committer.
-    pub ingest: Arc<crate::ingest::IngestPipeline>,
+    /// The ThingsBoard ingest pipeline (owned by its adapter).
+    pub ingest: Arc<mgc_adapter_thingsboard::IngestService<Store>>,
     /// Wakes the background job runner when a job is queued.
     pub jobs_wakeup: Arc<tokio::sync::Notify>,
     /// Wakes the shadow-run runner when a run is queued.

@@ -229,12 +229,10 @@ impl TelemetryQueries for Store {
             .map(|r| Ok((r.uuid("id")?, unrouted_from_row(r)?))).collect::<Result<Vec<_>, RepoError>>()?);
         Ok(Page::from_overfetch(rows, page.limit, |(id, _)| id.to_string()).map(|(_, u)| u))
     }
-}
 
-impl Store {
     /// Devices that quarantined points name (by name or ThingsBoard id) although the device
     /// exists by now, at most `max`: points that arrived while the device was being provisioned.
-    pub async fn quarantined_known_devices(&self, max: u32) -> Result<Vec<(TenantId, DeviceId)>, RepoError> {
+    async fn quarantined_known_devices(&self, max: u32) -> Result<Vec<(TenantId, DeviceId)>, RepoError> {
         let sql = "SELECT DISTINCT d.tenant_id, d.id FROM telemetry_unrouted u
                    JOIN devices d ON d.tenant_id = u.tenant_id AND (d.name = u.device OR d.tb_device_id = u.device)
                    LIMIT $1";

@@ -5,7 +5,7 @@
 //! wrapped as `{msg, metadata}`, the id as `id` (string or `{"id": ...}`) or `rpcId`, or in the
 //! `X-Rpc-Id` header; the status as `status` or in `X-Rpc-Status`.
 
-use crate::routes::ingest::{authenticate_integration, header};
+use crate::routes::ingest::{credentials, header};
 use crate::{ApiError, AppState};
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
@@ -120,7 +120,7 @@ pub async fn rpc(
 ) -> Result<Response, ApiError> {
     let body = body.map_err(|r| ApiError::new(r.status(), "payload_too_large", r.body_text()))?;
     let now = state.clock.now();
-    let (integration, _signature) = authenticate_integration(&state, &headers, &body, now).await?;
+    let (integration, _signature) = state.ingest.authenticate(&credentials(&headers), &body, now).await?;
     crate::extract::reject_nul(&body)?;
     let update = parse_rpc_update(&body, &headers)?;
     let tx = state.store.begin().await?;

@@ -115,4 +115,7 @@ pub trait TelemetryQueries: Send + Sync {
     async fn stored_raw_keys(&self, tenant: &TenantId, device: DeviceId) -> Result<Vec<UnmappedKey>, RepoError>;
     /// Quarantined points, newest first.
     async fn list_unrouted(&self, tenant: &TenantId, page: &PageRequest) -> Result<Page<UnroutedPoint>, RepoError>;
+    /// Devices that quarantined points name (by name or ThingsBoard id) although the device
+    /// exists by now, at most `max`: points that arrived while the device was being provisioned.
+    async fn quarantined_known_devices(&self, max: u32) -> Result<Vec<(TenantId, DeviceId)>, RepoError>;
 }

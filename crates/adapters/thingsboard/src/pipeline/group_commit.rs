@@ -4,11 +4,11 @@
 //! A replayed signature rejects only its own request. When a group's transaction fails, each
 //! of its requests is retried alone, so one request can never fail the others.
 
+use super::units::IngestUnits;
 use super::IngestConfig;
 use mgc_eventing::UnitOfWork;
 use mgc_iam::IntegrationRepository;
 use mgc_kernel::{IntegrationId, RepoError};
-use mgc_store::Store;
 use mgc_telemetry::{record_batches, BatchInput, BatchReport};
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -48,14 +48,13 @@ pub struct GroupCommitter {
 }
 
 impl GroupCommitter {
-    /// Starts the workers; they stop when the last handle is dropped.
-    pub fn start(store: Store, config: &IngestConfig) -> Self {
+    /// Starts `config.group_commit_workers` workers (one where the database has a single writer);
+    /// they stop when the last handle is dropped.
+    pub fn start<U: IngestUnits>(units: U, config: &IngestConfig) -> Self {
         let (queue, rx) = mpsc::channel(4096);
         let rx = Arc::new(Mutex::new(rx));
-        let workers =
-            if store.backend() == mgc_store::Backend::Sqlite { 1 } else { config.group_commit_workers.max(1) };
-        for _ in 0..workers {
-            tokio::spawn(worker(store.clone(), rx.clone(), config.clone()));
+        for _ in 0..config.group_commit_workers.max(1) {
+            tokio::spawn(worker(units.clone(), rx.clone(), config.clone()));
         }
         Self { queue }
     }
@@ -68,7 +67,7 @@ impl GroupCommitter {
     }
 }
 
-async fn worker(store: Store, rx: Arc<Mutex<mpsc::Receiver<(IngestJob, Reply)>>>, config: IngestConfig) {
+async fn worker<U: IngestUnits>(units: U, rx: Arc<Mutex<mpsc::Receiver<(IngestJob, Reply)>>>, config: IngestConfig) {
     loop {
         let group = {
             let mut rx = rx.lock().await;
@@ -76,7 +75,7 @@ async fn worker(store: Store, rx: Arc<Mutex<mpsc::Receiver<(IngestJob, Reply)>>>
             gather(&mut rx, first, &config).await
         };
         metrics::histogram!("mgc_ingest_group_size").record(group.len() as f64);
-        commit_group(&store, group).await;
+        commit_group(&units, group).await;
     }
 }
 
@@ -104,7 +103,7 @@ async fn gather(
     group
 }
 
-async fn commit_group(store: &Store, group: Vec<(IngestJob, Reply)>) {
+async fn commit_group<U: IngestUnits>(units: &U, group: Vec<(IngestJob, Reply)>) {
     // A request that gave up (deadline, client gone) was answered with an error: not recording
     // it keeps "not acknowledged" and "not stored" together where that is still possible.
     let (jobs, replies): (Vec<IngestJob>, Vec<Reply>) =
@@ -112,7 +111,7 @@ async fn commit_group(store: &Store, group: Vec<(IngestJob, Reply)>) {
     if jobs.is_empty() {
         return;
     }
-    match try_commit(store, &jobs).await {
+    match try_commit(units, &jobs).await {
         Ok(outcomes) => {
             for (reply, outcome) in replies.into_iter().zip(outcomes) {
                 let _ = reply.send(outcome);
@@ -127,7 +126,7 @@ async fn commit_group(store: &Store, group: Vec<(IngestJob, Reply)>) {
         Err(e) => {
             tracing::warn!(error = %e, jobs = jobs.len(), "group commit failed; committing its requests one by one");
             for (job, reply) in jobs.into_iter().zip(replies) {
-                let outcome = match try_commit(store, std::slice::from_ref(&job)).await {
+                let outcome = match try_commit(units, std::slice::from_ref(&job)).await {
                     Ok(mut o) => o.pop().unwrap_or(Err(CommitError::Unavailable)),
                     Err(e) => Err(CommitError::Store(e)),
                 };
@@ -138,8 +137,11 @@ async fn commit_group(store: &Store, group: Vec<(IngestJob, Reply)>) {
 }
 
 /// One transaction over `jobs`: replay log, then the batches whose signature is new.
-async fn try_commit(store: &Store, jobs: &[IngestJob]) -> Result<Vec<Result<BatchReport, CommitError>>, RepoError> {
-    let mut uow = store.begin().await?;
+async fn try_commit<U: IngestUnits>(
+    units: &U,
+    jobs: &[IngestJob],
+) -> Result<Vec<Result<BatchReport, CommitError>>, RepoError> {
+    let mut uow = units.begin().await?;
     let now = jobs.iter().map(|j| j.batch.received_at).max().unwrap_or_else(chrono::Utc::now);
     // The same signature twice in one group: the later one is the replay.
     let mut seen = HashSet::new();

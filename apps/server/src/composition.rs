@@ -1,12 +1,14 @@
-//! The event consumers a running service registers with its outbox dispatcher.
+//! The composition root's event wiring: every consumer of the outbox, registered in one place
+//! that `mgc serve` and the test harness both call, so a consumer can never be wired in
+//! production and missing in tests, or the reverse.
 
-use crate::ApiConfig;
+use mgc_api::ApiConfig;
 use mgc_eventing::Dispatcher;
 use mgc_kernel::SharedClock;
 use mgc_store::Store;
 use std::sync::Arc;
 
-/// Registers every production consumer (used by `mgc serve` and by the tests' event pump).
+/// Registers every production consumer with `dispatcher`.
 pub fn register_consumers(dispatcher: &mut Dispatcher<Store>, config: &ApiConfig, clock: &SharedClock) {
     dispatcher.register(Arc::new(mgc_adapter_thingsboard::UnroutedReplay));
     dispatcher
@@ -14,4 +16,5 @@ pub fn register_consumers(dispatcher: &mut Dispatcher<Store>, config: &ApiConfig
     dispatcher.register(Arc::new(mgc_settlement::DaySettlementConsumer::new(clock.clone())));
     dispatcher.register(Arc::new(mgc_strategy::CommandOutcomeConsumer));
     dispatcher.register(Arc::new(mgc_commands::CommandRequestedConsumer::new(clock.clone(), config.commands.clone())));
+    dispatcher.register(Arc::new(mgc_alarms::TelemetryAlarmConsumer::new(clock.clone())));
 }
