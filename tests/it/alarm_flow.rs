@@ -58,6 +58,21 @@ async fn one_incident_gives_one_alarm_and_one_signed_webhook_then_clears() {
         assert_eq!(cleared[0]["cleared_by"], "system");
 
         let id = cleared[0]["id"].as_str().unwrap();
+        // A comment PostgreSQL could not store, or too long to keep, is refused and changes nothing.
+        for (comment, code) in [("seen\u{0}".to_owned(), "invalid_value"), ("x".repeat(2001), "comment_too_long")] {
+            for action in ["ack", "clear"] {
+                let (s, b) = app
+                    .call(
+                        Method::POST,
+                        &format!("/api/v1/alarms/{id}/{action}"),
+                        Some(&admin),
+                        Some(json!({ "comment": comment })),
+                    )
+                    .await;
+                assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{} {action}: {b}", db.backend);
+                assert_error(&b, code);
+            }
+        }
         let (s, b) = app
             .call(Method::POST, &format!("/api/v1/alarms/{id}/ack"), Some(&admin), Some(json!({"comment": "seen"})))
             .await;

@@ -2,6 +2,7 @@
 
 pub mod alarm;
 pub mod channel;
+pub mod comment;
 pub mod condition;
 pub mod delivery;
 pub mod evaluation;

@@ -126,19 +126,18 @@ pub struct AssignBody {
     pub assignee: Option<String>,
 }
 
-/// An optional `{comment}` body: empty means no comment.
+/// An optional `{comment}` body (empty means no comment), validated by the alarms domain.
 fn comment_of(body: &[u8]) -> Result<Option<String>, ApiError> {
     if body.iter().all(u8::is_ascii_whitespace) {
         return Ok(None);
     }
+    crate::extract::reject_nul(body)?;
     let parsed: CommentBody = serde_json::from_slice(body).map_err(|e| {
         ApiError::new(axum::http::StatusCode::UNPROCESSABLE_ENTITY, "invalid_body", format!("body: {e}"))
     })?;
-    let comment = parsed.comment.filter(|c| !c.trim().is_empty());
-    if comment.as_ref().is_some_and(|c| c.len() > 2000) {
-        return Err(ApiError::bad_request("invalid_body", "comment: at most 2000 characters"));
-    }
-    Ok(comment)
+    let comment = mgc_alarms::domain::comment::OperatorComment::parse(parsed.comment)
+        .map_err(|e| ApiError::new(axum::http::StatusCode::UNPROCESSABLE_ENTITY, e.code(), e.to_string()))?;
+    Ok(comment.map(mgc_alarms::domain::comment::OperatorComment::into_inner))
 }
 
 /// Acknowledges an alarm (409 when it already is).
