@@ -39,6 +39,7 @@ mod settlement_tenancy;
 mod shadow_run;
 mod shadow_store;
 mod shadow_support;
+mod station_scope;
 mod store_contract;
 mod strategy_crud;
 mod strategy_flow;

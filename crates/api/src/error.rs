@@ -80,7 +80,7 @@ impl IntoResponse for ApiError {
 impl From<AuthError> for ApiError {
     fn from(e: AuthError) -> Self {
         let status = match &e {
-            AuthError::Forbidden { .. } => StatusCode::FORBIDDEN,
+            AuthError::Forbidden { .. } | AuthError::StationScoped { .. } => StatusCode::FORBIDDEN,
             AuthError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             _ => StatusCode::UNAUTHORIZED,
         };

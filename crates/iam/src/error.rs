@@ -42,6 +42,12 @@ pub enum AuthError {
         /// Role held.
         actual: Role,
     },
+    /// A station-scoped caller asked for something that reaches the whole tenant.
+    #[error("{what} is tenant-wide: a credential restricted to some stations may not do this")]
+    StationScoped {
+        /// What was asked for.
+        what: String,
+    },
     /// The credential store could not be read.
     #[error("credential store unavailable: {0}")]
     Unavailable(String),
@@ -61,12 +67,13 @@ impl AuthError {
             AuthError::UnknownApiKey => "invalid_api_key",
             AuthError::RevokedApiKey => "api_key_revoked",
             AuthError::Forbidden { .. } => "forbidden",
+            AuthError::StationScoped { .. } => "station_scope_too_narrow",
             AuthError::Unavailable(_) => "auth_unavailable",
         }
     }
 
     /// True for 403 (authenticated but not allowed), false for 401-type failures.
     pub fn is_forbidden(&self) -> bool {
-        matches!(self, AuthError::Forbidden { .. })
+        matches!(self, AuthError::Forbidden { .. } | AuthError::StationScoped { .. })
     }
 }

@@ -1,7 +1,7 @@
 //! The authenticated caller of a request, always bound to one tenant.
 
 use crate::{AuthError, Role};
-use mgc_kernel::{ApiKeyId, StationId, TenantId};
+use mgc_kernel::{ApiKeyId, Scope, StationId, TenantId};
 
 /// How the principal proved who it is.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -40,6 +40,22 @@ impl Principal {
     /// True when the principal may see `station` (no station scope = every station).
     pub fn may_see_station(&self, station: StationId) -> bool {
         self.station_ids.as_ref().is_none_or(|ids| ids.contains(&station))
+    }
+
+    /// What this principal may see, for queries of station-owned data.
+    pub fn scope(&self) -> Scope {
+        Scope { tenant: self.tenant.clone(), stations: self.station_ids.clone() }
+    }
+
+    /// Fails unless the principal sees the whole tenant: tenant-wide resources (integrations,
+    /// tariffs, channels, alarm rules, kind mappings, key revocation) are not for station-scoped
+    /// callers, who could otherwise reach stations beyond their scope through them.
+    pub fn require_tenant_wide(&self, what: &str) -> Result<(), AuthError> {
+        if self.station_ids.is_none() {
+            Ok(())
+        } else {
+            Err(AuthError::StationScoped { what: what.to_owned() })
+        }
     }
 }
 

@@ -5,6 +5,7 @@ use crate::alarms_rows::{
     CHANNEL_COLUMNS, DELIVERY_COLUMNS, HISTORY_COLUMNS, RULE_COLUMNS,
 };
 use crate::rows::{db_err, parse_cursor};
+use crate::scope_sql::station_clause;
 use crate::Store;
 use async_trait::async_trait;
 use mgc_alarms::{
@@ -26,18 +27,6 @@ fn status_clause(status: Option<&str>) -> Result<&'static str, RepoError> {
         Some("ack") => " AND acknowledged",
         Some(other) => return Err(RepoError::Invalid(format!("status: unknown alarm status '{other}'"))),
     })
-}
-
-/// ` AND station_id IN ($n, ...)` for a station scope, numbered from `first`.
-fn station_clause(stations: Option<&[StationId]>, first: usize) -> String {
-    match stations {
-        None => String::new(),
-        Some([]) => " AND 1 = 0".to_owned(),
-        Some(list) => {
-            let marks: Vec<String> = (0..list.len()).map(|i| format!("${}", first + i)).collect();
-            format!(" AND station_id IN ({})", marks.join(", "))
-        }
-    }
 }
 
 #[async_trait]
@@ -63,7 +52,7 @@ impl AlarmQueries for Store {
              AND ($6 IS NULL OR rule_id = $6) AND ($7 IS NULL OR started_at >= $7) AND ($8 IS NULL OR started_at < $8){}{}
              ORDER BY id DESC LIMIT $9",
             status_clause(f.status.as_deref())?,
-            station_clause(f.stations.as_deref(), 10)
+            station_clause("station_id", f.stations.as_deref(), 10)
         );
         let rows = on_read!(self, p => {
             let mut q = sqlx::query(&sql).bind(tenant.as_str()).bind(cursor).bind(f.severity.map(|s| s.as_str()))
@@ -100,7 +89,7 @@ impl AlarmQueries for Store {
     ) -> Result<Vec<HistoryEntry>, RepoError> {
         let sql = format!(
             "SELECT {HISTORY_COLUMNS} FROM alarm_history WHERE tenant_id = $1 AND seq > $2{} ORDER BY seq LIMIT $3",
-            station_clause(stations, 4)
+            station_clause("station_id", stations, 4)
         );
         on_read!(self, p => {
             let mut q = sqlx::query(&sql).bind(tenant.as_str()).bind(after).bind(i64::from(limit));

@@ -36,6 +36,7 @@ mod outbox;
 mod outbox_instance;
 mod processed;
 mod rows;
+mod scope_sql;
 mod settlement;
 mod settlement_queries;
 mod settlement_statements;

@@ -1,11 +1,12 @@
 //! Masterdata repositories: stations, devices, point mappings.
 
 use crate::rows::{db_err, parse_cursor, tenant_of, RowExt};
+use crate::scope_sql::station_clause;
 use crate::{Store, StoreTx};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use mgc_kernel::page::{Page, PageRequest};
-use mgc_kernel::{DeviceId, RepoError, StationId, StationTz, TenantId};
+use mgc_kernel::{DeviceId, RepoError, Scope, StationId, StationTz, TenantId};
 use mgc_masterdata::{
     Device, DeviceKind, GeoPoint, MappingScope, MasterdataQueries, MasterdataRepository, PointMapping, Station,
 };
@@ -184,24 +185,36 @@ impl MasterdataRepository for StoreTx {
 
 #[async_trait]
 impl MasterdataQueries for Store {
-    async fn list_stations(&self, tenant: &TenantId, page: &PageRequest) -> Result<Page<Station>, RepoError> {
+    async fn list_stations(&self, scope: &Scope, page: &PageRequest) -> Result<Page<Station>, RepoError> {
         let cursor = parse_cursor(page.cursor.as_deref())?;
-        let sql = format!("SELECT {STATION_COLUMNS} FROM stations WHERE tenant_id = $1 AND ($2 IS NULL OR id < $2) ORDER BY id DESC LIMIT $3");
-        let rows = on_read!(self, p => sqlx::query(&sql).bind(tenant.as_str()).bind(cursor).bind(i64::from(page.limit) + 1)
-            .fetch_all(p).await.map_err(db_err)?.iter().map(station_from_row).collect::<Result<Vec<_>, _>>()?);
+        let sql = format!(
+            "SELECT {STATION_COLUMNS} FROM stations WHERE tenant_id = $1 AND ($2 IS NULL OR id < $2){} ORDER BY id DESC LIMIT $3",
+            station_clause("id", scope.station_list(), 4)
+        );
+        let rows = on_read!(self, p => {
+            let mut q = sqlx::query(&sql).bind(scope.tenant.as_str()).bind(cursor).bind(i64::from(page.limit) + 1);
+            for s in scope.station_list().into_iter().flatten() {
+                q = q.bind(s.as_uuid());
+            }
+            q.fetch_all(p).await.map_err(db_err)?.iter().map(station_from_row).collect::<Result<Vec<_>, _>>()?
+        });
         Ok(Page::from_overfetch(rows, page.limit, |s| s.id.to_string()))
     }
 
-    async fn get_station(&self, tenant: &TenantId, id: StationId) -> Result<Station, RepoError> {
+    async fn get_station(&self, scope: &Scope, id: StationId) -> Result<Station, RepoError> {
         let sql = format!("SELECT {STATION_COLUMNS} FROM stations WHERE tenant_id = $1 AND id = $2");
-        on_read!(self, p => sqlx::query(&sql).bind(tenant.as_str()).bind(id.as_uuid())
-            .fetch_optional(p).await.map_err(db_err)?.as_ref().map(station_from_row).transpose()?)
-        .ok_or_else(|| RepoError::NotFound { what: "station", id: id.to_string() })
+        let found = if scope.allows(id) {
+            on_read!(self, p => sqlx::query(&sql).bind(scope.tenant.as_str()).bind(id.as_uuid())
+                .fetch_optional(p).await.map_err(db_err)?.as_ref().map(station_from_row).transpose()?)
+        } else {
+            None
+        };
+        found.ok_or_else(|| RepoError::NotFound { what: "station", id: id.to_string() })
     }
 
     async fn list_devices(
         &self,
-        tenant: &TenantId,
+        scope: &Scope,
         station: Option<StationId>,
         kind: Option<DeviceKind>,
         page: &PageRequest,
@@ -209,18 +222,32 @@ impl MasterdataQueries for Store {
         let cursor = parse_cursor(page.cursor.as_deref())?;
         let sql = format!(
             "SELECT {DEVICE_COLUMNS} FROM devices WHERE tenant_id = $1 AND ($2 IS NULL OR id < $2)
-             AND ($3 IS NULL OR station_id = $3) AND ($4 IS NULL OR kind = $4) ORDER BY id DESC LIMIT $5"
+             AND ($3 IS NULL OR station_id = $3) AND ($4 IS NULL OR kind = $4){} ORDER BY id DESC LIMIT $5",
+            station_clause("station_id", scope.station_list(), 6)
         );
-        let rows = on_read!(self, p => sqlx::query(&sql).bind(tenant.as_str()).bind(cursor)
-            .bind(station.map(|s| s.as_uuid())).bind(kind.map(|k| k.as_str())).bind(i64::from(page.limit) + 1)
-            .fetch_all(p).await.map_err(db_err)?.iter().map(device_from_row).collect::<Result<Vec<_>, _>>()?);
+        let rows = on_read!(self, p => {
+            let mut q = sqlx::query(&sql).bind(scope.tenant.as_str()).bind(cursor)
+                .bind(station.map(|s| s.as_uuid())).bind(kind.map(|k| k.as_str())).bind(i64::from(page.limit) + 1);
+            for s in scope.station_list().into_iter().flatten() {
+                q = q.bind(s.as_uuid());
+            }
+            q.fetch_all(p).await.map_err(db_err)?.iter().map(device_from_row).collect::<Result<Vec<_>, _>>()?
+        });
         Ok(Page::from_overfetch(rows, page.limit, |d| d.id.to_string()))
     }
 
-    async fn get_device(&self, tenant: &TenantId, id: DeviceId) -> Result<Device, RepoError> {
-        let sql = format!("SELECT {DEVICE_COLUMNS} FROM devices WHERE tenant_id = $1 AND id = $2");
-        on_read!(self, p => sqlx::query(&sql).bind(tenant.as_str()).bind(id.as_uuid())
-            .fetch_optional(p).await.map_err(db_err)?.as_ref().map(device_from_row).transpose()?)
+    async fn get_device(&self, scope: &Scope, id: DeviceId) -> Result<Device, RepoError> {
+        let sql = format!(
+            "SELECT {DEVICE_COLUMNS} FROM devices WHERE tenant_id = $1 AND id = $2{}",
+            station_clause("station_id", scope.station_list(), 3)
+        );
+        on_read!(self, p => {
+            let mut q = sqlx::query(&sql).bind(scope.tenant.as_str()).bind(id.as_uuid());
+            for s in scope.station_list().into_iter().flatten() {
+                q = q.bind(s.as_uuid());
+            }
+            q.fetch_optional(p).await.map_err(db_err)?.as_ref().map(device_from_row).transpose()?
+        })
         .ok_or_else(|| RepoError::NotFound { what: "device", id: id.to_string() })
     }
 
@@ -236,13 +263,49 @@ impl MasterdataQueries for Store {
 
     async fn list_mappings(
         &self,
-        tenant: &TenantId,
-        scope: Option<MappingScope>,
+        scope: &Scope,
+        mapping_scope: Option<MappingScope>,
     ) -> Result<Vec<PointMapping>, RepoError> {
+        // A station-scoped reader sees kind mappings and the device mappings of its devices.
+        let devices = match scope.station_list() {
+            None => None,
+            Some(_) => Some(self.device_ids_in(scope).await?),
+        };
+        let visible = match &devices {
+            None => String::new(),
+            Some(ids) => {
+                let marks: Vec<String> = (0..ids.len()).map(|i| format!("${}", 3 + i)).collect();
+                let own = if marks.is_empty() { String::new() } else { format!(" OR scope IN ({})", marks.join(", ")) };
+                format!(" AND (scope LIKE 'kind:%'{own})")
+            }
+        };
         let sql = format!(
-            "SELECT {MAPPING_COLUMNS} FROM point_mappings WHERE tenant_id = $1 AND ($2 IS NULL OR scope = $2) ORDER BY scope, raw_key"
+            "SELECT {MAPPING_COLUMNS} FROM point_mappings WHERE tenant_id = $1 AND ($2 IS NULL OR scope = $2){visible} ORDER BY scope, raw_key"
         );
-        on_read!(self, p => sqlx::query(&sql).bind(tenant.as_str()).bind(scope.map(|s| s.to_string()))
-            .fetch_all(p).await.map_err(db_err)?.iter().map(mapping_from_row).collect())
+        on_read!(self, p => {
+            let mut q = sqlx::query(&sql).bind(scope.tenant.as_str()).bind(mapping_scope.map(|s| s.to_string()));
+            for d in devices.iter().flatten() {
+                q = q.bind(MappingScope::Device(*d).to_string());
+            }
+            q.fetch_all(p).await.map_err(db_err)?.iter().map(mapping_from_row).collect()
+        })
+    }
+}
+
+impl Store {
+    /// Ids of the devices in `scope`.
+    async fn device_ids_in(&self, scope: &Scope) -> Result<Vec<DeviceId>, RepoError> {
+        let sql = format!(
+            "SELECT id FROM devices WHERE tenant_id = $1{}",
+            station_clause("station_id", scope.station_list(), 2)
+        );
+        let ids = on_read!(self, p => {
+            let mut q = sqlx::query(&sql).bind(scope.tenant.as_str());
+            for s in scope.station_list().into_iter().flatten() {
+                q = q.bind(s.as_uuid());
+            }
+            q.fetch_all(p).await.map_err(db_err)?.iter().map(|r| r.uuid("id")).collect::<Result<Vec<_>, _>>()?
+        });
+        Ok(ids.into_iter().map(DeviceId::from_uuid).collect())
     }
 }

@@ -2,6 +2,7 @@
 //! the latest readings of a station (telemetry_latest joined with the devices' kinds).
 
 use crate::rows::{db_err, parse_cursor, RowExt};
+use crate::scope_sql::station_clause;
 use crate::strategy_rows::{
     corrupt, execution_from_row, site_of, strategy_from_row, EXECUTION_COLUMNS, STRATEGY_COLUMNS,
 };
@@ -14,18 +15,6 @@ use mgc_strategy::{
     DeviceReading, Execution, ExecutionId, LatestReadings, StationSite, Strategy, StrategyFilter, StrategyId,
     StrategyQueries,
 };
-
-/// ` AND station_id IN ($n, ...)` for a station scope, numbered from `first`.
-fn station_clause(stations: Option<&[StationId]>, first: usize) -> String {
-    match stations {
-        None => String::new(),
-        Some([]) => " AND 1 = 0".to_owned(),
-        Some(list) => {
-            let marks: Vec<String> = (0..list.len()).map(|i| format!("${}", first + i)).collect();
-            format!(" AND station_id IN ({})", marks.join(", "))
-        }
-    }
-}
 
 #[async_trait]
 impl StrategyQueries for Store {
@@ -48,7 +37,7 @@ impl StrategyQueries for Store {
             "SELECT {STRATEGY_COLUMNS} FROM strategies WHERE tenant_id = $1 AND deleted_at IS NULL AND ($2 IS NULL OR id < $2)
              AND ($3 IS NULL OR station_id = $3) AND ($4 IS NULL OR type = $4) AND ($5 IS NULL OR enabled = $5){}
              ORDER BY id DESC LIMIT $6",
-            station_clause(f.stations.as_deref(), 7)
+            station_clause("station_id", f.stations.as_deref(), 7)
         );
         let rows = on_read!(self, p => {
             let mut q = sqlx::query(&sql).bind(tenant.as_str()).bind(cursor).bind(f.station_id.map(|s| s.as_uuid()))

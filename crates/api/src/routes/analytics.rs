@@ -106,7 +106,7 @@ pub async fn stats(
             ))
         }
     };
-    let station = state.store.get_station(&p.tenant, station_id).await?;
+    let station = state.store.get_station(&p.scope(), station_id).await?;
     let device = f.device_id.as_deref().map(|d| parse_id::<DeviceId>(d, "device")).transpose()?;
     let q = StatsQuery {
         station: station_id,
@@ -159,7 +159,7 @@ pub async fn window_close(
     p.require(Role::Admin)?;
     let station_id: StationId = parse_id(&body.station_id, "station")?;
     visible_station(&p, station_id)?;
-    let station = state.store.get_station(&p.tenant, station_id).await?;
+    let station = state.store.get_station(&p.scope(), station_id).await?;
     let now = state.clock.now();
     let mut tx = state.store.begin().await?;
     let report = close_range(
@@ -203,7 +203,7 @@ pub async fn recompute(
     p.require(Role::Admin)?;
     let station_id: StationId = parse_id(&body.station_id, "station")?;
     visible_station(&p, station_id)?;
-    let station = state.store.get_station(&p.tenant, station_id).await?;
+    let station = state.store.get_station(&p.scope(), station_id).await?;
     let params = RecomputeParams { station_id, time_zone: station.time_zone, from: body.from, to: body.to };
     let job = queue_recompute(&state.store, &p.tenant, params, &p.subject, state.clock.now(), &state.config.analytics)
         .await

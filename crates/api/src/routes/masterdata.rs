@@ -89,9 +89,8 @@ pub async fn list_stations(
     ApiQuery(q): ApiQuery<ListQuery>,
 ) -> Result<Json<StationPage>, ApiError> {
     p.require(Role::Viewer)?;
-    let page = state.store.list_stations(&p.tenant, &q.page()?).await?;
-    let items = page.items.into_iter().filter(|s| p.may_see_station(s.id)).collect();
-    Ok(Json(StationPage { items, next_cursor: page.next_cursor }))
+    let page = state.store.list_stations(&p.scope(), &q.page()?).await?;
+    Ok(Json(StationPage { items: page.items, next_cursor: page.next_cursor }))
 }
 
 /// Shows one station.
@@ -104,8 +103,7 @@ pub async fn get_station(
 ) -> Result<Json<Station>, ApiError> {
     p.require(Role::Viewer)?;
     let id: StationId = parse_id(&id, "station")?;
-    visible_station(&p, id)?;
-    Ok(Json(state.store.get_station(&p.tenant, id).await?))
+    Ok(Json(state.store.get_station(&p.scope(), id).await?))
 }
 
 /// Lists devices, optionally of one station and/or kind.
@@ -124,9 +122,8 @@ pub async fn list_devices(
         .map(|k| k.parse::<DeviceKind>().map_err(|e| ApiError::bad_request("invalid_query", e)))
         .transpose()?;
     let page = ListQuery { limit: f.limit, cursor: f.cursor }.page()?;
-    let page = state.store.list_devices(&p.tenant, station, kind, &page).await?;
-    let items = page.items.into_iter().filter(|d| p.may_see_station(d.station_id)).collect();
-    Ok(Json(DevicePage { items, next_cursor: page.next_cursor }))
+    let page = state.store.list_devices(&p.scope(), station, kind, &page).await?;
+    Ok(Json(DevicePage { items: page.items, next_cursor: page.next_cursor }))
 }
 
 /// Shows one device.
@@ -139,9 +136,7 @@ pub async fn get_device(
 ) -> Result<Json<Device>, ApiError> {
     p.require(Role::Viewer)?;
     let id: DeviceId = parse_id(&id, "device")?;
-    let device = state.store.get_device(&p.tenant, id).await?;
-    visible_station(&p, device.station_id).map_err(|_| ApiError::not_found(format!("device {id} not found")))?;
-    Ok(Json(device))
+    Ok(Json(state.store.get_device(&p.scope(), id).await?))
 }
 
 /// Keys of a device stored under their raw name because no mapping covers them.
@@ -155,8 +150,7 @@ pub async fn unmapped_keys(
     use mgc_telemetry::domain::repository::TelemetryQueries;
     p.require(Role::Viewer)?;
     let id: DeviceId = parse_id(&id, "device")?;
-    let device = state.store.get_device(&p.tenant, id).await?;
-    visible_station(&p, device.station_id).map_err(|_| ApiError::not_found(format!("device {id} not found")))?;
+    state.store.get_device(&p.scope(), id).await?;
     let keys = state.store.stored_raw_keys(&p.tenant, id).await?;
     Ok(Json(keys.into_iter().filter(|k| mgc_masterdata::lookup_point(&k.raw_key).is_none()).collect()))
 }
@@ -183,13 +177,15 @@ pub async fn set_scope_mappings(
 ) -> Result<Json<Vec<PointMapping>>, ApiError> {
     p.require(Role::Admin)?;
     let scope: MappingScope = scope.parse().map_err(|e: String| ApiError::bad_request("invalid_id", e))?;
-    if let MappingScope::Device(id) = scope {
-        state.store.get_device(&p.tenant, id).await?;
+    match scope {
+        // A device's rules are the device's station's business; a kind's rules reach every station.
+        MappingScope::Device(id) => drop(state.store.get_device(&p.scope(), id).await?),
+        MappingScope::Kind(_) => p.require_tenant_wide("a kind's point mappings")?,
     }
     let uow = state.store.begin().await?;
     mgc_masterdata::set_mappings(uow, &p.tenant, scope, &body.mappings, state.clock.now()).await?;
     state.ingest.forget_tenant(&p.tenant);
-    Ok(Json(state.store.list_mappings(&p.tenant, Some(scope)).await?))
+    Ok(Json(state.store.list_mappings(&p.scope(), Some(scope)).await?))
 }
 
 /// Lists point mappings, optionally of one scope.
@@ -206,7 +202,7 @@ pub async fn list_mappings(
         .as_deref()
         .map(|s| s.parse::<MappingScope>().map_err(|e| ApiError::bad_request("invalid_query", e)))
         .transpose()?;
-    Ok(Json(state.store.list_mappings(&p.tenant, scope).await?))
+    Ok(Json(state.store.list_mappings(&p.scope(), scope).await?))
 }
 
 /// The catalogue of semantic points.

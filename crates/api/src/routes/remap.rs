@@ -3,7 +3,6 @@
 
 use crate::auth::Auth;
 use crate::extract::{parse_id, ApiJson};
-use crate::routes::masterdata::visible_station;
 use crate::{ApiError, AppState};
 use axum::extract::{Path, State};
 use axum::Json;
@@ -38,8 +37,7 @@ pub async fn remap(
 ) -> Result<Json<RemapReport>, ApiError> {
     p.require(Role::Admin)?;
     let id: DeviceId = parse_id(&id, "device")?;
-    let device = state.store.get_device(&p.tenant, id).await?;
-    visible_station(&p, device.station_id).map_err(|_| ApiError::not_found(format!("device {id} not found")))?;
+    let device = state.store.get_device(&p.scope(), id).await?;
     if range.from >= range.to {
         return Err(ApiError::new(
             axum::http::StatusCode::UNPROCESSABLE_ENTITY,

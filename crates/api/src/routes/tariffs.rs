@@ -169,7 +169,6 @@ pub async fn assignments(
     use mgc_masterdata::MasterdataQueries;
     p.require(Role::Viewer)?;
     let station: StationId = parse_id(&id, "station")?;
-    visible_station(&p, station)?;
-    state.store.get_station(&p.tenant, station).await?;
+    state.store.get_station(&p.scope(), station).await?;
     Ok(Json(state.store.station_assignments(&p.tenant, station).await?))
 }

@@ -4,7 +4,7 @@ use crate::{Device, DeviceKind, MappingScope, MappingSet, PointMapping, Station}
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use mgc_kernel::page::{Page, PageRequest};
-use mgc_kernel::{DeviceId, RepoError, StationId, TenantId};
+use mgc_kernel::{DeviceId, RepoError, Scope, StationId, TenantId};
 
 /// Write side, on the unit of work.
 #[async_trait]
@@ -42,32 +42,34 @@ pub trait MasterdataRepository: Send {
 /// Read side, on the pool.
 #[async_trait]
 pub trait MasterdataQueries: Send + Sync {
-    /// Stations of the tenant, newest first.
-    async fn list_stations(&self, tenant: &TenantId, page: &PageRequest) -> Result<Page<Station>, RepoError>;
-    /// One station of the tenant.
-    async fn get_station(&self, tenant: &TenantId, id: StationId) -> Result<Station, RepoError>;
-    /// Devices of the tenant, optionally of one station and/or kind, newest first.
+    /// Stations in `scope`, newest first.
+    async fn list_stations(&self, scope: &Scope, page: &PageRequest) -> Result<Page<Station>, RepoError>;
+    /// One station in `scope` (NotFound outside it).
+    async fn get_station(&self, scope: &Scope, id: StationId) -> Result<Station, RepoError>;
+    /// Devices in `scope`, optionally of one station and/or kind, newest first.
     async fn list_devices(
         &self,
-        tenant: &TenantId,
+        scope: &Scope,
         station: Option<StationId>,
         kind: Option<DeviceKind>,
         page: &PageRequest,
     ) -> Result<Page<Device>, RepoError>;
-    /// One device of the tenant.
-    async fn get_device(&self, tenant: &TenantId, id: DeviceId) -> Result<Device, RepoError>;
+    /// One device in `scope` (NotFound outside it).
+    async fn get_device(&self, scope: &Scope, id: DeviceId) -> Result<Device, RepoError>;
     /// The device named, or with this ThingsBoard id, or with this id (ingest resolution).
     async fn find_device(&self, tenant: &TenantId, reference: &str) -> Result<Option<Device>, RepoError>;
-    /// Mappings of the tenant, optionally of one scope.
+    /// Mappings visible in `scope` (kind mappings, and device mappings of devices in it),
+    /// optionally of one mapping scope.
     async fn list_mappings(
         &self,
-        tenant: &TenantId,
-        scope: Option<MappingScope>,
+        scope: &Scope,
+        mapping_scope: Option<MappingScope>,
     ) -> Result<Vec<PointMapping>, RepoError>;
-    /// Everything that maps keys for `device`.
+    /// Everything that maps keys for `device` (ingest: the whole tenant).
     async fn mapping_set(&self, tenant: &TenantId, device: &Device) -> Result<MappingSet, RepoError> {
-        let own = self.list_mappings(tenant, Some(MappingScope::Device(device.id))).await?;
-        let kind = self.list_mappings(tenant, Some(MappingScope::Kind(device.kind))).await?;
+        let scope = Scope::tenant_wide(tenant.clone());
+        let own = self.list_mappings(&scope, Some(MappingScope::Device(device.id))).await?;
+        let kind = self.list_mappings(&scope, Some(MappingScope::Kind(device.kind))).await?;
         Ok(MappingSet::new(own, kind))
     }
 }
