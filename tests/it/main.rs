@@ -20,6 +20,8 @@ mod commands_reconcile;
 mod commands_support;
 mod dispatcher;
 mod dispatcher_concurrency;
+mod energy_exactness;
+mod energy_support;
 mod group_commit;
 mod harness_selftest;
 mod ingest;
