@@ -59,3 +59,11 @@ pub async fn day_settlement(s: &Site, date: &str) -> Value {
     assert_eq!(list.len(), 1, "{list:?}");
     get_ok(&s.app, &admin, &format!("/api/v1/settlements/{}", list[0]["id"].as_str().unwrap())).await
 }
+
+/// Freezes the settlement `id` now.
+pub async fn freeze(s: &Site, id: &str) {
+    let admin = s.app.bearer("acme", Role::Admin);
+    let (status, body) =
+        s.app.call(Method::POST, &format!("/api/v1/settlements/{id}/freeze"), Some(&admin), None).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+}

@@ -1,5 +1,5 @@
 //! Analytics repository inside a unit of work: cursors, dirty hours, samples, statistics
-//! (counter carries in `analytics_carries`).
+//! (counter carries and neighbouring samples in `analytics_carries`).
 
 use crate::analytics_rows::{placeholders, point_stat_from_row, station_stat_from_row, POINT_COLUMNS, STAT_COLUMNS};
 use crate::rows::{db_err, tenant_of, RowExt};
@@ -118,6 +118,17 @@ impl AnalyticsRepository for StoreTx {
             }
         }
         Ok(out)
+    }
+
+    async fn samples_beside(
+        &mut self,
+        tenant: &TenantId,
+        device: DeviceId,
+        points: &[String],
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<Vec<(String, Option<DateTime<Utc>>, Option<DateTime<Utc>>)>, RepoError> {
+        crate::analytics_carries::samples_beside(self, tenant, device, points, from, to).await
     }
 
     async fn meter_carries(

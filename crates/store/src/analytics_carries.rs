@@ -1,5 +1,5 @@
 //! Analytics bookkeeping beside the statistics: the counters' cycle highs stored per computed
-//! hour.
+//! hour, and the stored samples next to newly arrived ones.
 
 use crate::analytics_rows::placeholders;
 use crate::rows::{db_err, RowExt};
@@ -8,6 +8,35 @@ use chrono::{DateTime, Utc};
 use mgc_analytics::domain::carry::{Carries, MeterCarry};
 use mgc_kernel::{DeviceId, RepoError, StationId, TenantId, Window};
 use std::collections::BTreeMap;
+
+/// The last numeric sample of a series before `$4` and its first after `$5`.
+const BESIDE_SQL: &str = "SELECT
+    (SELECT ts FROM telemetry_points WHERE tenant_id = $1 AND device_id = $2 AND point = $3 AND ts < $4
+        AND num_value IS NOT NULL ORDER BY ts DESC LIMIT 1) AS prev,
+    (SELECT ts FROM telemetry_points WHERE tenant_id = $1 AND device_id = $2 AND point = $3 AND ts > $5
+        AND num_value IS NOT NULL ORDER BY ts LIMIT 1) AS next";
+
+type Beside = (String, Option<DateTime<Utc>>, Option<DateTime<Utc>>);
+
+pub(crate) async fn samples_beside(
+    tx: &mut StoreTx,
+    tenant: &TenantId,
+    device: DeviceId,
+    points: &[String],
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> Result<Vec<Beside>, RepoError> {
+    let mut out = Vec::with_capacity(points.len());
+    for point in points {
+        let (prev, next) = on_tx!(tx, c => {
+            let row = sqlx::query(BESIDE_SQL).bind(tenant.as_str()).bind(device.as_uuid()).bind(point).bind(from)
+                .bind(to).fetch_one(&mut *c).await.map_err(db_err)?;
+            (row.opt_time("prev")?, row.opt_time("next")?)
+        });
+        out.push((point.clone(), prev, next));
+    }
+    Ok(out)
+}
 
 pub(crate) async fn meter_carries(
     tx: &mut StoreTx,

@@ -1,5 +1,9 @@
 //! One station hour from raw samples: point figures of every device point, energy per flow
 //! in 15-minute slots, coverage and quality, and the counters' cycle highs it hands on.
+//!
+//! A series counts for an hour once it has a sample before the hour's end: an hour before a
+//! device's first sample does not name it (the device was not there yet); an hour after its
+//! last sample names it as `no data`.
 
 use super::carry::{Carries, Highs, MeterCarry};
 use super::flows::{sources, Flow, Source};
@@ -63,7 +67,7 @@ pub fn compute_hour(
     highs_in: &Highs,
 ) -> HourFigures {
     let slots = quarter_slots(window);
-    let counts = |v: &Vec<Sample>| !v.is_empty();
+    let counts = |v: &Vec<Sample>| v.first().is_some_and(|s| s.ts < window.end);
     let mut carries = Carries::new();
     for (key, samples) in series.iter().filter(|(_, v)| counts(v)) {
         if PointKind::of(&key.1) == Some(PointKind::Meter) && devices.iter().any(|d| d.id == key.0) {

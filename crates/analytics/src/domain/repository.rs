@@ -35,6 +35,16 @@ pub trait AnalyticsRepository: Send {
         from: DateTime<Utc>,
         to: DateTime<Utc>,
     ) -> Result<Vec<(DeviceId, String, Sample)>, RepoError>;
+    /// For each of `points` of `device`: its last stored numeric sample before `from` and its
+    /// first after `to` (either none when there is none).
+    async fn samples_beside(
+        &mut self,
+        tenant: &TenantId,
+        device: DeviceId,
+        points: &[String],
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<Vec<(String, Option<DateTime<Utc>>, Option<DateTime<Utc>>)>, RepoError>;
     /// The stored counter carries of the station's hours starting in `range`, by hour start.
     async fn meter_carries(
         &mut self,

@@ -10,7 +10,7 @@ use super::meter::{increments, integrate_meter, Step};
 use super::point_stats::{point_figures, PointKind};
 use super::samples::Sample;
 use super::slots::{quarter_slots, round_cumulative};
-use super::tracking::{due_hours, on_data};
+use super::tracking::{due_hours, on_data, SeriesArrival};
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use mgc_contracts::FlowEnergy;
 use mgc_kernel::{DeviceId, Granularity, StationId, StationTz, TenantId, Window};
@@ -217,7 +217,15 @@ fn given_berlin_dst_days_then_23_and_25_hours_and_shanghai_always_24() {
 fn given_first_data_then_tracking_starts_at_local_midnight_and_hours_come_due_after_grace() {
     let tz = StationTz::parse("Asia/Shanghai").unwrap();
     let station = StationId::new();
-    let first = on_data(&tenant(), station, tz, None, at(10, 20), at(10, 30), at(0, 0) - Duration::days(400)).unwrap();
+    let first = on_data(
+        &tenant(),
+        station,
+        tz,
+        None,
+        &[SeriesArrival::alone(at(10, 20), at(10, 30))],
+        at(0, 0) - Duration::days(400),
+    )
+    .unwrap();
     // Local midnight in Shanghai (UTC+8) is 16:00 UTC the day before.
     assert_eq!(first.cursor.tracked_from, Utc.with_ymd_and_hms(2026, 5, 31, 16, 0, 0).unwrap());
     assert!(first.dirty_hours.is_empty());
@@ -231,23 +239,38 @@ fn given_first_data_then_tracking_starts_at_local_midnight_and_hours_come_due_af
 fn given_late_data_then_closed_hours_dirty_and_earlier_days_tracked() {
     let tz = StationTz::UTC;
     let station = StationId::new();
-    let mut cursor =
-        on_data(&tenant(), station, tz, None, at(10, 0), at(10, 0), at(0, 0) - Duration::days(9)).unwrap().cursor;
+    let mut cursor = on_data(
+        &tenant(),
+        station,
+        tz,
+        None,
+        &[SeriesArrival::alone(at(10, 0), at(10, 0))],
+        at(0, 0) - Duration::days(9),
+    )
+    .unwrap()
+    .cursor;
     cursor.closed_until = at(12, 0);
-    let late =
-        on_data(&tenant(), station, tz, Some(cursor.clone()), at(9, 30), at(10, 10), at(0, 0) - Duration::days(9))
-            .unwrap();
+    let late = on_data(
+        &tenant(),
+        station,
+        tz,
+        Some(cursor.clone()),
+        &[SeriesArrival::alone(at(9, 30), at(10, 10))],
+        at(0, 0) - Duration::days(9),
+    )
+    .unwrap();
     assert_eq!(late.dirty_hours, vec![hour(9), hour(10)]);
     assert!(!late.changed);
-    let open = on_data(&tenant(), station, tz, Some(cursor.clone()), at(12, 30), at(13, 0), at(0, 0)).unwrap();
+    let open =
+        on_data(&tenant(), station, tz, Some(cursor.clone()), &[SeriesArrival::alone(at(12, 30), at(13, 0))], at(0, 0))
+            .unwrap();
     assert!(open.dirty_hours.is_empty(), "data for hours not closed yet needs no recompute");
     let earlier = on_data(
         &tenant(),
         station,
         tz,
         Some(cursor),
-        at(10, 0) - Duration::days(1),
-        at(10, 0) - Duration::days(1),
+        &[SeriesArrival::alone(at(10, 0) - Duration::days(1), at(10, 0) - Duration::days(1))],
         at(0, 0) - Duration::days(9),
     )
     .unwrap();
