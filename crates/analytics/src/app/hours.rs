@@ -87,6 +87,10 @@ where
         .into_iter()
         .map(|s| (s.window.start, s))
         .collect();
+    let mut existing_points: BTreeMap<DateTime<Utc>, Vec<PointStat>> = BTreeMap::new();
+    for p in tx.current_point_stats(tenant, station, Granularity::Hour, &range).await? {
+        existing_points.entry(p.window.start).or_default().push(p);
+    }
     let before = cursor.tz.window_containing(Granularity::Hour, first.start - Duration::milliseconds(1));
     let mut highs =
         tx.meter_carries(tenant, station, &before).await?.get(&before.start).map(highs_out).unwrap_or_default();
@@ -98,7 +102,8 @@ where
         highs = highs_out(&figures.carries);
         carries.push((hour.start, figures.carries.clone()));
         let (stat, points) = hour_stat(cursor, hour, figures, now);
-        if let Some(version) = next_version(stat, points, existing.get(&hour.start)) {
+        let old_points = existing_points.get(&hour.start).map_or(&[][..], Vec::as_slice);
+        if let Some(version) = next_version(stat, points, existing.get(&hour.start), old_points) {
             changed_days.insert(cursor.tz.window_containing(Granularity::Day, hour.start));
             versions.push(version);
         }

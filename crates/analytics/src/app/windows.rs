@@ -4,6 +4,7 @@
 
 use super::hours::compute_hour_runs;
 use crate::domain::hour::EnergyRules;
+use crate::domain::point_stats::PointFigures;
 use crate::domain::repository::AnalyticsRepository;
 use crate::domain::rollup::{roll_up_points, roll_up_station};
 use crate::domain::statistic::{NewVersion, PointStat, StationStat};
@@ -11,9 +12,9 @@ use crate::domain::tracking::StationCursor;
 use chrono::{DateTime, Utc};
 use mgc_contracts::{EnergySlot, EventEnvelope, IntegrationEvent, StatisticCalculated};
 use mgc_eventing::OutboxWriter;
-use mgc_kernel::{Granularity, RepoError, Window};
+use mgc_kernel::{DeviceId, Granularity, RepoError, Window};
 use serde::Serialize;
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// New versions saved, per granularity.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
@@ -78,13 +79,20 @@ where
     Ok(report)
 }
 
-/// `stat` as the next version, unless `existing` has the same figures.
+/// `stat` as the next version, unless `existing` (with `existing_points`, its device point
+/// figures) has the same station and point figures.
 pub(super) fn next_version(
     mut stat: StationStat,
     mut points: Vec<PointStat>,
     existing: Option<&StationStat>,
+    existing_points: &[PointStat],
 ) -> Option<NewVersion> {
-    if existing.is_some_and(|e| e.same_figures(&stat) && e.sources == stat.sources) {
+    let figures = |ps: &[PointStat]| -> BTreeMap<(DeviceId, String), PointFigures> {
+        ps.iter().map(|p| ((p.device_id, p.point.clone()), p.figures.clone())).collect()
+    };
+    if existing.is_some_and(|e| e.same_figures(&stat) && e.sources == stat.sources)
+        && figures(&points) == figures(existing_points)
+    {
         return None;
     }
     stat.version = existing.map_or(1, |e| e.version + 1);
@@ -193,7 +201,8 @@ where
     };
     let key = Window { start: window.start, end: window.start + chrono::Duration::milliseconds(1) };
     let existing = tx.current_stats(tenant, station, granularity, &key, with_slots).await?;
-    let Some(version) = next_version(stat, points, existing.first()) else {
+    let existing_points = tx.current_point_stats(tenant, station, granularity, &key).await?;
+    let Some(version) = next_version(stat, points, existing.first(), &existing_points) else {
         return Ok(false);
     };
     save_versions(tx, cursor, vec![version]).await?;
