@@ -34,6 +34,7 @@ mod operations;
 mod outbox_atomicity;
 mod remap;
 mod settlement_flow;
+mod settlement_pages;
 mod settlement_support;
 mod settlement_tenancy;
 mod shadow_run;
