@@ -64,10 +64,19 @@ pub(crate) async fn save_meter_carries(
     station: StationId,
     hours: &[(DateTime<Utc>, Carries)],
 ) -> Result<(), RepoError> {
-    let delete = "DELETE FROM analytics_meter_carries WHERE tenant_id = $1 AND station_id = $2 AND hour_start = $3";
-    for (hour, _) in hours {
-        on_tx!(tx, c => sqlx::query(delete).bind(tenant.as_str()).bind(station.as_uuid()).bind(hour)
-            .execute(&mut *c).await.map_err(db_err).map(|_| ())?);
+    for chunk in hours.chunks(200) {
+        let marks: Vec<String> = (0..chunk.len()).map(|i| format!("${}", i + 3)).collect();
+        let delete = format!(
+            "DELETE FROM analytics_meter_carries WHERE tenant_id = $1 AND station_id = $2 AND hour_start IN ({})",
+            marks.join(", ")
+        );
+        on_tx!(tx, c => {
+            let mut q = sqlx::query(&delete).bind(tenant.as_str()).bind(station.as_uuid());
+            for (hour, _) in chunk {
+                q = q.bind(*hour);
+            }
+            q.execute(&mut *c).await.map_err(db_err)?;
+        });
     }
     let rows: Vec<_> =
         hours.iter().flat_map(|(hour, carries)| carries.iter().map(move |(key, carry)| (hour, key, carry))).collect();
