@@ -25,7 +25,7 @@ fn on_time() -> Duration {
 }
 
 fn utc(readings: Vec<Reading>) -> Scenario {
-    Scenario { zone: "UTC", rollover_wh: None, readings, round_between: vec![false] }
+    Scenario { zone: "UTC", rollover_wh: None, readings, round_between: vec![false], batch_minutes: 5 }
 }
 
 /// The current hour starting at `h` o'clock.

@@ -40,7 +40,9 @@ where
             return tx.forget_station(tenant, ev.station_id).await.map_err(HandlerError::new);
         }
         let ev: TelemetryReceived = event.decode().map_err(HandlerError::new)?;
-        let spans: Vec<DeviceSpan> = if ev.spans.is_empty() {
+        // Events from before per-device spans name points of the batch, not of each device.
+        let legacy = ev.spans.is_empty();
+        let spans: Vec<DeviceSpan> = if legacy {
             ev.device_ids
                 .iter()
                 .map(|d| DeviceSpan { device_id: *d, from: ev.from, to: ev.to, points: ev.points.clone() })
@@ -64,7 +66,7 @@ where
         let oldest = event.occurred_at - Duration::days(self.config.max_backfill_days);
         for (station, (tz, spans)) in per_station {
             let cursor = tx.cursor(tenant, station).await.map_err(HandlerError::new)?;
-            let arrivals = if cursor.is_some() {
+            let arrivals = if cursor.is_some() && !legacy {
                 arrivals(tx, tenant, &spans).await.map_err(HandlerError::new)?
             } else {
                 spans.iter().map(|s| SeriesArrival::alone(s.from, s.to)).collect()
@@ -83,7 +85,7 @@ where
 }
 
 /// The series of `spans` with their stored neighbours; a span without points that have figures
-/// reaches only its own hours.
+/// reaches only its own hours (so do a station's first data and events without spans).
 async fn arrivals<Tx: AnalyticsRepository + Send>(
     tx: &mut Tx,
     tenant: &TenantId,

@@ -117,10 +117,10 @@ fn power(device: usize, point: &'static str, start: DateTime<Utc>, signed: bool,
     out
 }
 
-type Plan = (usize, i64, (f64, bool), Vec<Step>, Vec<Step>, Vec<Step>, Vec<bool>);
+type Plan = (usize, i64, (f64, bool), Vec<Step>, Vec<Step>, Vec<Step>, (Vec<bool>, i64));
 
 /// A scenario on day `day` of [`DAYS`]: where its data starts (around the day's local midnight, so DST
-/// changes fall inside it), the counter's first reading and whether
+/// changes fall inside it), how arrivals are batched, the counter's first reading and whether
 /// it wraps, the steps of the grid meter's counter and power and of the PV inverter's power.
 pub fn scenario(day: usize) -> impl Strategy<Value = Scenario> {
     let series = || prop::collection::vec(step(), 0..70);
@@ -131,15 +131,15 @@ pub fn scenario(day: usize) -> impl Strategy<Value = Scenario> {
         series(),
         series(),
         series(),
-        prop::collection::vec(any::<bool>(), 1..8),
+        (prop::collection::vec(any::<bool>(), 1..8), prop::sample::select(vec![5i64, 15])),
     )
-        .prop_map(|(day, offset_min, (v0, wraps), meter, grid, pv, round_between): Plan| {
+        .prop_map(|(day, offset_min, (v0, wraps), meter, grid, pv, (round_between, batch_minutes)): Plan| {
             let (zone, (y, m, d, h)) = DAYS[day % DAYS.len()];
             let day_start = Utc.with_ymd_and_hms(y, m, d, h, 0, 0).single().unwrap_or(DateTime::UNIX_EPOCH);
             let start = day_start + Duration::minutes(offset_min);
             let mut readings = counter(0, "energy_import_wh", start, v0.floor(), wraps, &meter);
             readings.extend(power(0, "active_power_w", start + Duration::seconds(7), true, &grid));
             readings.extend(power(1, "pv_power_w", start + Duration::seconds(13), false, &pv));
-            Scenario { zone, rollover_wh: wraps.then_some(MODULUS), readings, round_between }
+            Scenario { zone, rollover_wh: wraps.then_some(MODULUS), readings, round_between, batch_minutes }
         })
 }

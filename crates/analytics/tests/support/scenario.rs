@@ -50,6 +50,8 @@ pub struct Scenario {
     /// Per batch (in arrival order, cycling): whether the scheduler runs after the batch is
     /// stored but before it is announced (otherwise before it is stored).
     pub round_between: Vec<bool>,
+    /// A batch is what arrives within the same this many minutes.
+    pub batch_minutes: i64,
 }
 
 /// The current hour and day figures a store ended with (versions and times left out).
@@ -77,19 +79,21 @@ impl Scenario {
         last.max(tz.window_containing(Granularity::Day, measured).end) + Duration::hours(1)
     }
 
-    /// Replays the arrivals batch by batch (a batch: what arrives within the same five minutes),
-    /// with a scheduler round at every batch; then a last round once everything has closed.
+    /// Replays the arrivals batch by batch (a batch: what arrives within the same
+    /// `batch_minutes`), with a scheduler round at every batch; then a last round once
+    /// everything has closed.
     pub fn incremental(&self) -> Outcome {
         let mut store = self.store();
         let mut order: Vec<&Reading> = self.readings.iter().collect();
         order.sort_by_key(|r| (r.arrives, r.ts));
         let mut batches: BTreeMap<DateTime<Utc>, Vec<&Reading>> = BTreeMap::new();
+        let step = Duration::minutes(self.batch_minutes.max(1));
         for r in order {
-            let minute = r.arrives.duration_trunc(Duration::minutes(5)).unwrap_or(r.arrives);
+            let minute = r.arrives.duration_trunc(step).unwrap_or(r.arrives);
             batches.entry(minute).or_default().push(r);
         }
         for (i, (minute, batch)) in batches.into_iter().enumerate() {
-            let now = minute + Duration::seconds(299);
+            let now = minute + step - Duration::seconds(1);
             let between = self.round_between.get(i % self.round_between.len().max(1)).copied().unwrap_or(false);
             if !between {
                 self.round(&mut store, now);
