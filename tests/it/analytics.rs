@@ -102,9 +102,10 @@ async fn late_data_for_a_closed_hour_makes_version_2_and_version_1_stays_readabl
         post_minutes(&s, "late", utc(2026, 3, 1, 10), utc(2026, 3, 1, 10) + Duration::minutes(29), 8.0, 0.0).await;
         s.app.pump().await;
         let round = s.app.analytics_round().await;
+        // Hour 09 changes too: its last minute ends at the corrected 10:00 sample.
         assert_eq!(
             (round.saved.hours_saved, round.saved.days_saved, round.saved.months_saved),
-            (1, 1, 0),
+            (2, 1, 0),
             "{}: {round:?}",
             db.backend
         );
@@ -114,9 +115,9 @@ async fn late_data_for_a_closed_hour_makes_version_2_and_version_1_stays_readabl
             end.to_rfc3339_opts(SecondsFormat::Secs, true)
         );
         let day = stats(&s, &s.admin, &format!("granularity=day&{range}")).await;
-        // 10:00-10:29 at 8 kW, the 10:29-10:30 minute ramps 8 -> 4 kW: 96 kWh + 29 min * 4 kW + 1 min * 2 kW,
-        // rounded once: 96 000 + 1966.67 = 97 967 Wh.
-        let expected = 96_000 + (29 * 4000 + 2000 + 30) / 60;
+        // 10:00-10:29 at 8 kW, the minutes 09:59-10:00 and 10:29-10:30 ramp 4 <-> 8 kW:
+        // 96 kWh + 29 min * 4 kW + 2 min * 2 kW = 98 000 Wh.
+        let expected = 96_000 + (29 * 4000 + 2 * 2000) / 60;
         assert_eq!(energy(&day, "grid_import_wh"), vec![expected], "{}", db.backend);
         assert_eq!(day["items"][0]["version"], 2);
         let all = stats(&s, &s.admin, &format!("granularity=day&{range}&versions=all")).await;

@@ -197,7 +197,7 @@ async fn statement_lifecycle(app: &TestApp, admin: &str, station: &str) {
     assert_eq!(v2["content"]["adjustments"].as_array().unwrap().len(), 1, "the void released the adjustment");
     assert_eq!(v2["content"]["totals"]["net_minor"], 3352);
     let all = get_ok(app, admin, &format!("/api/v1/statements?station_id={station}&month=2026-03")).await;
-    assert_eq!(all.as_array().unwrap().len(), 2);
+    assert_eq!(all["items"].as_array().unwrap().len(), 2);
 }
 
 async fn check_downloads(app: &TestApp, admin: &str, id: &str) {

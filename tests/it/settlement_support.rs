@@ -133,13 +133,14 @@ pub async fn get_ok(app: &TestApp, token: &str, path: &str) -> Value {
     b
 }
 
-/// The settlement list of a station over a range.
+/// The settlement list of a station over a range (one page of up to 500, oldest day first).
 pub async fn settlements(app: &TestApp, token: &str, station: &str, from: &str, to: &str) -> Vec<Value> {
-    get_ok(app, token, &format!("/api/v1/settlements?station_id={station}&from={from}&to={to}"))
-        .await
-        .as_array()
-        .unwrap()
-        .clone()
+    let page =
+        get_ok(app, token, &format!("/api/v1/settlements?station_id={station}&from={from}&to={to}&limit=500")).await;
+    assert!(page["next_cursor"].is_null(), "more than one page: {page}");
+    let mut items = page["items"].as_array().unwrap().clone();
+    items.reverse();
+    items
 }
 
 /// Raw GET returning status, content type and bytes.

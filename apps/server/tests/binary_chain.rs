@@ -54,8 +54,8 @@ fn chain(server: &Server, data: &Path) {
     assert_eq!(page["items"][0]["energy"]["grid_import_wh"], 96_000, "{page}");
     assert_eq!(page["items"][0]["coverage"], 1.0, "{page}");
     let settlements = format!("/api/v1/settlements?station_id={station_id}&from={day}&to={day}");
-    let list = wait_for(server, &settlements, &bearer, |b| b.as_array().is_some_and(|i| !i.is_empty()));
-    assert_eq!(list[0]["current"]["figures"]["import_cost_minor"], 7680, "96 kWh at 0.80 CNY: {list}");
+    let list = wait_for(server, &settlements, &bearer, |b| b["items"].as_array().is_some_and(|i| !i.is_empty()));
+    assert_eq!(list["items"][0]["current"]["figures"]["import_cost_minor"], 7680, "96 kWh at 0.80 CNY: {list}");
 }
 
 const FAST_SCHEDULER: [(&str, &str); 2] = [("MGC_ANALYTICS__TICK_SECS", "1"), ("MGC_ANALYTICS__GRACE_SECS", "0")];

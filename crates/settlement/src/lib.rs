@@ -13,6 +13,7 @@ pub mod domain;
 pub use app::consumer::DaySettlementConsumer;
 pub use domain::figures::{BandLine, DayFigures, FigureDelta};
 pub use domain::ids::{AdjustmentId, SettlementId, StatementId, TariffId};
+pub use domain::listing::{SettlementFilter, StatementFilter};
 pub use domain::ports::{
     SettlementQueries, SettlementRepository, StatementRepository, StationDirectory, TariffRepository,
 };

@@ -1,10 +1,12 @@
-//! Analytics repository inside a unit of work: cursors, dirty hours, samples, statistics.
+//! Analytics repository inside a unit of work: cursors, dirty hours, samples, statistics
+//! (counter carries and neighbouring samples in `analytics_carries`).
 
 use crate::analytics_rows::{placeholders, point_stat_from_row, station_stat_from_row, POINT_COLUMNS, STAT_COLUMNS};
 use crate::rows::{db_err, tenant_of, RowExt};
 use crate::StoreTx;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
+use mgc_analytics::domain::carry::Carries;
 use mgc_analytics::domain::hour::DeviceRef;
 use mgc_analytics::domain::point_stats::PointKind;
 use mgc_analytics::domain::samples::Sample;
@@ -13,6 +15,7 @@ use mgc_analytics::domain::tracking::StationCursor;
 use mgc_analytics::AnalyticsRepository;
 use mgc_kernel::{DeviceId, Granularity, RepoError, StationId, StationTz, TenantId, Window};
 use sqlx::types::Json;
+use std::collections::BTreeMap;
 
 const CURSOR_COLUMNS: &str = "station_id, tenant_id, time_zone, tracked_from, closed_until";
 
@@ -115,6 +118,35 @@ impl AnalyticsRepository for StoreTx {
             }
         }
         Ok(out)
+    }
+
+    async fn samples_beside(
+        &mut self,
+        tenant: &TenantId,
+        device: DeviceId,
+        points: &[String],
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<Vec<(String, Option<DateTime<Utc>>, Option<DateTime<Utc>>)>, RepoError> {
+        crate::analytics_carries::samples_beside(self, tenant, device, points, from, to).await
+    }
+
+    async fn meter_carries(
+        &mut self,
+        tenant: &TenantId,
+        station: StationId,
+        range: &Window,
+    ) -> Result<BTreeMap<DateTime<Utc>, Carries>, RepoError> {
+        crate::analytics_carries::meter_carries(self, tenant, station, range).await
+    }
+
+    async fn save_meter_carries(
+        &mut self,
+        tenant: &TenantId,
+        station: StationId,
+        hours: &[(DateTime<Utc>, Carries)],
+    ) -> Result<(), RepoError> {
+        crate::analytics_carries::save_meter_carries(self, tenant, station, hours).await
     }
 
     async fn mark_dirty(
@@ -236,7 +268,7 @@ impl AnalyticsRepository for StoreTx {
 
     async fn forget_station(&mut self, tenant: &TenantId, station: StationId) -> Result<(), RepoError> {
         on_tx!(self, c => {
-            for table in ["analytics_dirty_hours", "analytics_cursors"] {
+            for table in ["analytics_dirty_hours", "analytics_meter_carries", "analytics_cursors"] {
                 sqlx::query(&format!("DELETE FROM {table} WHERE tenant_id = $1 AND station_id = $2"))
                     .bind(tenant.as_str()).bind(station.as_uuid()).execute(&mut *c).await.map_err(db_err)?;
             }

@@ -12,6 +12,7 @@ mod alarms;
 mod alarms_queries;
 mod alarms_rows;
 mod analytics;
+mod analytics_carries;
 mod analytics_queries;
 mod analytics_rows;
 mod api_keys;

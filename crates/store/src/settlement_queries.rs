@@ -1,6 +1,6 @@
 //! Read side of settlement: tariffs, assignments, settlements with versions, statements.
 
-use crate::rows::db_err;
+use crate::rows::{db_err, parse_cursor};
 use crate::settlement::{
     adjustment_from_row, settlement_from_row, version_from_row, ADJUSTMENT_COLUMNS, SETTLEMENT_COLUMNS, SETTLEMENT_FROM,
 };
@@ -10,15 +10,27 @@ use crate::tariffs::{
 };
 use crate::Store;
 use async_trait::async_trait;
-use chrono::NaiveDate;
+use mgc_kernel::page::{Page, PageRequest};
 use mgc_kernel::{RepoError, StationId, TenantId};
 use mgc_settlement::{
-    Adjustment, Settlement, SettlementId, SettlementQueries, SettlementVersion, Statement, StatementId, Tariff,
-    TariffAssignment, TariffId,
+    Adjustment, Settlement, SettlementFilter, SettlementId, SettlementQueries, SettlementVersion, Statement,
+    StatementFilter, StatementId, Tariff, TariffAssignment, TariffId,
 };
 
-/// Most rows one list query returns.
+/// Most rows one export query returns.
 const LIST_LIMIT: i64 = 5000;
+
+/// ` AND <column> IN ($first, ...)` for a station scope; nothing without one, no row for an empty one.
+fn scope_clause(column: &str, scope: Option<&[StationId]>, first: usize) -> String {
+    match scope {
+        None => String::new(),
+        Some([]) => " AND 1 = 0".to_owned(),
+        Some(list) => {
+            let marks: Vec<String> = (0..list.len()).map(|i| format!("${}", first + i)).collect();
+            format!(" AND {column} IN ({})", marks.join(", "))
+        }
+    }
+}
 
 #[async_trait]
 impl SettlementQueries for Store {
@@ -66,18 +78,47 @@ impl SettlementQueries for Store {
     async fn list_settlements(
         &self,
         tenant: &TenantId,
-        station: Option<StationId>,
-        from: NaiveDate,
-        to: NaiveDate,
+        f: &SettlementFilter,
     ) -> Result<Vec<(Settlement, SettlementVersion)>, RepoError> {
         let sql = format!(
             "SELECT {SETTLEMENT_COLUMNS} FROM {SETTLEMENT_FROM}
-             WHERE s.tenant_id = $1 AND ($2 IS NULL OR s.station_id = $2) AND s.day >= $3 AND s.day <= $4
-             ORDER BY s.day, s.station_id LIMIT $5"
+             WHERE s.tenant_id = $1 AND ($2 IS NULL OR s.station_id = $2) AND s.day >= $3 AND s.day <= $4{}
+             ORDER BY s.day, s.station_id LIMIT $5",
+            scope_clause("s.station_id", f.scope.as_deref(), 6)
         );
-        on_read!(self, p => sqlx::query(&sql).bind(tenant.as_str()).bind(station.map(|s| s.as_uuid()))
-            .bind(from.to_string()).bind(to.to_string()).bind(LIST_LIMIT)
-            .fetch_all(p).await.map_err(db_err)?.iter().map(settlement_from_row).collect())
+        on_read!(self, p => {
+            let mut q = sqlx::query(&sql).bind(tenant.as_str()).bind(f.station.map(|s| s.as_uuid()))
+                .bind(f.from.to_string()).bind(f.to.to_string()).bind(LIST_LIMIT);
+            for s in f.scope.iter().flatten() {
+                q = q.bind(s.as_uuid());
+            }
+            q.fetch_all(p).await.map_err(db_err)?.iter().map(settlement_from_row).collect()
+        })
+    }
+
+    async fn page_settlements(
+        &self,
+        tenant: &TenantId,
+        f: &SettlementFilter,
+        page: &PageRequest,
+    ) -> Result<Page<(Settlement, SettlementVersion)>, RepoError> {
+        let cursor = parse_cursor(page.cursor.as_deref())?;
+        let sql = format!(
+            "SELECT {SETTLEMENT_COLUMNS} FROM {SETTLEMENT_FROM}
+             WHERE s.tenant_id = $1 AND ($2 IS NULL OR s.station_id = $2) AND s.day >= $3 AND s.day <= $4
+             AND ($5 IS NULL OR (s.day, s.id) < (SELECT c.day, c.id FROM settlements c WHERE c.tenant_id = $1 AND c.id = $5)){}
+             ORDER BY s.day DESC, s.id DESC LIMIT $6",
+            scope_clause("s.station_id", f.scope.as_deref(), 7)
+        );
+        let rows = on_read!(self, p => {
+            let mut q = sqlx::query(&sql).bind(tenant.as_str()).bind(f.station.map(|s| s.as_uuid()))
+                .bind(f.from.to_string()).bind(f.to.to_string()).bind(cursor).bind(i64::from(page.limit) + 1);
+            for s in f.scope.iter().flatten() {
+                q = q.bind(s.as_uuid());
+            }
+            q.fetch_all(p).await.map_err(db_err)?.iter().map(settlement_from_row).collect::<Result<Vec<_>, _>>()?
+        });
+        Ok(Page::from_overfetch(rows, page.limit, |(s, _)| s.id.to_string()))
     }
 
     async fn settlement_detail(
@@ -105,15 +146,26 @@ impl SettlementQueries for Store {
     async fn list_statements(
         &self,
         tenant: &TenantId,
-        station: Option<StationId>,
-        month: Option<&str>,
-    ) -> Result<Vec<Statement>, RepoError> {
+        f: &StatementFilter,
+        page: &PageRequest,
+    ) -> Result<Page<Statement>, RepoError> {
+        let cursor = parse_cursor(page.cursor.as_deref())?;
         let sql = format!(
-            "SELECT {STATEMENT_COLUMNS} FROM statements WHERE tenant_id = $1 AND ($2 IS NULL OR station_id = $2)
-             AND ($3 IS NULL OR month = $3) ORDER BY month DESC, version DESC LIMIT $4"
+            "SELECT {STATEMENT_COLUMNS} FROM statements s WHERE s.tenant_id = $1 AND ($2 IS NULL OR s.station_id = $2)
+             AND ($3 IS NULL OR s.month = $3) AND ($4 IS NULL OR (s.month, s.version, s.id) <
+                 (SELECT c.month, c.version, c.id FROM statements c WHERE c.tenant_id = $1 AND c.id = $4)){}
+             ORDER BY s.month DESC, s.version DESC, s.id DESC LIMIT $5",
+            scope_clause("s.station_id", f.scope.as_deref(), 6)
         );
-        on_read!(self, p => sqlx::query(&sql).bind(tenant.as_str()).bind(station.map(|s| s.as_uuid())).bind(month)
-            .bind(LIST_LIMIT).fetch_all(p).await.map_err(db_err)?.iter().map(statement_from_row).collect())
+        let rows = on_read!(self, p => {
+            let mut q = sqlx::query(&sql).bind(tenant.as_str()).bind(f.station.map(|s| s.as_uuid()))
+                .bind(f.month.as_deref()).bind(cursor).bind(i64::from(page.limit) + 1);
+            for s in f.scope.iter().flatten() {
+                q = q.bind(s.as_uuid());
+            }
+            q.fetch_all(p).await.map_err(db_err)?.iter().map(statement_from_row).collect::<Result<Vec<_>, _>>()?
+        });
+        Ok(Page::from_overfetch(rows, page.limit, |s| s.id.to_string()))
     }
 
     async fn get_statement(&self, tenant: &TenantId, id: StatementId) -> Result<Statement, RepoError> {

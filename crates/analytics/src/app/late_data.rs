@@ -1,14 +1,16 @@
-//! Consumers: `TelemetryReceived` starts tracking a station or marks closed hours dirty;
-//! `StationRemoved` stops tracking it.
+//! Consumers: `TelemetryReceived` starts tracking a station or marks closed hours dirty (every
+//! closed hour the new samples reach, see [`crate::domain::tracking`]); `StationRemoved` stops
+//! tracking it.
 
 use super::config::AnalyticsConfig;
+use crate::domain::point_stats::PointKind;
 use crate::domain::repository::AnalyticsRepository;
-use crate::domain::tracking::on_data;
+use crate::domain::tracking::{on_data, SeriesArrival};
 use async_trait::async_trait;
-use chrono::{DateTime, Duration, Utc};
-use mgc_contracts::{EventEnvelope, IntegrationEvent, StationRemoved, TelemetryReceived};
+use chrono::Duration;
+use mgc_contracts::{DeviceSpan, EventEnvelope, IntegrationEvent, StationRemoved, TelemetryReceived};
 use mgc_eventing::{EventHandler, HandlerError};
-use mgc_kernel::{DeviceId, StationId, StationTz};
+use mgc_kernel::{DeviceId, RepoError, StationId, StationTz, TenantId};
 use std::collections::{BTreeMap, HashMap};
 
 /// Reacts to stored telemetry (idempotent: cursors and dirty marks are natural upserts).
@@ -38,12 +40,17 @@ where
             return tx.forget_station(tenant, ev.station_id).await.map_err(HandlerError::new);
         }
         let ev: TelemetryReceived = event.decode().map_err(HandlerError::new)?;
-        let spans: Vec<(DeviceId, DateTime<Utc>, DateTime<Utc>)> = if ev.spans.is_empty() {
-            ev.device_ids.iter().map(|d| (*d, ev.from, ev.to)).collect()
+        // Events from before per-device spans name points of the batch, not of each device.
+        let legacy = ev.spans.is_empty();
+        let spans: Vec<DeviceSpan> = if legacy {
+            ev.device_ids
+                .iter()
+                .map(|d| DeviceSpan { device_id: *d, from: ev.from, to: ev.to, points: ev.points.clone() })
+                .collect()
         } else {
-            ev.spans.iter().map(|s| (s.device_id, s.from, s.to)).collect()
+            ev.spans
         };
-        let devices: Vec<DeviceId> = spans.iter().map(|s| s.0).collect();
+        let devices: Vec<DeviceId> = spans.iter().map(|s| s.device_id).collect();
         let located: HashMap<DeviceId, (StationId, StationTz)> = tx
             .stations_of(tenant, &devices)
             .await
@@ -51,17 +58,20 @@ where
             .into_iter()
             .map(|(device, station, tz)| (device, (station, tz)))
             .collect();
-        let mut per_station: BTreeMap<StationId, (StationTz, DateTime<Utc>, DateTime<Utc>)> = BTreeMap::new();
-        for (device, from, to) in spans {
-            let Some((station, tz)) = located.get(&device) else { continue };
-            let entry = per_station.entry(*station).or_insert((*tz, from, to));
-            entry.1 = entry.1.min(from);
-            entry.2 = entry.2.max(to);
+        let mut per_station: BTreeMap<StationId, (StationTz, Vec<DeviceSpan>)> = BTreeMap::new();
+        for span in spans {
+            let Some((station, tz)) = located.get(&span.device_id) else { continue };
+            per_station.entry(*station).or_insert((*tz, Vec::new())).1.push(span);
         }
         let oldest = event.occurred_at - Duration::days(self.config.max_backfill_days);
-        for (station, (tz, from, to)) in per_station {
+        for (station, (tz, spans)) in per_station {
             let cursor = tx.cursor(tenant, station).await.map_err(HandlerError::new)?;
-            let Some(arrival) = on_data(tenant, station, tz, cursor, from, to, oldest) else { continue };
+            let arrivals = if cursor.is_some() && !legacy {
+                arrivals(tx, tenant, &spans).await.map_err(HandlerError::new)?
+            } else {
+                spans.iter().map(|s| SeriesArrival::alone(s.from, s.to)).collect()
+            };
+            let Some(arrival) = on_data(tenant, station, tz, cursor, &arrivals, oldest) else { continue };
             if arrival.changed {
                 tx.save_cursor(&arrival.cursor, event.occurred_at).await.map_err(HandlerError::new)?;
             }
@@ -72,4 +82,25 @@ where
         }
         Ok(())
     }
+}
+
+/// The series of `spans` with their stored neighbours; a span without points that have figures
+/// reaches only its own hours (so do a station's first data and events without spans).
+async fn arrivals<Tx: AnalyticsRepository + Send>(
+    tx: &mut Tx,
+    tenant: &TenantId,
+    spans: &[DeviceSpan],
+) -> Result<Vec<SeriesArrival>, RepoError> {
+    let mut out = Vec::new();
+    for span in spans {
+        let points: Vec<String> = span.points.iter().filter(|p| PointKind::of(p).is_some()).cloned().collect();
+        if points.is_empty() {
+            out.push(SeriesArrival::alone(span.from, span.to));
+            continue;
+        }
+        for (_, prev, next) in tx.samples_beside(tenant, span.device_id, &points, span.from, span.to).await? {
+            out.push(SeriesArrival { from: span.from, to: span.to, prev, next });
+        }
+    }
+    Ok(out)
 }

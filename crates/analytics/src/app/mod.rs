@@ -2,6 +2,7 @@
 
 pub mod close;
 pub mod config;
+mod hours;
 pub mod late_data;
 pub mod recompute;
 pub mod scheduler;

@@ -2,16 +2,17 @@
 //! work: a window gets a new version only when its figures change, and every new version is
 //! announced with `StatisticCalculated` in the same transaction.
 
-use crate::domain::hour::{compute_hour, EnergyRules, HourFigures, SeriesMap};
+use super::hours::compute_hour_runs;
+use crate::domain::hour::EnergyRules;
+use crate::domain::point_stats::PointFigures;
 use crate::domain::repository::AnalyticsRepository;
 use crate::domain::rollup::{roll_up_points, roll_up_station};
-use crate::domain::samples::{clean, Sample};
 use crate::domain::statistic::{NewVersion, PointStat, StationStat};
 use crate::domain::tracking::StationCursor;
 use chrono::{DateTime, Utc};
 use mgc_contracts::{EnergySlot, EventEnvelope, IntegrationEvent, StatisticCalculated};
 use mgc_eventing::OutboxWriter;
-use mgc_kernel::{Granularity, RepoError, Window};
+use mgc_kernel::{DeviceId, Granularity, RepoError, Window};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -41,8 +42,9 @@ impl SaveReport {
     }
 }
 
-/// Computes `hours` of the cursor's station from raw samples, saves what changed and rolls
-/// the changes up into their days, months and years.
+/// Computes `hours` of the cursor's station from raw samples (and every later hour that
+/// started from a stale counter state, see [`super::hours`]), saves what changed and rolls the
+/// changes up into their days, months and years.
 pub async fn compute_hours<Tx>(
     tx: &mut Tx,
     cursor: &StationCursor,
@@ -54,34 +56,7 @@ where
     Tx: AnalyticsRepository + OutboxWriter + Send,
 {
     let mut report = SaveReport::default();
-    let (Some(first), Some(last)) = (hours.iter().map(|h| h.start).min(), hours.iter().map(|h| h.end).max()) else {
-        return Ok(report);
-    };
-    let (tenant, station) = (&cursor.tenant, cursor.station_id);
-    let devices = tx.station_devices(tenant, station).await?;
-    let ids: Vec<_> = devices.iter().map(|d| d.id).collect();
-    let series = group(tx.samples_around(tenant, &ids, first, last).await?);
-    let range = Window { start: first, end: last };
-    let existing: BTreeMap<DateTime<Utc>, StationStat> = tx
-        .current_stats(tenant, station, Granularity::Hour, &range, true)
-        .await?
-        .into_iter()
-        .map(|s| (s.window.start, s))
-        .collect();
-    let mut changed_days = BTreeSet::new();
-    let mut versions = Vec::new();
-    for hour in hours {
-        let sliced = slice(&series, hour);
-        let figures = compute_hour(hour, &devices, &sliced, rules);
-        report.hours_computed += 1;
-        let (stat, points) = hour_stat(cursor, hour, figures, now);
-        if let Some(version) = next_version(stat, points, existing.get(&hour.start)) {
-            changed_days.insert(cursor.tz.window_containing(Granularity::Day, hour.start));
-            versions.push(version);
-        }
-    }
-    report.hours_saved = versions.len() as u64;
-    save_versions(tx, cursor, versions).await?;
+    let changed_days = compute_hour_runs(tx, cursor, hours, rules, now, &mut report).await?;
     let mut changed_months = BTreeSet::new();
     for day in changed_days {
         if roll_up(tx, cursor, Granularity::Day, &day, now).await? {
@@ -104,71 +79,20 @@ where
     Ok(report)
 }
 
-fn group(rows: Vec<(mgc_kernel::DeviceId, String, Sample)>) -> SeriesMap {
-    let mut map: SeriesMap = BTreeMap::new();
-    for (device, point, sample) in rows {
-        map.entry((device, point)).or_default().push(sample);
-    }
-    map.into_iter().map(|(k, v)| (k, clean(v))).collect()
-}
-
-/// Each series cut to the samples inside `w` plus one on either side.
-fn slice(series: &SeriesMap, w: &Window) -> SeriesMap {
-    series
-        .iter()
-        .map(|(k, v)| {
-            let lo = v.partition_point(|s| s.ts < w.start).saturating_sub(1);
-            let hi = (v.partition_point(|s| s.ts < w.end) + 1).min(v.len());
-            (k.clone(), v[lo..hi.max(lo)].to_vec())
-        })
-        .collect()
-}
-
-fn hour_stat(
-    cursor: &StationCursor,
-    hour: &Window,
-    f: HourFigures,
-    now: DateTime<Utc>,
-) -> (StationStat, Vec<PointStat>) {
-    let period = cursor.tz.local_label(hour, Granularity::Hour);
-    let points = f
-        .points
-        .into_iter()
-        .map(|(device_id, point, figures)| PointStat {
-            device_id,
-            point,
-            granularity: Granularity::Hour,
-            period: period.clone(),
-            window: *hour,
-            version: 0,
-            figures,
-        })
-        .collect();
-    let stat = StationStat {
-        tenant: cursor.tenant.clone(),
-        station_id: cursor.station_id,
-        granularity: Granularity::Hour,
-        period,
-        window: *hour,
-        version: 0,
-        current: true,
-        energy: f.energy,
-        coverage: f.coverage,
-        quality: f.quality,
-        slots: f.slots,
-        sources: Vec::new(),
-        calculated_at: now,
-    };
-    (stat, points)
-}
-
-/// `stat` as the next version, unless `existing` has the same figures.
-fn next_version(
+/// `stat` as the next version, unless `existing` (with `existing_points`, its device point
+/// figures) has the same station and point figures.
+pub(super) fn next_version(
     mut stat: StationStat,
     mut points: Vec<PointStat>,
     existing: Option<&StationStat>,
+    existing_points: &[PointStat],
 ) -> Option<NewVersion> {
-    if existing.is_some_and(|e| e.same_figures(&stat) && e.sources == stat.sources) {
+    let figures = |ps: &[PointStat]| -> BTreeMap<(DeviceId, String), PointFigures> {
+        ps.iter().map(|p| ((p.device_id, p.point.clone()), p.figures.clone())).collect()
+    };
+    if existing.is_some_and(|e| e.same_figures(&stat) && e.sources == stat.sources)
+        && figures(&points) == figures(existing_points)
+    {
         return None;
     }
     stat.version = existing.map_or(1, |e| e.version + 1);
@@ -179,7 +103,11 @@ fn next_version(
 }
 
 /// Saves `versions` and announces each with `StatisticCalculated`, in the caller's transaction.
-async fn save_versions<Tx>(tx: &mut Tx, cursor: &StationCursor, versions: Vec<NewVersion>) -> Result<(), RepoError>
+pub(super) async fn save_versions<Tx>(
+    tx: &mut Tx,
+    cursor: &StationCursor,
+    versions: Vec<NewVersion>,
+) -> Result<(), RepoError>
 where
     Tx: AnalyticsRepository + OutboxWriter + Send,
 {
@@ -273,7 +201,8 @@ where
     };
     let key = Window { start: window.start, end: window.start + chrono::Duration::milliseconds(1) };
     let existing = tx.current_stats(tenant, station, granularity, &key, with_slots).await?;
-    let Some(version) = next_version(stat, points, existing.first()) else {
+    let existing_points = tx.current_point_stats(tenant, station, granularity, &key).await?;
+    let Some(version) = next_version(stat, points, existing.first(), &existing_points) else {
         return Ok(false);
     };
     save_versions(tx, cursor, vec![version]).await?;

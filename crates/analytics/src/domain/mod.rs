@@ -1,5 +1,6 @@
 //! Pure analytics: no I/O, no clock; every function is a calculation over its inputs.
 
+pub mod carry;
 pub mod flows;
 pub mod hour;
 pub mod integrate;
@@ -14,3 +15,5 @@ pub mod tracking;
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_exactness;

@@ -58,7 +58,8 @@ pub struct PointFigures {
 }
 
 /// Computes the figures of `samples` (clean; may include one reading before and after the
-/// window) over `slots` of one window; also returns the energy per slot in whole Wh.
+/// window) over `slots` of one window, a meter's cycle starting from `high_in` (see
+/// [`increments`](super::meter::increments)); also returns the energy per slot in whole Wh.
 #[must_use]
 pub fn point_figures(
     samples: &[Sample],
@@ -66,6 +67,7 @@ pub fn point_figures(
     kind: PointKind,
     max_gap: Duration,
     rollover_wh: Option<f64>,
+    high_in: Option<f64>,
 ) -> (PointFigures, Vec<i64>) {
     let window = match (slots.first(), slots.last()) {
         (Some(f), Some(l)) => Window { start: f.start, end: l.end },
@@ -73,7 +75,7 @@ pub fn point_figures(
     };
     let inside: Vec<f64> = samples.iter().filter(|s| window.contains(s.ts)).map(|s| s.value).collect();
     let integrated = match kind {
-        PointKind::Meter => integrate_meter(samples, slots, max_gap, rollover_wh),
+        PointKind::Meter => integrate_meter(samples, slots, max_gap, rollover_wh, high_in),
         PointKind::Power | PointKind::Other => integrate_power(samples, slots, max_gap, PowerPart::Signed),
     };
     let slot_wh = round_cumulative(&integrated.slot_wh);

@@ -1,5 +1,6 @@
 //! Ports of the analytics context, implemented by the store.
 
+use super::carry::Carries;
 use super::hour::DeviceRef;
 use super::samples::Sample;
 use super::statistic::{NewVersion, PointStat, StationStat};
@@ -8,6 +9,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use mgc_kernel::{DeviceId, Granularity, JobId, RepoError, StationId, StationTz, TenantId, Window};
 use serde::Serialize;
+use std::collections::BTreeMap;
 
 /// Write-side access inside one unit of work.
 #[async_trait]
@@ -33,6 +35,30 @@ pub trait AnalyticsRepository: Send {
         from: DateTime<Utc>,
         to: DateTime<Utc>,
     ) -> Result<Vec<(DeviceId, String, Sample)>, RepoError>;
+    /// For each of `points` of `device`: its last stored numeric sample before `from` and its
+    /// first after `to` (either none when there is none).
+    async fn samples_beside(
+        &mut self,
+        tenant: &TenantId,
+        device: DeviceId,
+        points: &[String],
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<Vec<(String, Option<DateTime<Utc>>, Option<DateTime<Utc>>)>, RepoError>;
+    /// The stored counter carries of the station's hours starting in `range`, by hour start.
+    async fn meter_carries(
+        &mut self,
+        tenant: &TenantId,
+        station: StationId,
+        range: &Window,
+    ) -> Result<BTreeMap<DateTime<Utc>, Carries>, RepoError>;
+    /// Replaces the stored counter carries of each hour (by start).
+    async fn save_meter_carries(
+        &mut self,
+        tenant: &TenantId,
+        station: StationId,
+        hours: &[(DateTime<Utc>, Carries)],
+    ) -> Result<(), RepoError>;
     /// Marks hours (by start) of a station dirty.
     async fn mark_dirty(
         &mut self,
@@ -69,7 +95,7 @@ pub trait AnalyticsRepository: Send {
     /// Saves new versions of station windows with their point figures; the versions they
     /// replace stop being current.
     async fn save_stats(&mut self, versions: &[NewVersion]) -> Result<(), RepoError>;
-    /// Removes the station's cursor and dirty marks (statistics are kept).
+    /// Removes the station's cursor, dirty marks and counter carries (statistics are kept).
     async fn forget_station(&mut self, tenant: &TenantId, station: StationId) -> Result<(), RepoError>;
 }
 

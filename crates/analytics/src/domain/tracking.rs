@@ -8,6 +8,7 @@
 
 use chrono::{DateTime, Duration, Utc};
 use mgc_kernel::{Granularity, StationId, StationTz, TenantId, Window};
+use std::collections::BTreeSet;
 
 /// The closing cursor of one station.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -24,33 +25,66 @@ pub struct StationCursor {
     pub closed_until: DateTime<Utc>,
 }
 
-/// What data arriving for `[from, to]` means for a station's cursor.
+/// New samples of one series (device and point), with its stored samples around them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SeriesArrival {
+    /// Earliest new sample.
+    pub from: DateTime<Utc>,
+    /// Latest new sample.
+    pub to: DateTime<Utc>,
+    /// The series' last stored sample before `from`.
+    pub prev: Option<DateTime<Utc>>,
+    /// The series' first stored sample after `to`.
+    pub next: Option<DateTime<Utc>>,
+}
+
+impl SeriesArrival {
+    /// New samples whose neighbours do not matter (points without figures, or a station's first
+    /// data): they reach only their own hours.
+    #[must_use]
+    pub fn alone(from: DateTime<Utc>, to: DateTime<Utc>) -> SeriesArrival {
+        SeriesArrival { from, to, prev: Some(from), next: Some(to) }
+    }
+
+    /// The instants whose hours the arrival can change, `[start, end]`: from the last sample
+    /// before it to the first after it. Without a sample after, the reach ends with the new
+    /// samples (later hours keep naming the series as `no data`), unless the series had no
+    /// sample at all: then every later hour names it from now on (`end` none).
+    #[must_use]
+    pub fn reach(&self) -> (DateTime<Utc>, Option<DateTime<Utc>>) {
+        let end = match (self.prev, self.next) {
+            (_, Some(next)) => Some(next),
+            (Some(_), None) => Some(self.to),
+            (None, None) => None,
+        };
+        (self.prev.unwrap_or(self.from), end)
+    }
+}
+
+/// What data arriving means for a station's cursor.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DataArrival {
     /// The cursor after the arrival.
     pub cursor: StationCursor,
     /// Whether the cursor changed (or was created).
     pub changed: bool,
-    /// Closed hours (or hours before the old start) that must be computed again.
+    /// Closed hours (or hours before the old start) that must be computed again, in order.
     pub dirty_hours: Vec<Window>,
 }
 
-/// Applies data of `[from, to]` to `cursor` (`None`: the station's first data). Data older than
-/// `oldest` is not analysed (the span is clipped to it).
+/// Applies `arrivals` (the series of the station with new samples) to `cursor` (`None`: the
+/// station's first data). Data older than `oldest` is not analysed (spans are clipped to it).
 #[must_use]
 pub fn on_data(
     tenant: &TenantId,
     station: StationId,
     tz: StationTz,
     cursor: Option<StationCursor>,
-    from: DateTime<Utc>,
-    to: DateTime<Utc>,
+    arrivals: &[SeriesArrival],
     oldest: DateTime<Utc>,
 ) -> Option<DataArrival> {
-    let from = from.max(oldest);
-    if to < from {
-        return None;
-    }
+    let arrivals: Vec<&SeriesArrival> = arrivals.iter().filter(|a| a.to >= oldest && a.to >= a.from).collect();
+    let from = arrivals.iter().map(|a| a.from).min()?.max(oldest);
     let day_start = tz.window_containing(Granularity::Day, from).start;
     let Some(mut cursor) = cursor else {
         let cursor = StationCursor {
@@ -62,24 +96,22 @@ pub fn on_data(
         };
         return Some(DataArrival { cursor, changed: true, dirty_hours: Vec::new() });
     };
-    let mut dirty = Vec::new();
+    let mut dirty = BTreeSet::new();
     let mut changed = false;
     if day_start < cursor.tracked_from {
         dirty.extend(tz.windows_between(Granularity::Hour, day_start, cursor.tracked_from));
         cursor.tracked_from = day_start;
         changed = true;
     }
-    let closed_to = to.min(cursor.closed_until - Duration::milliseconds(1));
-    if closed_to >= from.max(cursor.tracked_from) {
-        for hour in
-            tz.windows_between(Granularity::Hour, from.max(cursor.tracked_from), closed_to + Duration::milliseconds(1))
-        {
-            if hour.end <= cursor.closed_until && !dirty.contains(&hour) {
-                dirty.push(hour);
-            }
-        }
+    for arrival in arrivals {
+        let (start, end) = arrival.reach();
+        let start = start.max(oldest).max(cursor.tracked_from);
+        let end = end.map_or(cursor.closed_until, |e| (e + Duration::milliseconds(1)).min(cursor.closed_until));
+        dirty.extend(
+            tz.windows_between(Granularity::Hour, start, end).into_iter().filter(|h| h.end <= cursor.closed_until),
+        );
     }
-    Some(DataArrival { cursor, changed, dirty_hours: dirty })
+    Some(DataArrival { cursor, changed, dirty_hours: dirty.into_iter().collect() })
 }
 
 /// Hours after `closed_until` that have ended at least `grace` before `now` (at most `limit`).

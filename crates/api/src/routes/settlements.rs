@@ -2,7 +2,7 @@
 //! `/api/v1/exports/settlements.csv`.
 
 use crate::auth::Auth;
-use crate::extract::{parse_id, ApiQuery};
+use crate::extract::{parse_id, ApiQuery, ListQuery};
 use crate::routes::masterdata::visible_station;
 use crate::{ApiError, AppState};
 use axum::extract::{Path, State};
@@ -12,14 +12,16 @@ use axum::Json;
 use chrono::NaiveDate;
 use mgc_iam::{Principal, Role};
 use mgc_kernel::StationId;
-use mgc_settlement::{Adjustment, Settlement, SettlementId, SettlementQueries, SettlementVersion};
+use mgc_settlement::{
+    Adjustment, Settlement, SettlementFilter as Filter, SettlementId, SettlementQueries, SettlementVersion,
+};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 /// Longest range one list or export covers, in days.
 const MAX_RANGE_DAYS: i64 = 366;
 
-/// `?station_id=&from=&to=` (local dates, inclusive).
+/// `?station_id=&from=&to=` (local dates, inclusive) of the CSV export.
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
 pub struct SettlementFilter {
@@ -29,6 +31,31 @@ pub struct SettlementFilter {
     pub from: String,
     /// Last local date (`YYYY-MM-DD`), inclusive.
     pub to: String,
+}
+
+/// `?station_id=&from=&to=&limit=&cursor=` of the list.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct SettlementListQuery {
+    /// Only this station.
+    pub station_id: Option<String>,
+    /// First local date (`YYYY-MM-DD`).
+    pub from: String,
+    /// Last local date (`YYYY-MM-DD`), inclusive.
+    pub to: String,
+    /// Items per page (1..=500, default 50).
+    pub limit: Option<u32>,
+    /// Cursor from the previous page's `next_cursor`.
+    pub cursor: Option<String>,
+}
+
+/// One page of settlements.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SettlementPage {
+    /// Settlements with their current version, newest day first.
+    pub items: Vec<SettlementItem>,
+    /// Cursor of the next page.
+    pub next_cursor: Option<String>,
 }
 
 /// A settlement with its current version.
@@ -63,37 +90,36 @@ fn date(raw: &str, field: &str) -> Result<NaiveDate, ApiError> {
         .map_err(|_| ApiError::bad_request("invalid_query", format!("{field}: '{raw}' is not a date (YYYY-MM-DD)")))
 }
 
-async fn query(
-    state: &AppState,
-    p: &Principal,
-    f: &SettlementFilter,
-) -> Result<Vec<(Settlement, SettlementVersion)>, ApiError> {
-    let station = f.station_id.as_deref().map(|s| parse_id::<StationId>(s, "station")).transpose()?;
+/// The filter of a list or export, checked, with the caller's station scope.
+fn filter(p: &Principal, station_id: Option<&str>, from: &str, to: &str) -> Result<Filter, ApiError> {
+    let station = station_id.map(|s| parse_id::<StationId>(s, "station")).transpose()?;
     if let Some(s) = station {
         visible_station(p, s)?;
     }
-    let (from, to) = (date(&f.from, "from")?, date(&f.to, "to")?);
+    let (from, to) = (date(from, "from")?, date(to, "to")?);
     if to < from || (to - from).num_days() >= MAX_RANGE_DAYS {
         return Err(ApiError::bad_request(
             "invalid_query",
             format!("from {from} .. to {to} must be ordered and span at most {MAX_RANGE_DAYS} days"),
         ));
     }
-    let items = state.store.list_settlements(&p.tenant, station, from, to).await?;
-    Ok(items.into_iter().filter(|(s, _)| p.may_see_station(s.station_id)).collect())
+    Ok(Filter { station, scope: p.station_ids.clone(), from, to })
 }
 
-/// Settlements (current versions) of the tenant's stations in a date range.
-#[utoipa::path(get, path = "/api/v1/settlements", tag = "settlement", params(SettlementFilter), security(("bearer" = []), ("api_key" = [])),
-    responses((status = 200, body = Vec<SettlementItem>), (status = 400, body = crate::error::ErrorBody)))]
+/// Settlements (current versions) of the tenant's stations in a date range, newest day first.
+#[utoipa::path(get, path = "/api/v1/settlements", tag = "settlement", params(SettlementListQuery), security(("bearer" = []), ("api_key" = [])),
+    responses((status = 200, body = SettlementPage), (status = 400, body = crate::error::ErrorBody)))]
 pub async fn list(
     State(state): State<AppState>,
     Auth(p): Auth,
-    ApiQuery(f): ApiQuery<SettlementFilter>,
-) -> Result<Json<Vec<SettlementItem>>, ApiError> {
+    ApiQuery(q): ApiQuery<SettlementListQuery>,
+) -> Result<Json<SettlementPage>, ApiError> {
     p.require(Role::Viewer)?;
-    let items = query(&state, &p, &f).await?;
-    Ok(Json(items.into_iter().map(|(settlement, current)| SettlementItem { settlement, current }).collect()))
+    let f = filter(&p, q.station_id.as_deref(), &q.from, &q.to)?;
+    let page = ListQuery { limit: q.limit, cursor: q.cursor }.page()?;
+    let page = state.store.page_settlements(&p.tenant, &f, &page).await?;
+    let items = page.items.into_iter().map(|(settlement, current)| SettlementItem { settlement, current }).collect();
+    Ok(Json(SettlementPage { items, next_cursor: page.next_cursor }))
 }
 
 /// One settlement with all versions and adjustments.
@@ -139,7 +165,7 @@ pub async fn export_csv(
     ApiQuery(f): ApiQuery<SettlementFilter>,
 ) -> Result<Response, ApiError> {
     p.require(Role::Viewer)?;
-    let items = query(&state, &p, &f).await?;
+    let items = state.store.list_settlements(&p.tenant, &filter(&p, f.station_id.as_deref(), &f.from, &f.to)?).await?;
     let bytes = mgc_reports::settlements_csv(&items).map_err(|e| {
         tracing::error!(error = %e, "settlements CSV");
         ApiError::internal()

@@ -1,7 +1,7 @@
 //! `/api/v1/statements`: generate, list, show, issue, void, and downloads as `.csv`, `.xlsx`, `.pdf`.
 
 use crate::auth::Auth;
-use crate::extract::{parse_id, ApiJson, ApiQuery};
+use crate::extract::{parse_id, ApiJson, ApiQuery, ListQuery};
 use crate::routes::masterdata::visible_station;
 use crate::{ApiError, AppState};
 use axum::extract::{Path, State};
@@ -11,8 +11,8 @@ use axum::Json;
 use mgc_iam::{Principal, Role};
 use mgc_kernel::StationId;
 use mgc_settlement::app::statements;
-use mgc_settlement::{SettlementQueries, Statement, StatementId};
-use serde::Deserialize;
+use mgc_settlement::{SettlementQueries, Statement, StatementFilter, StatementId};
+use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 /// Body of `POST /api/v1/statements/generate`.
@@ -36,11 +36,25 @@ pub struct Void {
 /// Filters of `GET /api/v1/statements`.
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
-pub struct StatementFilter {
+pub struct StatementListQuery {
     /// Only this station.
     pub station_id: Option<String>,
     /// Only this month (`YYYY-MM`).
     pub month: Option<String>,
+    /// Items per page (1..=500, default 50).
+    pub limit: Option<u32>,
+    /// Cursor from the previous page's `next_cursor`.
+    pub cursor: Option<String>,
+}
+
+/// One page of statements.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct StatementPage {
+    /// Statements, newest month and version first.
+    #[schema(value_type = Vec<Object>)]
+    pub items: Vec<Statement>,
+    /// Cursor of the next page.
+    pub next_cursor: Option<String>,
 }
 
 async fn visible(state: &AppState, p: &Principal, id: StatementId) -> Result<Statement, ApiError> {
@@ -67,17 +81,19 @@ pub async fn generate(
 }
 
 /// Lists statements, newest month and version first.
-#[utoipa::path(get, path = "/api/v1/statements", tag = "settlement", params(StatementFilter), security(("bearer" = []), ("api_key" = [])),
-    responses((status = 200, body = Vec<Object>)))]
+#[utoipa::path(get, path = "/api/v1/statements", tag = "settlement", params(StatementListQuery), security(("bearer" = []), ("api_key" = [])),
+    responses((status = 200, body = StatementPage), (status = 400, body = crate::error::ErrorBody)))]
 pub async fn list(
     State(state): State<AppState>,
     Auth(p): Auth,
-    ApiQuery(f): ApiQuery<StatementFilter>,
-) -> Result<Json<Vec<Statement>>, ApiError> {
+    ApiQuery(q): ApiQuery<StatementListQuery>,
+) -> Result<Json<StatementPage>, ApiError> {
     p.require(Role::Viewer)?;
-    let station = f.station_id.as_deref().map(|s| parse_id::<StationId>(s, "station")).transpose()?;
-    let items = state.store.list_statements(&p.tenant, station, f.month.as_deref()).await?;
-    Ok(Json(items.into_iter().filter(|s| p.may_see_station(s.station_id)).collect()))
+    let station = q.station_id.as_deref().map(|s| parse_id::<StationId>(s, "station")).transpose()?;
+    let f = StatementFilter { station, month: q.month, scope: p.station_ids.clone() };
+    let page = ListQuery { limit: q.limit, cursor: q.cursor }.page()?;
+    let page = state.store.list_statements(&p.tenant, &f, &page).await?;
+    Ok(Json(StatementPage { items: page.items, next_cursor: page.next_cursor }))
 }
 
 /// Shows a statement (`{id}`) or downloads it (`{id}.csv`, `{id}.xlsx`, `{id}.pdf`).

@@ -2,6 +2,7 @@
 
 pub mod figures;
 pub mod ids;
+pub mod listing;
 pub mod money_fmt;
 pub mod ports;
 pub mod pricing;

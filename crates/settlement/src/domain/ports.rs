@@ -1,11 +1,13 @@
 //! Ports of the settlement context, implemented by the store.
 
 use super::ids::{SettlementId, StatementId, TariffId};
+use super::listing::{SettlementFilter, StatementFilter};
 use super::settlement::{Adjustment, DayInput, Settlement, SettlementVersion};
 use super::statement::Statement;
 use super::tariff::{Tariff, TariffAssignment};
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
+use mgc_kernel::page::{Page, PageRequest};
 use mgc_kernel::{RepoError, StationId, StationTz, TenantId};
 
 /// Read access to the stations of masterdata (only whether one exists and its zone).
@@ -149,27 +151,32 @@ pub trait SettlementQueries: Send + Sync {
         tenant: &TenantId,
         station: StationId,
     ) -> Result<Vec<TariffAssignment>, RepoError>;
-    /// Settlements (current versions) of the tenant, optionally of one station, in `[from, to]`.
+    /// Every settlement (current version) of the filter, by day and station (for exports).
     async fn list_settlements(
         &self,
         tenant: &TenantId,
-        station: Option<StationId>,
-        from: NaiveDate,
-        to: NaiveDate,
+        filter: &SettlementFilter,
     ) -> Result<Vec<(Settlement, SettlementVersion)>, RepoError>;
+    /// One page of the filter's settlements (current versions), newest day first.
+    async fn page_settlements(
+        &self,
+        tenant: &TenantId,
+        filter: &SettlementFilter,
+        page: &PageRequest,
+    ) -> Result<Page<(Settlement, SettlementVersion)>, RepoError>;
     /// A settlement with every version and adjustment.
     async fn settlement_detail(
         &self,
         tenant: &TenantId,
         id: SettlementId,
     ) -> Result<(Settlement, Vec<SettlementVersion>, Vec<Adjustment>), RepoError>;
-    /// Statements of the tenant, optionally of one station and/or month, newest first.
+    /// One page of the filter's statements, newest month and version first.
     async fn list_statements(
         &self,
         tenant: &TenantId,
-        station: Option<StationId>,
-        month: Option<&str>,
-    ) -> Result<Vec<Statement>, RepoError>;
+        filter: &StatementFilter,
+        page: &PageRequest,
+    ) -> Result<Page<Statement>, RepoError>;
     /// One statement.
     async fn get_statement(&self, tenant: &TenantId, id: StatementId) -> Result<Statement, RepoError>;
 }
