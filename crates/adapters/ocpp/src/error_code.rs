@@ -58,8 +58,12 @@ impl ErrorCode {
         }
     }
 
-    /// The code of a received CALLERROR; an unknown code reads as [`ErrorCode::GenericError`].
+    /// The code of a received CALLERROR; the later "Occurrence" spelling reads as
+    /// [`ErrorCode::OccurenceConstraintViolation`], an unknown code as [`ErrorCode::GenericError`].
     pub fn parse(s: &str) -> Self {
+        if s == "OccurrenceConstraintViolation" {
+            return Self::OccurenceConstraintViolation;
+        }
         Self::ALL.into_iter().find(|c| c.as_str() == s).unwrap_or(Self::GenericError)
     }
 }
@@ -80,6 +84,7 @@ mod tests {
             assert_eq!(ErrorCode::parse(c.as_str()), c);
         }
         assert_eq!(ErrorCode::OccurenceConstraintViolation.as_str(), "OccurenceConstraintViolation");
-        assert_eq!(ErrorCode::parse("OccurrenceConstraintViolation"), ErrorCode::GenericError);
+        assert_eq!(ErrorCode::parse("OccurrenceConstraintViolation"), ErrorCode::OccurenceConstraintViolation);
+        assert_eq!(ErrorCode::parse("Teapot"), ErrorCode::GenericError);
     }
 }

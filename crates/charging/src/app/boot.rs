@@ -6,7 +6,7 @@ use crate::app::{events, persist};
 use crate::domain::charge_point::registration_for_boot;
 use crate::{
     BootInfo, ChargePoint, ChargePointId, ChargingError, ChargingSettings, ChargingTx, OcppIdentity,
-    RegistrationStatus, SessionChanges, StopReason, TransactionId,
+    RegistrationStatus, StopReason, TransactionId,
 };
 use chrono::{DateTime, Utc};
 use mgc_eventing::emit;
@@ -53,10 +53,8 @@ pub async fn boot<T: ChargingTx>(
     mark_seen(&mut tx, &mut cp, "BootNotification", now).await?;
     let mut closed_sessions = Vec::new();
     for mut session in tx.open_sessions(tenant, cp.id).await? {
-        let expected = session.state;
-        let t = session.close(StopReason::ClosedAtBoot, "the charge point booted while the session was open", now)?;
-        let changes = SessionChanges { transitions: vec![t], samples: Vec::new() };
-        persist::save_session(&mut tx, &mut session, expected, &changes, false, now).await?;
+        let why = "the charge point booted while the session was open";
+        persist::close_session(&mut tx, &mut session, StopReason::ClosedAtBoot, why, now).await?;
         closed_sessions.push(session.transaction_id);
     }
     emit(&mut tx, tenant, &events::registered(&cp, first_boot, now), now).await?;

@@ -1,7 +1,7 @@
 //! Saving a changed session with the events its changes call for (same unit of work).
 
 use crate::app::events;
-use crate::{ChargingError, ChargingSession, ChargingTx, SessionChanges, SessionState};
+use crate::{ChargingError, ChargingSession, ChargingTx, SessionChanges, SessionState, StopReason};
 use chrono::{DateTime, Utc};
 use mgc_eventing::emit;
 
@@ -28,4 +28,19 @@ pub async fn save_session<T: ChargingTx>(
         emit(tx, &session.tenant, &events::session_updated(session, now), now).await?;
     }
     Ok(())
+}
+
+/// Ends a running session without a StopTransaction (`failed`, see [`ChargingSession::close`])
+/// and saves it with its `ChargingSessionEnded`.
+pub async fn close_session<T: ChargingTx>(
+    tx: &mut T,
+    session: &mut ChargingSession,
+    reason: StopReason,
+    why: &str,
+    now: DateTime<Utc>,
+) -> Result<(), ChargingError> {
+    let expected = session.state;
+    let t = session.close(reason, why, now)?;
+    let changes = SessionChanges { transitions: vec![t], samples: Vec::new() };
+    save_session(tx, session, expected, &changes, false, now).await
 }

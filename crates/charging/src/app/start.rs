@@ -4,8 +4,8 @@ use crate::app::arrival::{arrive, Needs};
 use crate::app::{events, persist};
 use crate::domain::id_tag::authorize;
 use crate::{
-    ChargingError, ChargingSession, ChargingTx, IdTagInfo, IdToken, NewSession, OcppIdentity, SessionChanges,
-    SessionId, StopReason, TransactionId,
+    ChargingError, ChargingSession, ChargingTx, IdTagInfo, IdToken, NewSession, OcppIdentity, SessionId, StopReason,
+    TransactionId,
 };
 use chrono::{DateTime, Utc};
 use mgc_eventing::emit;
@@ -73,11 +73,8 @@ pub async fn start_transaction<T: ChargingTx>(
     }
     let mut superseded = Vec::new();
     for mut old in tx.open_sessions(tenant, cp.id).await?.into_iter().filter(|s| s.connector == req.connector) {
-        let expected = old.state;
         let why = "a new transaction started on the same connector before this one was stopped";
-        let t = old.close(StopReason::Superseded, why, now)?;
-        let changes = SessionChanges { transitions: vec![t], samples: Vec::new() };
-        persist::save_session(&mut tx, &mut old, expected, &changes, false, now).await?;
+        persist::close_session(&mut tx, &mut old, StopReason::Superseded, why, now).await?;
         superseded.push(old.transaction_id);
     }
     let transaction_id = tx.next_transaction_id(tenant).await?.ok_or(ChargingError::Exhausted("transaction ids"))?;

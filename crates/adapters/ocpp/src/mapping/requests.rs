@@ -4,9 +4,12 @@ use super::enum_tables::{connector_error_code, connector_status, stop_reason};
 use super::samples::meter_sample;
 use crate::messages::core::{BootNotificationRequest, StatusNotificationRequest};
 use crate::messages::transaction::{MeterValuesRequest, StartTransactionRequest, StopTransactionRequest};
+use crate::messages::types::MeterValue;
 use crate::schema::Violation;
 use crate::ErrorCode;
-use mgc_charging::{BootInfo, IdToken, MeterValuesInput, StartRequest, StatusReport, StopRequest, TransactionId};
+use mgc_charging::{
+    BootInfo, IdToken, MeterSample, MeterValuesInput, StartRequest, StatusReport, StopRequest, TransactionId,
+};
 use mgc_kernel::Wh;
 
 /// The boot data of a BootNotification (the charge box serial stands in for a missing serial).
@@ -57,12 +60,7 @@ pub fn start_request(req: &StartTransactionRequest) -> Result<StartRequest, Viol
 /// The stop of a StopTransaction, with its transaction data converted.
 pub fn stop_request(req: &StopTransactionRequest) -> Result<StopRequest, Violation> {
     let id_tag = req.id_tag.as_deref().map(|t| id_token(t, "idTag")).transpose()?;
-    let transaction_data = req
-        .transaction_data
-        .iter()
-        .enumerate()
-        .map(|(i, mv)| meter_sample(mv, &format!("transactionData[{i}]")))
-        .collect::<Result<Vec<_>, _>>()?;
+    let transaction_data = samples(&req.transaction_data, "transactionData")?;
     Ok(StopRequest {
         transaction_id: TransactionId(req.transaction_id),
         meter_stop: Wh(req.meter_stop),
@@ -75,15 +73,14 @@ pub fn stop_request(req: &StopTransactionRequest) -> Result<StopRequest, Violati
 
 /// The samples of a MeterValues.
 pub fn meter_values_input(req: &MeterValuesRequest) -> Result<MeterValuesInput, Violation> {
-    let samples = req
-        .meter_value
-        .iter()
-        .enumerate()
-        .map(|(i, mv)| meter_sample(mv, &format!("meterValue[{i}]")))
-        .collect::<Result<Vec<_>, _>>()?;
     Ok(MeterValuesInput {
         connector: connector(req.connector_id, "connectorId")?,
         transaction_id: req.transaction_id.map(TransactionId),
-        samples,
+        samples: samples(&req.meter_value, "meterValue")?,
     })
+}
+
+/// The samples of the meter values of array `field`.
+fn samples(values: &[MeterValue], field: &str) -> Result<Vec<MeterSample>, Violation> {
+    values.iter().enumerate().map(|(i, mv)| meter_sample(mv, &format!("{field}[{i}]"))).collect()
 }
