@@ -16,6 +16,7 @@ pub mod domain;
 pub use app::authorize::authorize;
 pub use app::boot::{boot, BootDecision};
 pub use app::connection::{disconnected, sweep_offline, SweepReport};
+pub use app::credentials::set_password;
 pub use app::heartbeat::heartbeat;
 pub use app::id_tags::{put_id_tag, remove_id_tag};
 pub use app::meter_values::{meter_values, MeterValuesInput, MeterValuesOutcome};
@@ -29,6 +30,7 @@ pub use domain::id_tag::{AuthorizationStatus, IdTag, IdTagInfo, IdToken};
 pub use domain::ids::{ChargePointId, OcppIdentity, SessionId, TransactionId};
 pub use domain::local_list::LocalAuthorizationList;
 pub use domain::meter::{MeterSample, SampleSummary};
+pub use domain::password::{generate_password, PasswordHash};
 pub use domain::ports::{
     ChargePointRepository, ChargingTx, ChargingUnits, ConnectorRepository, IdTagRepository, SessionRepository,
 };

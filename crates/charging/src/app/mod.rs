@@ -5,6 +5,7 @@ mod arrival;
 pub mod authorize;
 pub mod boot;
 pub mod connection;
+pub mod credentials;
 mod events;
 pub mod heartbeat;
 pub mod id_tags;

@@ -1,7 +1,7 @@
 //! The charge point aggregate: identity, boot data, registration and connection state.
 
 use crate::domain::named::named_enum;
-use crate::{ChargePointId, OcppIdentity};
+use crate::{ChargePointId, OcppIdentity, PasswordHash};
 use chrono::{DateTime, Duration, Utc};
 use mgc_kernel::{DeviceId, StationId, TenantId};
 use serde::{Deserialize, Serialize};
@@ -83,6 +83,9 @@ pub struct ChargePoint {
     pub created_at: DateTime<Utc>,
     /// Last change.
     pub updated_at: DateTime<Utc>,
+    /// Hash of its HTTP Basic password (none: it cannot connect until an operator sets one).
+    #[serde(skip)]
+    pub password_hash: Option<PasswordHash>,
 }
 
 impl ChargePoint {
@@ -107,6 +110,7 @@ impl ChargePoint {
             last_boot_at: None,
             created_at: now,
             updated_at: now,
+            password_hash: None,
         }
     }
 
@@ -140,6 +144,17 @@ impl ChargePoint {
             Some(seen) if self.connected && now - seen < timeout => Connection::Online,
             _ => Connection::Offline,
         }
+    }
+
+    /// True when `presented` is its password (never without a stored password).
+    pub fn password_matches(&self, presented: &str) -> bool {
+        self.password_hash.as_ref().is_some_and(|h| h.verify(presented))
+    }
+
+    /// Replaces its password hash (an operator's decision).
+    pub fn set_password(&mut self, hash: PasswordHash, now: DateTime<Utc>) {
+        self.password_hash = Some(hash);
+        self.updated_at = now;
     }
 
     /// Sets the registration status (an operator's decision).

@@ -8,6 +8,7 @@ pub mod ids;
 pub mod local_list;
 pub mod meter;
 mod named;
+pub mod password;
 pub mod ports;
 pub mod session;
 #[cfg(test)]

@@ -108,7 +108,13 @@ pub trait ChargingUnits: Send + Sync {
     type Tx: ChargingTx;
     /// Starts one.
     async fn begin_charging_tx(&self) -> Result<Self::Tx, RepoError>;
-    /// Up to `limit` connected charge points (every tenant) whose last message is before `silent_since`.
+    /// The tenant's charge point with this identity, read outside a unit of work (connection auth).
+    async fn find_charge_point(
+        &self,
+        tenant: &TenantId,
+        identity: &OcppIdentity,
+    ) -> Result<Option<ChargePoint>, RepoError>;
+    /// Up to `limit` connected charge points (every tenant: the sweep is installation-wide) whose last message is before `silent_since`.
     async fn silent_charge_points(
         &self,
         silent_since: DateTime<Utc>,

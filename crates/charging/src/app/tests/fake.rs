@@ -246,6 +246,14 @@ impl ChargingUnits for FakeStore {
         Ok(self.tx())
     }
 
+    async fn find_charge_point(
+        &self,
+        tenant: &TenantId,
+        identity: &OcppIdentity,
+    ) -> Result<Option<ChargePoint>, RepoError> {
+        self.tx().charge_point_by_identity(tenant, identity).await
+    }
+
     async fn silent_charge_points(
         &self,
         silent_since: DateTime<Utc>,

@@ -3,6 +3,7 @@
 mod authorize_tests;
 mod boot_tests;
 mod connection_tests;
+mod credentials_tests;
 mod fake;
 mod idempotency_proptests;
 mod session_flow_tests;
