@@ -2,12 +2,15 @@
 
 mod alarm_tasks;
 mod analytics_tasks;
+mod charging_cli;
+mod charging_tasks;
 mod cli;
 mod command_tasks;
 mod commands;
 mod config;
 mod config_analytics;
 mod config_commands;
+mod config_ocpp;
 mod logging;
 mod maintenance;
 mod secrets;

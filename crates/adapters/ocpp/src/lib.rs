@@ -3,10 +3,12 @@
 //! CSMS message and every CSMS → charge point call, each validated against the OCPP 1.6 JSON
 //! schema by [`schema`] with failures mapped onto the OCPP-J [`ErrorCode`]s; [`meter`] converts
 //! sampled values into integer Wh and W without floating point; [`mapping`] turns validated
-//! messages into the inputs of the charging context's application services and back.
+//! messages into the inputs of the charging context's application services and back; [`csms`]
+//! is the WebSocket endpoint that owns the charge points' connections.
 
 #![warn(missing_docs)]
 
+pub mod csms;
 pub mod enums;
 pub mod error_code;
 pub mod frame;
