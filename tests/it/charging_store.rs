@@ -14,11 +14,11 @@ use mgc_kernel::{TenantId, Wh};
 use mgc_store::Store;
 use mgc_tests::all_databases;
 
-fn at(secs: i64) -> DateTime<Utc> {
+pub(crate) fn at(secs: i64) -> DateTime<Utc> {
     t0() + Duration::seconds(secs)
 }
 
-fn cp(identity: &str) -> OcppIdentity {
+pub(crate) fn cp(identity: &str) -> OcppIdentity {
     OcppIdentity::parse(identity).unwrap()
 }
 
@@ -37,7 +37,7 @@ fn info() -> BootInfo {
     }
 }
 
-fn start_req(meter_start: i64, started: i64) -> StartRequest {
+pub(crate) fn start_req(meter_start: i64, started: i64) -> StartRequest {
     StartRequest {
         connector: 1,
         id_tag: IdToken::parse("tag1").unwrap(),
@@ -47,7 +47,7 @@ fn start_req(meter_start: i64, started: i64) -> StartRequest {
     }
 }
 
-fn stop_req(id: TransactionId, meter_stop: i64, stopped: i64) -> StopRequest {
+pub(crate) fn stop_req(id: TransactionId, meter_stop: i64, stopped: i64) -> StopRequest {
     StopRequest {
         transaction_id: id,
         meter_stop: Wh(meter_stop),
@@ -59,7 +59,7 @@ fn stop_req(id: TransactionId, meter_stop: i64, stopped: i64) -> StopRequest {
 }
 
 /// Boots `identity` in `t` and gives `t` an accepted tag `TAG1`.
-async fn booted(s: &Store, t: &TenantId, identity: &str) {
+pub(crate) async fn booted(s: &Store, t: &TenantId, identity: &str) {
     boot(s.begin().await.unwrap(), t, &cp(identity), info(), &settings(), t0()).await.unwrap();
     let tag = IdTag {
         token: IdToken::parse("TAG1").unwrap(),

@@ -12,6 +12,7 @@ mod analytics_support;
 mod api_auth;
 mod api_errors;
 mod chain_e2e;
+mod charging_api;
 mod charging_store;
 mod commands_adapter;
 mod commands_early_rpc;

@@ -34,6 +34,7 @@ pub use domain::password::{generate_password, PasswordHash};
 pub use domain::ports::{
     ChargePointRepository, ChargingTx, ChargingUnits, ConnectorRepository, IdTagRepository, SessionRepository,
 };
+pub use domain::queries::{ChargingQueries, ChargingScope};
 pub use domain::session::{
     ChargingSession, NewSession, SessionChanges, SessionTransition, StopInput, StopReason, Stopped,
 };

@@ -19,6 +19,7 @@ mod audit;
 mod charging_connectors;
 mod charging_id_tags;
 mod charging_points;
+mod charging_queries;
 mod charging_rows;
 mod charging_sessions;
 mod commands;

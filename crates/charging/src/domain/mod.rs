@@ -10,6 +10,7 @@ pub mod meter;
 mod named;
 pub mod password;
 pub mod ports;
+pub mod queries;
 pub mod session;
 #[cfg(test)]
 mod session_proptests;
