@@ -109,3 +109,40 @@ async fn given_other_tenant_or_station_scope_when_reading_then_nothing_of_acme_i
         assert_eq!(s, StatusCode::NOT_FOUND);
     }
 }
+
+#[tokio::test]
+async fn given_masterdata_charger_named_like_the_identity_when_it_boots_then_it_carries_that_device_and_station() {
+    for db in all_databases().await {
+        let app = TestApp::new(&db).await;
+        let admin = app.bearer("acme", Role::Admin);
+        let body = serde_json::json!({"code": "ev-1", "name": "EV hub", "time_zone": "UTC",
+            "devices": [{"name": "CP9", "kind": "charger"}, {"name": "CP8", "kind": "charger"}]});
+        let provisioned = crate::ingest_support::provision(&app, &admin, body).await;
+        let station = provisioned["station"]["id"].as_str().unwrap().to_owned();
+        let device = provisioned["devices"][0]["id"].as_str().unwrap().to_owned();
+        let patch = Some(serde_json::json!({"protocol": "ocpp16"}));
+        let (s, b) = app.call(Method::PATCH, &format!("/api/v1/devices/{device}"), Some(&admin), patch).await;
+        assert_eq!(s, StatusCode::OK, "{b}");
+        // CP9 is an ocpp16 charger in masterdata; CP8 keeps protocol thingsboard and is not linked.
+        booted(&app.store, &tenant("acme"), "CP9").await;
+        booted(&app.store, &tenant("acme"), "CP8").await;
+
+        let now = app.clock.now().timestamp();
+        let claims = Claims {
+            sub: "site-user".into(),
+            tenant_id: Some("acme".into()),
+            role: "viewer".into(),
+            station_ids: Some(vec![station.clone()]),
+            exp: Some(now + 600),
+            iat: Some(now),
+        };
+        let (_, page) = get(&app, "/api/v1/charge-points", &app.bearer_with(&claims)).await;
+        let items = page["items"].as_array().unwrap();
+        assert_eq!(items.len(), 1, "only the linked charge point is in the station's scope, {}", db.backend);
+        assert_eq!(
+            (items[0]["identity"].as_str(), items[0]["device_id"].as_str()),
+            (Some("CP9"), Some(device.as_str()))
+        );
+        assert_eq!(items[0]["station_id"], station);
+    }
+}

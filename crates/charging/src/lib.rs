@@ -32,7 +32,8 @@ pub use domain::local_list::LocalAuthorizationList;
 pub use domain::meter::{MeterSample, SampleSummary};
 pub use domain::password::{generate_password, PasswordHash};
 pub use domain::ports::{
-    ChargePointRepository, ChargingTx, ChargingUnits, ConnectorRepository, IdTagRepository, SessionRepository,
+    ChargePointRepository, ChargerDirectory, ChargingTx, ChargingUnits, ConnectorRepository, IdTagRepository,
+    SessionRepository,
 };
 pub use domain::queries::{ChargingQueries, ChargingScope};
 pub use domain::session::{

@@ -1,12 +1,12 @@
-//! Charge points on the unit of work, and the charging units (connection lookup, offline sweep) on the store.
+//! Charge points (and the masterdata charger each one is) on the unit of work, and the charging units (connection lookup, offline sweep) on the store.
 
 use crate::charging_rows::{charge_point_from_row, CHARGE_POINT_COLUMNS};
 use crate::rows::{db_err, tenant_of, RowExt};
 use crate::{Store, StoreTx};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use mgc_charging::{ChargePoint, ChargePointRepository, ChargingUnits, OcppIdentity};
-use mgc_kernel::{RepoError, TenantId};
+use mgc_charging::{ChargePoint, ChargePointRepository, ChargerDirectory, ChargingUnits, OcppIdentity};
+use mgc_kernel::{DeviceId, RepoError, StationId, TenantId};
 
 #[async_trait]
 impl ChargePointRepository for StoreTx {
@@ -86,5 +86,21 @@ impl ChargingUnits for Store {
                     .map_err(|e| crate::commands_rows::corrupt("identity", e))?;
                 Ok((tenant_of(r)?, identity))
             }).collect())
+    }
+}
+
+#[async_trait]
+impl ChargerDirectory for StoreTx {
+    async fn charger_device(
+        &mut self,
+        tenant: &TenantId,
+        identity: &OcppIdentity,
+    ) -> Result<Option<(DeviceId, StationId)>, RepoError> {
+        let sql = "SELECT id, station_id FROM devices
+                   WHERE tenant_id = $1 AND name = $2 AND kind = 'charger' AND protocol = 'ocpp16'";
+        on_tx!(self, c => sqlx::query(sql).bind(tenant.as_str()).bind(identity.as_str())
+            .fetch_optional(&mut *c).await.map_err(db_err)?.as_ref()
+            .map(|r| Ok((DeviceId::from_uuid(r.uuid("id")?), StationId::from_uuid(r.uuid("station_id")?))))
+            .transpose())
     }
 }

@@ -2,6 +2,7 @@
 //! close the sessions a reboot left open.
 
 use crate::app::arrival::mark_seen;
+use crate::app::link::link_charger;
 use crate::app::{events, persist};
 use crate::domain::charge_point::registration_for_boot;
 use crate::{
@@ -50,6 +51,7 @@ pub async fn boot<T: ChargingTx>(
         }
     };
     cp.record_boot(info, now);
+    link_charger(&mut tx, &mut cp, now).await?;
     mark_seen(&mut tx, &mut cp, "BootNotification", now).await?;
     let mut closed_sessions = Vec::new();
     for mut session in tx.open_sessions(tenant, cp.id).await? {

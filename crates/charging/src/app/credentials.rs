@@ -1,5 +1,6 @@
 //! An operator provisions a charge point's HTTP Basic password (OCPP security profile 1).
 
+use crate::app::link::link_charger;
 use crate::{ChargePoint, ChargingError, ChargingTx, OcppIdentity, PasswordHash, RegistrationStatus};
 use chrono::{DateTime, Utc};
 use mgc_kernel::TenantId;
@@ -17,12 +18,14 @@ pub async fn set_password<T: ChargingTx>(
     let created = match tx.charge_point_by_identity(tenant, identity).await? {
         Some(mut cp) => {
             cp.set_password(hash, now);
+            link_charger(&mut tx, &mut cp, now).await?;
             tx.save_charge_point(&cp).await?;
             false
         }
         None => {
             let mut cp = ChargePoint::register(tenant.clone(), identity.clone(), RegistrationStatus::Accepted, now);
             cp.set_password(hash, now);
+            link_charger(&mut tx, &mut cp, now).await?;
             tx.insert_charge_point(&cp).await?;
             true
         }

@@ -9,6 +9,7 @@ pub mod credentials;
 mod events;
 pub mod heartbeat;
 pub mod id_tags;
+mod link;
 pub mod meter_values;
 mod persist;
 pub mod start;

@@ -146,6 +146,17 @@ impl ChargePoint {
         }
     }
 
+    /// Links it to its masterdata device and that device's station; true when that changed anything.
+    pub fn link_device(&mut self, device: DeviceId, station: StationId, now: DateTime<Utc>) -> bool {
+        if self.device_id == Some(device) && self.station_id == Some(station) {
+            return false;
+        }
+        self.device_id = Some(device);
+        self.station_id = Some(station);
+        self.updated_at = now;
+        true
+    }
+
     /// True when `presented` is its password (never without a stored password).
     pub fn password_matches(&self, presented: &str) -> bool {
         self.password_hash.as_ref().is_some_and(|h| h.verify(presented))

@@ -7,7 +7,7 @@ use crate::{
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use mgc_eventing::{OutboxWriter, UnitOfWork};
-use mgc_kernel::{RepoError, TenantId};
+use mgc_kernel::{DeviceId, RepoError, StationId, TenantId};
 
 /// Charge points, inside a unit of work.
 #[async_trait]
@@ -90,14 +90,38 @@ pub trait IdTagRepository: Send {
     async fn save_local_list(&mut self, list: &LocalAuthorizationList) -> Result<(), RepoError>;
 }
 
+/// Masterdata's chargers as charging reads them (masterdata owns them; read-only here).
+#[async_trait]
+pub trait ChargerDirectory: Send {
+    /// The tenant's masterdata device of kind `charger` and protocol `ocpp16` whose name is
+    /// `identity` (device names are unique per tenant): its device and station.
+    async fn charger_device(
+        &mut self,
+        tenant: &TenantId,
+        identity: &OcppIdentity,
+    ) -> Result<Option<(DeviceId, StationId)>, RepoError>;
+}
+
 /// Everything one charging unit of work needs.
 pub trait ChargingTx:
-    ChargePointRepository + ConnectorRepository + SessionRepository + IdTagRepository + OutboxWriter + UnitOfWork
+    ChargePointRepository
+    + ConnectorRepository
+    + SessionRepository
+    + IdTagRepository
+    + ChargerDirectory
+    + OutboxWriter
+    + UnitOfWork
 {
 }
 
 impl<T> ChargingTx for T where
-    T: ChargePointRepository + ConnectorRepository + SessionRepository + IdTagRepository + OutboxWriter + UnitOfWork
+    T: ChargePointRepository
+        + ConnectorRepository
+        + SessionRepository
+        + IdTagRepository
+        + ChargerDirectory
+        + OutboxWriter
+        + UnitOfWork
 {
 }
 

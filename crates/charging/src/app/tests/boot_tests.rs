@@ -84,3 +84,16 @@ async fn given_booted_charge_point_when_heartbeat_then_current_time_and_last_see
     assert_eq!(heartbeat(w.store.tx(), &tenant(), &cp1(), at(300)).await.unwrap(), at(300));
     assert_eq!(w.store.charge_point("CP-001").last_seen, Some(at(300)));
 }
+
+#[tokio::test]
+async fn given_masterdata_charger_named_like_the_identity_when_booted_then_linked_and_sessions_carry_its_station() {
+    let w = World::new();
+    let (device, station) = (mgc_kernel::DeviceId::new(), mgc_kernel::StationId::new());
+    w.store.state.lock().unwrap().chargers.push((tenant(), cp1().as_str().to_owned(), device, station));
+    w.booted().await;
+    let cp = w.store.charge_point(cp1().as_str());
+    assert_eq!((cp.device_id, cp.station_id), (Some(device), Some(station)));
+    w.tag_with("TAG1", crate::AuthorizationStatus::Accepted, None).await;
+    let started = w.start(1, 0, 5).await;
+    assert_eq!(w.store.session(started.transaction_id).station_id, Some(station));
+}

@@ -2,15 +2,15 @@
 //! publishes it on commit (dropping it rolls back).
 
 use crate::{
-    ChargePoint, ChargePointId, ChargePointRepository, ChargingSession, ChargingUnits, Connector, ConnectorRepository,
-    ConnectorStatusEntry, IdTag, IdTagRepository, IdToken, LocalAuthorizationList, MeterSample, OcppIdentity,
-    SessionChanges, SessionRepository, SessionState, TransactionId, UnmatchedStop,
+    ChargePoint, ChargePointId, ChargePointRepository, ChargerDirectory, ChargingSession, ChargingUnits, Connector,
+    ConnectorRepository, ConnectorStatusEntry, IdTag, IdTagRepository, IdToken, LocalAuthorizationList, MeterSample,
+    OcppIdentity, SessionChanges, SessionRepository, SessionState, TransactionId, UnmatchedStop,
 };
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use mgc_contracts::{EventEnvelope, IntegrationEvent};
 use mgc_eventing::{OutboxWriter, UnitOfWork};
-use mgc_kernel::{RepoError, TenantId};
+use mgc_kernel::{DeviceId, RepoError, StationId, TenantId};
 use std::sync::{Arc, Mutex};
 
 /// Everything the fake stores.
@@ -25,6 +25,8 @@ pub struct FakeState {
     pub lists: Vec<LocalAuthorizationList>,
     pub outbox: Vec<EventEnvelope>,
     pub last_transaction_id: i32,
+    /// Masterdata chargers: (tenant, name, device, station).
+    pub chargers: Vec<(TenantId, String, DeviceId, StationId)>,
 }
 
 /// The shared store.
@@ -219,6 +221,17 @@ impl IdTagRepository for FakeTx {
         self.work.lists.retain(|l| l.tenant != list.tenant);
         self.work.lists.push(list.clone());
         Ok(())
+    }
+}
+
+#[async_trait]
+impl ChargerDirectory for FakeTx {
+    async fn charger_device(
+        &mut self,
+        tenant: &TenantId,
+        identity: &OcppIdentity,
+    ) -> Result<Option<(DeviceId, StationId)>, RepoError> {
+        Ok(self.work.chargers.iter().find(|c| &c.0 == tenant && c.1 == identity.as_str()).map(|c| (c.2, c.3)))
     }
 }
 
