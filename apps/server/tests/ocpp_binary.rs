@@ -1,7 +1,7 @@
 //! A charge point speaking OCPP 1.6J to the real `mgc serve` over WebSocket, on SQLite and
 //! PostgreSQL: handshake refusals, boot, heartbeat, status, authorize, a whole transaction, a
-//! stop re-sent after a reconnect, a malformed frame that leaves the connection open, and the
-//! connection closed at shutdown.
+//! stop re-sent after a reconnect, a malformed frame that leaves the connection open, an
+//! oversized one that ends it, and the connection closed at shutdown.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -88,12 +88,21 @@ fn stop_payload(transaction: i64) -> Value {
 async fn charge_point_session(dir: &Path, db_args: &[&str], db_url: &str) {
     let password = cli(&["charging", "password", "--tenant", "default", "--identity", IDENTITY], db_args, dir);
     cli(&["charging", "tag", "--tenant", "default", "--tag", "TAG1"], db_args, dir);
-    let server = Server::start_with_env(dir, db_args, &[("MGC_OCPP__ENABLED", "true")]);
+    let envs = [("MGC_OCPP__ENABLED", "true"), ("MGC_OCPP__MAX_FRAME_BYTES", "4096")];
+    let server = Server::start_with_env(dir, db_args, &envs);
     let addr = server.addr.clone();
 
     // Given the handshake: another subprotocol and a wrong password are refused.
     assert_eq!(refused_status(connect(&addr, "ocpp2.0.1", &password).await), 400);
     assert_eq!(refused_status(connect(&addr, "ocpp1.6", "wrong-password-0123456789").await), 401);
+
+    // A message over the per-connection bound ends that connection.
+    let mut big = connect(&addr, "ocpp1.6", &password).await.unwrap();
+    let huge = json!([2, "big", "DataTransfer", {"vendorId": "V", "data": "x".repeat(8000)}]).to_string();
+    big.send(Message::text(huge)).await.unwrap();
+    let ended =
+        tokio::time::timeout(Duration::from_secs(10), big.next()).await.expect("oversized frame kept the connection");
+    assert!(!matches!(ended, Some(Ok(Message::Text(_)))), "oversized frame was answered: {ended:?}");
 
     // When the charge point boots and talks, then every call is answered.
     let mut ws = connect(&addr, "ocpp1.6", &password).await.unwrap();
