@@ -13,6 +13,7 @@ mod api_auth;
 mod api_errors;
 mod chain_e2e;
 mod charging_api;
+mod charging_ocpp;
 mod charging_store;
 mod commands_adapter;
 mod commands_early_rpc;
