@@ -29,8 +29,12 @@ fn cli(args: &[&str], db_args: &[&str], dir: &Path) -> String {
 
 /// Opens a WebSocket to the charge point's URL offering `protocol`, with Basic credentials.
 async fn connect(addr: &str, protocol: &str, password: &str) -> Result<Ws, WsError> {
-    let mut req = format!("ws://{addr}/ocpp/1.6/default/{IDENTITY}").into_client_request().unwrap();
-    let basic = base64::engine::general_purpose::STANDARD.encode(format!("{IDENTITY}:{password}"));
+    connect_to(addr, IDENTITY, protocol, password).await
+}
+
+async fn connect_to(addr: &str, identity: &str, protocol: &str, password: &str) -> Result<Ws, WsError> {
+    let mut req = format!("ws://{addr}/ocpp/1.6/default/{identity}").into_client_request().unwrap();
+    let basic = base64::engine::general_purpose::STANDARD.encode(format!("{identity}:{password}"));
     req.headers_mut().insert("Sec-WebSocket-Protocol", protocol.parse().unwrap());
     req.headers_mut().insert("Authorization", format!("Basic {basic}").parse().unwrap());
     tokio_tungstenite::connect_async(req).await.map(|(ws, _)| ws)
@@ -173,4 +177,24 @@ async fn a_charge_point_talks_ocpp16_to_the_binary_on_postgres() {
     let Some(db) = mgc_tests::postgres_database().await else { return };
     let dir = tempfile::tempdir().unwrap();
     charge_point_session(dir.path(), &["--database-url", &db.url], &db.url).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn given_its_own_listener_then_the_endpoint_is_served_there_and_not_beside_the_api() {
+    let dir = tempfile::tempdir().unwrap();
+    let password = cli(&["charging", "password", "--tenant", "default", "--identity", IDENTITY], &[], dir.path());
+    let envs = [("MGC_OCPP__ENABLED", "true"), ("MGC_OCPP__LISTEN", "127.0.0.1:0")];
+    let server = Server::start_with_env(dir.path(), &[], &envs);
+    let ocpp = server.ocpp_addr.clone().expect("no OCPP listener announced");
+    assert_eq!(refused_status(connect(&server.addr, "ocpp1.6", &password).await), 404);
+    let mut ws = connect(&ocpp, "ocpp1.6", &password).await.unwrap();
+    let boot =
+        result(&mut ws, "b1", "BootNotification", json!({"chargePointVendor": "V", "chargePointModel": "M"})).await;
+    assert_eq!(boot["status"], "Accepted");
+    // An identity without a recorded password is refused like a wrong password.
+    assert_eq!(refused_status(connect_to(&ocpp, "CP-2", "ocpp1.6", &password).await), 401);
+    let stopping = tokio::task::spawn_blocking(move || server.stop());
+    let closing = tokio::time::timeout(Duration::from_secs(10), ws.next()).await.expect("not closed at shutdown");
+    assert!(matches!(closing, Some(Ok(Message::Close(_))) | None), "{closing:?}");
+    assert!(stopping.await.unwrap().success());
 }
