@@ -66,6 +66,10 @@ async fn given_openapi_then_document_lists_every_route_and_docs_page_serves() {
         "/api/v1/events/dead-letters",
         "/api/v1/events/dead-letters/{id}/replay",
         "/api/v1/me",
+        "/api/v1/charge-points",
+        "/api/v1/charge-points/{id}",
+        "/api/v1/charging-sessions",
+        "/api/v1/charging-sessions/{id}",
         "/healthz",
         "/readyz",
     ] {

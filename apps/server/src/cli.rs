@@ -77,6 +77,12 @@ pub enum Command {
         #[command(subcommand)]
         action: TenantAction,
     },
+    /// Provision charge points (OCPP passwords) and id tags.
+    Charging {
+        /// What to do.
+        #[command(subcommand)]
+        action: crate::charging_cli::ChargingAction,
+    },
     /// Load and validate the configuration, print it with secrets hidden.
     CheckConfig,
     /// Send simulated device traffic to a running server (load and smoke tests).

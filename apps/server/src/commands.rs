@@ -84,6 +84,7 @@ pub async fn run(cli: Cli) -> Result<(), String> {
             Ok(())
         }
         Command::Tenant { action } => tenant(&config, action).await,
+        Command::Charging { action } => crate::charging_cli::run(&config, action).await,
         Command::CheckConfig => {
             print!("{}", config.redacted_toml());
             eprintln!("configuration is valid");

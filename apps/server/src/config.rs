@@ -31,6 +31,7 @@ const ENV_KEYS: &[&str] = &[
     "strategy",
     "thingsboard",
     "commands",
+    "ocpp",
 ];
 
 /// The whole configuration of `mgc`.
@@ -73,6 +74,8 @@ pub struct Config {
     pub thingsboard: crate::config_commands::ThingsBoardConfig,
     /// Command limits and method options.
     pub commands: crate::config_commands::CommandsConfig,
+    /// OCPP 1.6J endpoint for chargers.
+    pub ocpp: crate::config_ocpp::OcppConfig,
 }
 
 /// Daily settlement.
@@ -193,6 +196,7 @@ impl Default for Config {
             strategy: Default::default(),
             thingsboard: Default::default(),
             commands: Default::default(),
+            ocpp: Default::default(),
         }
     }
 }
@@ -337,6 +341,7 @@ impl Config {
         problems.extend(self.strategy.problems());
         problems.extend(self.thingsboard.problems());
         problems.extend(self.commands.problems());
+        problems.extend(self.ocpp.problems());
         problems.extend(self.database.problems());
         if problems.is_empty() {
             Ok(())

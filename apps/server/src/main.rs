@@ -2,6 +2,8 @@
 
 mod alarm_tasks;
 mod analytics_tasks;
+mod charging_cli;
+mod charging_tasks;
 mod cli;
 mod command_tasks;
 mod commands;
@@ -9,6 +11,7 @@ mod config;
 mod config_analytics;
 mod config_commands;
 mod config_database;
+mod config_ocpp;
 mod logging;
 mod maintenance;
 mod secrets;

@@ -118,13 +118,28 @@ pub async fn serve(config: Config) -> Result<(), String> {
         state.ingest.clone(),
         stop_rx,
     ));
+    // OCPP connections are told to close as soon as shutdown is requested (upgraded connections
+    // are not part of the HTTP drain), then drained with their own deadline.
+    let (ocpp_stop_tx, ocpp_stop_rx) = watch::channel(false);
+    let mut ocpp = crate::charging_tasks::start(&store, &state.clock, &config.ocpp, ocpp_stop_rx).await?;
+    let mut router = mgc_api::router(state);
+    if let Some(routes) = ocpp.as_mut().and_then(|o| o.shared_router.take()) {
+        router = router.merge(routes);
+    }
 
     let addr = config.listen_addr()?;
     let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| format!("cannot listen on {addr}: {e}"))?;
     let local = listener.local_addr().map_err(|e| e.to_string())?;
     tracing::info!(%local, "HTTP server started");
     println!("mgc: listening on http://{local}");
-    let served = axum::serve(listener, mgc_api::router(state)).with_graceful_shutdown(shutdown_signal()).await;
+    let requested = async move {
+        shutdown_signal().await;
+        let _ = ocpp_stop_tx.send(true);
+    };
+    let served = axum::serve(listener, router).with_graceful_shutdown(requested).await;
+    if let Some(ocpp) = ocpp {
+        ocpp.finish().await;
+    }
     tracing::info!("HTTP drained; stopping dispatcher");
     let _ = stop_tx.send(true);
     if let Err(e) = dispatcher_task.await {

@@ -49,6 +49,8 @@ use utoipa::{Modify, OpenApi};
         crate::routes::strategy_executions::list, crate::routes::strategy_executions::get,
         crate::routes::commands::issue, crate::routes::commands::list, crate::routes::commands::get,
         crate::routes::commands::cancel, crate::routes::ingest_rpc::rpc,
+        crate::routes::charging::list_charge_points, crate::routes::charging::get_charge_point,
+        crate::routes::charging::list_sessions, crate::routes::charging::get_session,
     ),
     components(schemas(error::ErrorBody, error::ErrorDetail, crate::routes::commands::IssueBody)),
     modifiers(&SecuritySchemes),
@@ -66,6 +68,7 @@ use utoipa::{Modify, OpenApi};
         (name = "shadow-runs", description = "Shadow runs: strategies replayed over history with a simulated battery"),
         (name = "strategies", description = "Strategies per station, their versions and executions"),
         (name = "commands", description = "Device commands through ThingsBoard RPC: issue, list, cancel"),
+        (name = "charging", description = "OCPP charge points and charging sessions (read-only)"),
     )
 )]
 pub struct ApiDoc;

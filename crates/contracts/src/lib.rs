@@ -24,3 +24,9 @@ pub use alarm_events::{AlarmAcknowledged, AlarmCleared, AlarmRaised, AlarmSeveri
 pub mod command_events;
 
 pub use command_events::{CommandIssued, CommandOrigin, CommandRequested, CommandStateChanged};
+pub mod charging_events;
+
+pub use charging_events::{
+    ChargePointConnectionChanged, ChargePointRegistered, ChargingSessionEnded, ChargingSessionStarted,
+    ChargingSessionUpdated, ConnectorStatusChanged,
+};

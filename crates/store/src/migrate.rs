@@ -20,6 +20,7 @@ const SQLITE: &[(i64, &str, &str)] = &[
     (9, "shadow_runs", include_str!("../../../migrations/sqlite/0009_shadow_runs.sql")),
     (10, "devices_tb_unique", include_str!("../../../migrations/sqlite/0010_devices_tb_unique.sql")),
     (11, "analytics_meter_carries", include_str!("../../../migrations/sqlite/0011_analytics_meter_carries.sql")),
+    (12, "charging", include_str!("../../../migrations/sqlite/0012_charging.sql")),
 ];
 
 /// (version, description, SQL) of every PostgreSQL migration, in order.
@@ -35,6 +36,7 @@ const POSTGRES: &[(i64, &str, &str)] = &[
     (9, "shadow_runs", include_str!("../../../migrations/postgres/0009_shadow_runs.sql")),
     (10, "devices_tb_unique", include_str!("../../../migrations/postgres/0010_devices_tb_unique.sql")),
     (11, "analytics_meter_carries", include_str!("../../../migrations/postgres/0011_analytics_meter_carries.sql")),
+    (12, "charging", include_str!("../../../migrations/postgres/0012_charging.sql")),
 ];
 
 fn migrator(list: &'static [(i64, &'static str, &'static str)]) -> Migrator {

@@ -15,6 +15,8 @@ pub const MGC: &str = env!("CARGO_BIN_EXE_mgc");
 pub struct Server {
     child: Child,
     pub addr: String,
+    /// Address of the OCPP endpoint's own listener, when `ocpp.listen` gave it one.
+    pub ocpp_addr: Option<String>,
 }
 
 impl Server {
@@ -36,13 +38,17 @@ impl Server {
             .expect("mgc starts");
         let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
         // The server prints its bound address once it accepts connections.
+        let mut ocpp_addr = None;
         let addr = loop {
             let line = lines.next().expect("mgc exited before listening").unwrap();
+            if let Some(rest) = line.strip_prefix("mgc: OCPP listening on ws://") {
+                ocpp_addr = Some(rest.trim().to_owned());
+            }
             if let Some(rest) = line.strip_prefix("mgc: listening on http://") {
                 break rest.trim().to_owned();
             }
         };
-        Self { child, addr }
+        Self { child, addr, ocpp_addr }
     }
 
     pub fn get(&self, path: &str, auth: Option<(&str, &str)>) -> (u16, String) {

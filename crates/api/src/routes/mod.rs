@@ -6,6 +6,7 @@ pub mod alarms;
 pub mod analytics;
 pub mod api_keys;
 pub mod audit;
+pub mod charging;
 pub mod commands;
 pub mod dead_letters;
 pub mod ingest;
@@ -24,6 +25,16 @@ pub mod strategies;
 pub mod strategy_executions;
 pub mod tariffs;
 pub mod telemetry;
+
+/// Routes of the charging read side (kept here so the main router changes by one line).
+pub fn charging_routes() -> axum::Router<crate::AppState> {
+    use axum::routing::get;
+    axum::Router::new()
+        .route("/api/v1/charge-points", get(charging::list_charge_points))
+        .route("/api/v1/charge-points/{id}", get(charging::get_charge_point))
+        .route("/api/v1/charging-sessions", get(charging::list_sessions))
+        .route("/api/v1/charging-sessions/{id}", get(charging::get_session))
+}
 
 /// Routes of shadow runs (kept here so the main router changes by one line).
 pub fn shadow_routes() -> axum::Router<crate::AppState> {

@@ -1,0 +1,81 @@
+//! `mgc charging password|tag`: provisioning a charge point's OCPP password and the tenant's id tags.
+
+use crate::config::Config;
+use crate::serve;
+use chrono::{DateTime, Utc};
+use clap::Subcommand;
+use mgc_charging::{generate_password, put_id_tag, set_password, AuthorizationStatus, IdTag, IdToken, OcppIdentity};
+use mgc_kernel::TenantId;
+
+/// Charging sub-commands.
+#[derive(Debug, Subcommand)]
+pub enum ChargingAction {
+    /// Give a charge point a new random HTTP Basic password and print it (shown only this once);
+    /// an identity not recorded yet is recorded as accepted.
+    Password {
+        /// Tenant that owns the charge point.
+        #[arg(long)]
+        tenant: String,
+        /// OCPP identity (the last path segment it connects with).
+        #[arg(long)]
+        identity: String,
+    },
+    /// Add or replace an id tag of the tenant's authorization list; prints the list version.
+    Tag {
+        /// Tenant.
+        #[arg(long)]
+        tenant: String,
+        /// The tag (1-20 printable ASCII characters, case-insensitive).
+        #[arg(long)]
+        tag: String,
+        /// accepted, blocked, expired or invalid.
+        #[arg(long, default_value = "accepted")]
+        status: String,
+        /// Expiry, RFC 3339.
+        #[arg(long)]
+        expires: Option<String>,
+    },
+}
+
+/// Runs a charging sub-command against the configured database.
+pub async fn run(config: &Config, action: ChargingAction) -> Result<(), String> {
+    let store = serve::open_store(config).await?;
+    let outcome = apply(&store, action).await;
+    store.close().await;
+    outcome
+}
+
+async fn apply(store: &mgc_store::Store, action: ChargingAction) -> Result<(), String> {
+    let tenant_of = |t: &str| TenantId::parse(t).map_err(|e| format!("--tenant: {e}"));
+    match action {
+        ChargingAction::Password { tenant, identity } => {
+            let tenant = tenant_of(&tenant)?;
+            if !store.tenant_exists(&tenant).await.map_err(|e| e.to_string())? {
+                return Err(format!("--tenant: tenant '{tenant}' does not exist"));
+            }
+            let identity = OcppIdentity::parse(&identity).map_err(|e| format!("--identity: {e}"))?;
+            let password = generate_password();
+            let tx = store.begin().await.map_err(|e| e.to_string())?;
+            let created =
+                set_password(tx, &tenant, &identity, &password, Utc::now()).await.map_err(|e| e.to_string())?;
+            let what = if created { "recorded charge point" } else { "new password for charge point" };
+            eprintln!("{what} {identity} of tenant {tenant}; connect to /ocpp/1.6/{tenant}/{identity}; password shown only now:");
+            println!("{password}");
+            Ok(())
+        }
+        ChargingAction::Tag { tenant, tag, status, expires } => {
+            let tenant = tenant_of(&tenant)?;
+            let token = IdToken::parse(&tag).map_err(|e| format!("--tag: {e}"))?;
+            let status: AuthorizationStatus = status.parse().map_err(|e| format!("--status: {e}"))?;
+            let expires_at = expires
+                .map(|e| DateTime::parse_from_rfc3339(&e).map(|t| t.with_timezone(&Utc)))
+                .transpose()
+                .map_err(|e| format!("--expires: {e}"))?;
+            let tx = store.begin().await.map_err(|e| e.to_string())?;
+            let tag = IdTag { token, status, expires_at, parent: None };
+            let version = put_id_tag(tx, &tenant, tag).await.map_err(|e| e.to_string())?;
+            println!("{version}");
+            Ok(())
+        }
+    }
+}

@@ -1,0 +1,43 @@
+//! One received text frame → the text frame to answer (if any). A bad frame is answered with a
+//! CALLERROR when its message id is readable and never ends the connection.
+
+use crate::csms::handle::{handle_call, Caller};
+use crate::frame::Frame;
+use crate::incoming::ChargePointCall;
+use chrono::{DateTime, Utc};
+use mgc_charging::{ChargingSettings, ChargingUnits};
+
+/// Answers one text frame of `caller` received at `now`: a CALLRESULT or CALLERROR for a CALL,
+/// a CALLERROR for a malformed frame with a readable id, nothing otherwise (answers to calls
+/// the CSMS never sent, frames without a readable id).
+pub async fn answer<U: ChargingUnits>(
+    units: &U,
+    settings: &ChargingSettings,
+    caller: &Caller,
+    text: &str,
+    now: DateTime<Utc>,
+) -> Option<String> {
+    let frame = match Frame::parse(text) {
+        Ok(frame) => frame,
+        Err(e) => {
+            tracing::warn!(identity = %caller.identity, error = %e, "malformed OCPP frame");
+            return e.to_call_error().map(|f| f.to_text());
+        }
+    };
+    let Frame::Call { id, action, payload } = frame else {
+        tracing::debug!(identity = %caller.identity, id = frame.id(), "answer to no call of ours; ignored");
+        return None;
+    };
+    let result = match ChargePointCall::parse(&action, &payload) {
+        Ok(call) => handle_call(units, settings, caller, call, now).await,
+        Err(violation) => Err(violation),
+    };
+    let reply = match result {
+        Ok(payload) => Frame::CallResult { id, payload },
+        Err(violation) => {
+            tracing::info!(identity = %caller.identity, action, %violation, "OCPP call refused");
+            Frame::violation(&id, &violation)
+        }
+    };
+    Some(reply.to_text())
+}

@@ -1,0 +1,236 @@
+//! `/api/v1/charge-points` and `/api/v1/charging-sessions`: the charging read side (viewer and up).
+
+use crate::auth::Auth;
+use crate::extract::{parse_id, ApiQuery, ListQuery};
+use crate::{ApiError, AppState};
+use axum::extract::{Path, State};
+use axum::Json;
+use chrono::{DateTime, Utc};
+use mgc_charging::{ChargePoint, ChargePointId, ChargingQueries, ChargingScope, ChargingSession, SessionId};
+use mgc_iam::{Principal, Role};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+/// A charge point as the API shows it (never its password hash).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ChargePointView {
+    /// Id.
+    pub id: String,
+    /// OCPP identity (last path segment of its URL).
+    pub identity: String,
+    /// Station, once assigned.
+    pub station_id: Option<String>,
+    /// Masterdata device, once linked.
+    pub device_id: Option<String>,
+    /// `ocpp1.6j`.
+    pub protocol: String,
+    /// `accepted`, `pending` or `rejected`.
+    pub registration: String,
+    /// Connected as last known (a closed connection or the offline sweep clears it).
+    pub connected: bool,
+    /// Last message.
+    pub last_seen: Option<DateTime<Utc>>,
+    /// Last BootNotification.
+    pub last_boot_at: Option<DateTime<Utc>>,
+    /// Vendor from its last boot.
+    pub vendor: Option<String>,
+    /// Model from its last boot.
+    pub model: Option<String>,
+    /// Serial number from its last boot.
+    pub serial_number: Option<String>,
+    /// Firmware version from its last boot.
+    pub firmware_version: Option<String>,
+    /// True when an operator set its password (it can connect).
+    pub has_password: bool,
+    /// First recorded.
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<ChargePoint> for ChargePointView {
+    fn from(c: ChargePoint) -> Self {
+        let boot = c.boot_info.as_ref();
+        Self {
+            id: c.id.to_string(),
+            identity: c.identity.to_string(),
+            station_id: c.station_id.map(|s| s.to_string()),
+            device_id: c.device_id.map(|d| d.to_string()),
+            protocol: c.protocol.to_string(),
+            registration: c.registration.to_string(),
+            connected: c.connected,
+            last_seen: c.last_seen,
+            last_boot_at: c.last_boot_at,
+            vendor: boot.map(|b| b.vendor.clone()),
+            model: boot.map(|b| b.model.clone()),
+            serial_number: boot.and_then(|b| b.serial_number.clone()),
+            firmware_version: boot.and_then(|b| b.firmware_version.clone()),
+            has_password: c.password_hash.is_some(),
+            created_at: c.created_at,
+        }
+    }
+}
+
+/// One state change of a session.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TransitionView {
+    /// State before (none at creation).
+    pub from: Option<String>,
+    /// State after.
+    pub to: String,
+    /// When.
+    pub at: DateTime<Utc>,
+    /// Why.
+    pub reason: String,
+}
+
+/// A charging session as the API shows it; energy in integer Wh.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SessionView {
+    /// Id.
+    pub id: String,
+    /// OCPP transaction id (unique per tenant).
+    pub transaction_id: i32,
+    /// Charge point id.
+    pub charge_point_id: String,
+    /// Station, when the charge point had one at start.
+    pub station_id: Option<String>,
+    /// Connector number.
+    pub connector: u32,
+    /// Tag that started it.
+    pub id_tag: String,
+    /// Decision for the tag at start.
+    pub authorization: String,
+    /// `starting`, `charging`, `suspended_ev`, `suspended_evse`, `finishing`, `completed` or `failed`.
+    pub state: String,
+    /// Register at start (Wh).
+    pub meter_start_wh: i64,
+    /// Register at stop (Wh).
+    pub meter_stop_wh: Option<i64>,
+    /// Energy so far or in total (Wh, never negative).
+    pub energy_wh: i64,
+    /// Start (charge point clock).
+    pub started_at: DateTime<Utc>,
+    /// End.
+    pub stopped_at: Option<DateTime<Utc>>,
+    /// Why it ended.
+    pub stop_reason: Option<String>,
+    /// Highest active import power seen (W).
+    pub max_power_w: Option<i64>,
+    /// A register went backwards (billing should hold the session).
+    pub meter_went_backwards: bool,
+    /// Meter samples recorded.
+    pub samples_recorded: u64,
+    /// State changes (detail only; empty in lists).
+    pub transitions: Vec<TransitionView>,
+}
+
+impl From<ChargingSession> for SessionView {
+    fn from(s: ChargingSession) -> Self {
+        Self {
+            id: s.id.to_string(),
+            transaction_id: s.transaction_id.0,
+            charge_point_id: s.charge_point_id.to_string(),
+            station_id: s.station_id.map(|st| st.to_string()),
+            connector: s.connector,
+            id_tag: s.id_tag.to_string(),
+            authorization: s.authorization.to_string(),
+            state: s.state.to_string(),
+            meter_start_wh: s.meter_start.0,
+            meter_stop_wh: s.meter_stop.map(|w| w.0),
+            energy_wh: s.energy().0,
+            started_at: s.started_at,
+            stopped_at: s.stopped_at,
+            stop_reason: s.stop_reason.map(|r| r.to_string()),
+            max_power_w: s.max_power_w,
+            meter_went_backwards: s.meter_went_backwards,
+            samples_recorded: s.samples_recorded,
+            transitions: s
+                .transitions
+                .into_iter()
+                .map(|t| TransitionView {
+                    from: t.from.map(|f| f.to_string()),
+                    to: t.to.to_string(),
+                    at: t.at,
+                    reason: t.reason,
+                })
+                .collect(),
+        }
+    }
+}
+
+/// One page of charge points.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ChargePointPage {
+    /// Charge points, oldest first.
+    pub items: Vec<ChargePointView>,
+    /// Cursor of the next page.
+    pub next_cursor: Option<String>,
+}
+
+/// One page of sessions.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SessionPage {
+    /// Sessions, newest first.
+    pub items: Vec<SessionView>,
+    /// Cursor of the next page.
+    pub next_cursor: Option<String>,
+}
+
+fn scope(p: &Principal) -> ChargingScope<'_> {
+    ChargingScope { tenant: &p.tenant, stations: p.station_ids.as_deref() }
+}
+
+/// Lists the charge points in the caller's scope.
+#[utoipa::path(get, path = "/api/v1/charge-points", tag = "charging", params(ListQuery), security(("bearer" = []), ("api_key" = [])),
+    responses((status = 200, body = ChargePointPage), (status = 400, body = crate::error::ErrorBody)))]
+pub async fn list_charge_points(
+    State(state): State<AppState>,
+    Auth(p): Auth,
+    ApiQuery(q): ApiQuery<ListQuery>,
+) -> Result<Json<ChargePointPage>, ApiError> {
+    p.require(Role::Viewer)?;
+    let page = state.store.list_charge_points(scope(&p), &q.page()?).await?;
+    Ok(Json(ChargePointPage { items: page.items.into_iter().map(Into::into).collect(), next_cursor: page.next_cursor }))
+}
+
+/// One charge point in the caller's scope.
+#[utoipa::path(get, path = "/api/v1/charge-points/{id}", tag = "charging", params(("id" = String, Path, description = "charge point id")),
+    security(("bearer" = []), ("api_key" = [])),
+    responses((status = 200, body = ChargePointView), (status = 404, body = crate::error::ErrorBody)))]
+pub async fn get_charge_point(
+    State(state): State<AppState>,
+    Auth(p): Auth,
+    Path(id): Path<String>,
+) -> Result<Json<ChargePointView>, ApiError> {
+    p.require(Role::Viewer)?;
+    let id: ChargePointId = parse_id(&id, "charge point")?;
+    let found = state.store.get_charge_point(scope(&p), id).await?;
+    found.map(|c| Json(c.into())).ok_or_else(|| ApiError::not_found(format!("charge point {id} not found")))
+}
+
+/// Lists the charging sessions in the caller's scope, newest first.
+#[utoipa::path(get, path = "/api/v1/charging-sessions", tag = "charging", params(ListQuery), security(("bearer" = []), ("api_key" = [])),
+    responses((status = 200, body = SessionPage), (status = 400, body = crate::error::ErrorBody)))]
+pub async fn list_sessions(
+    State(state): State<AppState>,
+    Auth(p): Auth,
+    ApiQuery(q): ApiQuery<ListQuery>,
+) -> Result<Json<SessionPage>, ApiError> {
+    p.require(Role::Viewer)?;
+    let page = state.store.list_sessions(scope(&p), &q.page()?).await?;
+    Ok(Json(SessionPage { items: page.items.into_iter().map(Into::into).collect(), next_cursor: page.next_cursor }))
+}
+
+/// One charging session in the caller's scope, with its state changes.
+#[utoipa::path(get, path = "/api/v1/charging-sessions/{id}", tag = "charging", params(("id" = String, Path, description = "session id")),
+    security(("bearer" = []), ("api_key" = [])),
+    responses((status = 200, body = SessionView), (status = 404, body = crate::error::ErrorBody)))]
+pub async fn get_session(
+    State(state): State<AppState>,
+    Auth(p): Auth,
+    Path(id): Path<String>,
+) -> Result<Json<SessionView>, ApiError> {
+    p.require(Role::Viewer)?;
+    let id: SessionId = parse_id(&id, "charging session")?;
+    let found = state.store.get_session(scope(&p), id).await?;
+    found.map(|s| Json(s.into())).ok_or_else(|| ApiError::not_found(format!("charging session {id} not found")))
+}

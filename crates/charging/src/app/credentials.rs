@@ -1,0 +1,35 @@
+//! An operator provisions a charge point's HTTP Basic password (OCPP security profile 1).
+
+use crate::app::link::link_charger;
+use crate::{ChargePoint, ChargingError, ChargingTx, OcppIdentity, PasswordHash, RegistrationStatus};
+use chrono::{DateTime, Utc};
+use mgc_kernel::TenantId;
+
+/// Sets the password of `identity` and commits; a charge point not recorded yet is recorded
+/// `accepted` (the operator who gives it credentials accepts it). True when it was created.
+pub async fn set_password<T: ChargingTx>(
+    mut tx: T,
+    tenant: &TenantId,
+    identity: &OcppIdentity,
+    password: &str,
+    now: DateTime<Utc>,
+) -> Result<bool, ChargingError> {
+    let hash = PasswordHash::new(password)?;
+    let created = match tx.charge_point_by_identity(tenant, identity).await? {
+        Some(mut cp) => {
+            cp.set_password(hash, now);
+            link_charger(&mut tx, &mut cp, now).await?;
+            tx.save_charge_point(&cp).await?;
+            false
+        }
+        None => {
+            let mut cp = ChargePoint::register(tenant.clone(), identity.clone(), RegistrationStatus::Accepted, now);
+            cp.set_password(hash, now);
+            link_charger(&mut tx, &mut cp, now).await?;
+            tx.insert_charge_point(&cp).await?;
+            true
+        }
+    };
+    tx.commit().await?;
+    Ok(created)
+}

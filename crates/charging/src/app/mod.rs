@@ -1,0 +1,19 @@
+//! Application services of charging: one per charge-point → CSMS message, the connection
+//! services, and the management of id tags. Each takes a unit of work by value and commits it.
+
+mod arrival;
+pub mod authorize;
+pub mod boot;
+pub mod connection;
+pub mod credentials;
+mod events;
+pub mod heartbeat;
+pub mod id_tags;
+mod link;
+pub mod meter_values;
+mod persist;
+pub mod start;
+pub mod status;
+pub mod stop;
+#[cfg(test)]
+mod tests;

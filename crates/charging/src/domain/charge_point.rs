@@ -1,0 +1,256 @@
+//! The charge point aggregate: identity, boot data, registration and connection state.
+
+use crate::domain::named::named_enum;
+use crate::{ChargePointId, OcppIdentity, PasswordHash};
+use chrono::{DateTime, Duration, Utc};
+use mgc_kernel::{DeviceId, StationId, TenantId};
+use serde::{Deserialize, Serialize};
+
+named_enum! {
+    /// Registration status answered to a BootNotification.
+    pub enum RegistrationStatus {
+        /// Registered: the charge point may run transactions.
+        Accepted => "accepted",
+        /// Known but waiting (e.g. for an operator's approval); it retries the boot later.
+        Pending => "pending",
+        /// Refused by an operator; it retries the boot later.
+        Rejected => "rejected",
+    }
+}
+
+named_enum! {
+    /// The protocol a charge point speaks.
+    pub enum Protocol {
+        /// OCPP 1.6 over JSON/WebSocket.
+        Ocpp16J => "ocpp1.6j",
+    }
+}
+
+named_enum! {
+    /// Whether a charge point is reachable, derived from its last message and the heartbeat timeout.
+    pub enum Connection {
+        /// A message arrived within the timeout and the connection was not closed since.
+        Online => "online",
+        /// Silent longer than the timeout, disconnected, or never seen.
+        Offline => "offline",
+    }
+}
+
+/// What a charge point says about itself in its BootNotification.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BootInfo {
+    /// Vendor.
+    pub vendor: String,
+    /// Model.
+    pub model: String,
+    /// Serial number of the charge point (or of its charge box when only that was sent).
+    pub serial_number: Option<String>,
+    /// Firmware version.
+    pub firmware_version: Option<String>,
+    /// Type of its main meter.
+    pub meter_type: Option<String>,
+    /// Serial number of its main meter.
+    pub meter_serial_number: Option<String>,
+}
+
+/// A charge point of a tenant.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ChargePoint {
+    /// Id.
+    pub id: ChargePointId,
+    /// Owner tenant.
+    #[serde(skip)]
+    pub tenant: TenantId,
+    /// Station it belongs to, once assigned.
+    pub station_id: Option<StationId>,
+    /// Masterdata device it is, once linked.
+    pub device_id: Option<DeviceId>,
+    /// OCPP identity.
+    pub identity: OcppIdentity,
+    /// Protocol.
+    pub protocol: Protocol,
+    /// Data of its last BootNotification (none before the first boot).
+    pub boot_info: Option<BootInfo>,
+    /// Registration status.
+    pub registration: RegistrationStatus,
+    /// Whether it was last known connected (switched by messages, disconnects and the sweep).
+    pub connected: bool,
+    /// When its last message arrived.
+    pub last_seen: Option<DateTime<Utc>>,
+    /// When its last BootNotification arrived.
+    pub last_boot_at: Option<DateTime<Utc>>,
+    /// When it was first recorded.
+    pub created_at: DateTime<Utc>,
+    /// Last change.
+    pub updated_at: DateTime<Utc>,
+    /// Hash of its HTTP Basic password (none: it cannot connect until an operator sets one).
+    #[serde(skip)]
+    pub password_hash: Option<PasswordHash>,
+}
+
+impl ChargePoint {
+    /// A charge point recorded before it ever booted (by an operator) or at its first boot.
+    pub fn register(
+        tenant: TenantId,
+        identity: OcppIdentity,
+        registration: RegistrationStatus,
+        now: DateTime<Utc>,
+    ) -> Self {
+        Self {
+            id: ChargePointId::new(),
+            tenant,
+            station_id: None,
+            device_id: None,
+            identity,
+            protocol: Protocol::Ocpp16J,
+            boot_info: None,
+            registration,
+            connected: false,
+            last_seen: None,
+            last_boot_at: None,
+            created_at: now,
+            updated_at: now,
+            password_hash: None,
+        }
+    }
+
+    /// Records a BootNotification's data.
+    pub fn record_boot(&mut self, info: BootInfo, now: DateTime<Utc>) {
+        self.boot_info = Some(info);
+        self.last_boot_at = Some(now);
+        self.updated_at = now;
+    }
+
+    /// Records that a message arrived at `now`; true when it was not connected before (it came online).
+    pub fn seen(&mut self, now: DateTime<Utc>) -> bool {
+        let came_online = !self.connected;
+        self.connected = true;
+        self.last_seen = Some(self.last_seen.map_or(now, |seen| seen.max(now)));
+        self.updated_at = now;
+        came_online
+    }
+
+    /// Records that it is no longer connected; true when it was connected before (it went offline).
+    pub fn mark_offline(&mut self, now: DateTime<Utc>) -> bool {
+        let went_offline = self.connected;
+        self.connected = false;
+        self.updated_at = now;
+        went_offline
+    }
+
+    /// Online when connected and its last message is less than `timeout` before `now`.
+    pub fn connection(&self, now: DateTime<Utc>, timeout: Duration) -> Connection {
+        match self.last_seen {
+            Some(seen) if self.connected && now - seen < timeout => Connection::Online,
+            _ => Connection::Offline,
+        }
+    }
+
+    /// Links it to its masterdata device and that device's station; true when that changed anything.
+    pub fn link_device(&mut self, device: DeviceId, station: StationId, now: DateTime<Utc>) -> bool {
+        if self.device_id == Some(device) && self.station_id == Some(station) {
+            return false;
+        }
+        self.device_id = Some(device);
+        self.station_id = Some(station);
+        self.updated_at = now;
+        true
+    }
+
+    /// True when `presented` is its password (never without a stored password).
+    pub fn password_matches(&self, presented: &str) -> bool {
+        self.password_hash.as_ref().is_some_and(|h| h.verify(presented))
+    }
+
+    /// Replaces its password hash (an operator's decision).
+    pub fn set_password(&mut self, hash: PasswordHash, now: DateTime<Utc>) {
+        self.password_hash = Some(hash);
+        self.updated_at = now;
+    }
+
+    /// Sets the registration status (an operator's decision).
+    pub fn set_registration(&mut self, registration: RegistrationStatus, now: DateTime<Utc>) {
+        self.registration = registration;
+        self.updated_at = now;
+    }
+}
+
+/// The status a boot gets: a known charge point keeps its status; an unknown one is accepted
+/// when the tenant accepts unknown charge points, otherwise it waits (pending) for an operator.
+pub fn registration_for_boot(known: Option<RegistrationStatus>, accept_unknown: bool) -> RegistrationStatus {
+    match known {
+        Some(status) => status,
+        None if accept_unknown => RegistrationStatus::Accepted,
+        None => RegistrationStatus::Pending,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn t0() -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 3, 1, 12, 0, 0).unwrap()
+    }
+
+    fn cp() -> ChargePoint {
+        ChargePoint::register(
+            TenantId::parse("acme").unwrap(),
+            OcppIdentity::parse("CP1").unwrap(),
+            RegistrationStatus::Accepted,
+            t0(),
+        )
+    }
+
+    #[test]
+    fn given_never_seen_charge_point_then_offline() {
+        assert_eq!(cp().connection(t0(), Duration::seconds(60)), Connection::Offline);
+    }
+
+    #[test]
+    fn given_seen_when_within_timeout_then_online_and_after_it_offline() {
+        let mut cp = cp();
+        assert!(cp.seen(t0()));
+        assert!(!cp.seen(t0()));
+        let timeout = Duration::seconds(60);
+        assert_eq!(cp.connection(t0() + Duration::seconds(59), timeout), Connection::Online);
+        assert_eq!(cp.connection(t0() + Duration::seconds(60), timeout), Connection::Offline);
+    }
+
+    #[test]
+    fn given_connected_when_marked_offline_then_offline_even_within_timeout() {
+        let mut cp = cp();
+        cp.seen(t0());
+        assert!(cp.mark_offline(t0()));
+        assert!(!cp.mark_offline(t0()));
+        assert_eq!(cp.connection(t0(), Duration::seconds(60)), Connection::Offline);
+    }
+
+    #[test]
+    fn given_late_message_time_when_seen_then_last_seen_never_moves_back() {
+        let mut cp = cp();
+        cp.seen(t0());
+        cp.seen(t0() - Duration::seconds(5));
+        assert_eq!(cp.last_seen, Some(t0()));
+    }
+
+    #[test]
+    fn given_unknown_charge_point_when_booting_then_policy_decides_and_known_keeps_its_status() {
+        use RegistrationStatus::*;
+        assert_eq!(registration_for_boot(None, true), Accepted);
+        assert_eq!(registration_for_boot(None, false), Pending);
+        for s in [Accepted, Pending, Rejected] {
+            assert_eq!(registration_for_boot(Some(s), true), s);
+            assert_eq!(registration_for_boot(Some(s), false), s);
+        }
+    }
+
+    #[test]
+    fn given_names_when_parsed_then_round_trip() {
+        for s in RegistrationStatus::ALL {
+            assert_eq!(s.as_str().parse::<RegistrationStatus>().unwrap(), *s);
+        }
+        assert!("Accepted".parse::<RegistrationStatus>().is_err());
+    }
+}

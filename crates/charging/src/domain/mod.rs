@@ -1,0 +1,21 @@
+//! Pure domain of charging: aggregates, value objects, the session state machine, settings and ports.
+
+pub mod charge_point;
+pub mod connector;
+pub mod error;
+pub mod id_tag;
+pub mod ids;
+pub mod local_list;
+pub mod meter;
+mod named;
+pub mod password;
+pub mod ports;
+pub mod queries;
+pub mod session;
+#[cfg(test)]
+mod session_proptests;
+pub mod session_state;
+#[cfg(test)]
+mod session_tests;
+pub mod settings;
+pub mod unmatched_stop;

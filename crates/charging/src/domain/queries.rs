@@ -1,0 +1,41 @@
+//! Read-side port of charging: charge points and sessions for the API, scoped in SQL by tenant
+//! and, for a station-scoped caller, by station (unassigned charge points are then not visible).
+
+use crate::{ChargePoint, ChargePointId, ChargingSession, SessionId};
+use async_trait::async_trait;
+use mgc_kernel::page::{Page, PageRequest};
+use mgc_kernel::{RepoError, StationId, TenantId};
+
+/// Who may see what: the tenant, and the stations of a station-scoped caller (none = all).
+#[derive(Debug, Clone, Copy)]
+pub struct ChargingScope<'a> {
+    /// Owner tenant.
+    pub tenant: &'a TenantId,
+    /// Visible stations, when restricted.
+    pub stations: Option<&'a [StationId]>,
+}
+
+/// Queries of the charging read side.
+#[async_trait]
+pub trait ChargingQueries: Send + Sync {
+    /// Charge points in scope, oldest first.
+    async fn list_charge_points(
+        &self,
+        scope: ChargingScope<'_>,
+        page: &PageRequest,
+    ) -> Result<Page<ChargePoint>, RepoError>;
+    /// One charge point in scope.
+    async fn get_charge_point(
+        &self,
+        scope: ChargingScope<'_>,
+        id: ChargePointId,
+    ) -> Result<Option<ChargePoint>, RepoError>;
+    /// Sessions in scope, newest first (without transitions).
+    async fn list_sessions(
+        &self,
+        scope: ChargingScope<'_>,
+        page: &PageRequest,
+    ) -> Result<Page<ChargingSession>, RepoError>;
+    /// One session in scope, with its transitions.
+    async fn get_session(&self, scope: ChargingScope<'_>, id: SessionId) -> Result<Option<ChargingSession>, RepoError>;
+}

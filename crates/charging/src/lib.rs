@@ -1,0 +1,44 @@
+//! Charging context: charge points (OCPP identity, boot data, registration, online/offline),
+//! their connectors (OCPP 1.6 status and status history), charging sessions with their state
+//! machine (`starting` → `charging` ⇄ `suspended_ev`/`suspended_evse` → `finishing` →
+//! `completed` | `failed`), id tags and the tenant's local authorization list.
+//!
+//! `domain/` is pure; `app/` holds one application service per charge-point → CSMS message
+//! (boot, heartbeat, status notification, authorize, start/stop transaction, meter values) and
+//! the connection services, each behind the ports in [`domain::ports`]. The services take domain
+//! inputs, never JSON: the OCPP wire layer (`mgc-adapter-ocpp`) turns frames into these inputs.
+
+#![warn(missing_docs)]
+
+pub mod app;
+pub mod domain;
+
+pub use app::authorize::authorize;
+pub use app::boot::{boot, BootDecision};
+pub use app::connection::{disconnected, sweep_offline, SweepReport};
+pub use app::credentials::set_password;
+pub use app::heartbeat::heartbeat;
+pub use app::id_tags::{put_id_tag, remove_id_tag};
+pub use app::meter_values::{meter_values, MeterValuesInput, MeterValuesOutcome};
+pub use app::start::{start_transaction, StartOutcome, StartRequest};
+pub use app::status::{session_state_for, status_notification, StatusOutcome};
+pub use app::stop::{stop_transaction, StopEffect, StopOutcome, StopRequest};
+pub use domain::charge_point::{BootInfo, ChargePoint, Connection, Protocol, RegistrationStatus};
+pub use domain::connector::{Connector, ConnectorErrorCode, ConnectorStatus, ConnectorStatusEntry, StatusReport};
+pub use domain::error::ChargingError;
+pub use domain::id_tag::{AuthorizationStatus, IdTag, IdTagInfo, IdToken};
+pub use domain::ids::{ChargePointId, OcppIdentity, SessionId, TransactionId};
+pub use domain::local_list::LocalAuthorizationList;
+pub use domain::meter::{MeterSample, SampleSummary};
+pub use domain::password::{generate_password, PasswordHash};
+pub use domain::ports::{
+    ChargePointRepository, ChargerDirectory, ChargingTx, ChargingUnits, ConnectorRepository, IdTagRepository,
+    SessionRepository,
+};
+pub use domain::queries::{ChargingQueries, ChargingScope};
+pub use domain::session::{
+    ChargingSession, NewSession, SessionChanges, SessionTransition, StopInput, StopReason, Stopped,
+};
+pub use domain::session_state::SessionState;
+pub use domain::settings::ChargingSettings;
+pub use domain::unmatched_stop::{UnmatchedStop, UnmatchedStopKind};
