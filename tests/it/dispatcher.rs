@@ -53,6 +53,7 @@ impl EventHandler<StoreTx> for RecordingHandler {
             tenant: event.tenant_id.clone(),
             name: format!("effect-{}-{}", self.name, event.id),
             role: Role::Viewer,
+            station_ids: None,
             prefix: g.prefix,
             secret_hash: g.hash,
             created_by: "handler".into(),

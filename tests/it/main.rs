@@ -39,6 +39,7 @@ mod notify_webhook;
 mod operations;
 mod outbox_atomicity;
 mod remap;
+mod scope_policy;
 mod settlement_flow;
 mod settlement_pages;
 mod settlement_support;

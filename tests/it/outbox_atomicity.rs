@@ -16,6 +16,7 @@ fn new_key(tenant_id: &str) -> ApiKey {
         tenant: tenant(tenant_id),
         name: "atomic".into(),
         role: Role::Viewer,
+        station_ids: None,
         prefix: g.prefix,
         secret_hash: g.hash,
         created_by: "test".into(),

@@ -14,6 +14,7 @@ fn key(tenant_id: &str, name: &str) -> ApiKey {
         tenant: tenant(tenant_id),
         name: name.into(),
         role: Role::Operator,
+        station_ids: None,
         prefix: g.prefix,
         secret_hash: g.hash,
         created_by: "contract".into(),

@@ -75,9 +75,10 @@ pub async fn run(cli: Cli) -> Result<(), String> {
                 credential: Credential::Jwt,
             };
             let uow = store.begin().await.map_err(|e| e.to_string())?;
-            let (key, plaintext) = create_api_key(uow, &cli_admin, NewApiKey { name, role }, Utc::now())
-                .await
-                .map_err(|e| e.to_string())?;
+            let (key, plaintext) =
+                create_api_key(uow, &cli_admin, NewApiKey { name, role, station_ids: None }, Utc::now())
+                    .await
+                    .map_err(|e| e.to_string())?;
             eprintln!("created API key {} ({}, role {}); it is shown only now:", key.id, key.name, key.role);
             println!("{plaintext}");
             store.close().await;

@@ -103,6 +103,15 @@ impl From<IngestError> for ApiError {
     }
 }
 
+impl From<mgc_iam::CreateApiKeyError> for ApiError {
+    fn from(e: mgc_iam::CreateApiKeyError) -> Self {
+        match e {
+            mgc_iam::CreateApiKeyError::Refused(e) => Self::from(e),
+            mgc_iam::CreateApiKeyError::Storage(e) => Self::from(e),
+        }
+    }
+}
+
 impl From<RepoError> for ApiError {
     fn from(e: RepoError) -> Self {
         match e {

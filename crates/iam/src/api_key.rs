@@ -4,7 +4,7 @@ use crate::Role;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use mgc_kernel::page::{Page, PageRequest};
-use mgc_kernel::{ApiKeyId, RepoError, TenantId};
+use mgc_kernel::{ApiKeyId, RepoError, StationId, TenantId};
 use rand::RngCore;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -24,6 +24,8 @@ pub struct ApiKey {
     pub name: String,
     /// Role granted.
     pub role: Role,
+    /// Stations the key is restricted to (None = every station of the tenant).
+    pub station_ids: Option<Vec<StationId>>,
     /// Public lookup prefix (part of the key).
     pub prefix: String,
     /// Hex SHA-256 of the whole key.

@@ -5,7 +5,7 @@ use crate::{AuthError, Credential, Principal, Role};
 use chrono::{DateTime, Utc};
 use mgc_contracts::{ApiKeyCreated, ApiKeyRevoked};
 use mgc_eventing::{emit, OutboxWriter, UnitOfWork};
-use mgc_kernel::{ApiKeyId, RepoError};
+use mgc_kernel::{ApiKeyId, RepoError, StationId};
 
 pub use crate::api_key::ApiKeyLookupPort as ApiKeyLookup;
 
@@ -16,6 +16,19 @@ pub struct NewApiKey {
     pub name: String,
     /// Role the key grants.
     pub role: Role,
+    /// Stations the key is restricted to (None = the creator's own scope).
+    pub station_ids: Option<Vec<StationId>>,
+}
+
+/// Why a key was not created.
+#[derive(Debug, thiserror::Error)]
+pub enum CreateApiKeyError {
+    /// The key would be broader than its creator (role or stations).
+    #[error(transparent)]
+    Refused(#[from] AuthError),
+    /// Invalid request or storage failure.
+    #[error(transparent)]
+    Storage(#[from] RepoError),
 }
 
 /// Creates a key for the principal's tenant; returns it with the plaintext (shown once).
@@ -24,20 +37,22 @@ pub async fn create_api_key<U>(
     principal: &Principal,
     request: NewApiKey,
     now: DateTime<Utc>,
-) -> Result<(ApiKey, String), RepoError>
+) -> Result<(ApiKey, String), CreateApiKeyError>
 where
     U: ApiKeyRepository + OutboxWriter + UnitOfWork,
 {
     let name = request.name.trim();
     if name.is_empty() || name.chars().count() > 100 {
-        return Err(RepoError::Invalid("name must be 1 to 100 characters".into()));
+        return Err(RepoError::Invalid("name must be 1 to 100 characters".into()).into());
     }
+    let station_ids = crate::delegation::delegated_stations(principal, request.role, request.station_ids)?;
     let generated = GeneratedApiKey::generate();
     let key = ApiKey {
         id: ApiKeyId::new(),
         tenant: principal.tenant.clone(),
         name: name.to_owned(),
         role: request.role,
+        station_ids,
         prefix: generated.prefix.clone(),
         secret_hash: generated.hash.clone(),
         created_by: principal.subject.clone(),
@@ -98,7 +113,7 @@ pub async fn authenticate_api_key(lookup: &dyn ApiKeyLookup, presented: &str) ->
         subject: format!("api-key:{}", key.id),
         tenant: key.tenant,
         role: key.role,
-        station_ids: None,
+        station_ids: key.station_ids,
         credential: Credential::ApiKey(key.id),
     })
 }

@@ -5,6 +5,7 @@
 pub mod api_key;
 pub mod api_key_service;
 pub mod audit;
+pub mod delegation;
 pub mod error;
 pub mod hmac_signature;
 pub mod integration;
@@ -13,8 +14,11 @@ pub mod principal;
 pub mod role;
 
 pub use api_key::{ApiKey, ApiKeyLookupPort, ApiKeyRepository, GeneratedApiKey};
-pub use api_key_service::{authenticate_api_key, create_api_key, revoke_api_key, ApiKeyLookup, NewApiKey};
+pub use api_key_service::{
+    authenticate_api_key, create_api_key, revoke_api_key, ApiKeyLookup, CreateApiKeyError, NewApiKey,
+};
 pub use audit::{AuditEntry, AuditLog};
+pub use delegation::delegated_stations;
 pub use error::AuthError;
 pub use hmac_signature::{check_timestamp, sign_hex, verify_signature, HmacError};
 pub use integration::{IngestAuthError, Integration, IntegrationLookup, IntegrationRepository};

@@ -6,9 +6,24 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use mgc_iam::{ApiKey, ApiKeyLookupPort, ApiKeyRepository, Role};
 use mgc_kernel::page::{Page, PageRequest};
-use mgc_kernel::{ApiKeyId, RepoError, TenantId};
+use mgc_kernel::{ApiKeyId, RepoError, StationId, TenantId};
 
-const COLUMNS: &str = "id, tenant_id, name, role, prefix, secret_hash, created_by, created_at, revoked_at";
+const COLUMNS: &str = "id, tenant_id, name, role, prefix, secret_hash, created_by, created_at, revoked_at, station_ids";
+
+/// The stored form of a key's station restriction: a JSON array of ids, NULL for none.
+fn stations_text(stations: Option<&[StationId]>) -> Option<String> {
+    stations.map(|ids| serde_json::Value::from(ids.iter().map(ToString::to_string).collect::<Vec<_>>()).to_string())
+}
+
+fn stations_of(text: Option<String>) -> Result<Option<Vec<StationId>>, RepoError> {
+    let Some(text) = text else { return Ok(None) };
+    let ids: Vec<String> =
+        serde_json::from_str(&text).map_err(|e| RepoError::Backend(format!("api_keys.station_ids: {e}")))?;
+    ids.iter()
+        .map(|s| s.parse().map_err(|e: mgc_kernel::KernelError| RepoError::Backend(e.to_string())))
+        .collect::<Result<Vec<_>, _>>()
+        .map(Some)
+}
 
 fn api_key_from_row(r: &impl RowExt) -> Result<ApiKey, RepoError> {
     Ok(ApiKey {
@@ -21,6 +36,7 @@ fn api_key_from_row(r: &impl RowExt) -> Result<ApiKey, RepoError> {
         created_by: r.text("created_by")?,
         created_at: r.time("created_at")?,
         revoked_at: r.opt_time("revoked_at")?,
+        station_ids: stations_of(r.opt_text("station_ids")?)?,
     })
 }
 
@@ -31,10 +47,11 @@ fn not_found(id: ApiKeyId) -> RepoError {
 #[async_trait]
 impl ApiKeyRepository for StoreTx {
     async fn insert_api_key(&mut self, key: &ApiKey) -> Result<(), RepoError> {
-        let sql = format!("INSERT INTO api_keys ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)");
+        let sql = format!("INSERT INTO api_keys ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)");
         on_tx!(self, c => sqlx::query(&sql)
             .bind(key.id.as_uuid()).bind(key.tenant.as_str()).bind(&key.name).bind(key.role.as_str())
             .bind(&key.prefix).bind(&key.secret_hash).bind(&key.created_by).bind(key.created_at).bind(key.revoked_at)
+            .bind(stations_text(key.station_ids.as_deref()))
             .execute(&mut *c).await.map_err(db_err).map(|_| ()))?;
         Ok(())
     }

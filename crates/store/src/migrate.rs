@@ -21,6 +21,7 @@ const SQLITE: &[(i64, &str, &str)] = &[
     (10, "devices_tb_unique", include_str!("../../../migrations/sqlite/0010_devices_tb_unique.sql")),
     (11, "analytics_meter_carries", include_str!("../../../migrations/sqlite/0011_analytics_meter_carries.sql")),
     (12, "charging", include_str!("../../../migrations/sqlite/0012_charging.sql")),
+    (13, "api_key_station_scope", include_str!("../../../migrations/sqlite/0013_api_key_station_scope.sql")),
 ];
 
 /// (version, description, SQL) of every PostgreSQL migration, in order.
@@ -37,6 +38,7 @@ const POSTGRES: &[(i64, &str, &str)] = &[
     (10, "devices_tb_unique", include_str!("../../../migrations/postgres/0010_devices_tb_unique.sql")),
     (11, "analytics_meter_carries", include_str!("../../../migrations/postgres/0011_analytics_meter_carries.sql")),
     (12, "charging", include_str!("../../../migrations/postgres/0012_charging.sql")),
+    (13, "api_key_station_scope", include_str!("../../../migrations/postgres/0013_api_key_station_scope.sql")),
 ];
 
 fn migrator(list: &'static [(i64, &'static str, &'static str)]) -> Migrator {

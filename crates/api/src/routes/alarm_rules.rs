@@ -21,6 +21,7 @@ pub async fn create(
     ApiJson(body): ApiJson<RuleInput>,
 ) -> Result<(StatusCode, Json<AlarmRule>), ApiError> {
     p.require(Role::Admin)?;
+    p.require_tenant_wide("an alarm rule")?;
     let rule = mgc_alarms::create_rule(state.store.begin().await?, &p.tenant, body, state.clock.now()).await?;
     Ok((StatusCode::CREATED, Json(rule)))
 }
@@ -61,6 +62,7 @@ pub async fn replace(
     ApiJson(body): ApiJson<RuleInput>,
 ) -> Result<Json<AlarmRule>, ApiError> {
     p.require(Role::Admin)?;
+    p.require_tenant_wide("an alarm rule")?;
     let id: RuleId = parse_id(&id, "alarm rule")?;
     Ok(Json(mgc_alarms::update_rule(state.store.begin().await?, &p.tenant, id, body, state.clock.now()).await?))
 }
@@ -74,6 +76,7 @@ pub async fn delete(
     Path(id): Path<String>,
 ) -> Result<StatusCode, ApiError> {
     p.require(Role::Admin)?;
+    p.require_tenant_wide("an alarm rule")?;
     let id: RuleId = parse_id(&id, "alarm rule")?;
     mgc_alarms::delete_rule(state.store.begin().await?, &p.tenant, id, state.clock.now()).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -86,6 +89,7 @@ async fn set_enabled(
     enabled: bool,
 ) -> Result<Json<AlarmRule>, ApiError> {
     p.require(Role::Admin)?;
+    p.require_tenant_wide("an alarm rule")?;
     let id: RuleId = parse_id(&id, "alarm rule")?;
     Ok(Json(mgc_alarms::set_rule_enabled(state.store.begin().await?, &p.tenant, id, enabled, state.clock.now()).await?))
 }

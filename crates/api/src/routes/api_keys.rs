@@ -8,7 +8,7 @@ use axum::http::StatusCode;
 use axum::Json;
 use chrono::{DateTime, Utc};
 use mgc_iam::{create_api_key, revoke_api_key, ApiKey, ApiKeyLookupPort, NewApiKey, Role};
-use mgc_kernel::ApiKeyId;
+use mgc_kernel::{ApiKeyId, StationId};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -18,9 +18,14 @@ use utoipa::ToSchema;
 pub struct CreateApiKey {
     /// Human name, 1 to 100 characters.
     pub name: String,
-    /// `admin`, `operator` or `viewer`.
+    /// `admin`, `operator` or `viewer`: at most the caller's own role.
     #[schema(value_type = String, example = "operator")]
     pub role: Role,
+    /// Stations the key is restricted to. Omitted: the caller's own scope (every station for a
+    /// tenant-wide caller). A station-scoped caller can only name its own stations.
+    #[serde(default)]
+    #[schema(value_type = Option<Vec<String>>)]
+    pub station_ids: Option<Vec<StationId>>,
 }
 
 /// An API key as listed (never the secret).
@@ -32,6 +37,8 @@ pub struct ApiKeyView {
     pub name: String,
     /// Role granted.
     pub role: String,
+    /// Stations the key is restricted to (null = every station of the tenant).
+    pub station_ids: Option<Vec<String>>,
     /// Public prefix of the key (for recognising it).
     pub prefix: String,
     /// Creator.
@@ -48,6 +55,7 @@ impl From<ApiKey> for ApiKeyView {
             id: k.id.to_string(),
             name: k.name,
             role: k.role.to_string(),
+            station_ids: k.station_ids.map(|ids| ids.iter().map(ToString::to_string).collect()),
             prefix: k.prefix,
             created_by: k.created_by,
             created_at: k.created_at,
@@ -87,8 +95,13 @@ pub async fn create(
 ) -> Result<(StatusCode, Json<CreatedApiKey>), ApiError> {
     p.require(Role::Admin)?;
     let uow = state.store.begin().await?;
-    let (key, plaintext) =
-        create_api_key(uow, &p, NewApiKey { name: body.name, role: body.role }, state.clock.now()).await?;
+    let (key, plaintext) = create_api_key(
+        uow,
+        &p,
+        NewApiKey { name: body.name, role: body.role, station_ids: body.station_ids },
+        state.clock.now(),
+    )
+    .await?;
     Ok((StatusCode::CREATED, Json(CreatedApiKey { api_key: key.into(), key: plaintext })))
 }
 
@@ -130,6 +143,7 @@ pub async fn revoke(
     Path(id): Path<String>,
 ) -> Result<Json<ApiKeyView>, ApiError> {
     p.require(Role::Admin)?;
+    p.require_tenant_wide("revoking an API key")?;
     let id: ApiKeyId = parse_id(&id, "api key")?;
     let uow = state.store.begin().await?;
     Ok(Json(revoke_api_key(uow, &p, id, state.clock.now()).await?.into()))

@@ -87,6 +87,7 @@ pub async fn create(
     ApiJson(body): ApiJson<CreateIntegration>,
 ) -> Result<(StatusCode, Json<IntegrationWithSecret>), ApiError> {
     p.require(Role::Admin)?;
+    p.require_tenant_wide("an integration")?;
     let name = body.name.trim();
     if name.is_empty() || name.chars().count() > 100 {
         return Err(ApiError::new(
@@ -138,6 +139,7 @@ pub async fn rotate(
     ApiJson(body): ApiJson<RotateIntegration>,
 ) -> Result<Json<IntegrationWithSecret>, ApiError> {
     p.require(Role::Admin)?;
+    p.require_tenant_wide("an integration")?;
     let id: IntegrationId = parse_id(&id, "integration")?;
     let grace = body.grace_secs.unwrap_or(86_400);
     if !(0..=30 * 86_400).contains(&grace) {

@@ -43,6 +43,7 @@ pub async fn create(
     ApiJson(mut body): ApiJson<ChannelInput>,
 ) -> Result<(StatusCode, Json<ChannelView>), ApiError> {
     p.require(Role::Admin)?;
+    p.require_tenant_wide("a notification channel")?;
     if let ChannelConfig::Webhook { secret, .. } = &mut body.config {
         if secret.is_empty() {
             *secret = generated_secret();
@@ -93,6 +94,7 @@ pub async fn replace(
     ApiJson(body): ApiJson<ChannelInput>,
 ) -> Result<Json<ChannelView>, ApiError> {
     p.require(Role::Admin)?;
+    p.require_tenant_wide("a notification channel")?;
     let id: ChannelId = parse_id(&id, "notification channel")?;
     let channel =
         mgc_alarms::update_channel(state.store.begin().await?, &p.tenant, id, body, state.clock.now()).await?;
@@ -108,6 +110,7 @@ pub async fn delete(
     Path(id): Path<String>,
 ) -> Result<StatusCode, ApiError> {
     p.require(Role::Admin)?;
+    p.require_tenant_wide("a notification channel")?;
     let id: ChannelId = parse_id(&id, "notification channel")?;
     mgc_alarms::delete_channel(state.store.begin().await?, &p.tenant, id).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -129,6 +132,7 @@ pub async fn test(
     Path(id): Path<String>,
 ) -> Result<(StatusCode, Json<TestQueued>), ApiError> {
     p.require(Role::Admin)?;
+    p.require_tenant_wide("a notification channel")?;
     let id: ChannelId = parse_id(&id, "notification channel")?;
     let channel = load(&state, &p.tenant, id).await?;
     if !channel.enabled {

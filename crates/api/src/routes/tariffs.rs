@@ -50,6 +50,7 @@ pub async fn create(
     ApiJson(spec): ApiJson<TariffSpec>,
 ) -> Result<(StatusCode, Json<Tariff>), ApiError> {
     p.require(Role::Admin)?;
+    p.require_tenant_wide("a tariff")?;
     invalid_tariff(&spec)?;
     let t = tariffs::create_tariff(state.store.begin().await?, &p.tenant, spec, state.clock.now()).await?;
     Ok((StatusCode::CREATED, Json(t)))
@@ -89,6 +90,7 @@ pub async fn update(
     ApiJson(spec): ApiJson<TariffSpec>,
 ) -> Result<Json<TariffUpdated>, ApiError> {
     p.require(Role::Admin)?;
+    p.require_tenant_wide("a tariff")?;
     let id: TariffId = parse_id(&id, "tariff")?;
     invalid_tariff(&spec)?;
     let (tariff, repriced_days) =
@@ -105,6 +107,7 @@ pub async fn delete(
     Path(id): Path<String>,
 ) -> Result<StatusCode, ApiError> {
     p.require(Role::Admin)?;
+    p.require_tenant_wide("a tariff")?;
     let id: TariffId = parse_id(&id, "tariff")?;
     tariffs::delete_tariff(state.store.begin().await?, &p.tenant, id, state.clock.now()).await?;
     Ok(StatusCode::NO_CONTENT)
