@@ -144,3 +144,48 @@ async fn given_a_station_scoped_admin_when_writing_point_mappings_then_only_its_
         assert_eq!(b.as_array().unwrap().len(), 2, "{}: the tenant admin sees both", db.backend);
     }
 }
+
+#[tokio::test]
+async fn given_alarms_at_two_stations_when_a_station_scoped_operator_lists_notifications_then_only_its_stations_show() {
+    use crate::alarm_support::{dispatch_all, dispatcher, power_rule, rule, webhook_channel, Receiver};
+    use crate::ingest_support::{integration, post_signed};
+    for db in all_databases().await {
+        let app = TestApp::new(&db).await;
+        let admin = app.bearer("acme", Role::Admin);
+        let mut stations = Vec::new();
+        for i in 1..=2 {
+            let body = json!({"code": format!("a{i}"), "name": format!("A{i}"), "time_zone": "Asia/Shanghai",
+                "devices": [{"name": format!("meter-{i}"), "kind": "meter",
+                    "mappings": [{"raw_key": "P", "point": "active_power_w", "scale": 1000, "unit": "kW"}]}]});
+            stations.push(provision(&app, &admin, body).await["station"]["id"].as_str().unwrap().to_owned());
+        }
+        let ing = integration(&app, &admin, false).await;
+        let hook = Receiver::start().await;
+        let (channel, _) = webhook_channel(&app, &admin, &hook.url).await;
+        rule(&app, &admin, power_rule(&channel)).await;
+        let t = app.clock.now().timestamp_millis();
+        let body = json!([{"device": "meter-1", "ts": t, "values": {"P": 90.0}},
+                          {"device": "meter-2", "ts": t, "values": {"P": 90.0}}])
+        .to_string();
+        assert_eq!(post_signed(&app, &ing, &body, &[]).await.0, StatusCode::OK);
+        dispatch_all(&dispatcher(&app)).await;
+
+        let (_, all) = app.call(Method::GET, "/api/v1/notifications", Some(&admin), None).await;
+        assert_eq!(all["items"].as_array().unwrap().len(), 2, "{}: one delivery per alarm: {all}", db.backend);
+        let operator = scoped(&app, "operator", &stations[..1]);
+        let (s, mine) = app.call(Method::GET, "/api/v1/notifications", Some(&operator), None).await;
+        assert_eq!(s, StatusCode::OK, "{mine}");
+        let mine = mine["items"].as_array().unwrap().clone();
+        assert_eq!(mine.len(), 1, "{}: {mine:?}", db.backend);
+        let (_, alarm) = app
+            .call(Method::GET, &format!("/api/v1/alarms/{}", mine[0]["alarm_id"].as_str().unwrap()), Some(&admin), None)
+            .await;
+        assert_eq!(alarm["station_id"], stations[0], "{}", db.backend);
+        // The other station's delivery is not there, not even by id.
+        let other = all["items"].as_array().unwrap().iter().find(|d| d["id"] != mine[0]["id"]).unwrap()["id"].clone();
+        let (s, _) = app
+            .call(Method::GET, &format!("/api/v1/notifications/{}", other.as_str().unwrap()), Some(&operator), None)
+            .await;
+        assert_eq!(s, StatusCode::NOT_FOUND, "{}", db.backend);
+    }
+}

@@ -12,7 +12,7 @@ use mgc_alarms::{
     Alarm, AlarmFilter, AlarmId, AlarmQueries, AlarmRule, Channel, Delivery, DeliveryId, DeliveryState, HistoryEntry,
 };
 use mgc_kernel::page::{Page, PageRequest};
-use mgc_kernel::{RepoError, StationId, TenantId};
+use mgc_kernel::{RepoError, Scope, StationId, TenantId};
 
 fn status_clause(status: Option<&str>) -> Result<&'static str, RepoError> {
     Ok(match status {
@@ -27,6 +27,17 @@ fn status_clause(status: Option<&str>) -> Result<&'static str, RepoError> {
         Some("ack") => " AND acknowledged",
         Some(other) => return Err(RepoError::Invalid(format!("status: unknown alarm status '{other}'"))),
     })
+}
+
+/// Deliveries of alarms of the scope's stations (a delivery carries no station of its own).
+fn alarm_station_clause(scope: &Scope, first: usize) -> String {
+    match scope.station_list() {
+        None => String::new(),
+        Some(list) => format!(
+            " AND alarm_id IN (SELECT id FROM alarms WHERE alarms.tenant_id = notification_deliveries.tenant_id{})",
+            station_clause("station_id", Some(list), first)
+        ),
+    }
 }
 
 #[async_trait]
@@ -116,7 +127,7 @@ impl AlarmQueries for Store {
 
     async fn list_deliveries(
         &self,
-        tenant: &TenantId,
+        scope: &Scope,
         state: Option<DeliveryState>,
         alarm: Option<AlarmId>,
         page: &PageRequest,
@@ -124,18 +135,32 @@ impl AlarmQueries for Store {
         let cursor = parse_cursor(page.cursor.as_deref())?;
         let sql = format!(
             "SELECT {DELIVERY_COLUMNS} FROM notification_deliveries WHERE tenant_id = $1 AND ($2 IS NULL OR id < $2)
-             AND ($3 IS NULL OR state = $3) AND ($4 IS NULL OR alarm_id = $4) ORDER BY id DESC LIMIT $5"
+             AND ($3 IS NULL OR state = $3) AND ($4 IS NULL OR alarm_id = $4){} ORDER BY id DESC LIMIT $5",
+            alarm_station_clause(scope, 6)
         );
-        let rows = on_read!(self, p => sqlx::query(&sql).bind(tenant.as_str()).bind(cursor).bind(state.map(|s| s.as_str()))
-            .bind(alarm.map(|a| a.as_uuid())).bind(i64::from(page.limit) + 1)
-            .fetch_all(p).await.map_err(db_err)?.iter().map(delivery_from_row).collect::<Result<Vec<_>, _>>()?);
+        let rows = on_read!(self, p => {
+            let mut q = sqlx::query(&sql).bind(scope.tenant.as_str()).bind(cursor).bind(state.map(|s| s.as_str()))
+                .bind(alarm.map(|a| a.as_uuid())).bind(i64::from(page.limit) + 1);
+            for s in scope.station_list().into_iter().flatten() {
+                q = q.bind(s.as_uuid());
+            }
+            q.fetch_all(p).await.map_err(db_err)?.iter().map(delivery_from_row).collect::<Result<Vec<_>, _>>()?
+        });
         Ok(Page::from_overfetch(rows, page.limit, |d| d.id.to_string()))
     }
 
-    async fn get_delivery(&self, tenant: &TenantId, id: DeliveryId) -> Result<Delivery, RepoError> {
-        let sql = format!("SELECT {DELIVERY_COLUMNS} FROM notification_deliveries WHERE tenant_id = $1 AND id = $2");
-        on_read!(self, p => sqlx::query(&sql).bind(tenant.as_str()).bind(id.as_uuid())
-            .fetch_optional(p).await.map_err(db_err)?.as_ref().map(delivery_from_row).transpose()?)
+    async fn get_delivery(&self, scope: &Scope, id: DeliveryId) -> Result<Delivery, RepoError> {
+        let sql = format!(
+            "SELECT {DELIVERY_COLUMNS} FROM notification_deliveries WHERE tenant_id = $1 AND id = $2{}",
+            alarm_station_clause(scope, 3)
+        );
+        on_read!(self, p => {
+            let mut q = sqlx::query(&sql).bind(scope.tenant.as_str()).bind(id.as_uuid());
+            for s in scope.station_list().into_iter().flatten() {
+                q = q.bind(s.as_uuid());
+            }
+            q.fetch_optional(p).await.map_err(db_err)?.as_ref().map(delivery_from_row).transpose()?
+        })
         .ok_or_else(|| RepoError::NotFound { what: "notification", id: id.to_string() })
     }
 }

@@ -205,14 +205,15 @@ pub trait AlarmQueries: Send + Sync {
     async fn history_head(&self, tenant: &TenantId) -> Result<i64, RepoError>;
     /// Channels of the tenant.
     async fn list_channels(&self, tenant: &TenantId, page: &PageRequest) -> Result<Page<Channel>, RepoError>;
-    /// Deliveries of the tenant, newest first.
+    /// Deliveries visible in `scope`, newest first: a station-scoped reader sees the deliveries
+    /// of its stations' alarms only (not channel tests, which belong to the whole tenant).
     async fn list_deliveries(
         &self,
-        tenant: &TenantId,
+        scope: &mgc_kernel::Scope,
         state: Option<DeliveryState>,
         alarm: Option<AlarmId>,
         page: &PageRequest,
     ) -> Result<Page<Delivery>, RepoError>;
-    /// One delivery.
-    async fn get_delivery(&self, tenant: &TenantId, id: DeliveryId) -> Result<Delivery, RepoError>;
+    /// One delivery visible in `scope`.
+    async fn get_delivery(&self, scope: &mgc_kernel::Scope, id: DeliveryId) -> Result<Delivery, RepoError>;
 }

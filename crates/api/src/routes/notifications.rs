@@ -48,7 +48,7 @@ pub async fn list(
         .transpose()?;
     let alarm = q.alarm_id.as_deref().map(|a| parse_id(a, "alarm")).transpose()?;
     let page = PageRequest::new(q.limit, q.cursor).map_err(|m| ApiError::bad_request("invalid_query", m))?;
-    Ok(Json(state.store.list_deliveries(&p.tenant, st, alarm, &page).await?))
+    Ok(Json(state.store.list_deliveries(&p.scope(), st, alarm, &page).await?))
 }
 
 /// One delivery.
@@ -61,7 +61,7 @@ pub async fn get(
 ) -> Result<Json<Delivery>, ApiError> {
     p.require(Role::Operator)?;
     let id: DeliveryId = parse_id(&id, "notification")?;
-    Ok(Json(state.store.get_delivery(&p.tenant, id).await?))
+    Ok(Json(state.store.get_delivery(&p.scope(), id).await?))
 }
 
 /// Sends a dead (or retrying) delivery again now, with fresh attempts and age.
@@ -74,8 +74,9 @@ pub async fn retry(
 ) -> Result<Json<Delivery>, ApiError> {
     p.require(Role::Operator)?;
     let id: DeliveryId = parse_id(&id, "notification")?;
+    state.store.get_delivery(&p.scope(), id).await?;
     let mut tx = state.store.begin().await?;
     mgc_alarms::NotificationRequests::retry_delivery(&mut tx, &p.tenant, id, state.clock.now()).await?;
     mgc_eventing::UnitOfWork::commit(tx).await?;
-    Ok(Json(state.store.get_delivery(&p.tenant, id).await?))
+    Ok(Json(state.store.get_delivery(&p.scope(), id).await?))
 }
