@@ -11,6 +11,7 @@ mod analytics;
 mod analytics_support;
 mod api_auth;
 mod api_errors;
+mod auth_refusals;
 mod chain_e2e;
 mod commands_adapter;
 mod commands_early_rpc;
