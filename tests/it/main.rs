@@ -22,6 +22,7 @@ mod commands_support;
 mod dispatcher;
 mod dispatcher_concurrency;
 mod durability;
+mod error_contract;
 mod fault_proxy;
 mod group_commit;
 mod harness_selftest;

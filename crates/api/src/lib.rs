@@ -2,6 +2,7 @@
 //! authentication, role checks, the audit log, request ids, metrics, health and OpenAPI.
 
 pub mod auth;
+pub mod body_limit;
 pub mod deadline;
 pub mod error;
 pub mod extract;

@@ -84,6 +84,7 @@ pub fn router(state: AppState) -> Router {
         .merge(Scalar::with_url("/docs", ApiDoc::openapi()))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
+        .layer(middleware::from_fn(crate::body_limit::limit))
         .layer(middleware::from_fn_with_state(state.clone(), crate::deadline::enforce))
         .layer(middleware::from_fn(http_metrics::track))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
