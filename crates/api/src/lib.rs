@@ -9,6 +9,7 @@ pub mod extract;
 pub mod health;
 pub mod http_metrics;
 pub mod openapi;
+pub mod refusal_audit;
 pub mod router;
 pub mod routes;
 pub mod state;

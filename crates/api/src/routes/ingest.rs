@@ -3,6 +3,7 @@
 //! The tenant comes from the integration, never from the body. The request is answered only
 //! after its points are committed; a rejected request stores nothing.
 
+use crate::refusal_audit::ingest_refused;
 use crate::{ApiError, AppState};
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
@@ -71,7 +72,10 @@ pub async fn telemetry(
         ts: header(&headers, "x-ts"),
         body: &body,
     };
-    let TelemetryReceipt { report, skipped } = state.ingest.ingest_telemetry(request).await?;
+    let TelemetryReceipt { report, skipped } = match state.ingest.ingest_telemetry(request).await {
+        Ok(receipt) => receipt,
+        Err(e) => return Err(ingest_refused(&state, &headers, "/ingest/thingsboard/telemetry", e).await),
+    };
     Ok(Json(IngestResponse {
         accepted: report.accepted,
         new: report.stored.new,

@@ -120,7 +120,12 @@ pub async fn rpc(
 ) -> Result<Response, ApiError> {
     let body = body.map_err(|r| ApiError::new(r.status(), "payload_too_large", r.body_text()))?;
     let now = state.clock.now();
-    let (integration, _signature) = state.ingest.authenticate(&credentials(&headers), &body, now).await?;
+    let (integration, _signature) = match state.ingest.authenticate(&credentials(&headers), &body, now).await {
+        Ok(authenticated) => authenticated,
+        Err(e) => {
+            return Err(crate::refusal_audit::ingest_refused(&state, &headers, "/ingest/thingsboard/rpc", e).await)
+        }
+    };
     crate::extract::reject_nul(&body)?;
     let update = parse_rpc_update(&body, &headers)?;
     let tx = state.store.begin().await?;

@@ -116,6 +116,12 @@ impl<U: IngestUnits> IngestService<U> {
         }
     }
 
+    /// The integration `credentials` name, when it exists (cached): the owner of a refused
+    /// request, for the audit log.
+    pub async fn known_integration(&self, credentials: &IngestCredentials<'_>) -> Option<Integration> {
+        self.integration(credentials.integration().ok()?, false).await.ok()?
+    }
+
     /// Authenticates, parses, routes and durably records one telemetry request; returns after
     /// the commit that holds it.
     pub async fn ingest_telemetry(&self, request: TelemetryRequest<'_>) -> Result<TelemetryReceipt, IngestError> {
