@@ -28,6 +28,7 @@ mod group_commit;
 mod harness_selftest;
 mod ingest;
 mod ingest_input;
+mod ingest_signature;
 mod ingest_support;
 mod masterdata_edit;
 mod notify_channels;

@@ -46,6 +46,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/point-mappings/{scope}", axum::routing::put(masterdata::set_scope_mappings))
         .route("/api/v1/points", get(masterdata::points))
         .route("/api/v1/integrations", post(integrations::create).get(integrations::list))
+        .route("/api/v1/integrations/{id}", axum::routing::patch(integrations::update))
         .route("/api/v1/integrations/{id}/rotate", post(integrations::rotate))
         .route("/api/v1/telemetry", get(telemetry::raw))
         .route("/api/v1/telemetry/latest", get(telemetry::latest))

@@ -19,6 +19,7 @@ const SQLITE: &[(i64, &str, &str)] = &[
     (8, "strategy", include_str!("../../../migrations/sqlite/0008_strategy.sql")),
     (9, "shadow_runs", include_str!("../../../migrations/sqlite/0009_shadow_runs.sql")),
     (10, "devices_tb_unique", include_str!("../../../migrations/sqlite/0010_devices_tb_unique.sql")),
+    (11, "signature_v2", include_str!("../../../migrations/sqlite/0011_signature_v2.sql")),
 ];
 
 /// (version, description, SQL) of every PostgreSQL migration, in order.
@@ -33,6 +34,7 @@ const POSTGRES: &[(i64, &str, &str)] = &[
     (8, "strategy", include_str!("../../../migrations/postgres/0008_strategy.sql")),
     (9, "shadow_runs", include_str!("../../../migrations/postgres/0009_shadow_runs.sql")),
     (10, "devices_tb_unique", include_str!("../../../migrations/postgres/0010_devices_tb_unique.sql")),
+    (11, "signature_v2", include_str!("../../../migrations/postgres/0011_signature_v2.sql")),
 ];
 
 fn migrator(list: &'static [(i64, &'static str, &'static str)]) -> Migrator {
