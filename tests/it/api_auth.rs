@@ -17,6 +17,7 @@ fn claims(app: &TestApp) -> Claims {
         station_ids: None,
         exp: Some(now + 600),
         iat: Some(now),
+        nbf: None,
     }
 }
 

@@ -70,7 +70,8 @@ async fn state_messages_that_overtake_the_stored_rpc_id_are_applied_when_it_is_s
                 r#"{"id": "rpc-77", "status": "SUCCESSFUL", "response": {"mode": "eco"}}"#,
                 r#"{"id": "rpc-77", "status": "QUEUED"}"#,
                 r#"{"id": "rpc-77", "status": "DELIVERED"}"#,
-                r#"{"id": "rpc-77", "status": "SUCCESSFUL", "response": {"mode": "eco"}}"#,
+                // The repeated message is a fresh request (an identical signature is a replay).
+                r#"{"id": "rpc-77", "status": "SUCCESSFUL", "response": {"mode": "eco"}} "#,
             ],
         );
         let registry = AdapterRegistry::new().with("thingsboard", adapter.clone());
@@ -141,8 +142,9 @@ async fn state_messages_of_an_rpc_id_that_never_appears_are_bounded_and_purged()
         let claimed = e.app.store.claim_due_commands("dispatcher-x", now, now + chrono::Duration::hours(4), 10).await;
         assert_eq!(claimed.unwrap().len(), 1);
         for body in [
-            r#"{"id": "rpc-ghost", "status": "DELIVERED"}"#,
-            r#"{"id": "rpc-ghost", "status": "DELIVERED"}"#,
+            // Repeated messages are fresh requests (an identical signature is a replay).
+            r#"{"id": "rpc-ghost", "status": "DELIVERED"} "#,
+            r#"{"id": "rpc-ghost", "status": "DELIVERED"}  "#,
             r#"{"id": "rpc-ghost-2", "status": "SENT"}"#,
         ] {
             let (s, b) = forward(&e, body).await;
@@ -166,7 +168,8 @@ async fn state_messages_of_an_rpc_id_that_never_appears_are_bounded_and_purged()
         assert_eq!(purge(3601).await.unwrap(), 0);
 
         // Expired messages of the tenant also make room when a new one arrives.
-        for body in [r#"{"id": "rpc-ghost-3", "status": "SENT"}"#, r#"{"id": "rpc-ghost-4", "status": "SENT"}"#] {
+        // The repeated rpc-ghost-3 message is a fresh request (an identical signature is a replay).
+        for body in [r#"{"id": "rpc-ghost-3", "status": "SENT"} "#, r#"{"id": "rpc-ghost-4", "status": "SENT"}"#] {
             assert_eq!(forward(&e, body).await.0, StatusCode::ACCEPTED);
         }
         e.advance(3601);

@@ -214,6 +214,7 @@ async fn tenant_b_cannot_see_or_cancel_or_target_tenant_a_commands() {
             station_ids: Some(vec![StationId::new().to_string()]),
             exp: Some((e.app.clock.now() + chrono::Duration::hours(1)).timestamp()),
             iat: None,
+            nbf: None,
         };
         let scoped = e.app.bearer_with(&claims);
         let (s, _) = e.app.call(Method::GET, &format!("/api/v1/commands/{id}"), Some(&scoped), None).await;

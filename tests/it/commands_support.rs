@@ -10,7 +10,7 @@ use chrono::{DateTime, Utc};
 use mgc_adapter_thingsboard::{ThingsBoardRpc, ThingsBoardSettings};
 use mgc_api::ApiConfig;
 use mgc_commands::{AdapterRegistry, CommandSettings, DispatchReport, ScanReport};
-use mgc_iam::sign_hex;
+use mgc_iam::sign_post;
 use mgc_iam::Role;
 use mgc_tests::fake_thingsboard::{FakeThingsBoard, PASSWORD, USERNAME};
 use mgc_tests::TestDatabase;
@@ -144,7 +144,7 @@ pub async fn forward_rpc(
     extra: &[(&str, &str)],
 ) -> (StatusCode, Value) {
     let ts = now.timestamp().to_string();
-    let sig = format!("sha256={}", sign_hex(secret.as_bytes(), &ts, body.as_bytes()));
+    let sig = sign_post(secret.as_bytes(), "/ingest/thingsboard/rpc", &ts, extra, body.as_bytes());
     let mut req = Request::post("/ingest/thingsboard/rpc")
         .header("content-type", "application/json")
         .header("x-integration-id", id)

@@ -5,7 +5,7 @@ use crate::support::{assert_error, TestApp};
 use axum::http::{Method, StatusCode};
 use chrono::TimeZone;
 use mgc_eventing::{Dispatcher, DispatcherConfig};
-use mgc_iam::{sign_hex, Role};
+use mgc_iam::{sign_post, Role};
 use mgc_kernel::Clock;
 use mgc_tests::all_databases;
 use serde_json::json;
@@ -88,7 +88,7 @@ async fn rejected_requests_get_distinct_401_codes_and_store_nothing() {
         let dev = [("x-device-name", "meter-1")];
         let now = app.clock.now().timestamp().to_string();
 
-        let bad_sig = format!("sha256={}", sign_hex(b"not-the-secret", &now, body.as_bytes()));
+        let bad_sig = sign_post(b"not-the-secret", TELEMETRY, &now, &dev, body.as_bytes());
         let (s, b) = post_with(
             &app,
             body,
@@ -100,7 +100,7 @@ async fn rejected_requests_get_distinct_401_codes_and_store_nothing() {
         assert_error(&b, "invalid_signature");
 
         let stale = (app.clock.now().timestamp() - 301).to_string();
-        let sig = format!("sha256={}", sign_hex(ing.secret.as_bytes(), &stale, body.as_bytes()));
+        let sig = sign_post(ing.secret.as_bytes(), TELEMETRY, &stale, &dev, body.as_bytes());
         let (_, b) = post_with(
             &app,
             body,
@@ -127,7 +127,7 @@ async fn rejected_requests_get_distinct_401_codes_and_store_nothing() {
         assert_error(&b, "missing_integration_credentials");
 
         // The same signed request twice: the second is a replay.
-        let sig = format!("sha256={}", sign_hex(ing.secret.as_bytes(), &now, body.as_bytes()));
+        let sig = sign_post(ing.secret.as_bytes(), TELEMETRY, &now, &dev, body.as_bytes());
         let signed =
             [("x-integration-id", ing.id.as_str()), ("x-timestamp", now.as_str()), ("x-signature", sig.as_str())];
         assert_eq!(post_with(&app, body, &signed, &dev).await.0, StatusCode::OK);

@@ -4,7 +4,7 @@ use crate::support::TestApp;
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode};
 use mgc_eventing::OutboxStore;
-use mgc_iam::sign_hex;
+use mgc_iam::sign_post;
 use mgc_kernel::Clock;
 use serde_json::{json, Value};
 
@@ -45,10 +45,13 @@ pub async fn integration(app: &TestApp, admin: &str, allow_static: bool) -> Inge
     Ingest { id: b["id"].as_str().unwrap().into(), secret: b["secret"].as_str().unwrap().into() }
 }
 
+/// Path of the telemetry endpoint.
+pub const TELEMETRY: &str = "/ingest/thingsboard/telemetry";
+
 /// Posts `body` signed with the integration's secret at the app's current time.
 pub async fn post_signed(app: &TestApp, ing: &Ingest, body: &str, extra: &[(&str, &str)]) -> (StatusCode, Value) {
     let ts = app.clock.now().timestamp().to_string();
-    let sig = format!("sha256={}", sign_hex(ing.secret.as_bytes(), &ts, body.as_bytes()));
+    let sig = sign_post(ing.secret.as_bytes(), TELEMETRY, &ts, extra, body.as_bytes());
     post_with(app, body, &[("x-integration-id", &ing.id), ("x-timestamp", &ts), ("x-signature", &sig)], extra).await
 }
 

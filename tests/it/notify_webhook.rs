@@ -27,6 +27,13 @@ async fn notifications(app: &crate::support::TestApp, token: &str, state: &str) 
     b["items"].as_array().unwrap().clone()
 }
 
+/// The unauthenticated `/metrics` text.
+async fn metrics_text(app: &crate::support::TestApp) -> String {
+    let req = axum::http::Request::get("/metrics").body(axum::body::Body::empty()).unwrap();
+    let resp = tower::ServiceExt::oneshot(app.router.clone(), req).await.unwrap();
+    String::from_utf8(axum::body::to_bytes(resp.into_body(), usize::MAX).await.unwrap().to_vec()).unwrap()
+}
+
 #[tokio::test]
 async fn failing_receiver_gets_retries_with_growing_delays_breaker_opens_then_all_arrive_once_in_order() {
     for db in all_databases().await {
@@ -58,6 +65,9 @@ async fn failing_receiver_gets_retries_with_growing_delays_breaker_opens_then_al
         assert_eq!(delays, vec![1, 2, 4], "{}: exponential backoff", db.backend);
         let channel_id: ChannelId = channel.parse().unwrap();
         assert_eq!(w.breaker_state(channel_id), BreakerState::Open);
+        let exposed = metrics_text(&app).await;
+        assert!(exposed.contains("mgc_notify_breaker_open"), "{}: breaker gauge missing", db.backend);
+        assert!(!exposed.contains(&channel), "{}: /metrics exposes a tenant's channel id", db.backend);
         let r = w.run_once().await.unwrap();
         assert_eq!((r.deferred, hook.all().len()), (1, 3), "{}: open breaker sends nothing", db.backend);
 

@@ -150,6 +150,7 @@ async fn peak_shaving_over_a_known_day_gives_the_hand_computed_savings_in_every_
             station_ids: Some(vec![mgc_kernel::StationId::new().to_string()]),
             exp: Some((mgc_kernel::Clock::now(&app.clock) + chrono::Duration::hours(1)).timestamp()),
             iat: None,
+            nbf: None,
         });
         for path in [format!("/api/v1/shadow-runs/{id}"), format!("/api/v1/jobs/{job}")] {
             let (st, b) = app.call(Method::GET, &path, Some(&scoped), None).await;

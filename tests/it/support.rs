@@ -92,6 +92,7 @@ impl TestApp {
             jobs_wakeup: Arc::new(tokio::sync::Notify::new()),
             shadow_wakeup: Arc::new(tokio::sync::Notify::new()),
             commands_wakeup: Arc::new(tokio::sync::Notify::new()),
+            refusal_audit: Arc::default(),
         };
         Self { router: mgc_api::router(state), store, clock, issuer: JwtIssuer::hs256(SECRET), _db: None }
     }

@@ -63,6 +63,7 @@ pub async fn serve(config: Config) -> Result<(), String> {
         jobs_wakeup: Arc::new(tokio::sync::Notify::new()),
         shadow_wakeup: Arc::new(tokio::sync::Notify::new()),
         commands_wakeup: Arc::new(tokio::sync::Notify::new()),
+        refusal_audit: Arc::default(),
     };
     let (stop_tx, stop_rx) = watch::channel(false);
     let instance = config.instance_id();

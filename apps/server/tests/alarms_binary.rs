@@ -129,7 +129,13 @@ fn telemetry_over_a_threshold_reaches_the_webhook_signed_through_the_binary() {
         json!([{"device": "inv-1", "ts": chrono::Utc::now().timestamp_millis(), "values": {"temperature_c": 91}}])
             .to_string();
     let ts = chrono::Utc::now().timestamp().to_string();
-    let sig = format!("sha256={}", mgc_iam::sign_hex(ing["secret"].as_str().unwrap().as_bytes(), &ts, body.as_bytes()));
+    let sig = mgc_iam::sign_post(
+        ing["secret"].as_str().unwrap().as_bytes(),
+        "/ingest/thingsboard/telemetry",
+        &ts,
+        &[],
+        body.as_bytes(),
+    );
     let signed =
         [("X-Integration-Id", ing["id"].as_str().unwrap().to_owned()), ("X-Timestamp", ts), ("X-Signature", sig)];
     assert_eq!(http(&server.addr, "POST", "/ingest/thingsboard/telemetry", &signed, &body).0, 200);

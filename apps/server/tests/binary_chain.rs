@@ -39,9 +39,12 @@ fn chain(server: &Server, data: &Path) {
             .collect();
         let body = Value::Array(rows).to_string();
         let ts = Utc::now().timestamp().to_string();
-        let sig = format!(
-            "sha256={}",
-            mgc_iam::sign_hex(integration["secret"].as_str().unwrap().as_bytes(), &ts, body.as_bytes())
+        let sig = mgc_iam::sign_post(
+            integration["secret"].as_str().unwrap().as_bytes(),
+            "/ingest/thingsboard/telemetry",
+            &ts,
+            &[],
+            body.as_bytes(),
         );
         let id = integration["id"].as_str().unwrap();
         let (status, raw) = http_signed(&server.addr, id, &ts, &sig, &body);

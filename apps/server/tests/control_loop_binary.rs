@@ -30,7 +30,7 @@ fn post_telemetry(server: &Server, integration: &Value, body: &Value) {
     let body = body.to_string();
     let ts = Utc::now().timestamp().to_string();
     let secret = integration["secret"].as_str().unwrap();
-    let sig = format!("sha256={}", mgc_iam::sign_hex(secret.as_bytes(), &ts, body.as_bytes()));
+    let sig = mgc_iam::sign_post(secret.as_bytes(), "/ingest/thingsboard/telemetry", &ts, &[], body.as_bytes());
     let (status, raw) = http_signed(&server.addr, integration["id"].as_str().unwrap(), &ts, &sig, &body);
     assert_eq!(status, 200, "{raw}");
 }

@@ -45,7 +45,7 @@ fn shadow(server: &Server, data: &Path) {
         let body = Value::Array(rows).to_string();
         let ts = Utc::now().timestamp().to_string();
         let secret = integration["secret"].as_str().unwrap();
-        let sig = format!("sha256={}", mgc_iam::sign_hex(secret.as_bytes(), &ts, body.as_bytes()));
+        let sig = mgc_iam::sign_post(secret.as_bytes(), "/ingest/thingsboard/telemetry", &ts, &[], body.as_bytes());
         assert_eq!(http_signed(&server.addr, integration["id"].as_str().unwrap(), &ts, &sig, &body).0, 200);
     }
 

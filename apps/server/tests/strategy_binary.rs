@@ -27,9 +27,12 @@ fn peak_shaving(server: &Server, data: &Path) {
         {"device": "ps-bess", "ts": now, "values": {"soc_pct": 50.0}}])
     .to_string();
     let ts = Utc::now().timestamp().to_string();
-    let sig = format!(
-        "sha256={}",
-        mgc_iam::sign_hex(integration["secret"].as_str().unwrap().as_bytes(), &ts, body.as_bytes())
+    let sig = mgc_iam::sign_post(
+        integration["secret"].as_str().unwrap().as_bytes(),
+        "/ingest/thingsboard/telemetry",
+        &ts,
+        &[],
+        body.as_bytes(),
     );
     let (status, raw) = http_signed(&server.addr, integration["id"].as_str().unwrap(), &ts, &sig, &body);
     assert_eq!(status, 200, "{raw}");

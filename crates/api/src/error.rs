@@ -68,6 +68,10 @@ pub const RETRY_AFTER_SECS: u32 = 2;
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
+        if self.status == StatusCode::UNAUTHORIZED {
+            // Every refused authentication, by its machine code (JWT, API key, ingest).
+            metrics::counter!("mgc_auth_refused_total", "reason" => self.code).increment(1);
+        }
         let body = ErrorBody { error: ErrorDetail { code: self.code.to_owned(), message: self.message } };
         let mut response = (self.status, Json(body)).into_response();
         if self.status == StatusCode::SERVICE_UNAVAILABLE {

@@ -2,12 +2,14 @@
 //! authentication, role checks, the audit log, request ids, metrics, health and OpenAPI.
 
 pub mod auth;
+pub mod body_limit;
 pub mod deadline;
 pub mod error;
 pub mod extract;
 pub mod health;
 pub mod http_metrics;
 pub mod openapi;
+pub mod refusal_audit;
 pub mod router;
 pub mod routes;
 pub mod state;

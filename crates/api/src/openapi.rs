@@ -20,7 +20,7 @@ use utoipa::{Modify, OpenApi};
         crate::routes::masterdata_edit::patch_station, crate::routes::masterdata_edit::delete_station,
         crate::routes::masterdata_edit::patch_device, crate::routes::masterdata_edit::delete_device,
         crate::routes::remap::remap,
-        integrations::create, integrations::list, integrations::rotate,
+        integrations::create, integrations::list, integrations::rotate, integrations::update,
         ingest::telemetry,
         telemetry::raw, telemetry::latest, telemetry::unrouted,
         crate::routes::analytics::stats, crate::routes::analytics::window_close,

@@ -57,4 +57,6 @@ pub struct AppState {
     pub shadow_wakeup: Arc<tokio::sync::Notify>,
     /// Wakes the command dispatcher when a command is issued.
     pub commands_wakeup: Arc<tokio::sync::Notify>,
+    /// Per-tenant budget of audited authentication refusals.
+    pub refusal_audit: Arc<crate::refusal_audit::RefusalAudit>,
 }

@@ -16,6 +16,9 @@ pub enum AuthError {
     /// The token's `exp` has passed.
     #[error("token expired")]
     Expired,
+    /// The token's `nbf` is still in the future.
+    #[error("token is not valid yet (nbf is in the future)")]
+    NotYetValid,
     /// The signature does not verify with the configured key.
     #[error("token signature is invalid")]
     BadSignature,
@@ -60,6 +63,7 @@ impl AuthError {
             AuthError::MissingCredentials => "missing_credentials",
             AuthError::Malformed(_) => "malformed_credentials",
             AuthError::Expired => "token_expired",
+            AuthError::NotYetValid => "token_not_yet_valid",
             AuthError::BadSignature => "invalid_signature",
             AuthError::WrongAlgorithm(_) => "algorithm_not_allowed",
             AuthError::MissingTenant => "missing_tenant",

@@ -1,4 +1,5 @@
-//! HMAC-SHA256 request signatures: `sha256=<hex HMAC(secret, timestamp + "." + body)>`.
+//! HMAC-SHA256 request signatures, legacy form (v1): `sha256=<hex HMAC(secret, timestamp + "." + body)>`.
+//! The current form is [`crate::signature_v2`].
 
 use chrono::{DateTime, Utc};
 use hmac::{Hmac, Mac};
@@ -40,14 +41,29 @@ impl HmacError {
     }
 }
 
-fn mac(secret: &[u8], timestamp: &str, body: &[u8]) -> HmacSha256 {
+/// HMAC-SHA256 under `secret` over the concatenation of `parts`.
+pub(crate) fn mac_over(secret: &[u8], parts: &[&[u8]]) -> HmacSha256 {
     // HMAC takes keys of any length, so this cannot fail.
     let mut mac =
         <HmacSha256 as Mac>::new_from_slice(secret).unwrap_or_else(|_| unreachable!("HMAC accepts any key length"));
-    mac.update(timestamp.as_bytes());
-    mac.update(b".");
-    mac.update(body);
+    for part in parts {
+        mac.update(part);
+    }
     mac
+}
+
+fn mac(secret: &[u8], timestamp: &str, body: &[u8]) -> HmacSha256 {
+    mac_over(secret, &[timestamp.as_bytes(), b".", body])
+}
+
+/// Checks the hex digest after `prefix` in `header` against `mac`, in constant time.
+pub(crate) fn verify_hex(mac: HmacSha256, header: &str, prefix: &str) -> Result<(), HmacError> {
+    let hex_sig = header.trim().strip_prefix(prefix).ok_or(HmacError::MalformedSignature)?;
+    let given = hex::decode(hex_sig).map_err(|_| HmacError::MalformedSignature)?;
+    if given.len() != 32 {
+        return Err(HmacError::MalformedSignature);
+    }
+    mac.verify_slice(&given).map_err(|_| HmacError::Mismatch)
 }
 
 /// Hex HMAC-SHA256 of `timestamp + "." + body` (without the `sha256=` prefix).
@@ -57,12 +73,7 @@ pub fn sign_hex(secret: &[u8], timestamp: &str, body: &[u8]) -> String {
 
 /// Verifies a `sha256=<hex>` header in constant time.
 pub fn verify_signature(secret: &[u8], timestamp: &str, body: &[u8], header: &str) -> Result<(), HmacError> {
-    let hex_sig = header.trim().strip_prefix("sha256=").ok_or(HmacError::MalformedSignature)?;
-    let given = hex::decode(hex_sig).map_err(|_| HmacError::MalformedSignature)?;
-    if given.len() != 32 {
-        return Err(HmacError::MalformedSignature);
-    }
-    mac(secret, timestamp, body).verify_slice(&given).map_err(|_| HmacError::Mismatch)
+    verify_hex(mac(secret, timestamp, body), header, "sha256=")
 }
 
 /// Parses `timestamp` (unix seconds) and checks it is within `window_secs` of `now`.

@@ -4,6 +4,7 @@
 //! returned only when created or rotated, and never logged.
 
 use crate::hmac_signature::{check_timestamp, verify_signature, HmacError};
+use crate::signature_v2::{verify_v2, SignedRequest, V2_PREFIX};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use mgc_kernel::page::{Page, PageRequest};
@@ -14,6 +15,10 @@ use subtle::ConstantTimeEq;
 
 /// Seconds a signed request's timestamp may be away from server time.
 pub const REPLAY_WINDOW_SECS: i64 = 300;
+
+/// Announced end of the legacy v1 signature: after this date it is removed, whatever
+/// `legacy_signature` says.
+pub const LEGACY_SIGNATURE_UNTIL: &str = "2027-06-30";
 
 /// A registered integration of a tenant.
 #[derive(Clone, PartialEq, Eq, Serialize)]
@@ -34,6 +39,9 @@ pub struct Integration {
     pub previous_valid_until: Option<DateTime<Utc>>,
     /// Whether `X-Integration-Secret` (unsigned) is accepted.
     pub allow_static: bool,
+    /// Whether the legacy v1 signature (`sha256=` over `timestamp.body` only) is still
+    /// accepted; deprecated, see [`LEGACY_SIGNATURE_UNTIL`].
+    pub legacy_signature: bool,
     /// Who registered it.
     pub created_by: String,
     /// When.
@@ -66,6 +74,9 @@ pub enum IngestAuthError {
     /// Signature or timestamp problems.
     #[error("{0}")]
     Signature(HmacError),
+    /// A v1 (`sha256=`) signature, but the integration accepts only v2.
+    #[error("this integration accepts only v2 signatures (X-Signature: v2=...); v1 is deprecated until {LEGACY_SIGNATURE_UNTIL} and enabled per integration with legacy_signature")]
+    LegacySignature,
     /// The same signature was already used inside the replay window.
     #[error("this signature was already used: sign every request with a fresh timestamp")]
     Replayed,
@@ -85,6 +96,7 @@ impl IngestAuthError {
             IngestAuthError::UnknownIntegration => "unknown_integration",
             IngestAuthError::Signature(e) => e.code(),
             IngestAuthError::Replayed => "replayed_signature",
+            IngestAuthError::LegacySignature => "legacy_signature_disabled",
             IngestAuthError::StaticDisabled => "static_auth_disabled",
             IngestAuthError::WrongSecret => "invalid_integration_secret",
         }
@@ -105,19 +117,29 @@ impl Integration {
         std::iter::once(self.secret.as_str()).chain(previous)
     }
 
-    /// Checks `X-Timestamp` and `X-Signature` over the raw body (current or, during the grace
-    /// period, previous secret). Replay detection is the caller's (it needs storage).
+    /// Checks `X-Timestamp` and `X-Signature` (v2 over the canonical request; v1 over
+    /// `timestamp.body` only when `legacy_signature` allows it) with the current or, during the
+    /// grace period, previous secret. Replay detection is the caller's (it needs storage).
     pub fn verify_signed(
         &self,
         timestamp: &str,
-        body: &[u8],
+        request: &SignedRequest<'_>,
         signature: &str,
         now: DateTime<Utc>,
     ) -> Result<(), IngestAuthError> {
         check_timestamp(timestamp, now, REPLAY_WINDOW_SECS).map_err(IngestAuthError::Signature)?;
+        let v2 = signature.trim().starts_with(V2_PREFIX);
+        if !v2 && !self.legacy_signature {
+            return Err(IngestAuthError::LegacySignature);
+        }
         let mut last = HmacError::Mismatch;
         for secret in self.secrets(now) {
-            match verify_signature(secret.as_bytes(), timestamp, body, signature) {
+            let checked = if v2 {
+                verify_v2(secret.as_bytes(), timestamp, request, signature)
+            } else {
+                verify_signature(secret.as_bytes(), timestamp, request.body, signature)
+            };
+            match checked {
                 Ok(()) => return Ok(()),
                 Err(e) => last = e,
             }
@@ -179,6 +201,7 @@ mod tests {
             previous_secret: Some("old-secret".into()),
             previous_valid_until: Some(now() + chrono::Duration::hours(1)),
             allow_static,
+            legacy_signature: true,
             created_by: "admin".into(),
             created_at: now(),
             revoked_at: None,
@@ -189,6 +212,10 @@ mod tests {
         DateTime::from_timestamp(1_800_000_000, 0).unwrap()
     }
 
+    fn req(body: &[u8]) -> SignedRequest<'_> {
+        SignedRequest::new("POST", "/ingest/thingsboard/telemetry", |_| None, body)
+    }
+
     fn sig(secret: &str, ts: &str, body: &[u8]) -> String {
         format!("sha256={}", sign_hex(secret.as_bytes(), ts, body))
     }
@@ -197,12 +224,12 @@ mod tests {
     fn given_signed_request_when_verified_then_current_and_grace_secret_accepted() {
         let i = integration(false);
         let ts = now().timestamp().to_string();
-        assert_eq!(i.verify_signed(&ts, b"{}", &sig("new-secret", &ts, b"{}"), now()), Ok(()));
-        assert_eq!(i.verify_signed(&ts, b"{}", &sig("old-secret", &ts, b"{}"), now()), Ok(()));
+        assert_eq!(i.verify_signed(&ts, &req(b"{}"), &sig("new-secret", &ts, b"{}"), now()), Ok(()));
+        assert_eq!(i.verify_signed(&ts, &req(b"{}"), &sig("old-secret", &ts, b"{}"), now()), Ok(()));
         let later = now() + chrono::Duration::hours(2);
         let ts2 = later.timestamp().to_string();
         assert_eq!(
-            i.verify_signed(&ts2, b"{}", &sig("old-secret", &ts2, b"{}"), later),
+            i.verify_signed(&ts2, &req(b"{}"), &sig("old-secret", &ts2, b"{}"), later),
             Err(IngestAuthError::Signature(HmacError::Mismatch))
         );
     }
@@ -211,8 +238,18 @@ mod tests {
     fn given_stale_timestamp_then_rejected_with_code() {
         let i = integration(false);
         let ts = (now().timestamp() - 301).to_string();
-        let e = i.verify_signed(&ts, b"{}", &sig("new-secret", &ts, b"{}"), now()).unwrap_err();
+        let e = i.verify_signed(&ts, &req(b"{}"), &sig("new-secret", &ts, b"{}"), now()).unwrap_err();
         assert_eq!(e.code(), "stale_timestamp");
+    }
+
+    #[test]
+    fn given_v1_signature_when_legacy_disabled_then_refused_and_v2_accepted() {
+        let i = Integration { legacy_signature: false, ..integration(false) };
+        let ts = now().timestamp().to_string();
+        let e = i.verify_signed(&ts, &req(b"{}"), &sig("new-secret", &ts, b"{}"), now()).unwrap_err();
+        assert_eq!(e.code(), "legacy_signature_disabled");
+        let v2 = crate::sign_v2(b"new-secret", &ts, &req(b"{}"));
+        assert_eq!(i.verify_signed(&ts, &req(b"{}"), &v2, now()), Ok(()));
     }
 
     #[test]

@@ -27,6 +27,9 @@ pub struct Claims {
     /// Issued at, unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub iat: Option<i64>,
+    /// Not before, unix seconds: the token is refused until then (same leeway as `exp`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nbf: Option<i64>,
 }
 
 /// Checks operator tokens against one configured key and algorithm; time comes from the caller.
@@ -55,7 +58,7 @@ impl JwtVerifier {
         Ok(Self { key, algorithm: Algorithm::RS256, leeway_secs: 0 })
     }
 
-    /// Accepts tokens up to `secs` seconds past `exp` (clock skew).
+    /// Accepts tokens up to `secs` seconds past `exp` and before `nbf` (clock skew).
     pub fn with_leeway(mut self, secs: i64) -> Self {
         self.leeway_secs = secs.max(0);
         self
@@ -92,6 +95,9 @@ fn principal_from_claims(claims: Claims, now: DateTime<Utc>, leeway: i64) -> Res
     let exp = claims.exp.ok_or_else(|| AuthError::InvalidClaim("exp is required".into()))?;
     if exp.saturating_add(leeway) <= now.timestamp() {
         return Err(AuthError::Expired);
+    }
+    if claims.nbf.is_some_and(|nbf| nbf.saturating_sub(leeway) > now.timestamp()) {
+        return Err(AuthError::NotYetValid);
     }
     let tenant = match claims.tenant_id.as_deref() {
         None | Some("") => return Err(AuthError::MissingTenant),
@@ -147,6 +153,7 @@ impl JwtIssuer {
             station_ids: station_ids.map(|ids| ids.iter().map(ToString::to_string).collect()),
             exp: Some((now + ttl).timestamp()),
             iat: Some(now.timestamp()),
+            nbf: None,
         };
         self.sign(&claims)
     }
@@ -176,6 +183,7 @@ mod tests {
             station_ids: None,
             exp: Some(now().timestamp() + 60),
             iat: Some(now().timestamp()),
+            nbf: None,
         }
     }
 
@@ -195,6 +203,15 @@ mod tests {
     fn given_expired_token_when_verified_then_expired() {
         let c = Claims { exp: Some(now().timestamp() - 1), ..claims() };
         assert_eq!(verify(&c).unwrap_err(), AuthError::Expired);
+    }
+
+    #[test]
+    fn given_nbf_in_future_when_verified_then_not_yet_valid_unless_within_leeway() {
+        let c = Claims { nbf: Some(now().timestamp() + 30), ..claims() };
+        let token = JwtIssuer::hs256(SECRET).sign(&c).unwrap();
+        assert_eq!(JwtVerifier::hs256(SECRET).verify(&token, now()).unwrap_err(), AuthError::NotYetValid);
+        assert!(JwtVerifier::hs256(SECRET).with_leeway(30).verify(&token, now()).is_ok());
+        assert!(JwtVerifier::hs256(SECRET).verify(&token, now() + chrono::Duration::seconds(30)).is_ok());
     }
 
     #[test]

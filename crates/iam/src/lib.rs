@@ -12,6 +12,7 @@ pub mod integration;
 pub mod jwt;
 pub mod principal;
 pub mod role;
+pub mod signature_v2;
 
 pub use api_key::{ApiKey, ApiKeyLookupPort, ApiKeyRepository, GeneratedApiKey};
 pub use api_key_service::{
@@ -25,3 +26,4 @@ pub use integration::{IngestAuthError, Integration, IntegrationLookup, Integrati
 pub use jwt::{Claims, JwtIssuer, JwtVerifier};
 pub use principal::{Credential, Principal};
 pub use role::Role;
+pub use signature_v2::{sign_post, sign_v2, verify_v2, SignedRequest, SIGNED_HEADERS};

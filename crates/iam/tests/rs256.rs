@@ -21,6 +21,7 @@ fn claims() -> Claims {
         station_ids: Some(vec!["01a20f0f-d148-75f2-97eb-11904624c1b6".into()]),
         exp: Some(now().timestamp() + 300),
         iat: Some(now().timestamp()),
+        nbf: None,
     }
 }
 

@@ -220,7 +220,9 @@ impl<Q: DeliveryQueue> NotifyWorker<Q> {
         Ok(e.slots.clone())
     }
 
-    fn record(&self, channel: ChannelId, ok: bool, now: DateTime<Utc>) {
+    /// Feeds a send result to the channel's breaker. `mgc_notify_breaker_open{channel}` counts
+    /// open breakers per channel kind: `/metrics` is unauthenticated and carries no tenant data.
+    fn record(&self, channel: ChannelId, kind: &'static str, ok: bool, now: DateTime<Utc>) {
         let mut endpoints = self.lock();
         if let Some(e) = endpoints.get_mut(&channel) {
             let before = e.breaker.state(now);
@@ -233,8 +235,12 @@ impl<Q: DeliveryQueue> NotifyWorker<Q> {
             if before != after {
                 tracing::warn!(%channel, ?before, ?after, "notification endpoint breaker changed");
             }
-            let open = if after == BreakerState::Closed { 0.0 } else { 1.0 };
-            metrics::gauge!("mgc_notify_breaker_open", "channel_id" => channel.to_string()).set(open);
+            let gauge = metrics::gauge!("mgc_notify_breaker_open", "channel" => kind);
+            match (before == BreakerState::Closed, after == BreakerState::Closed) {
+                (true, false) => gauge.increment(1.0),
+                (false, true) => gauge.decrement(1.0),
+                _ => {}
+            }
         }
     }
 
@@ -260,7 +266,7 @@ impl<Q: DeliveryQueue> NotifyWorker<Q> {
             self.sender.send(c, attempt, now).await
         };
         let done = self.clock.now();
-        self.record(d.channel_id, result.is_ok(), done);
+        self.record(d.channel_id, kind, result.is_ok(), done);
         match result {
             Ok(()) => {
                 self.queue.delivery_succeeded(&self.owner, d.id, attempt, done).await?;

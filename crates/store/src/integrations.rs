@@ -9,7 +9,7 @@ use mgc_kernel::page::{Page, PageRequest};
 use mgc_kernel::{IntegrationId, RepoError, TenantId};
 
 const COLUMNS: &str =
-    "id, tenant_id, name, secret, previous_secret, previous_valid_until, allow_static, created_by, created_at, revoked_at";
+    "id, tenant_id, name, secret, previous_secret, previous_valid_until, allow_static, created_by, created_at, revoked_at, legacy_signature";
 
 fn integration_from_row(r: &impl RowExt) -> Result<Integration, RepoError> {
     Ok(Integration {
@@ -20,6 +20,7 @@ fn integration_from_row(r: &impl RowExt) -> Result<Integration, RepoError> {
         previous_secret: r.opt_text("previous_secret")?,
         previous_valid_until: r.opt_time("previous_valid_until")?,
         allow_static: r.boolean("allow_static")?,
+        legacy_signature: r.boolean("legacy_signature")?,
         created_by: r.text("created_by")?,
         created_at: r.time("created_at")?,
         revoked_at: r.opt_time("revoked_at")?,
@@ -29,11 +30,11 @@ fn integration_from_row(r: &impl RowExt) -> Result<Integration, RepoError> {
 #[async_trait]
 impl IntegrationRepository for StoreTx {
     async fn insert_integration(&mut self, i: &Integration) -> Result<(), RepoError> {
-        let sql = format!("INSERT INTO integrations ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)");
+        let sql = format!("INSERT INTO integrations ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)");
         on_tx!(self, c => sqlx::query(&sql)
             .bind(i.id.as_uuid()).bind(i.tenant.as_str()).bind(&i.name).bind(&i.secret).bind(&i.previous_secret)
             .bind(i.previous_valid_until).bind(i.allow_static).bind(&i.created_by).bind(i.created_at).bind(i.revoked_at)
-            .execute(&mut *c).await.map_err(db_err).map(|_| ()))
+            .bind(i.legacy_signature).execute(&mut *c).await.map_err(db_err).map(|_| ()))
     }
 
     async fn get_integration(&mut self, tenant: &TenantId, id: IntegrationId) -> Result<Integration, RepoError> {
@@ -45,10 +46,10 @@ impl IntegrationRepository for StoreTx {
 
     async fn update_integration(&mut self, i: &Integration) -> Result<(), RepoError> {
         let sql = "UPDATE integrations SET name = $3, secret = $4, previous_secret = $5, previous_valid_until = $6,
-                   allow_static = $7, revoked_at = $8 WHERE tenant_id = $1 AND id = $2";
+                   allow_static = $7, revoked_at = $8, legacy_signature = $9 WHERE tenant_id = $1 AND id = $2";
         on_tx!(self, c => sqlx::query(sql)
             .bind(i.tenant.as_str()).bind(i.id.as_uuid()).bind(&i.name).bind(&i.secret).bind(&i.previous_secret)
-            .bind(i.previous_valid_until).bind(i.allow_static).bind(i.revoked_at)
+            .bind(i.previous_valid_until).bind(i.allow_static).bind(i.revoked_at).bind(i.legacy_signature)
             .execute(&mut *c).await.map_err(db_err).map(|_| ()))
     }
 

@@ -22,6 +22,7 @@ const SQLITE: &[(i64, &str, &str)] = &[
     (11, "analytics_meter_carries", include_str!("../../../migrations/sqlite/0011_analytics_meter_carries.sql")),
     (12, "charging", include_str!("../../../migrations/sqlite/0012_charging.sql")),
     (13, "api_key_station_scope", include_str!("../../../migrations/sqlite/0013_api_key_station_scope.sql")),
+    (14, "signature_v2", include_str!("../../../migrations/sqlite/0014_signature_v2.sql")),
 ];
 
 /// (version, description, SQL) of every PostgreSQL migration, in order.
@@ -39,6 +40,7 @@ const POSTGRES: &[(i64, &str, &str)] = &[
     (11, "analytics_meter_carries", include_str!("../../../migrations/postgres/0011_analytics_meter_carries.sql")),
     (12, "charging", include_str!("../../../migrations/postgres/0012_charging.sql")),
     (13, "api_key_station_scope", include_str!("../../../migrations/postgres/0013_api_key_station_scope.sql")),
+    (14, "signature_v2", include_str!("../../../migrations/postgres/0014_signature_v2.sql")),
 ];
 
 fn migrator(list: &'static [(i64, &'static str, &'static str)]) -> Migrator {

@@ -122,10 +122,10 @@ pub fn http_post(addr: &str, path: &str, token: &str, body: &Value) -> (u16, Val
 /// Signed ThingsBoard ingest POST with integration (id, secret).
 pub fn signed_post(addr: &str, ing: &(String, String), body: &str) -> (u16, Value) {
     let ts = chrono::Utc::now().timestamp().to_string();
-    let sig = mgc_iam::sign_hex(ing.1.as_bytes(), &ts, body.as_bytes());
+    let sig = mgc_iam::sign_post(ing.1.as_bytes(), "/ingest/thingsboard/telemetry", &ts, &[], body.as_bytes());
     let head = format!(
         "POST /ingest/thingsboard/telemetry HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\n\
-         X-Integration-Id: {}\r\nX-Timestamp: {ts}\r\nX-Signature: sha256={sig}\r\n",
+         X-Integration-Id: {}\r\nX-Timestamp: {ts}\r\nX-Signature: {sig}\r\n",
         ing.0
     );
     request(addr, &head, body)

@@ -168,7 +168,8 @@ impl Run {
             }
             let req = self.generator.request(r, &mut rng);
             let timestamp = chrono::Utc::now().timestamp().to_string();
-            let signature = format!("sha256={}", mgc_iam::sign_hex(&self.secret, &timestamp, &req.body));
+            let headers: Vec<(&str, &str)> = req.headers.iter().map(|(n, v)| (*n, v.as_str())).collect();
+            let signature = mgc_iam::sign_post(&self.secret, self.endpoint.path(), &timestamp, &headers, &req.body);
             let mut builder = self
                 .client
                 .post(self.endpoint.clone())

@@ -161,6 +161,10 @@ pub async fn list(
         to: q.to,
         stations: p.station_ids.clone(),
     };
+    // The cursors this list hands out are positive sequence numbers.
+    if let Some(c) = q.cursor.as_deref().filter(|c| c.parse::<i64>().map_or(true, |n| n < 1)) {
+        return Err(ApiError::bad_request("invalid_query", format!("cursor '{c}' is not one this service returned")));
+    }
     let page = PageRequest::new(q.limit, q.cursor).map_err(|m| bad("limit", m))?;
     Ok(Json(state.store.list_commands(&p.tenant, &filter, &page).await?))
 }

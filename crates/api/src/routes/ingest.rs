@@ -3,6 +3,7 @@
 //! The tenant comes from the integration, never from the body. The request is answered only
 //! after its points are committed; a rejected request stores nothing.
 
+use crate::refusal_audit::ingest_refused;
 use crate::{ApiError, AppState};
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
@@ -10,6 +11,7 @@ use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::Json;
 use mgc_adapter_thingsboard::{IngestCredentials, TelemetryReceipt, TelemetryRequest};
+use mgc_iam::SignedRequest;
 use mgc_telemetry::domain::payload::Skipped;
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -32,6 +34,9 @@ pub struct IngestResponse {
     pub skipped: Vec<Skipped>,
 }
 
+/// Path of this endpoint (signed as part of the v2 canonical request).
+pub const PATH: &str = "/ingest/thingsboard/telemetry";
+
 pub(crate) fn header<'a>(h: &'a HeaderMap, name: &str) -> Option<&'a str> {
     h.get(name).and_then(|v| v.to_str().ok()).map(str::trim).filter(|v| !v.is_empty())
 }
@@ -46,11 +51,16 @@ pub(crate) fn credentials(headers: &HeaderMap) -> IngestCredentials<'_> {
     }
 }
 
+/// What the signature of an `/ingest/thingsboard/*` request covers (v2).
+pub(crate) fn signed<'a>(headers: &'a HeaderMap, path: &'a str, body: &'a [u8]) -> SignedRequest<'a> {
+    SignedRequest::new("POST", path, |name| header(headers, name), body)
+}
+
 /// Accepts every body shape ThingsBoard sends (see the telemetry payload docs).
 #[utoipa::path(post, path = "/ingest/thingsboard/telemetry", tag = "ingest",
     params(("X-Integration-Id" = String, Header, description = "integration id"),
            ("X-Timestamp" = Option<String>, Header, description = "unix seconds (signed mode)"),
-           ("X-Signature" = Option<String>, Header, description = "sha256=<hex HMAC-SHA256(secret, timestamp + \".\" + body)>"),
+           ("X-Signature" = Option<String>, Header, description = "v2=<hex HMAC-SHA256(secret, canonical request)> (see docs/api.md); legacy sha256= only where the integration allows it"),
            ("X-Integration-Secret" = Option<String>, Header, description = "static mode, when the integration allows it"),
            ("X-Device-Name" = Option<String>, Header, description = "device of flat bodies"),
            ("X-Device-Type" = Option<String>, Header, description = "ThingsBoard device type"),
@@ -64,14 +74,11 @@ pub async fn telemetry(
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Json<IngestResponse>, ApiError> {
     let body = body.map_err(|r| ApiError::new(r.status(), "payload_too_large", r.body_text()))?;
-    let request = TelemetryRequest {
-        credentials: credentials(&headers),
-        device_name: header(&headers, "x-device-name"),
-        device_type: header(&headers, "x-device-type"),
-        ts: header(&headers, "x-ts"),
-        body: &body,
+    let request = TelemetryRequest { credentials: credentials(&headers), request: signed(&headers, PATH, &body) };
+    let TelemetryReceipt { report, skipped } = match state.ingest.ingest_telemetry(request).await {
+        Ok(receipt) => receipt,
+        Err(e) => return Err(ingest_refused(&state, &headers, PATH, e).await),
     };
-    let TelemetryReceipt { report, skipped } = state.ingest.ingest_telemetry(request).await?;
     Ok(Json(IngestResponse {
         accepted: report.accepted,
         new: report.stored.new,

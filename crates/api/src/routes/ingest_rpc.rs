@@ -5,7 +5,7 @@
 //! wrapped as `{msg, metadata}`, the id as `id` (string or `{"id": ...}`) or `rpcId`, or in the
 //! `X-Rpc-Id` header; the status as `status` or in `X-Rpc-Status`.
 
-use crate::routes::ingest::{credentials, header};
+use crate::routes::ingest::{credentials, header, signed};
 use crate::{ApiError, AppState};
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
@@ -17,6 +17,9 @@ use mgc_commands::{RemoteRpcState, RpcUpdateOutcome};
 use serde::Serialize;
 use serde_json::Value;
 use utoipa::ToSchema;
+
+/// Path of this endpoint (signed as part of the v2 canonical request).
+pub const PATH: &str = "/ingest/thingsboard/rpc";
 
 fn invalid(message: impl Into<String>) -> ApiError {
     ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_rpc_update", message)
@@ -103,7 +106,7 @@ pub struct RpcUpdatePending {
 #[utoipa::path(post, path = "/ingest/thingsboard/rpc", tag = "ingest",
     params(("X-Integration-Id" = String, Header, description = "integration id"),
            ("X-Timestamp" = Option<String>, Header, description = "unix seconds (signed mode)"),
-           ("X-Signature" = Option<String>, Header, description = "sha256=<hex HMAC-SHA256(secret, timestamp + \".\" + body)>"),
+           ("X-Signature" = Option<String>, Header, description = "v2=<hex HMAC-SHA256(secret, canonical request)> (see docs/api.md); legacy sha256= only where the integration allows it"),
            ("X-Integration-Secret" = Option<String>, Header, description = "static mode, when the integration allows it"),
            ("X-Rpc-Id" = Option<String>, Header, description = "RPC id when the body has none"),
            ("X-Rpc-Status" = Option<String>, Header, description = "status when the body has none")),
@@ -120,7 +123,11 @@ pub async fn rpc(
 ) -> Result<Response, ApiError> {
     let body = body.map_err(|r| ApiError::new(r.status(), "payload_too_large", r.body_text()))?;
     let now = state.clock.now();
-    let (integration, _signature) = state.ingest.authenticate(&credentials(&headers), &body, now).await?;
+    let signed = signed(&headers, PATH, &body);
+    let integration = match state.ingest.authenticate_once(&credentials(&headers), &signed, now).await {
+        Ok(integration) => integration,
+        Err(e) => return Err(crate::refusal_audit::ingest_refused(&state, &headers, PATH, e).await),
+    };
     crate::extract::reject_nul(&body)?;
     let update = parse_rpc_update(&body, &headers)?;
     let tx = state.store.begin().await?;

@@ -22,6 +22,19 @@ pub struct CreateIntegration {
     /// Accept `X-Integration-Secret` without a signature (for rule chains that cannot sign).
     #[serde(default)]
     pub allow_static: bool,
+    /// Also accept the deprecated v1 signature (`sha256=` over `timestamp.body`); default false.
+    #[serde(default)]
+    pub legacy_signature: bool,
+}
+
+/// Body of `PATCH /api/v1/integrations/{id}`: the fields given change.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateIntegration {
+    /// Accept `X-Integration-Secret` without a signature.
+    pub allow_static: Option<bool>,
+    /// Also accept the deprecated v1 signature.
+    pub legacy_signature: Option<bool>,
 }
 
 /// Body of `POST /api/v1/integrations/{id}/rotate`.
@@ -41,6 +54,8 @@ pub struct IntegrationView {
     pub name: String,
     /// Whether unsigned static-secret requests are accepted.
     pub allow_static: bool,
+    /// Whether the deprecated v1 signature is still accepted (until its removal date).
+    pub legacy_signature: bool,
     /// Until when the previous secret still works.
     pub previous_valid_until: Option<DateTime<Utc>>,
     /// Created.
@@ -53,6 +68,7 @@ impl From<&Integration> for IntegrationView {
             id: i.id.to_string(),
             name: i.name.clone(),
             allow_static: i.allow_static,
+            legacy_signature: i.legacy_signature,
             previous_valid_until: i.previous_valid_until,
             created_at: i.created_at,
         }
@@ -104,6 +120,7 @@ pub async fn create(
         previous_secret: None,
         previous_valid_until: None,
         allow_static: body.allow_static,
+        legacy_signature: body.legacy_signature,
         created_by: p.subject.clone(),
         created_at: state.clock.now(),
         revoked_at: None,
@@ -158,4 +175,26 @@ pub async fn rotate(
     uow.commit().await?;
     state.ingest.forget_tenant(&p.tenant);
     Ok(Json(IntegrationWithSecret { integration: (&integration).into(), secret: integration.secret.clone() }))
+}
+
+/// Changes the signature and static-secret settings of an integration.
+#[utoipa::path(patch, path = "/api/v1/integrations/{id}", tag = "ingest", request_body = UpdateIntegration,
+    params(("id" = String, Path, description = "integration id")), security(("bearer" = []), ("api_key" = [])),
+    responses((status = 200, body = IntegrationView), (status = 404, body = crate::error::ErrorBody)))]
+pub async fn update(
+    State(state): State<AppState>,
+    Auth(p): Auth,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<UpdateIntegration>,
+) -> Result<Json<IntegrationView>, ApiError> {
+    p.require(Role::Admin)?;
+    let id: IntegrationId = parse_id(&id, "integration")?;
+    let mut uow = state.store.begin().await?;
+    let mut integration = uow.get_integration(&p.tenant, id).await?;
+    integration.allow_static = body.allow_static.unwrap_or(integration.allow_static);
+    integration.legacy_signature = body.legacy_signature.unwrap_or(integration.legacy_signature);
+    uow.update_integration(&integration).await?;
+    uow.commit().await?;
+    state.ingest.forget_tenant(&p.tenant);
+    Ok(Json((&integration).into()))
 }

@@ -1,6 +1,6 @@
 //! The integration credentials an ingest request carries, and their check.
 
-use mgc_iam::{IngestAuthError, Integration};
+use mgc_iam::{IngestAuthError, Integration, SignedRequest};
 use mgc_kernel::IntegrationId;
 
 /// The credentials of one ingest request, as read from its headers (trimmed, empty = absent).
@@ -27,12 +27,12 @@ impl IngestCredentials<'_> {
     pub fn verify(
         &self,
         integration: &Integration,
-        body: &[u8],
+        request: &SignedRequest<'_>,
         now: chrono::DateTime<chrono::Utc>,
     ) -> Result<Option<String>, IngestAuthError> {
         match (self.signature, self.timestamp, self.static_secret) {
             (Some(signature), Some(timestamp), _) => {
-                integration.verify_signed(timestamp, body, signature, now)?;
+                integration.verify_signed(timestamp, request, signature, now)?;
                 Ok(Some(signature.to_ascii_lowercase()))
             }
             (None, None, Some(secret)) => {

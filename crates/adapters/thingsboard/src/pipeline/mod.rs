@@ -18,7 +18,8 @@ pub use units::{IngestTx, IngestUnits};
 
 use crate::ingest::{forget_tenant, route_batch, RouteCache};
 use chrono::{DateTime, Utc};
-use mgc_iam::{IngestAuthError, Integration};
+use mgc_eventing::UnitOfWork;
+use mgc_iam::{IngestAuthError, Integration, IntegrationRepository, SignedRequest};
 use mgc_kernel::{IntegrationId, RepoError, SharedClock, TenantId, TtlCache};
 use mgc_telemetry::domain::payload::{parse_thingsboard, IngestContext, Skipped, TimeLimits};
 use mgc_telemetry::{BatchInput, BatchReport};
@@ -54,14 +55,9 @@ impl Default for IngestConfig {
 pub struct TelemetryRequest<'a> {
     /// Integration credentials.
     pub credentials: IngestCredentials<'a>,
-    /// `X-Device-Name`: the device of flat bodies.
-    pub device_name: Option<&'a str>,
-    /// `X-Device-Type`: ThingsBoard's device type.
-    pub device_type: Option<&'a str>,
-    /// `X-Ts`: epoch ms of flat bodies.
-    pub ts: Option<&'a str>,
-    /// The raw body, exactly as signed.
-    pub body: &'a [u8],
+    /// What the signature covers: method, path, the routing headers `X-Device-Name` (device of
+    /// flat bodies), `X-Device-Type` and `X-Ts` (epoch ms of flat bodies), and the raw body.
+    pub request: SignedRequest<'a>,
 }
 
 /// What a recorded telemetry request did.
@@ -101,14 +97,14 @@ impl<U: IngestUnits> IngestService<U> {
     pub async fn authenticate(
         &self,
         credentials: &IngestCredentials<'_>,
-        body: &[u8],
+        request: &SignedRequest<'_>,
         now: DateTime<Utc>,
     ) -> Result<(Integration, Option<String>), IngestError> {
         let id = credentials.integration()?;
         let mut fresh = false;
         loop {
             let integration = self.integration(id, fresh).await?.ok_or(IngestAuthError::UnknownIntegration)?;
-            match credentials.verify(&integration, body, now) {
+            match credentials.verify(&integration, request, now) {
                 Ok(signature) => return Ok((integration, signature)),
                 Err(e) if fresh || matches!(e, IngestAuthError::MissingCredentials) => return Err(e.into()),
                 Err(_) => fresh = true,
@@ -116,18 +112,46 @@ impl<U: IngestUnits> IngestService<U> {
         }
     }
 
+    /// Authenticates like [`Self::authenticate`] and records the signature in the replay log
+    /// (shared by every endpoint of the integration), for requests that are not telemetry:
+    /// a signature seen before is refused as replayed.
+    pub async fn authenticate_once(
+        &self,
+        credentials: &IngestCredentials<'_>,
+        request: &SignedRequest<'_>,
+        now: DateTime<Utc>,
+    ) -> Result<Integration, IngestError> {
+        let (integration, signature) = self.authenticate(credentials, request, now).await?;
+        if let Some(signature) = signature {
+            let mut uow = self.units.begin().await?;
+            let fresh = uow.remember_signatures(&[(integration.id, signature.as_str())], now).await?;
+            if !fresh.first().copied().unwrap_or(false) {
+                return Err(IngestAuthError::Replayed.into());
+            }
+            uow.commit().await?;
+        }
+        Ok(integration)
+    }
+
+    /// The integration `credentials` name, when it exists (cached): the owner of a refused
+    /// request, for the audit log.
+    pub async fn known_integration(&self, credentials: &IngestCredentials<'_>) -> Option<Integration> {
+        self.integration(credentials.integration().ok()?, false).await.ok()?
+    }
+
     /// Authenticates, parses, routes and durably records one telemetry request; returns after
     /// the commit that holds it.
     pub async fn ingest_telemetry(&self, request: TelemetryRequest<'_>) -> Result<TelemetryReceipt, IngestError> {
         let now = self.clock.now();
-        let (integration, signature) = self.authenticate(&request.credentials, request.body, now).await?;
+        let signed = &request.request;
+        let (integration, signature) = self.authenticate(&request.credentials, signed, now).await?;
         let ctx = IngestContext {
-            device_name: request.device_name.map(str::to_owned),
-            device_type: request.device_type.map(str::to_owned),
-            ts: request.ts.map(str::to_owned),
+            device_name: signed.header("x-device-name").map(str::to_owned),
+            device_type: signed.header("x-device-type").map(str::to_owned),
+            ts: signed.header("x-ts").map(str::to_owned),
             received_at: now,
         };
-        let batch = parse_thingsboard(request.body, &ctx, &TimeLimits::default())?;
+        let batch = parse_thingsboard(signed.body, &ctx, &TimeLimits::default())?;
         let skipped = batch.skipped.clone();
         let routed = route_batch(&self.units, &self.routes, &integration.tenant, batch).await?;
         let job = IngestJob {
