@@ -101,6 +101,7 @@ async fn given_other_tenant_or_station_scope_when_reading_then_nothing_of_acme_i
             station_ids: Some(vec![uuid::Uuid::now_v7().to_string()]),
             exp: Some(now + 600),
             iat: Some(now),
+            nbf: None,
         };
         let scoped = app.bearer_with(&scoped);
         let (_, page) = get(&app, "/api/v1/charge-points", &scoped).await;
@@ -135,6 +136,7 @@ async fn given_masterdata_charger_named_like_the_identity_when_it_boots_then_it_
             station_ids: Some(vec![station.clone()]),
             exp: Some(now + 600),
             iat: Some(now),
+            nbf: None,
         };
         let (_, page) = get(&app, "/api/v1/charge-points", &app.bearer_with(&claims)).await;
         let items = page["items"].as_array().unwrap();

@@ -118,3 +118,26 @@ async fn given_a_station_scoped_admin_when_creating_an_api_key_then_the_key_is_n
         assert_eq!(b["station_ids"], json!([a2]));
     }
 }
+
+#[tokio::test]
+async fn given_an_alarm_rule_naming_another_tenants_station_or_device_when_saved_then_422_names_the_field() {
+    for db in all_databases().await {
+        let app = TestApp::new(&db).await;
+        let admin = app.bearer("acme", Role::Admin);
+        let globex = app.bearer("globex", Role::Admin);
+        let body = json!({"code": "g1", "name": "g1", "time_zone": "Asia/Shanghai",
+            "devices": [{"name": "g-meter", "kind": "meter"}]});
+        let theirs = provision(&app, &globex, body).await;
+        let station = theirs["station"]["id"].as_str().unwrap();
+        let device = theirs["devices"][0]["id"].as_str().unwrap();
+        for (field, scope) in
+            [("scope.station_id", json!({"station_id": station})), ("scope.device_id", json!({"device_id": device}))]
+        {
+            let rule = json!({"name": "r", "scope": scope, "severity": "major",
+                "condition": {"point": "active_power_w", "op": ">", "value": 1}, "message": "m", "channels": []});
+            let (s, b) = app.call(Method::POST, "/api/v1/alarm-rules", Some(&admin), Some(rule)).await;
+            assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{}: {b}", db.backend);
+            assert!(assert_error(&b, "invalid_request").starts_with(field), "{}: {b}", db.backend);
+        }
+    }
+}

@@ -59,6 +59,7 @@ async fn given_settled_days_of_two_stations_when_listed_by_pages_then_every_day_
             station_ids: Some(vec![a.clone()]),
             exp: Some((app.clock.now() + chrono::Duration::hours(1)).timestamp()),
             iat: None,
+            nbf: None,
         };
         let scoped = app.bearer_with(&claims);
         let mine = pages(&app, &scoped, "/api/v1/settlements?from=2026-03-01&to=2026-03-31&limit=2").await;

@@ -7,8 +7,33 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
 use mgc_alarms::{AlarmQueries, AlarmRule, RuleId, RuleInput};
-use mgc_iam::Role;
+use mgc_iam::{Principal, Role};
 use mgc_kernel::page::Page;
+use mgc_kernel::RepoError;
+use mgc_masterdata::MasterdataQueries;
+
+/// 422 naming the field when the rule's station or device is not one of the caller's.
+async fn check_rule_scope(
+    state: &AppState,
+    p: &Principal,
+    scope: &mgc_alarms::domain::rule::Scope,
+) -> Result<(), ApiError> {
+    let unknown = |field: &str, e: RepoError| match e {
+        RepoError::NotFound { what, id } => ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_request",
+            format!("{field}: {what} {id} not found"),
+        ),
+        other => ApiError::from(other),
+    };
+    if let Some(station) = scope.station_id {
+        state.store.get_station(&p.scope(), station).await.map_err(|e| unknown("scope.station_id", e))?;
+    }
+    if let Some(device) = scope.device_id {
+        state.store.get_device(&p.scope(), device).await.map_err(|e| unknown("scope.device_id", e))?;
+    }
+    Ok(())
+}
 
 /// Creates a rule (version 1).
 #[utoipa::path(post, path = "/api/v1/alarm-rules", tag = "alarms",
@@ -22,6 +47,7 @@ pub async fn create(
 ) -> Result<(StatusCode, Json<AlarmRule>), ApiError> {
     p.require(Role::Admin)?;
     p.require_tenant_wide("an alarm rule")?;
+    check_rule_scope(&state, &p, &body.scope).await?;
     let rule = mgc_alarms::create_rule(state.store.begin().await?, &p.tenant, body, state.clock.now()).await?;
     Ok((StatusCode::CREATED, Json(rule)))
 }
@@ -63,6 +89,7 @@ pub async fn replace(
 ) -> Result<Json<AlarmRule>, ApiError> {
     p.require(Role::Admin)?;
     p.require_tenant_wide("an alarm rule")?;
+    check_rule_scope(&state, &p, &body.scope).await?;
     let id: RuleId = parse_id(&id, "alarm rule")?;
     Ok(Json(mgc_alarms::update_rule(state.store.begin().await?, &p.tenant, id, body, state.clock.now()).await?))
 }
