@@ -31,6 +31,7 @@ const ENV_KEYS: &[&str] = &[
     "strategy",
     "thingsboard",
     "commands",
+    "http",
 ];
 
 /// The whole configuration of `mgc`.
@@ -73,6 +74,8 @@ pub struct Config {
     pub thingsboard: crate::config_commands::ThingsBoardConfig,
     /// Command limits and method options.
     pub commands: crate::config_commands::CommandsConfig,
+    /// HTTP connection limits.
+    pub http: crate::config_http::HttpSettings,
 }
 
 /// Daily settlement.
@@ -193,6 +196,7 @@ impl Default for Config {
             strategy: Default::default(),
             thingsboard: Default::default(),
             commands: Default::default(),
+            http: Default::default(),
         }
     }
 }
@@ -278,6 +282,9 @@ impl Config {
                 "database_url: '{}' must start with sqlite:, postgres:// or postgresql://",
                 mgc_store::redact(&url)
             ));
+        }
+        if let Err(e) = self.http.validate() {
+            problems.push(e);
         }
         if self.ingest.group_commit_linger_ms > 1000 {
             problems.push("ingest.group_commit_linger_ms: must be at most 1000 (every request waits for it)".into());

@@ -9,6 +9,8 @@ mod config;
 mod config_analytics;
 mod config_commands;
 mod config_database;
+mod config_http;
+mod http_server;
 mod logging;
 mod maintenance;
 mod secrets;

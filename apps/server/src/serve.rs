@@ -125,7 +125,7 @@ pub async fn serve(config: Config) -> Result<(), String> {
     let local = listener.local_addr().map_err(|e| e.to_string())?;
     tracing::info!(%local, "HTTP server started");
     println!("mgc: listening on http://{local}");
-    let served = axum::serve(listener, mgc_api::router(state)).with_graceful_shutdown(shutdown_signal()).await;
+    crate::http_server::serve(listener, mgc_api::router(state), config.http.limits(), shutdown_signal()).await;
     tracing::info!("HTTP drained; stopping dispatcher");
     let _ = stop_tx.send(true);
     if let Err(e) = dispatcher_task.await {
@@ -153,7 +153,7 @@ pub async fn serve(config: Config) -> Result<(), String> {
         let _ = task.await;
     }
     store.close().await;
-    served.map_err(|e| format!("HTTP server failed: {e}"))
+    Ok(())
 }
 
 async fn shutdown_signal() {
