@@ -427,6 +427,9 @@ impl Config {
         if !shown.auth.jwt_secret.is_empty() {
             shown.auth.jwt_secret = "***".into();
         }
+        if !shown.http.metrics_token.is_empty() {
+            shown.http.metrics_token = "***".into();
+        }
         if !shown.thingsboard.password.is_empty() {
             shown.thingsboard.password = "***".into();
         }

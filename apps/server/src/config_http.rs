@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 use std::time::Duration;
 
 /// Connection limits of `mgc serve` (`[http]` in the configuration).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct HttpSettings {
     /// A connection that has not sent a complete request head this long after it opened (or
@@ -16,11 +16,29 @@ pub struct HttpSettings {
     /// Open connections per client IP address; more are refused (0 = no cap). Behind a
     /// reverse proxy every connection comes from the proxy: raise it there.
     pub max_connections_per_address: usize,
+    /// When not empty, `/metrics` answers only `Authorization: Bearer <metrics_token>`.
+    pub metrics_token: String,
+}
+
+impl std::fmt::Debug for HttpSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("HttpSettings")
+            .field("header_read_timeout_ms", &self.header_read_timeout_ms)
+            .field("idle_timeout_ms", &self.idle_timeout_ms)
+            .field("max_connections_per_address", &self.max_connections_per_address)
+            .field("metrics_token", &if self.metrics_token.is_empty() { "" } else { "***" })
+            .finish()
+    }
 }
 
 impl Default for HttpSettings {
     fn default() -> Self {
-        Self { header_read_timeout_ms: 10_000, idle_timeout_ms: 60_000, max_connections_per_address: 256 }
+        Self {
+            header_read_timeout_ms: 10_000,
+            idle_timeout_ms: 60_000,
+            max_connections_per_address: 256,
+            metrics_token: String::new(),
+        }
     }
 }
 

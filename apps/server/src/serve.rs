@@ -54,6 +54,7 @@ pub async fn serve(config: Config) -> Result<(), String> {
             request_timeout: std::time::Duration::from_millis(config.database.request_timeout_ms),
             analytics: config.analytics(),
             commands: config.commands.to_settings(),
+            metrics_token: Some(config.http.metrics_token.clone()).filter(|t| !t.is_empty()),
         },
         ingest: Arc::new(mgc_api::IngestService::start(
             store.clone(),
