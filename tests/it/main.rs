@@ -37,6 +37,7 @@ mod ingest_input;
 mod ingest_signature;
 mod ingest_support;
 mod masterdata_edit;
+mod metrics_access;
 mod notify_channels;
 mod notify_webhook;
 mod operations;

@@ -32,6 +32,7 @@ const ENV_KEYS: &[&str] = &[
     "thingsboard",
     "commands",
     "ocpp",
+    "http",
 ];
 
 /// The whole configuration of `mgc`.
@@ -76,6 +77,8 @@ pub struct Config {
     pub commands: crate::config_commands::CommandsConfig,
     /// OCPP 1.6J endpoint for chargers.
     pub ocpp: crate::config_ocpp::OcppConfig,
+    /// HTTP connection limits.
+    pub http: crate::config_http::HttpSettings,
 }
 
 /// Daily settlement.
@@ -197,6 +200,7 @@ impl Default for Config {
             thingsboard: Default::default(),
             commands: Default::default(),
             ocpp: Default::default(),
+            http: Default::default(),
         }
     }
 }
@@ -282,6 +286,9 @@ impl Config {
                 "database_url: '{}' must start with sqlite:, postgres:// or postgresql://",
                 mgc_store::redact(&url)
             ));
+        }
+        if let Err(e) = self.http.validate() {
+            problems.push(e);
         }
         if self.ingest.group_commit_linger_ms > 1000 {
             problems.push("ingest.group_commit_linger_ms: must be at most 1000 (every request waits for it)".into());
@@ -424,6 +431,9 @@ impl Config {
         let mut shown = self.clone();
         if !shown.auth.jwt_secret.is_empty() {
             shown.auth.jwt_secret = "***".into();
+        }
+        if !shown.http.metrics_token.is_empty() {
+            shown.http.metrics_token = "***".into();
         }
         if !shown.thingsboard.password.is_empty() {
             shown.thingsboard.password = "***".into();

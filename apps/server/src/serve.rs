@@ -54,6 +54,7 @@ pub async fn serve(config: Config) -> Result<(), String> {
             request_timeout: std::time::Duration::from_millis(config.database.request_timeout_ms),
             analytics: config.analytics(),
             commands: config.commands.to_settings(),
+            metrics_token: Some(config.http.metrics_token.clone()).filter(|t| !t.is_empty()),
         },
         ingest: Arc::new(mgc_api::IngestService::start(
             store.clone(),
@@ -137,7 +138,7 @@ pub async fn serve(config: Config) -> Result<(), String> {
         shutdown_signal().await;
         let _ = ocpp_stop_tx.send(true);
     };
-    let served = axum::serve(listener, router).with_graceful_shutdown(requested).await;
+    crate::http_server::serve(listener, router, config.http.limits(), requested).await;
     if let Some(ocpp) = ocpp {
         ocpp.finish().await;
     }
@@ -168,7 +169,7 @@ pub async fn serve(config: Config) -> Result<(), String> {
         let _ = task.await;
     }
     store.close().await;
-    served.map_err(|e| format!("HTTP server failed: {e}"))
+    Ok(())
 }
 
 async fn shutdown_signal() {

@@ -38,16 +38,7 @@ fn chain(server: &Server, data: &Path) {
             .map(|m| json!({"device": "chain-meter", "ts": (start + Duration::minutes(m)).timestamp_millis(), "values": {"P": 4.0}}))
             .collect();
         let body = Value::Array(rows).to_string();
-        let ts = Utc::now().timestamp().to_string();
-        let sig = mgc_iam::sign_post(
-            integration["secret"].as_str().unwrap().as_bytes(),
-            "/ingest/thingsboard/telemetry",
-            &ts,
-            &[],
-            body.as_bytes(),
-        );
-        let id = integration["id"].as_str().unwrap();
-        let (status, raw) = http_signed(&server.addr, id, &ts, &sig, &body);
+        let (status, raw) = post_telemetry(&server.addr, &integration, &body);
         assert_eq!(status, 200, "{raw}");
     }
 

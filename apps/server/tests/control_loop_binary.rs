@@ -27,11 +27,7 @@ fn start(dir: &Path, fake: &FakeThingsBoard, extra: &[&str]) -> Server {
 }
 
 fn post_telemetry(server: &Server, integration: &Value, body: &Value) {
-    let body = body.to_string();
-    let ts = Utc::now().timestamp().to_string();
-    let secret = integration["secret"].as_str().unwrap();
-    let sig = mgc_iam::sign_post(secret.as_bytes(), "/ingest/thingsboard/telemetry", &ts, &[], body.as_bytes());
-    let (status, raw) = http_signed(&server.addr, integration["id"].as_str().unwrap(), &ts, &sig, &body);
+    let (status, raw) = common::post_telemetry(&server.addr, integration, &body.to_string());
     assert_eq!(status, 200, "{raw}");
 }
 

@@ -43,10 +43,7 @@ fn shadow(server: &Server, data: &Path) {
             })
             .collect();
         let body = Value::Array(rows).to_string();
-        let ts = Utc::now().timestamp().to_string();
-        let secret = integration["secret"].as_str().unwrap();
-        let sig = mgc_iam::sign_post(secret.as_bytes(), "/ingest/thingsboard/telemetry", &ts, &[], body.as_bytes());
-        assert_eq!(http_signed(&server.addr, integration["id"].as_str().unwrap(), &ts, &sig, &body).0, 200);
+        assert_eq!(post_telemetry(&server.addr, &integration, &body).0, 200);
     }
 
     // Peak shaving at 60 kW: 10 kW discharged for the hour, never recharged (40 kW is over the

@@ -26,15 +26,7 @@ fn peak_shaving(server: &Server, data: &Path) {
     let body = json!([{"device": "ps-meter", "ts": now, "values": {"P": 62.0}},
         {"device": "ps-bess", "ts": now, "values": {"soc_pct": 50.0}}])
     .to_string();
-    let ts = Utc::now().timestamp().to_string();
-    let sig = mgc_iam::sign_post(
-        integration["secret"].as_str().unwrap().as_bytes(),
-        "/ingest/thingsboard/telemetry",
-        &ts,
-        &[],
-        body.as_bytes(),
-    );
-    let (status, raw) = http_signed(&server.addr, integration["id"].as_str().unwrap(), &ts, &sig, &body);
+    let (status, raw) = post_telemetry(&server.addr, &integration, &body);
     assert_eq!(status, 200, "{raw}");
 
     let strategy = json!({"station_id": station_id, "name": "peak 50 kW", "type": "peak_shaving", "enabled": true,

@@ -121,8 +121,12 @@ async fn within<T>(
 }
 
 /// Prometheus exposition; outbox and pool gauges are refreshed on each scrape.
-#[utoipa::path(get, path = "/metrics", tag = "operations", responses((status = 200, content_type = "text/plain")))]
-pub async fn metrics(State(state): State<AppState>) -> Response {
+#[utoipa::path(get, path = "/metrics", tag = "operations", responses((status = 200, content_type = "text/plain"),
+    (status = 401, body = crate::error::ErrorBody, description = "metrics_token is configured and the bearer token is missing or wrong")))]
+pub async fn metrics(State(state): State<AppState>, headers: axum::http::HeaderMap) -> Response {
+    if let Err(refused) = crate::metrics_token::check(state.config.metrics_token.as_deref(), &headers) {
+        return refused.into_response();
+    }
     match state.store.stats(state.clock.now()).await {
         Ok(stats) => publish_outbox_gauges(&stats),
         Err(e) => tracing::warn!(error = %e, "outbox figures unavailable for /metrics"),

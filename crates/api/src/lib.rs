@@ -8,6 +8,7 @@ pub mod error;
 pub mod extract;
 pub mod health;
 pub mod http_metrics;
+pub mod metrics_token;
 pub mod openapi;
 pub mod refusal_audit;
 pub mod router;

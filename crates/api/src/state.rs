@@ -21,6 +21,8 @@ pub struct ApiConfig {
     pub analytics: mgc_analytics::AnalyticsConfig,
     /// Command limits and method options.
     pub commands: mgc_commands::CommandSettings,
+    /// When set, `/metrics` answers only `Authorization: Bearer <this token>`.
+    pub metrics_token: Option<String>,
 }
 
 impl Default for ApiConfig {
@@ -32,6 +34,7 @@ impl Default for ApiConfig {
             request_timeout: std::time::Duration::from_secs(30),
             analytics: mgc_analytics::AnalyticsConfig::default(),
             commands: mgc_commands::CommandSettings::default(),
+            metrics_token: None,
         }
     }
 }

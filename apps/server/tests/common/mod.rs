@@ -147,6 +147,15 @@ pub fn wait_for(server: &Server, path: &str, bearer: &str, done: impl Fn(&Value)
     }
 }
 
+/// Posts `body` as ThingsBoard telemetry of `integration` (`{id, secret}` as created), signed
+/// (v2) now.
+pub fn post_telemetry(addr: &str, integration: &Value, body: &str) -> (u16, String) {
+    let ts = chrono::Utc::now().timestamp().to_string();
+    let secret = integration["secret"].as_str().unwrap_or_default();
+    let sig = mgc_iam::sign_post(secret.as_bytes(), "/ingest/thingsboard/telemetry", &ts, &[], body.as_bytes());
+    http_signed(addr, integration["id"].as_str().unwrap_or_default(), &ts, &sig, body)
+}
+
 /// Posts a signed ThingsBoard body.
 pub fn http_signed(addr: &str, id: &str, ts: &str, sig: &str, body: &str) -> (u16, String) {
     let mut stream = TcpStream::connect(addr).unwrap();
