@@ -71,6 +71,20 @@ async fn given_refused_credentials_then_counted_by_reason_and_audited_for_the_kn
         assert_eq!(s, StatusCode::UNAUTHORIZED, "{b}");
         assert!(refused(&app, "replayed_signature").await > before, "{}: replay not counted", db.backend);
 
+        let expired = mgc_iam::JwtIssuer::hs256(SECRET)
+            .issue(
+                "mallory",
+                &crate::support::tenant("acme"),
+                Role::Admin,
+                None,
+                app.clock.now(),
+                chrono::Duration::seconds(-60),
+            )
+            .unwrap();
+        let (s, b) =
+            app.call(Method::POST, "/api/v1/tariffs", Some(&format!("Bearer {expired}")), Some(json!({}))).await;
+        assert_eq!(s, StatusCode::UNAUTHORIZED, "{b}");
+
         let (_, key) =
             app.call(Method::POST, "/api/v1/api-keys", Some(&admin), Some(json!({"name": "k", "role": "admin"}))).await;
         let key_id = key["id"].as_str().unwrap();
@@ -90,6 +104,11 @@ async fn given_refused_credentials_then_counted_by_reason_and_audited_for_the_kn
                 && e["actor"] == format!("integration:{}", ing.id)
                 && e["outcome"] == "denied"),
             "{}: replay not audited: {entries:?}",
+            db.backend
+        );
+        assert!(
+            refusals.iter().any(|e| e["actor"] == "mallory" && e["action"] == "POST /api/v1/tariffs"),
+            "{}: a genuine but expired token's refusal not audited",
             db.backend
         );
         let by_key: Vec<&&Value> = refusals.iter().filter(|e| e["actor"] == format!("api-key:{key_id}")).collect();

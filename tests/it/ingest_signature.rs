@@ -110,3 +110,37 @@ async fn given_signed_rpc_update_when_sent_twice_then_second_is_replayed_signatu
         assert_error(&b, "replayed_signature");
     }
 }
+
+/// Copies integration `from` as a row written without `legacy_signature` (as rows that existed
+/// before the `signature_v2` migration): the column takes its default.
+async fn copy_as_pre_v2_row(db: &mgc_tests::TestDatabase, from: &str) -> String {
+    let id = uuid::Uuid::now_v7();
+    let from: uuid::Uuid = from.parse().unwrap();
+    let sql = "INSERT INTO integrations (id, tenant_id, name, secret, previous_secret, previous_valid_until, allow_static, created_by, created_at, revoked_at)
+               SELECT $1, tenant_id, name, secret, previous_secret, previous_valid_until, allow_static, created_by, created_at, revoked_at
+               FROM integrations WHERE id = $2";
+    if db.url.starts_with("sqlite:") {
+        let pool = sqlx::SqlitePool::connect(&db.url).await.unwrap();
+        sqlx::query(sql).bind(id).bind(from).execute(&pool).await.unwrap();
+    } else {
+        let pool = sqlx::PgPool::connect(&db.url).await.unwrap();
+        sqlx::query(sql).bind(id).bind(from).execute(&pool).await.unwrap();
+    }
+    id.to_string()
+}
+
+#[tokio::test]
+async fn given_integration_row_from_before_v2_then_legacy_signature_is_on() {
+    for db in all_databases().await {
+        let (app, admin, ing) = provisioned(&db).await;
+        let old = Ingest { id: copy_as_pre_v2_row(&db, &ing.id).await, secret: ing.secret.clone() };
+        let body = r#"{"P": 5}"#;
+        let ts = app.clock.now().timestamp().to_string();
+        let v1 = format!("sha256={}", sign_hex(old.secret.as_bytes(), &ts, body.as_bytes()));
+        let (s, b) = post_with(&app, body, &auth(&old, &ts, &v1), &[("x-device-name", "meter-1")]).await;
+        assert_eq!(s, StatusCode::OK, "{}: an existing integration keeps v1: {b}", db.backend);
+        let (_, list) = app.call(Method::GET, "/api/v1/integrations", Some(&admin), None).await;
+        let listed = list["items"].as_array().unwrap().iter().find(|i| i["id"] == old.id.as_str()).cloned();
+        assert_eq!(listed.unwrap()["legacy_signature"], true, "{}", db.backend);
+    }
+}

@@ -1,13 +1,13 @@
 //! Authentication and audit middleware, and the [`Auth`] extractor handlers use.
 
-use crate::refusal_audit::Refusal;
+use crate::refusal_audit::{refused_owner, Refusal};
 use crate::{ApiError, AppState};
 use axum::extract::{FromRequestParts, MatchedPath, Request, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, Method};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use mgc_iam::{authenticate_api_key, ApiKeyLookup, AuditEntry, AuditLog, AuthError, Principal};
+use mgc_iam::{authenticate_api_key, AuditEntry, AuditLog, AuthError, Principal};
 use mgc_kernel::AuditId;
 
 /// The authenticated, tenant-scoped caller; rejects with 401 when nobody authenticated.
@@ -44,21 +44,6 @@ pub async fn principal_from_headers(state: &AppState, headers: &HeaderMap) -> Re
     }
 }
 
-/// The key a request presented, when it is a revoked key of some tenant (for the audit log).
-async fn revoked_key_owner(state: &AppState, headers: &HeaderMap) -> Option<mgc_iam::ApiKey> {
-    let presented = match headers.get("x-api-key") {
-        Some(key) => key.to_str().ok()?,
-        None => {
-            let value = headers.get(axum::http::header::AUTHORIZATION)?.to_str().ok()?;
-            let (scheme, key) = value.trim().split_once(' ')?;
-            scheme.eq_ignore_ascii_case("apikey").then_some(key)?
-        }
-    }
-    .trim();
-    let key = state.store.find_api_key_by_prefix(mgc_iam::api_key::prefix_of(presented)?).await.ok()??;
-    (key.matches(presented) && key.revoked_at.is_some()).then_some(key)
-}
-
 fn is_mutating(method: &Method) -> bool {
     !matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
 }
@@ -74,11 +59,11 @@ pub async fn authenticate_and_audit(State(state): State<AppState>, mut req: Requ
         Err(err) => {
             tracing::info!(%method, %target, code = err.code(), "authentication failed");
             let response = ApiError::from(err.clone()).into_response();
-            if is_mutating(&method) && err == AuthError::RevokedApiKey {
-                if let Some(key) = revoked_key_owner(&state, req.headers()).await {
+            if is_mutating(&method) {
+                if let Some((tenant, actor)) = refused_owner(&state, req.headers(), &err).await {
                     let refusal = Refusal {
-                        tenant: key.tenant,
-                        actor: format!("api-key:{}", key.id),
+                        tenant,
+                        actor,
                         action: format!("{method} {route}"),
                         target: &target,
                         status: response.status().as_u16(),

@@ -1,12 +1,12 @@
-//! Audit entries for refused authentication of a known tenant (revoked API key, ingest
-//! signature refused or replayed), at a bounded rate per tenant so a flood cannot fill the
-//! audit table. Time comes from the injected clock.
+//! Audit entries for refused authentication of a known tenant (revoked API key, expired or
+//! not-yet-valid but genuine JWT, ingest signature refused or replayed), at a bounded rate per
+//! tenant so a flood cannot fill the audit table. Time comes from the injected clock.
 
 use crate::{ApiError, AppState};
-use axum::http::HeaderMap;
+use axum::http::{header, HeaderMap};
 use chrono::{DateTime, Utc};
 use mgc_adapter_thingsboard::IngestError;
-use mgc_iam::{AuditEntry, AuditLog};
+use mgc_iam::{ApiKeyLookup, AuditEntry, AuditLog, AuthError};
 use mgc_kernel::{AuditId, TenantId};
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -86,6 +86,28 @@ pub async fn record(state: &AppState, refusal: Refusal<'_>) {
     };
     if let Err(e) = state.store.record(&entry).await {
         tracing::error!(error = %e, action = %entry.action, "audit entry of a refusal not written");
+    }
+}
+
+/// Tenant and actor of refused credentials, when they are known for certain: a revoked API key
+/// that matches, or a JWT whose signature verifies but whose `exp`/`nbf` refuse it.
+pub async fn refused_owner(state: &AppState, headers: &HeaderMap, err: &AuthError) -> Option<(TenantId, String)> {
+    let presented = |scheme: &str| {
+        let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+        let (given, credential) = value.trim().split_once(' ')?;
+        given.eq_ignore_ascii_case(scheme).then_some(credential.trim())
+    };
+    match err {
+        AuthError::RevokedApiKey => {
+            let key = match headers.get("x-api-key") {
+                Some(key) => key.to_str().ok()?.trim(),
+                None => presented("apikey")?,
+            };
+            let found = state.store.find_api_key_by_prefix(mgc_iam::api_key::prefix_of(key)?).await.ok()??;
+            (found.matches(key) && found.revoked_at.is_some()).then(|| (found.tenant, format!("api-key:{}", found.id)))
+        }
+        AuthError::Expired | AuthError::NotYetValid => state.jwt.signed_owner(presented("bearer")?),
+        _ => None,
     }
 }
 
