@@ -38,6 +38,7 @@ fn tenant_wide_writes() -> Vec<(Method, String, Option<Value>)> {
     vec![
         (Method::POST, "/api/v1/integrations".into(), Some(json!({"name": "tb"}))),
         (Method::POST, format!("/api/v1/integrations/{some}/rotate"), Some(json!({}))),
+        (Method::PATCH, format!("/api/v1/integrations/{some}"), Some(json!({"allow_static": true}))),
         (Method::POST, "/api/v1/tariffs".into(), Some(crate::settlement_support::tou_tariff())),
         (Method::DELETE, format!("/api/v1/tariffs/{some}"), None),
         (Method::POST, "/api/v1/notification-channels".into(), Some(channel)),

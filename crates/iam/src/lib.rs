@@ -9,6 +9,7 @@ pub mod delegation;
 pub mod error;
 pub mod hmac_signature;
 pub mod integration;
+pub mod integration_service;
 pub mod jwt;
 pub mod principal;
 pub mod role;

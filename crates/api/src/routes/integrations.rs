@@ -8,6 +8,7 @@ use axum::http::StatusCode;
 use axum::Json;
 use chrono::{DateTime, Utc};
 use mgc_eventing::UnitOfWork;
+use mgc_iam::integration_service::{rotate_integration, update_integration_settings};
 use mgc_iam::{Integration, IntegrationLookup, IntegrationRepository, Role};
 use mgc_kernel::IntegrationId;
 use serde::{Deserialize, Serialize};
@@ -159,20 +160,8 @@ pub async fn rotate(
     p.require_tenant_wide("an integration")?;
     let id: IntegrationId = parse_id(&id, "integration")?;
     let grace = body.grace_secs.unwrap_or(86_400);
-    if !(0..=30 * 86_400).contains(&grace) {
-        return Err(ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "invalid_request",
-            "grace_secs must be between 0 and 2592000",
-        ));
-    }
-    let mut uow = state.store.begin().await?;
-    let mut integration = uow.get_integration(&p.tenant, id).await?;
-    let now = state.clock.now();
-    integration.previous_secret = Some(std::mem::replace(&mut integration.secret, Integration::generate_secret()));
-    integration.previous_valid_until = Some(now + chrono::Duration::seconds(grace));
-    uow.update_integration(&integration).await?;
-    uow.commit().await?;
+    let uow = state.store.begin().await?;
+    let integration = rotate_integration(uow, &p.tenant, id, grace, state.clock.now()).await?;
     state.ingest.forget_tenant(&p.tenant);
     Ok(Json(IntegrationWithSecret { integration: (&integration).into(), secret: integration.secret.clone() }))
 }
@@ -188,13 +177,10 @@ pub async fn update(
     ApiJson(body): ApiJson<UpdateIntegration>,
 ) -> Result<Json<IntegrationView>, ApiError> {
     p.require(Role::Admin)?;
+    p.require_tenant_wide("an integration")?;
     let id: IntegrationId = parse_id(&id, "integration")?;
-    let mut uow = state.store.begin().await?;
-    let mut integration = uow.get_integration(&p.tenant, id).await?;
-    integration.allow_static = body.allow_static.unwrap_or(integration.allow_static);
-    integration.legacy_signature = body.legacy_signature.unwrap_or(integration.legacy_signature);
-    uow.update_integration(&integration).await?;
-    uow.commit().await?;
+    let uow = state.store.begin().await?;
+    let integration = update_integration_settings(uow, &p.tenant, id, body.allow_static, body.legacy_signature).await?;
     state.ingest.forget_tenant(&p.tenant);
     Ok(Json((&integration).into()))
 }
