@@ -116,6 +116,21 @@ impl From<mgc_iam::CreateApiKeyError> for ApiError {
     }
 }
 
+impl From<mgc_charging::ChargingError> for ApiError {
+    fn from(e: mgc_charging::ChargingError) -> Self {
+        use mgc_charging::ChargingError as E;
+        let code = e.code();
+        match e {
+            E::Repo(e) => Self::from(e),
+            E::Invalid { .. } => Self::new(StatusCode::UNPROCESSABLE_ENTITY, code, e.to_string()),
+            E::UnknownChargePoint(_) | E::UnknownTransaction(_) => {
+                Self::new(StatusCode::NOT_FOUND, code, e.to_string())
+            }
+            _ => Self::new(StatusCode::CONFLICT, code, e.to_string()),
+        }
+    }
+}
+
 impl From<RepoError> for ApiError {
     fn from(e: RepoError) -> Self {
         match e {

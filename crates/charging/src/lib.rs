@@ -18,7 +18,7 @@ pub use app::boot::{boot, BootDecision};
 pub use app::connection::{disconnected, sweep_offline, SweepReport};
 pub use app::credentials::set_password;
 pub use app::heartbeat::heartbeat;
-pub use app::id_tags::{put_id_tag, remove_id_tag};
+pub use app::id_tags::{current_local_list, put_id_tag, remove_id_tag};
 pub use app::meter_values::{meter_values, MeterValuesInput, MeterValuesOutcome};
 pub use app::start::{start_transaction, StartOutcome, StartRequest};
 pub use app::status::{session_state_for, status_notification, StatusOutcome};

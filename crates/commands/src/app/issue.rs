@@ -144,3 +144,20 @@ pub async fn issue<T: CommandTx>(
         Err(e) => Err(e.into()),
     }
 }
+
+/// Issues a command in a unit of work of its own and commits it when created (a replay of an
+/// idempotency key commits nothing); what the API's handlers call.
+pub async fn issue_committed<U: crate::CommandUnits>(
+    units: &U,
+    tenant: &TenantId,
+    req: IssueRequest,
+    settings: &CommandSettings,
+    now: DateTime<Utc>,
+) -> Result<Issued, CommandError> {
+    let mut tx = units.begin_command_tx().await?;
+    let issued = issue(&mut tx, tenant, req, settings, now).await?;
+    if matches!(issued, Issued::Created(_)) {
+        mgc_eventing::UnitOfWork::commit(tx).await?;
+    }
+    Ok(issued)
+}
