@@ -131,6 +131,28 @@ impl From<mgc_charging::ChargingError> for ApiError {
     }
 }
 
+impl From<mgc_settlement::SettlementError> for ApiError {
+    fn from(e: mgc_settlement::SettlementError) -> Self {
+        use mgc_settlement::SettlementError as E;
+        let code = e.code();
+        match e {
+            E::Repo(e) => Self::from(e),
+            E::InvalidTariff(_) | E::InvalidMonth(_) | E::InvalidReason | E::Content(_) => {
+                Self::new(StatusCode::UNPROCESSABLE_ENTITY, code, e.to_string())
+            }
+            E::StationNotFound(_) | E::TariffNotFound(_) | E::SettlementNotFound(_) | E::StatementNotFound(_) => {
+                Self::new(StatusCode::NOT_FOUND, code, e.to_string())
+            }
+            E::TariffInUse { .. }
+            | E::AlreadyFrozen { .. }
+            | E::Unpriced { .. }
+            | E::StatementIssued { .. }
+            | E::StatementState { .. }
+            | E::StatementOutdated(_) => Self::new(StatusCode::CONFLICT, code, e.to_string()),
+        }
+    }
+}
+
 impl From<RepoError> for ApiError {
     fn from(e: RepoError) -> Self {
         match e {
