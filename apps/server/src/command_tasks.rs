@@ -23,8 +23,13 @@ const RECONCILE_EVERY: Duration = Duration::from_secs(5);
 /// Interval of purging early persistent-RPC state messages whose RPC id never appeared.
 const EARLY_PURGE_EVERY: Duration = Duration::from_secs(60);
 
-/// The device adapters by protocol (`thingsboard` when `[thingsboard] url` is set).
-pub fn adapters(tb: &ThingsBoardConfig, clock: &SharedClock) -> Result<AdapterRegistry, String> {
+/// The device adapters by protocol: `thingsboard` when `[thingsboard] url` is set, `ocpp16`
+/// over the CSMS's live connections when `[ocpp]` is enabled (`ocpp`).
+pub fn adapters(
+    tb: &ThingsBoardConfig,
+    ocpp: Option<mgc_adapter_ocpp::csms::Registry>,
+    clock: &SharedClock,
+) -> Result<AdapterRegistry, String> {
     let mut registry = AdapterRegistry::new();
     match tb.to_settings() {
         Some(settings) => {
@@ -33,19 +38,22 @@ pub fn adapters(tb: &ThingsBoardConfig, clock: &SharedClock) -> Result<AdapterRe
         }
         None => tracing::warn!("[thingsboard] url is not set: commands to ThingsBoard devices will fail"),
     }
+    if let Some(connections) = ocpp {
+        let adapter = mgc_adapter_ocpp::commands::OcppCommandAdapter::new(connections);
+        registry = registry.with(mgc_commands::PROTOCOL_OCPP16, Arc::new(adapter));
+    }
     Ok(registry)
 }
 
-/// Starts the command loop; it stops when `stop` turns true.
+/// Starts the command loop sending through `registry`; it stops when `stop` turns true.
 pub fn spawn(
     store: Store,
     clock: SharedClock,
-    tb: &ThingsBoardConfig,
+    registry: AdapterRegistry,
     config: &CommandsConfig,
     wakeup: Arc<Notify>,
     stop: watch::Receiver<bool>,
 ) -> Result<JoinHandle<()>, String> {
-    let registry = adapters(tb, &clock)?;
     let settings = config.to_settings();
     let interval = Duration::from_millis(config.scan_interval_ms);
     Ok(tokio::spawn(run(store, clock, registry, settings, interval, wakeup, stop)))

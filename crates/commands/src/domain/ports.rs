@@ -16,7 +16,9 @@ pub struct DeviceTarget {
     pub device_id: DeviceId,
     /// Its station.
     pub station_id: StationId,
-    /// Protocol (`thingsboard`, ...), chooses the adapter.
+    /// Device name (unique per tenant; a charge point's OCPP identity).
+    pub name: String,
+    /// Protocol (`thingsboard`, `ocpp16`, ...), chooses the adapter.
     pub protocol: String,
     /// ThingsBoard device UUID, when the device has one.
     pub tb_device_id: Option<String>,
