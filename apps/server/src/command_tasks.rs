@@ -45,6 +45,36 @@ pub fn adapters(
     Ok(registry)
 }
 
+/// Makes the commands waiting for a charge point due as soon as it connects and wakes the
+/// dispatcher, so `queue_until_online` commands go at once rather than at their next retry;
+/// ends when `stop` turns true.
+pub async fn wake_on_connect(
+    store: Store,
+    clock: SharedClock,
+    mut connects: tokio::sync::broadcast::Receiver<mgc_adapter_ocpp::csms::Caller>,
+    wakeup: Arc<Notify>,
+    mut stop: watch::Receiver<bool>,
+) {
+    use tokio::sync::broadcast::error::RecvError;
+    loop {
+        let caller = tokio::select! {
+            _ = stop.wait_for(|s| *s) => break,
+            received = connects.recv() => match received {
+                Ok(caller) => caller,
+                // Missed connects fall back to the retry backoff.
+                Err(RecvError::Lagged(_)) => continue,
+                Err(RecvError::Closed) => break,
+            },
+        };
+        let (protocol, identity) = (mgc_commands::PROTOCOL_OCPP16, caller.identity.as_str());
+        match mgc_commands::device_online(&store, &caller.tenant, protocol, identity, clock.now()).await {
+            Ok(0) => {}
+            Ok(_) => wakeup.notify_one(),
+            Err(e) => tracing::warn!(identity, error = %e, "cannot hurry the commands waiting for a charge point"),
+        }
+    }
+}
+
 /// Starts the command loop sending through `registry`; it stops when `stop` turns true.
 pub fn spawn(
     store: Store,

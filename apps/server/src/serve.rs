@@ -93,6 +93,15 @@ pub async fn serve(config: Config) -> Result<(), String> {
         state.commands_wakeup.clone(),
         stop_rx.clone(),
     )?;
+    let connect_task = ocpp.as_ref().map(|o| {
+        tokio::spawn(crate::command_tasks::wake_on_connect(
+            store.clone(),
+            state.clock.clone(),
+            o.connections().connects(),
+            state.commands_wakeup.clone(),
+            stop_rx.clone(),
+        ))
+    });
     let analytics_task = tokio::spawn(crate::analytics_tasks::run(
         store.clone(),
         state.clock.clone(),
@@ -167,6 +176,12 @@ pub async fn serve(config: Config) -> Result<(), String> {
     }
     if let Err(e) = command_task.await {
         tracing::error!(error = %e, "command task ended abnormally");
+    }
+    if let Some(Err(e)) = match connect_task {
+        Some(task) => Some(task.await),
+        None => None,
+    } {
+        tracing::error!(error = %e, "charge point connect task ended abnormally");
     }
     for task in alarm_tasks {
         let _ = task.await;

@@ -82,7 +82,14 @@ async fn commands_to_a_charge_point(dir: &Path, db_args: &[&str]) {
     let cli = |args: &[&str]| stdout_line(&mgc(&[args, db_args].concat(), dir));
     let password = cli(&["charging", "password", "--tenant", "default", "--identity", IDENTITY]);
     cli(&["charging", "tag", "--tenant", "default", "--tag", "TAG1"]);
-    let server = Server::start_with_env(dir, db_args, &[("MGC_OCPP__ENABLED", "true")]);
+    // Retries a minute apart: a queued command delivered within seconds of the connect proves
+    // the connect woke it.
+    let envs = [
+        ("MGC_OCPP__ENABLED", "true"),
+        ("MGC_COMMANDS__RETRY_BASE_MS", "60000"),
+        ("MGC_COMMANDS__RETRY_MAX_MS", "60000"),
+    ];
+    let server = Server::start_with_env(dir, db_args, &envs);
     let admin = format!("Bearer {}", cli(&["token", "--tenant", "default", "--role", "admin"]));
     let operator = format!("Bearer {}", cli(&["token", "--tenant", "default", "--role", "operator"]));
     let out = mgc(&[&["tenant", "create", "--id", "globex"], db_args].concat(), dir);
@@ -172,7 +179,7 @@ async fn commands_to_a_charge_point(dir: &Path, db_args: &[&str]) {
     assert_eq!(waiting["options"]["queue_until_online"], true, "{waiting}");
     assert!(waiting["last_error"].as_str().unwrap().contains("not connected"), "{waiting}");
     let mut ws = connect(&server.addr, &password).await;
-    let (call_id, _) = expect_call(&mut ws, "ChangeConfiguration", Duration::from_secs(60)).await;
+    let (call_id, _) = expect_call(&mut ws, "ChangeConfiguration", Duration::from_secs(15)).await;
     send(&mut ws, json!([3, call_id, {"status": "Accepted"}])).await;
     let delivered = finished(&server, &operator, &id);
     assert_eq!(delivered["state"], "succeeded", "{delivered}");

@@ -20,6 +20,7 @@ pub use app::consumer::CommandRequestedConsumer;
 pub use app::deadline::{scan_deadlines, ScanReport};
 pub use app::dispatch::{run_dispatch_round, DispatchReport};
 pub use app::issue::{issue, IssueRequest, Issued};
+pub use app::online::device_online;
 pub use app::reconcile::{reconcile_persistent_rpcs, ReconcileReport};
 pub use app::rpc_update::{apply_rpc_update, purge_early_updates, RpcUpdateOutcome};
 pub use domain::adapter::{

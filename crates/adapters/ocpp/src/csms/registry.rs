@@ -7,12 +7,14 @@ use serde_json::Value;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
-use tokio::sync::{mpsc, oneshot, watch, Notify};
+use tokio::sync::{broadcast, mpsc, oneshot, watch, Notify};
 
 /// Calls buffered between a caller and its connection's task (the task queues them further).
 const CALL_CHANNEL: usize = 16;
 /// Extra time a caller waits beyond its deadline for the connection task to report the timeout.
 const CALLER_GRACE: Duration = Duration::from_secs(1);
+/// Connects kept for a slow listener of [`Registry::connects`] (older ones are dropped for it).
+const CONNECTS_BUFFER: usize = 256;
 
 /// Gauge of the charge points with an open connection.
 pub const CONNECTED_GAUGE: &str = "mgc_ocpp_connected_charge_points";
@@ -36,11 +38,16 @@ struct Inner {
 pub struct Registry {
     inner: Arc<Mutex<Inner>>,
     tasks_changed: watch::Sender<usize>,
+    connects: broadcast::Sender<Caller>,
 }
 
 impl Default for Registry {
     fn default() -> Self {
-        Self { inner: Arc::default(), tasks_changed: watch::channel(0).0 }
+        Self {
+            inner: Arc::default(),
+            tasks_changed: watch::channel(0).0,
+            connects: broadcast::channel(CONNECTS_BUFFER).0,
+        }
     }
 }
 
@@ -91,6 +98,8 @@ impl Registry {
         }
         inner.tasks += 1;
         self.publish(&inner);
+        // Nobody listening is fine: the connect only speeds up commands waiting for it.
+        let _ = self.connects.send(caller.clone());
         (Registration { id, replaced }, calls)
     }
 
@@ -110,6 +119,11 @@ impl Registry {
     /// Charge points with an open connection.
     pub fn connected(&self) -> usize {
         self.lock().live.len()
+    }
+
+    /// Every charge point connecting from now on (e.g. to send the commands waiting for it).
+    pub fn connects(&self) -> broadcast::Receiver<Caller> {
+        self.connects.subscribe()
     }
 
     /// True while `caller` has an open connection here.
@@ -182,7 +196,9 @@ mod tests {
     #[tokio::test]
     async fn given_a_connection_then_the_call_reaches_its_task_and_the_answer_comes_back() {
         let r = Registry::default();
+        let mut connects = r.connects();
         let (_registration, mut incoming) = r.register(&caller("acme"));
+        assert_eq!(connects.try_recv().ok(), Some(caller("acme")), "the connect is announced");
         assert!(r.is_connected(&caller("acme")) && !r.is_connected(&caller("beta")));
         let task = tokio::spawn(async move {
             let call = incoming.recv().await.unwrap();
