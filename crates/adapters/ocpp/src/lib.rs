@@ -4,10 +4,12 @@
 //! schema by [`schema`] with failures mapped onto the OCPP-J [`ErrorCode`]s; [`meter`] converts
 //! sampled values into integer Wh and W without floating point; [`mapping`] turns validated
 //! messages into the inputs of the charging context's application services and back; [`csms`]
-//! is the WebSocket endpoint that owns the charge points' connections.
+//! is the WebSocket endpoint that owns the charge points' connections; [`commands`] sends the
+//! commands context's commands to them as CSMS calls.
 
 #![warn(missing_docs)]
 
+pub mod commands;
 pub mod csms;
 pub mod enums;
 pub mod error_code;

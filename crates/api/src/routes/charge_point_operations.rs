@@ -64,8 +64,11 @@ async fn issue<R: OcppAction>(
         idempotency_key: None,
         origin: CommandOrigin::Api { subject: p.subject.clone() },
         station_scope: p.station_ids.clone(),
+        queue_until_online: false,
     };
-    let issued = issue_committed(&state.store, &p.tenant, req, &state.config.commands, state.clock.now()).await?;
+    let issued =
+        issue_committed(&state.store, &p.tenant, req, &state.config.commands, &state.adapters, state.clock.now())
+            .await?;
     state.commands_wakeup.notify_one();
     let (Issued::Created(c) | Issued::Existing(c)) = issued;
     Ok((StatusCode::ACCEPTED, Json(c)))
