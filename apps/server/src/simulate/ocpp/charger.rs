@@ -52,6 +52,8 @@ pub(super) struct Charger {
     pub(super) session_ends: Instant,
     pub(super) next_meter: Instant,
     pub(super) last_advance: Instant,
+    /// The running session has sent a MeterValues.
+    pub(super) metered: bool,
     /// When the next session starts (None: only when asked).
     pub(super) next_start: Option<Instant>,
     /// A StopTransaction not answered before the connection dropped, re-sent after reconnecting.
@@ -81,6 +83,7 @@ impl Charger {
             session_ends: now,
             next_meter: now,
             last_advance: now,
+            metered: false,
             next_start: None,
             unsent_stop: None,
             heartbeat: plan.heartbeat.unwrap_or(DEFAULT_HEARTBEAT),

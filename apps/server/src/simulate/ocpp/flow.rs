@@ -48,7 +48,10 @@ impl Charger {
     pub(super) async fn step(&mut self, link: &mut Link) -> Result<(), LinkError> {
         let now = Instant::now();
         match &self.session {
-            Some(s) if now >= self.session_ends || s.full() => self.stop_session(link, "EVDisconnected").await,
+            // Every session reports at least one sample before it ends.
+            Some(s) if (now >= self.session_ends || s.full()) && self.metered => {
+                self.stop_session(link, "EVDisconnected").await
+            }
             Some(_) => self.meter(link).await,
             None if self.next_start.is_some_and(|at| now >= at) => {
                 let tag = self.id_tag.clone();
@@ -100,6 +103,7 @@ impl Charger {
         self.session_ends = started + length;
         self.next_meter = started + plan.meter_interval.min(length);
         self.last_advance = started;
+        self.metered = false;
         self.next_start = None;
         self.session = Some(session);
         self.call(link, "StatusNotification", status(connector, "Charging", chrono::Utc::now())).await?;
@@ -134,6 +138,7 @@ impl Charger {
         let Some(payload) = self.session.as_ref().map(|s| s.meter_values(chrono::Utc::now())) else { return Ok(()) };
         self.next_meter = Instant::now() + self.shared.plan.meter_interval;
         self.call(link, "MeterValues", payload).await?;
+        self.metered = true;
         Ok(())
     }
 
