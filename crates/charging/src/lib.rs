@@ -16,7 +16,7 @@ pub mod domain;
 pub use app::authorize::authorize;
 pub use app::boot::{boot, BootDecision};
 pub use app::connection::{disconnected, sweep_offline, SweepReport};
-pub use app::credentials::set_password;
+pub use app::credentials::{set_password, set_passwords};
 pub use app::heartbeat::heartbeat;
 pub use app::id_tags::{current_local_list, put_id_tag, remove_id_tag};
 pub use app::meter_values::{meter_values, MeterValuesInput, MeterValuesOutcome};
