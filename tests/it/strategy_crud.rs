@@ -11,9 +11,14 @@ use mgc_tests::all_databases;
 use serde_json::{json, Value};
 
 async fn expect_422(app: &TestApp, token: &str, body: Value, field: &str) {
+    let code = match field {
+        "station_id" => "unknown_station",
+        f if f.starts_with("targets.") => "invalid_targets",
+        _ => "invalid_strategy",
+    };
     let (s, b) = app.call(Method::POST, "/api/v1/strategies", Some(token), Some(body)).await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
-    let message = assert_error(&b, "invalid_request");
+    let message = assert_error(&b, code);
     assert!(message.starts_with(field), "expected '{field}' in: {message}");
 }
 

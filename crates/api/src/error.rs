@@ -153,6 +153,20 @@ impl From<mgc_settlement::SettlementError> for ApiError {
     }
 }
 
+impl From<mgc_strategy::StrategyError> for ApiError {
+    fn from(e: mgc_strategy::StrategyError) -> Self {
+        use mgc_strategy::StrategyError as E;
+        let code = e.code();
+        match e {
+            E::Repo(e) => Self::from(e),
+            E::NotFound(_) => Self::new(StatusCode::NOT_FOUND, code, e.to_string()),
+            E::InvalidDefinition(_) | E::UnknownStation(_) | E::InvalidTargets(_) => {
+                Self::new(StatusCode::UNPROCESSABLE_ENTITY, code, e.to_string())
+            }
+        }
+    }
+}
+
 impl From<RepoError> for ApiError {
     fn from(e: RepoError) -> Self {
         match e {

@@ -22,6 +22,7 @@ pub use app::manage::{create_strategy, delete_strategy, set_strategy_enabled, up
 pub use app::scheduler::{run_round, RoundReport, SchedulerConfig};
 pub use domain::decide::decide;
 pub use domain::decision::{Actuator, Decision, Setpoint};
+pub use domain::error::StrategyError;
 pub use domain::execution::{Execution, Outcome, RequestedCommand, SentSetpoint};
 pub use domain::inputs::StationInputs;
 pub use domain::params::{

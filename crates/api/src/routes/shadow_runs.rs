@@ -14,11 +14,9 @@ use mgc_iam::{Principal, Role};
 use mgc_kernel::page::Page;
 use mgc_kernel::StationId;
 use mgc_strategy::app::shadow_run::{queue_run, ShadowError};
-use mgc_strategy::domain::shadow::run::SavedStrategyRef;
+use mgc_strategy::app::shadow_strategy::{resolve_strategy, StrategyChoice};
 use mgc_strategy::domain::shadow::run::DEFAULT_STEP_S;
-use mgc_strategy::{
-    BatteryModel, ShadowRun, ShadowRunId, ShadowRunSpec, ShadowRunStore, StrategyId, StrategyParams, StrategyQueries,
-};
+use mgc_strategy::{BatteryModel, ShadowRun, ShadowRunId, ShadowRunSpec, ShadowRunStore, StrategyId};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa::ToSchema;
@@ -64,21 +62,23 @@ fn invalid(message: String) -> ApiError {
     ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_shadow_run", message)
 }
 
+fn shadow_error(e: ShadowError) -> ApiError {
+    match e {
+        ShadowError::Invalid(m) => invalid(m),
+        ShadowError::StationNotFound(id) => ApiError::not_found(format!("station {id} not found")),
+        ShadowError::Repo(r) => r.into(),
+    }
+}
+
 fn local_day(raw: &str, field: &str) -> Result<NaiveDate, ApiError> {
     NaiveDate::parse_from_str(raw, "%Y-%m-%d")
         .map_err(|_| invalid(format!("{field}: '{raw}' is not a local date YYYY-MM-DD")))
 }
 
-/// The strategy to replay: inline `{"type", "params"}`, or `{"id"}` of a saved strategy of the
-/// same station (its current version, recorded in the run).
-async fn strategy_of(
-    state: &AppState,
-    p: &Principal,
-    station: StationId,
-    v: Value,
-) -> Result<(StrategyParams, Option<SavedStrategyRef>), ApiError> {
+/// The strategy part of the body: `{"id"}` of a saved strategy or `{"type", "params"}` inline.
+fn choice_of(v: Value) -> Result<StrategyChoice, ApiError> {
     let Some(raw) = v.get("id") else {
-        return serde_json::from_value(v).map(|s| (s, None)).map_err(|e| invalid(format!("strategy: {e}")));
+        return serde_json::from_value(v).map(StrategyChoice::Inline).map_err(|e| invalid(format!("strategy: {e}")));
     };
     if v.as_object().is_some_and(|o| o.len() > 1) {
         return Err(invalid(
@@ -87,18 +87,7 @@ async fn strategy_of(
     }
     let raw = raw.as_str().ok_or_else(|| invalid("strategy.id: must be a string".into()))?;
     let id: StrategyId = raw.parse().map_err(|_| invalid(format!("strategy.id: '{raw}' is not a strategy id")))?;
-    let saved = state
-        .store
-        .get_strategy(&p.scope(), id)
-        .await?
-        .ok_or_else(|| invalid(format!("strategy.id: no strategy {id}")))?;
-    if saved.station_id != station {
-        return Err(invalid(format!(
-            "strategy.id: strategy {id} belongs to station {}, not {station}",
-            saved.station_id
-        )));
-    }
-    Ok((saved.params, Some(SavedStrategyRef { id: saved.id.as_uuid(), version: saved.version })))
+    Ok(StrategyChoice::Saved(id))
 }
 
 async fn spec_of(state: &AppState, p: &Principal, body: CreateShadowRun) -> Result<ShadowRunSpec, ApiError> {
@@ -110,7 +99,9 @@ async fn spec_of(state: &AppState, p: &Principal, body: CreateShadowRun) -> Resu
         .transpose()?;
     let battery: BatteryModel = serde_json::from_value(body.battery).map_err(|e| invalid(format!("battery: {e}")))?;
     visible_station(p, station_id)?;
-    let (strategy, strategy_ref) = strategy_of(state, p, station_id, body.strategy).await?;
+    let choice = choice_of(body.strategy)?;
+    let (strategy, strategy_ref) =
+        resolve_strategy(&state.store, &p.scope(), station_id, choice).await.map_err(shadow_error)?;
     Ok(ShadowRunSpec {
         station_id,
         strategy,
@@ -135,11 +126,7 @@ pub async fn create(
 ) -> Result<(StatusCode, Json<RunView>), ApiError> {
     p.require(Role::Operator)?;
     let spec = spec_of(&state, &p, body).await?;
-    let run = queue_run(&state.store, &p.tenant, spec, &p.subject, state.clock.now()).await.map_err(|e| match e {
-        ShadowError::Invalid(m) => invalid(m),
-        ShadowError::StationNotFound(id) => ApiError::not_found(format!("station {id} not found")),
-        ShadowError::Repo(r) => r.into(),
-    })?;
+    let run = queue_run(&state.store, &p.tenant, spec, &p.subject, state.clock.now()).await.map_err(shadow_error)?;
     state.shadow_wakeup.notify_one();
     Ok((StatusCode::ACCEPTED, Json(view(run))))
 }

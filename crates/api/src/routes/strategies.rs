@@ -9,7 +9,9 @@ use axum::Json;
 use mgc_iam::{Principal, Role};
 use mgc_kernel::page::{Page, PageRequest};
 use mgc_kernel::StationId;
-use mgc_strategy::{Strategy, StrategyFilter, StrategyId, StrategyInput, StrategyParams, StrategyQueries, Targets};
+use mgc_strategy::{
+    Strategy, StrategyError, StrategyFilter, StrategyId, StrategyInput, StrategyParams, StrategyQueries, Targets,
+};
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
@@ -39,7 +41,7 @@ pub struct StrategyBody {
 }
 
 fn invalid(message: String) -> ApiError {
-    ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_request", message)
+    StrategyError::InvalidDefinition(message).into()
 }
 
 impl StrategyBody {
@@ -49,7 +51,7 @@ impl StrategyBody {
             .parse()
             .map_err(|_| invalid(format!("station_id: '{}' is not a station id", self.station_id)))?;
         if !p.may_see_station(station_id) {
-            return Err(invalid(format!("station_id: no station {station_id} in this tenant")));
+            return Err(StrategyError::UnknownStation(station_id).into());
         }
         Ok(StrategyInput {
             station_id,

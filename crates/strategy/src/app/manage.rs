@@ -3,25 +3,27 @@
 
 use crate::domain::repository::{StrategyRepository, StrategyTx};
 use crate::domain::strategy::{Strategy, StrategyInput};
+use crate::StrategyError;
 use crate::StrategyId;
 use chrono::{DateTime, Utc};
-use mgc_kernel::{RepoError, TenantId};
-
-fn missing(id: StrategyId) -> RepoError {
-    RepoError::NotFound { what: "strategy", id: id.to_string() }
-}
+use mgc_kernel::TenantId;
 
 /// A live (not deleted) strategy of the tenant.
-pub async fn live<T: StrategyRepository>(tx: &mut T, tenant: &TenantId, id: StrategyId) -> Result<Strategy, RepoError> {
-    tx.strategy(tenant, id).await?.filter(|s| !s.is_deleted()).ok_or_else(|| missing(id))
+pub async fn live<T: StrategyRepository>(
+    tx: &mut T,
+    tenant: &TenantId,
+    id: StrategyId,
+) -> Result<Strategy, StrategyError> {
+    tx.strategy(tenant, id).await?.filter(|s| !s.is_deleted()).ok_or(StrategyError::NotFound(id))
 }
 
-async fn check_station<T: StrategyRepository>(tx: &mut T, tenant: &TenantId, s: &Strategy) -> Result<(), RepoError> {
-    let site = tx
-        .station_site(tenant, s.station_id)
-        .await?
-        .ok_or_else(|| RepoError::Invalid(format!("station_id: no station {} in this tenant", s.station_id)))?;
-    site.check_targets(s.targets.as_ref()).map_err(RepoError::Invalid)
+async fn check_station<T: StrategyRepository>(
+    tx: &mut T,
+    tenant: &TenantId,
+    s: &Strategy,
+) -> Result<(), StrategyError> {
+    let site = tx.station_site(tenant, s.station_id).await?.ok_or(StrategyError::UnknownStation(s.station_id))?;
+    site.check_targets(s.targets.as_ref()).map_err(StrategyError::InvalidTargets)
 }
 
 /// Creates a strategy (version 1); when enabled it is due at once.
@@ -30,8 +32,9 @@ pub async fn create_strategy<T: StrategyTx>(
     tenant: &TenantId,
     input: StrategyInput,
     now: DateTime<Utc>,
-) -> Result<Strategy, RepoError> {
-    let s = Strategy::create(StrategyId::new(), tenant.clone(), input, now).map_err(RepoError::Invalid)?;
+) -> Result<Strategy, StrategyError> {
+    let s =
+        Strategy::create(StrategyId::new(), tenant.clone(), input, now).map_err(StrategyError::InvalidDefinition)?;
     check_station(&mut tx, tenant, &s).await?;
     tx.save_strategy(&s, true, Some(now)).await?;
     tx.commit().await?;
@@ -45,9 +48,9 @@ pub async fn update_strategy<T: StrategyTx>(
     id: StrategyId,
     input: StrategyInput,
     now: DateTime<Utc>,
-) -> Result<Strategy, RepoError> {
+) -> Result<Strategy, StrategyError> {
     let mut s = live(&mut tx, tenant, id).await?;
-    s.revise(input, now).map_err(RepoError::Invalid)?;
+    s.revise(input, now).map_err(StrategyError::InvalidDefinition)?;
     check_station(&mut tx, tenant, &s).await?;
     tx.save_strategy(&s, false, Some(now)).await?;
     tx.commit().await?;
@@ -62,7 +65,7 @@ pub async fn set_strategy_enabled<T: StrategyTx>(
     id: StrategyId,
     enabled: bool,
     now: DateTime<Utc>,
-) -> Result<Strategy, RepoError> {
+) -> Result<Strategy, StrategyError> {
     let mut s = live(&mut tx, tenant, id).await?;
     if s.set_enabled(enabled, now) {
         if enabled {
@@ -82,9 +85,9 @@ pub async fn delete_strategy<T: StrategyTx>(
     tenant: &TenantId,
     id: StrategyId,
     now: DateTime<Utc>,
-) -> Result<(), RepoError> {
+) -> Result<(), StrategyError> {
     let mut s = live(&mut tx, tenant, id).await?;
     s.delete(now);
     tx.save_strategy(&s, false, None).await?;
-    tx.commit().await
+    Ok(tx.commit().await?)
 }

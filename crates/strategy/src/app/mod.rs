@@ -4,3 +4,4 @@ pub mod command_outcomes;
 pub mod manage;
 pub mod scheduler;
 pub mod shadow_run;
+pub mod shadow_strategy;

@@ -2,6 +2,7 @@
 
 pub mod decide;
 pub mod decision;
+pub mod error;
 pub mod execution;
 pub mod inputs;
 pub mod params;
