@@ -5,6 +5,8 @@ pub mod auth;
 pub mod body_limit;
 pub mod deadline;
 pub mod error;
+#[cfg(test)]
+mod error_catalogue_tests;
 pub mod extract;
 pub mod health;
 pub mod http_metrics;

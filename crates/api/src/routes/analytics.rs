@@ -138,7 +138,7 @@ pub struct WindowCloseRequest {
     pub recalculate: bool,
 }
 
-fn close_error(e: CloseError) -> ApiError {
+pub(crate) fn close_error(e: CloseError) -> ApiError {
     match e {
         CloseError::StationNotFound(id) => ApiError::not_found(format!("station {id} not found")),
         CloseError::EmptyRange { .. } | CloseError::NothingEnded { .. } | CloseError::RangeTooLong { .. } => {

@@ -62,7 +62,7 @@ fn invalid(message: String) -> ApiError {
     ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_shadow_run", message)
 }
 
-fn shadow_error(e: ShadowError) -> ApiError {
+pub(crate) fn shadow_error(e: ShadowError) -> ApiError {
     match e {
         ShadowError::Invalid(m) => invalid(m),
         ShadowError::StationNotFound(id) => ApiError::not_found(format!("station {id} not found")),
