@@ -80,7 +80,7 @@ async fn one_incident_gives_one_alarm_and_one_signed_webhook_then_clears() {
         assert_eq!(b["status"], "cleared_ack");
         let (s, b) = app.call(Method::POST, &format!("/api/v1/alarms/{id}/ack"), Some(&admin), None).await;
         assert_eq!(s, StatusCode::CONFLICT);
-        assert_error(&b, "conflict");
+        assert_error(&b, "alarm_already_acknowledged");
         let (_, b) = app.call(Method::GET, &format!("/api/v1/alarms/{id}"), Some(&admin), None).await;
         let actions: Vec<_> =
             b["history"].as_array().unwrap().iter().map(|h| h["action"].as_str().unwrap().to_owned()).collect();
@@ -172,7 +172,7 @@ async fn bad_rule_and_query_input_gets_named_4xx() {
         )
         .await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(assert_error(&b, "invalid_request").contains("condition.op"));
+    assert!(assert_error(&b, "invalid_alarm_rule").contains("condition.op"));
     let (s, b) = app
         .call(Method::POST, "/api/v1/alarm-rules", Some(&admin), Some(json!({"name": "x", "sevrity": "major"})))
         .await;
@@ -200,7 +200,7 @@ async fn bad_rule_and_query_input_gets_named_4xx() {
         )
         .await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(assert_error(&b, "invalid_request").contains("config.to"));
+    assert!(assert_error(&b, "invalid_channel").contains("config.to"));
 }
 
 #[tokio::test]

@@ -34,6 +34,7 @@ pub use domain::alarm::{Alarm, HistoryEntry};
 pub use domain::channel::{Channel, ChannelConfig, RobotFormat, SmtpTls};
 pub use domain::condition::{Comparison, Condition, Op};
 pub use domain::delivery::{Delivery, DeliveryState, NotificationRequest};
+pub use domain::error::AlarmError;
 pub use domain::evaluation::{Decision, RuleState};
 pub use domain::ports::{
     AlarmFilter, AlarmQueries, AlarmRepository, AlarmTx, AlarmUnits, ChannelRepository, LatestValue,

@@ -167,6 +167,23 @@ impl From<mgc_strategy::StrategyError> for ApiError {
     }
 }
 
+impl From<mgc_alarms::AlarmError> for ApiError {
+    fn from(e: mgc_alarms::AlarmError) -> Self {
+        use mgc_alarms::AlarmError as E;
+        let code = e.code();
+        match e {
+            E::Repo(e) => Self::from(e),
+            E::InvalidRule(_) | E::InvalidChannel(_) | E::UnknownChannel(_) | E::UnknownDevice(_) => {
+                Self::new(StatusCode::UNPROCESSABLE_ENTITY, code, e.to_string())
+            }
+            E::AlarmNotFound(_) | E::RuleNotFound(_) | E::ChannelNotFound(_) => {
+                Self::new(StatusCode::NOT_FOUND, code, e.to_string())
+            }
+            E::AlreadyAcknowledged(_) | E::AlreadyCleared(_) => Self::new(StatusCode::CONFLICT, code, e.to_string()),
+        }
+    }
+}
+
 impl From<RepoError> for ApiError {
     fn from(e: RepoError) -> Self {
         match e {

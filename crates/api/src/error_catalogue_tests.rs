@@ -253,6 +253,36 @@ fn analytics() -> Vec<mgc_analytics::app::close::CloseError> {
     all
 }
 
+fn alarms() -> Vec<mgc_alarms::AlarmError> {
+    use mgc_alarms::{AlarmError as E, AlarmId, ChannelId, RuleId};
+    let all = vec![
+        E::InvalidRule("x".into()),
+        E::InvalidChannel("x".into()),
+        E::UnknownChannel(ChannelId::new()),
+        E::UnknownDevice(DeviceId::new()),
+        E::AlarmNotFound(AlarmId::new()),
+        E::RuleNotFound(RuleId::new()),
+        E::ChannelNotFound(ChannelId::new()),
+        E::AlreadyAcknowledged(AlarmId::new()),
+        E::AlreadyCleared(AlarmId::new()),
+    ];
+    for e in &all {
+        match e {
+            E::InvalidRule(_)
+            | E::InvalidChannel(_)
+            | E::UnknownChannel(_)
+            | E::UnknownDevice(_)
+            | E::AlarmNotFound(_)
+            | E::RuleNotFound(_)
+            | E::ChannelNotFound(_)
+            | E::AlreadyAcknowledged(_)
+            | E::AlreadyCleared(_)
+            | E::Repo(_) => {}
+        }
+    }
+    all
+}
+
 fn shadow() -> Vec<mgc_strategy::app::shadow_run::ShadowError> {
     use mgc_strategy::app::shadow_run::ShadowError as E;
     let all = vec![E::Invalid("x".into()), E::StationNotFound("s".into())];
@@ -274,6 +304,7 @@ fn every_refusal_of_every_context_has_its_row_in_the_error_code_table() {
     answered.extend(charging().into_iter().map(ApiError::from));
     answered.extend(settlement().into_iter().map(ApiError::from));
     answered.extend(strategy().into_iter().map(ApiError::from));
+    answered.extend(alarms().into_iter().map(ApiError::from));
     answered.extend(analytics().into_iter().map(crate::routes::analytics::close_error));
     answered.extend(shadow().into_iter().map(crate::routes::shadow_runs::shadow_error));
     let table = documented();

@@ -2,9 +2,9 @@
 
 use crate::domain::channel::{Channel, ChannelConfig};
 use crate::domain::ports::AlarmTx;
-use crate::ChannelId;
+use crate::{AlarmError, ChannelId};
 use chrono::{DateTime, Utc};
-use mgc_kernel::{RepoError, TenantId};
+use mgc_kernel::TenantId;
 use serde::Deserialize;
 
 /// The JSON body of `POST`/`PUT /api/v1/notification-channels`.
@@ -20,12 +20,12 @@ pub struct ChannelInput {
     pub config: ChannelConfig,
 }
 
-fn validated(input: &ChannelInput) -> Result<String, RepoError> {
+fn validated(input: &ChannelInput) -> Result<String, AlarmError> {
     let name = input.name.trim().to_owned();
     if name.is_empty() || name.len() > 200 {
-        return Err(RepoError::Invalid("name: required, at most 200 characters".into()));
+        return Err(AlarmError::InvalidChannel("name: required, at most 200 characters".into()));
     }
-    input.config.validate().map_err(RepoError::Invalid)?;
+    input.config.validate().map_err(AlarmError::InvalidChannel)?;
     Ok(name)
 }
 
@@ -35,7 +35,7 @@ pub async fn create_channel<T: AlarmTx>(
     tenant: &TenantId,
     input: ChannelInput,
     now: DateTime<Utc>,
-) -> Result<Channel, RepoError> {
+) -> Result<Channel, AlarmError> {
     let name = validated(&input)?;
     let channel = Channel {
         id: ChannelId::new(),
@@ -59,11 +59,8 @@ pub async fn update_channel<T: AlarmTx>(
     id: ChannelId,
     mut input: ChannelInput,
     now: DateTime<Utc>,
-) -> Result<Channel, RepoError> {
-    let mut channel = tx
-        .channel(tenant, id)
-        .await?
-        .ok_or_else(|| RepoError::NotFound { what: "notification channel", id: id.to_string() })?;
+) -> Result<Channel, AlarmError> {
+    let mut channel = tx.channel(tenant, id).await?.ok_or(AlarmError::ChannelNotFound(id))?;
     keep_secrets(&mut input.config, &channel.config);
     channel.name = validated(&input)?;
     channel.enabled = input.enabled.unwrap_or(channel.enabled);
@@ -95,10 +92,10 @@ fn keep_secrets(new: &mut ChannelConfig, old: &ChannelConfig) {
 }
 
 /// Deletes a channel.
-pub async fn delete_channel<T: AlarmTx>(mut tx: T, tenant: &TenantId, id: ChannelId) -> Result<(), RepoError> {
+pub async fn delete_channel<T: AlarmTx>(mut tx: T, tenant: &TenantId, id: ChannelId) -> Result<(), AlarmError> {
     if tx.channel(tenant, id).await?.is_none() {
-        return Err(RepoError::NotFound { what: "notification channel", id: id.to_string() });
+        return Err(AlarmError::ChannelNotFound(id));
     }
     tx.delete_channel(tenant, id).await?;
-    tx.commit().await
+    Ok(tx.commit().await?)
 }

@@ -3,30 +3,31 @@
 use crate::app::lifecycle::{clear_alarm, SYSTEM};
 use crate::domain::ports::{AlarmTx, ChannelRepository, Originators};
 use crate::domain::rule::{AlarmRule, RuleInput, RuleSpec};
+use crate::AlarmError;
 use crate::RuleId;
 use chrono::{DateTime, Utc};
-use mgc_kernel::{RepoError, TenantId};
+use mgc_kernel::TenantId;
 
 async fn check_refs<T: ChannelRepository + Originators>(
     tx: &mut T,
     tenant: &TenantId,
     spec: &RuleSpec,
-) -> Result<(), RepoError> {
+) -> Result<(), AlarmError> {
     for id in spec.all_channels() {
         if tx.channel(tenant, id).await?.is_none() {
-            return Err(RepoError::Invalid(format!("channels: no notification channel {id} in this tenant")));
+            return Err(AlarmError::UnknownChannel(id));
         }
     }
     if let Some(device) = spec.scope.device_id {
         if tx.originators(tenant, &[device]).await?.is_empty() {
-            return Err(RepoError::Invalid(format!("scope.device_id: no device {device} in this tenant")));
+            return Err(AlarmError::UnknownDevice(device));
         }
     }
     Ok(())
 }
 
-fn missing(id: RuleId) -> RepoError {
-    RepoError::NotFound { what: "alarm rule", id: id.to_string() }
+fn missing(id: RuleId) -> AlarmError {
+    AlarmError::RuleNotFound(id)
 }
 
 /// Creates a rule (version 1).
@@ -35,8 +36,8 @@ pub async fn create_rule<T: AlarmTx>(
     tenant: &TenantId,
     input: RuleInput,
     now: DateTime<Utc>,
-) -> Result<AlarmRule, RepoError> {
-    let (spec, enabled) = input.into_spec().map_err(RepoError::Invalid)?;
+) -> Result<AlarmRule, AlarmError> {
+    let (spec, enabled) = input.into_spec().map_err(AlarmError::InvalidRule)?;
     check_refs(&mut tx, tenant, &spec).await?;
     let rule = AlarmRule {
         id: RuleId::new(),
@@ -59,9 +60,9 @@ pub async fn update_rule<T: AlarmTx>(
     id: RuleId,
     input: RuleInput,
     now: DateTime<Utc>,
-) -> Result<AlarmRule, RepoError> {
+) -> Result<AlarmRule, AlarmError> {
     let mut rule = tx.rule(tenant, id).await?.ok_or_else(|| missing(id))?;
-    let (spec, enabled) = input.into_spec().map_err(RepoError::Invalid)?;
+    let (spec, enabled) = input.into_spec().map_err(AlarmError::InvalidRule)?;
     check_refs(&mut tx, tenant, &spec).await?;
     rule.spec = spec;
     rule.enabled = enabled;
@@ -79,7 +80,7 @@ pub async fn set_rule_enabled<T: AlarmTx>(
     id: RuleId,
     enabled: bool,
     now: DateTime<Utc>,
-) -> Result<AlarmRule, RepoError> {
+) -> Result<AlarmRule, AlarmError> {
     let mut rule = tx.rule(tenant, id).await?.ok_or_else(|| missing(id))?;
     if rule.enabled != enabled {
         rule.enabled = enabled;
@@ -97,12 +98,12 @@ pub async fn delete_rule<T: AlarmTx>(
     tenant: &TenantId,
     id: RuleId,
     now: DateTime<Utc>,
-) -> Result<(), RepoError> {
+) -> Result<(), AlarmError> {
     let rule = tx.rule(tenant, id).await?.ok_or_else(|| missing(id))?;
     for alarm in tx.open_alarms_of_rule(tenant, id).await? {
         let comment = Some("rule deleted".to_owned());
         clear_alarm(&mut tx, tenant, alarm, Some(&rule), None, SYSTEM, comment, now).await?;
     }
     tx.delete_rule(tenant, id).await?;
-    tx.commit().await
+    Ok(tx.commit().await?)
 }

@@ -1,8 +1,8 @@
 //! The alarm aggregate: ThingsBoard-like flags (acknowledged, cleared) and its history.
 
-use crate::{AlarmId, RuleId, Severity};
+use crate::{AlarmError, AlarmId, RuleId, Severity};
 use chrono::{DateTime, Utc};
-use mgc_kernel::{DeviceId, RepoError, StationId, TenantId};
+use mgc_kernel::{DeviceId, StationId, TenantId};
 use serde::{Deserialize, Serialize};
 
 /// One alarm: at most one open (not cleared) per (rule, originator).
@@ -120,9 +120,9 @@ impl Alarm {
     }
 
     /// Operator acknowledgement; refused when already acknowledged.
-    pub fn acknowledge(&mut self, by: &str, at: DateTime<Utc>) -> Result<(), RepoError> {
+    pub fn acknowledge(&mut self, by: &str, at: DateTime<Utc>) -> Result<(), AlarmError> {
         if self.acknowledged {
-            return Err(RepoError::Conflict(format!("alarm {} is already acknowledged", self.id)));
+            return Err(AlarmError::AlreadyAcknowledged(self.id));
         }
         self.acknowledged = true;
         self.acknowledged_at = Some(at);
@@ -132,9 +132,9 @@ impl Alarm {
     }
 
     /// Clear by an operator or the clear condition; refused when already cleared.
-    pub fn clear(&mut self, by: &str, at: DateTime<Utc>) -> Result<(), RepoError> {
+    pub fn clear(&mut self, by: &str, at: DateTime<Utc>) -> Result<(), AlarmError> {
         if self.cleared {
-            return Err(RepoError::Conflict(format!("alarm {} is already cleared", self.id)));
+            return Err(AlarmError::AlreadyCleared(self.id));
         }
         self.cleared = true;
         self.cleared_at = Some(at);
@@ -193,7 +193,7 @@ mod tests {
         assert_eq!(a.status(), "active_unack");
         a.acknowledge("op", Utc::now()).unwrap();
         assert_eq!(a.status(), "active_ack");
-        assert!(matches!(a.acknowledge("op", Utc::now()), Err(RepoError::Conflict(_))));
+        assert_eq!(a.acknowledge("op", Utc::now()), Err(AlarmError::AlreadyAcknowledged(a.id)));
         a.clear("op", Utc::now()).unwrap();
         assert_eq!(a.status(), "cleared_ack");
         assert!(a.clear("op", Utc::now()).is_err());

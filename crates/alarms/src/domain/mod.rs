@@ -5,6 +5,7 @@ pub mod channel;
 pub mod comment;
 pub mod condition;
 pub mod delivery;
+pub mod error;
 pub mod evaluation;
 #[cfg(test)]
 mod evaluation_tests;
