@@ -362,7 +362,7 @@ async fn kind_template_maps_every_device_of_the_kind_and_device_override_wins() 
             )
             .await;
         assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
-        assert!(assert_error(&e, "invalid_request").contains("mappings[0]"));
+        assert!(assert_error(&e, "invalid_mapping").contains("mappings[0]"));
 
         let ing = integration(&app, &admin, false).await;
         let t = app.clock.now().timestamp_millis();

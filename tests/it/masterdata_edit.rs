@@ -50,7 +50,7 @@ async fn stations_and_devices_are_patched_and_deleted_with_clear_errors() {
         // A station with devices cannot go; once they are deleted it can.
         let (s, b) = app.call(Method::DELETE, &path, Some(&admin), None).await;
         assert_eq!(s, StatusCode::CONFLICT, "{b}");
-        assert!(assert_error(&b, "conflict").contains("2 device"), "{b}");
+        assert!(assert_error(&b, "station_has_devices").contains("2 device"), "{b}");
         let operator = app.bearer("acme", Role::Operator);
         assert_eq!(app.call(Method::DELETE, &dev_path, Some(&operator), None).await.0, StatusCode::FORBIDDEN);
         for name in ["meter-A", "pv-1"] {

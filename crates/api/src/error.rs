@@ -184,6 +184,21 @@ impl From<mgc_alarms::AlarmError> for ApiError {
     }
 }
 
+impl From<mgc_masterdata::MasterdataError> for ApiError {
+    fn from(e: mgc_masterdata::MasterdataError) -> Self {
+        use mgc_masterdata::MasterdataError as E;
+        let code = e.code();
+        match e {
+            E::Repo(e) => Self::from(e),
+            E::Invalid(_) | E::InvalidMapping(_) | E::UnknownStation(_) => {
+                Self::new(StatusCode::UNPROCESSABLE_ENTITY, code, e.to_string())
+            }
+            E::StationNotFound(_) | E::DeviceNotFound(_) => Self::new(StatusCode::NOT_FOUND, code, e.to_string()),
+            E::StationHasDevices { .. } => Self::new(StatusCode::CONFLICT, code, e.to_string()),
+        }
+    }
+}
+
 impl From<RepoError> for ApiError {
     fn from(e: RepoError) -> Self {
         match e {

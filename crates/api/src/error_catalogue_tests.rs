@@ -283,6 +283,30 @@ fn alarms() -> Vec<mgc_alarms::AlarmError> {
     all
 }
 
+fn masterdata() -> Vec<mgc_masterdata::MasterdataError> {
+    use mgc_masterdata::MasterdataError as E;
+    let all = vec![
+        E::Invalid("x".into()),
+        E::InvalidMapping("x".into()),
+        E::UnknownStation(StationId::new()),
+        E::StationNotFound(StationId::new()),
+        E::DeviceNotFound(DeviceId::new()),
+        E::StationHasDevices { id: StationId::new(), devices: 2 },
+    ];
+    for e in &all {
+        match e {
+            E::Invalid(_)
+            | E::InvalidMapping(_)
+            | E::UnknownStation(_)
+            | E::StationNotFound(_)
+            | E::DeviceNotFound(_)
+            | E::StationHasDevices { .. }
+            | E::Repo(_) => {}
+        }
+    }
+    all
+}
+
 fn shadow() -> Vec<mgc_strategy::app::shadow_run::ShadowError> {
     use mgc_strategy::app::shadow_run::ShadowError as E;
     let all = vec![E::Invalid("x".into()), E::StationNotFound("s".into())];
@@ -305,6 +329,7 @@ fn every_refusal_of_every_context_has_its_row_in_the_error_code_table() {
     answered.extend(settlement().into_iter().map(ApiError::from));
     answered.extend(strategy().into_iter().map(ApiError::from));
     answered.extend(alarms().into_iter().map(ApiError::from));
+    answered.extend(masterdata().into_iter().map(ApiError::from));
     answered.extend(analytics().into_iter().map(crate::routes::analytics::close_error));
     answered.extend(shadow().into_iter().map(crate::routes::shadow_runs::shadow_error));
     let table = documented();

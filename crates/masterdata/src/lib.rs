@@ -9,6 +9,7 @@ pub use app::provision::{provision_station, set_mappings, ProvisionOutcome};
 pub use domain::catalogue::{catalogue, lookup_point, PointDef, PointNature};
 pub use domain::device::{Device, DeviceKind};
 pub use domain::edits::{DevicePatch, StationPatch};
+pub use domain::error::MasterdataError;
 pub use domain::mapping::{MappingScope, MappingSet, PointMapping, ResolvedKey};
 pub use domain::provisioning::{DeviceSpec, MappingSpec, ProvisionRequest};
 pub use domain::repository::{MasterdataQueries, MasterdataRepository};

@@ -1,11 +1,12 @@
 //! Changing and removing single stations and devices (`PATCH` / `DELETE`), each in one unit of
 //! work with its integration event.
 
+use crate::MasterdataError;
 use crate::{Device, DevicePatch, MasterdataRepository, Station, StationPatch};
 use chrono::{DateTime, Utc};
 use mgc_contracts::{DeviceProvisioned, DeviceRemoved, StationProvisioned, StationRemoved};
 use mgc_eventing::{emit, OutboxWriter, UnitOfWork};
-use mgc_kernel::{DeviceId, RepoError, StationId, TenantId};
+use mgc_kernel::{DeviceId, StationId, TenantId};
 
 /// The event announcing a created or changed station.
 pub(crate) fn station_event(station: &Station, created: bool) -> StationProvisioned {
@@ -28,12 +29,12 @@ pub(crate) fn device_event(device: &Device, created: bool) -> DeviceProvisioned 
     }
 }
 
-fn station_missing(id: StationId) -> RepoError {
-    RepoError::NotFound { what: "station", id: id.to_string() }
+fn station_missing(id: StationId) -> MasterdataError {
+    MasterdataError::StationNotFound(id)
 }
 
-fn device_missing(id: DeviceId) -> RepoError {
-    RepoError::NotFound { what: "device", id: id.to_string() }
+fn device_missing(id: DeviceId) -> MasterdataError {
+    MasterdataError::DeviceNotFound(id)
 }
 
 /// Applies `patch` to the tenant's station `id`; an empty change writes and emits nothing.
@@ -43,13 +44,13 @@ pub async fn update_station<U>(
     id: StationId,
     patch: &StationPatch,
     now: DateTime<Utc>,
-) -> Result<Station, RepoError>
+) -> Result<Station, MasterdataError>
 where
     U: MasterdataRepository + OutboxWriter + UnitOfWork,
 {
     let old = uow.station_by_id(tenant, id).await?.ok_or_else(|| station_missing(id))?;
     let mut station = old.clone();
-    patch.apply(&mut station).map_err(RepoError::Invalid)?;
+    patch.apply(&mut station).map_err(MasterdataError::Invalid)?;
     if station.same_content(&old) {
         return Ok(old);
     }
@@ -66,20 +67,18 @@ pub async fn delete_station<U>(
     tenant: &TenantId,
     id: StationId,
     now: DateTime<Utc>,
-) -> Result<(), RepoError>
+) -> Result<(), MasterdataError>
 where
     U: MasterdataRepository + OutboxWriter + UnitOfWork,
 {
     let station = uow.station_by_id(tenant, id).await?.ok_or_else(|| station_missing(id))?;
     let devices = uow.count_station_devices(tenant, id).await?;
     if devices > 0 {
-        return Err(RepoError::Conflict(format!(
-            "station {id} still has {devices} device(s): delete or move them first"
-        )));
+        return Err(MasterdataError::StationHasDevices { id, devices });
     }
     uow.delete_station(tenant, id).await?;
     emit(&mut uow, tenant, &StationRemoved { station_id: id, code: station.code }, now).await?;
-    uow.commit().await
+    Ok(uow.commit().await?)
 }
 
 /// Applies `patch` to the tenant's device `id` (a new station must be the tenant's too).
@@ -89,15 +88,15 @@ pub async fn update_device<U>(
     id: DeviceId,
     patch: &DevicePatch,
     now: DateTime<Utc>,
-) -> Result<Device, RepoError>
+) -> Result<Device, MasterdataError>
 where
     U: MasterdataRepository + OutboxWriter + UnitOfWork,
 {
     let old = uow.device_by_id(tenant, id).await?.ok_or_else(|| device_missing(id))?;
     let mut device = old.clone();
-    patch.apply(&mut device).map_err(RepoError::Invalid)?;
+    patch.apply(&mut device).map_err(MasterdataError::Invalid)?;
     if device.station_id != old.station_id && uow.station_by_id(tenant, device.station_id).await?.is_none() {
-        return Err(RepoError::Invalid(format!("station_id: no station {} in this tenant", device.station_id)));
+        return Err(MasterdataError::UnknownStation(device.station_id));
     }
     if device.same_content(&old) {
         return Ok(old);
@@ -110,7 +109,12 @@ where
 }
 
 /// Removes the tenant's device `id` with its own mappings; its telemetry history stays.
-pub async fn delete_device<U>(mut uow: U, tenant: &TenantId, id: DeviceId, now: DateTime<Utc>) -> Result<(), RepoError>
+pub async fn delete_device<U>(
+    mut uow: U,
+    tenant: &TenantId,
+    id: DeviceId,
+    now: DateTime<Utc>,
+) -> Result<(), MasterdataError>
 where
     U: MasterdataRepository + OutboxWriter + UnitOfWork,
 {
@@ -118,5 +122,5 @@ where
     uow.delete_device(tenant, id).await?;
     let ev = DeviceRemoved { device_id: id, station_id: device.station_id, name: device.name };
     emit(&mut uow, tenant, &ev, now).await?;
-    uow.commit().await
+    Ok(uow.commit().await?)
 }

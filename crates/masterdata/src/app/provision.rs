@@ -6,6 +6,7 @@
 //! deletes); a device's `mappings`, when present, replace that device's overrides.
 
 use super::edit::{device_event, station_event};
+use crate::MasterdataError;
 use crate::{Device, MappingScope, MappingSpec, MasterdataRepository, PointMapping, ProvisionRequest, Station};
 use chrono::{DateTime, Utc};
 use mgc_contracts::MappingsChanged;
@@ -32,11 +33,11 @@ pub async fn provision_station<U>(
     tenant: &TenantId,
     request: ProvisionRequest,
     now: DateTime<Utc>,
-) -> Result<ProvisionOutcome, RepoError>
+) -> Result<ProvisionOutcome, MasterdataError>
 where
     U: MasterdataRepository + OutboxWriter + UnitOfWork,
 {
-    let time_zone = request.validate().map_err(RepoError::Invalid)?;
+    let time_zone = request.validate().map_err(MasterdataError::Invalid)?;
     let existing = uow.station_by_code(tenant, request.code.trim()).await?;
     let mut station = existing.clone().unwrap_or_else(|| Station {
         id: StationId::new(),
@@ -106,16 +107,19 @@ pub async fn set_mappings<U>(
     scope: MappingScope,
     specs: &[MappingSpec],
     now: DateTime<Utc>,
-) -> Result<bool, RepoError>
+) -> Result<bool, MasterdataError>
 where
     U: MasterdataRepository + OutboxWriter + UnitOfWork,
 {
     let mut keys = std::collections::HashSet::new();
     for (i, m) in specs.iter().enumerate() {
         if !keys.insert(m.raw_key.trim()) {
-            return Err(RepoError::Invalid(format!("mappings[{i}].raw_key: '{}' appears twice", m.raw_key)));
+            return Err(MasterdataError::InvalidMapping(format!(
+                "mappings[{i}].raw_key: '{}' appears twice",
+                m.raw_key
+            )));
         }
-        rule(scope, m, 1).validate().map_err(|e| RepoError::Invalid(format!("mappings[{i}]: {e}")))?;
+        rule(scope, m, 1).validate().map_err(|e| MasterdataError::InvalidMapping(format!("mappings[{i}]: {e}")))?;
     }
     let changed = replace_scope_mappings(&mut uow, tenant, scope, specs, now).await?;
     uow.commit().await?;

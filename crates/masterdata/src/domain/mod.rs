@@ -3,6 +3,7 @@
 pub mod catalogue;
 pub mod device;
 pub mod edits;
+pub mod error;
 pub mod mapping;
 pub mod provisioning;
 pub mod repository;
