@@ -17,6 +17,7 @@ mod chain_e2e;
 mod charging_api;
 mod charging_ocpp;
 mod charging_store;
+mod charging_telemetry;
 mod commands_adapter;
 mod commands_early_rpc;
 mod commands_flow;

@@ -4,7 +4,8 @@
 //! schema by [`schema`] with failures mapped onto the OCPP-J [`ErrorCode`]s; [`meter`] converts
 //! sampled values into integer Wh and W without floating point; [`mapping`] turns validated
 //! messages into the inputs of the charging context's application services and back; [`csms`]
-//! is the WebSocket endpoint that owns the charge points' connections.
+//! is the WebSocket endpoint that owns the charge points' connections; [`ingest`] writes their
+//! meter readings as telemetry.
 
 #![warn(missing_docs)]
 
@@ -13,6 +14,7 @@ pub mod enums;
 pub mod error_code;
 pub mod frame;
 pub mod incoming;
+pub mod ingest;
 pub mod mapping;
 pub mod messages;
 pub mod meter;

@@ -4,13 +4,14 @@
 use crate::csms::dispatch::answer;
 use crate::csms::handle::Caller;
 use crate::csms::Csms;
+use crate::ingest::CsmsUnits;
 use axum::extract::ws::{close_code, CloseFrame, Message, WebSocket};
 use mgc_charging::ChargingUnits;
 use tokio::time::{Instant, MissedTickBehavior};
 
 /// Serves the upgraded connection of `caller` until it ends, then records the disconnect
 /// (unless a newer connection of the same charge point replaced this one).
-pub(crate) async fn serve_connection<U: ChargingUnits + Clone + 'static>(
+pub(crate) async fn serve_connection<U: CsmsUnits + Clone + 'static>(
     csms: Csms<U>,
     mut socket: WebSocket,
     caller: Caller,
