@@ -16,6 +16,7 @@ mod auth_refusals;
 mod chain_e2e;
 mod charging_api;
 mod charging_ocpp;
+mod charging_reports;
 mod charging_store;
 mod charging_telemetry;
 mod commands_adapter;

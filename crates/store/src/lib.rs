@@ -21,6 +21,7 @@ mod charging_connectors;
 mod charging_id_tags;
 mod charging_points;
 mod charging_queries;
+mod charging_reports;
 mod charging_rows;
 mod charging_sessions;
 mod commands;

@@ -42,6 +42,14 @@ pub struct ChargePointView {
     pub firmware_version: Option<String>,
     /// True when an operator set its password (it can connect).
     pub has_password: bool,
+    /// Latest FirmwareStatusNotification status (OCPP name, e.g. `Installed`).
+    pub firmware_status: Option<String>,
+    /// When that status arrived.
+    pub firmware_status_at: Option<DateTime<Utc>>,
+    /// Latest DiagnosticsStatusNotification status (OCPP name, e.g. `Uploaded`).
+    pub diagnostics_status: Option<String>,
+    /// When that status arrived.
+    pub diagnostics_status_at: Option<DateTime<Utc>>,
     /// First recorded.
     pub created_at: DateTime<Utc>,
 }
@@ -64,6 +72,10 @@ impl From<ChargePoint> for ChargePointView {
             serial_number: boot.and_then(|b| b.serial_number.clone()),
             firmware_version: boot.and_then(|b| b.firmware_version.clone()),
             has_password: c.password_hash.is_some(),
+            firmware_status: c.firmware.as_ref().map(|f| f.status.clone()),
+            firmware_status_at: c.firmware.as_ref().map(|f| f.at),
+            diagnostics_status: c.diagnostics.as_ref().map(|d| d.status.clone()),
+            diagnostics_status_at: c.diagnostics.as_ref().map(|d| d.at),
             created_at: c.created_at,
         }
     }

@@ -6,6 +6,7 @@ pub mod authorize;
 pub mod boot;
 pub mod connection;
 pub mod credentials;
+pub mod device_reports;
 mod events;
 pub mod heartbeat;
 pub mod id_tags;

@@ -6,6 +6,7 @@
 //! write is an idempotent upsert, so when the charging write then fails the charge point's
 //! retry writes nothing twice, and the CALLRESULT is sent only after both are durable.
 
+use crate::enums::DataTransferStatus;
 use crate::incoming::ChargePointCall;
 use crate::ingest::{ingest_readings, register_reading, CsmsUnits, MeasuredOn};
 use crate::mapping::{
@@ -19,7 +20,9 @@ use crate::messages::OcppPayload;
 use crate::schema::Violation;
 use crate::ErrorCode;
 use chrono::{DateTime, Utc};
-use mgc_charging::{self as charging, ChargingError, ChargingSettings, OcppIdentity, TransactionId};
+use mgc_charging::{
+    self as charging, ChargingError, ChargingSettings, DataTransferDecision, DeviceReport, OcppIdentity, TransactionId,
+};
 use mgc_kernel::{RepoError, TenantId};
 use serde_json::Value;
 
@@ -100,12 +103,27 @@ pub async fn handle_call<U: CsmsUnits>(
             charging::meter_values(begin().await?, t, id, input, settings, now).await.map_err(refusal)?;
             MeterValuesResponse {}.to_payload()
         }
-        // Not handled by a context yet: answered as the spec allows, nothing stored.
-        ChargePointCall::DataTransfer(_) => {
-            DataTransferResponse { status: crate::enums::DataTransferStatus::UnknownVendorId, data: None }.to_payload()
+        ChargePointCall::DataTransfer(req) => {
+            let report =
+                DeviceReport::DataTransfer { vendor_id: req.vendor_id, message_id: req.message_id, data: req.data };
+            let decision =
+                charging::device_report(begin().await?, t, id, report, settings, now).await.map_err(refusal)?;
+            let status = match decision {
+                Some(DataTransferDecision::Accepted) => DataTransferStatus::Accepted,
+                Some(DataTransferDecision::UnknownVendorId) | None => DataTransferStatus::UnknownVendorId,
+            };
+            DataTransferResponse { status, data: None }.to_payload()
         }
-        ChargePointCall::DiagnosticsStatusNotification(_) => DiagnosticsStatusNotificationResponse {}.to_payload(),
-        ChargePointCall::FirmwareStatusNotification(_) => FirmwareStatusNotificationResponse {}.to_payload(),
+        ChargePointCall::DiagnosticsStatusNotification(req) => {
+            let report = DeviceReport::DiagnosticsStatus(req.status.as_str().to_owned());
+            charging::device_report(begin().await?, t, id, report, settings, now).await.map_err(refusal)?;
+            DiagnosticsStatusNotificationResponse {}.to_payload()
+        }
+        ChargePointCall::FirmwareStatusNotification(req) => {
+            let report = DeviceReport::FirmwareStatus(req.status.as_str().to_owned());
+            charging::device_report(begin().await?, t, id, report, settings, now).await.map_err(refusal)?;
+            FirmwareStatusNotificationResponse {}.to_payload()
+        }
     };
     Ok(payload)
 }
