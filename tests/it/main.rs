@@ -15,6 +15,7 @@ mod api_errors;
 mod auth_refusals;
 mod chain_e2e;
 mod charging_api;
+mod charging_id_tags;
 mod charging_ocpp;
 mod charging_reports;
 mod charging_store;

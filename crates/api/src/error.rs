@@ -116,6 +116,23 @@ impl From<mgc_iam::CreateApiKeyError> for ApiError {
     }
 }
 
+impl From<mgc_charging::ChargingError> for ApiError {
+    fn from(e: mgc_charging::ChargingError) -> Self {
+        use mgc_charging::ChargingError as E;
+        if let E::Repo(r) = e {
+            return Self::from(r);
+        }
+        let status = match &e {
+            E::Repo(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            E::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            E::UnknownChargePoint(_) | E::UnknownTransaction(_) => StatusCode::NOT_FOUND,
+            E::NotAccepted { .. } | E::SessionEnded(_) | E::IllegalTransition { .. } => StatusCode::CONFLICT,
+            E::Exhausted(_) => StatusCode::UNPROCESSABLE_ENTITY,
+        };
+        Self::new(status, e.code(), e.to_string())
+    }
+}
+
 impl From<RepoError> for ApiError {
     fn from(e: RepoError) -> Self {
         match e {

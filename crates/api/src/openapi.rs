@@ -51,6 +51,9 @@ use utoipa::{Modify, OpenApi};
         crate::routes::commands::cancel, crate::routes::ingest_rpc::rpc,
         crate::routes::charging::list_charge_points, crate::routes::charging::get_charge_point,
         crate::routes::charging::list_sessions, crate::routes::charging::get_session,
+        crate::routes::charging::set_registration,
+        crate::routes::id_tags::list, crate::routes::id_tags::get, crate::routes::id_tags::put,
+        crate::routes::id_tags::delete,
     ),
     components(schemas(error::ErrorBody, error::ErrorDetail, crate::routes::commands::IssueBody)),
     modifiers(&SecuritySchemes),
@@ -68,7 +71,7 @@ use utoipa::{Modify, OpenApi};
         (name = "shadow-runs", description = "Shadow runs: strategies replayed over history with a simulated battery"),
         (name = "strategies", description = "Strategies per station, their versions and executions"),
         (name = "commands", description = "Device commands through ThingsBoard RPC: issue, list, cancel"),
-        (name = "charging", description = "OCPP charge points and charging sessions (read-only)"),
+        (name = "charging", description = "OCPP charge points (and their adoption), charging sessions, id tags"),
     )
 )]
 pub struct ApiDoc;

@@ -21,6 +21,7 @@ pub use app::device_reports::device_report;
 pub use app::heartbeat::heartbeat;
 pub use app::id_tags::{put_id_tag, remove_id_tag};
 pub use app::meter_values::{meter_values, MeterValuesInput, MeterValuesOutcome};
+pub use app::registration::set_registration;
 pub use app::start::{start_transaction, StartOutcome, StartRequest};
 pub use app::status::{session_state_for, status_notification, StatusOutcome};
 pub use app::stop::{stop_transaction, StopEffect, StopOutcome, StopRequest};
@@ -39,7 +40,7 @@ pub use domain::ports::{
     ChargePointRepository, ChargerDirectory, ChargingTx, ChargingUnits, ConnectorRepository, DeviceReportRepository,
     IdTagRepository, SessionRepository,
 };
-pub use domain::queries::{ChargingQueries, ChargingScope};
+pub use domain::queries::{ChargePointFilter, ChargingQueries, ChargingScope, IdTagFilter};
 pub use domain::session::{
     ChargingSession, NewSession, SessionChanges, SessionTransition, StopInput, StopReason, Stopped,
 };

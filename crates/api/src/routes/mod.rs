@@ -9,6 +9,7 @@ pub mod audit;
 pub mod charging;
 pub mod commands;
 pub mod dead_letters;
+pub mod id_tags;
 pub mod ingest;
 pub mod ingest_rpc;
 pub mod integrations;
@@ -28,10 +29,13 @@ pub mod telemetry;
 
 /// Routes of the charging read side (kept here so the main router changes by one line).
 pub fn charging_routes() -> axum::Router<crate::AppState> {
-    use axum::routing::get;
+    use axum::routing::{get, put};
     axum::Router::new()
         .route("/api/v1/charge-points", get(charging::list_charge_points))
         .route("/api/v1/charge-points/{id}", get(charging::get_charge_point))
+        .route("/api/v1/charge-points/{id}/registration", put(charging::set_registration))
+        .route("/api/v1/id-tags", get(id_tags::list))
+        .route("/api/v1/id-tags/{id_tag}", get(id_tags::get).put(id_tags::put).delete(id_tags::delete))
         .route("/api/v1/charging-sessions", get(charging::list_sessions))
         .route("/api/v1/charging-sessions/{id}", get(charging::get_session))
 }

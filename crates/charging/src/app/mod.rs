@@ -13,6 +13,7 @@ pub mod id_tags;
 mod link;
 pub mod meter_values;
 mod persist;
+pub mod registration;
 pub mod start;
 pub mod status;
 pub mod stop;
