@@ -54,8 +54,8 @@ pub enum IngestOutcome {
     Recorded(usize),
     /// The charge point is linked to no device: this many points not written (counted).
     Unlinked(usize),
-    /// Nothing to write: no readings, an unknown or rejected charge point (the charging
-    /// service answers that), or a transaction that is not the charge point's.
+    /// Nothing to write: no readings, an unknown charge point or one not accepted (the
+    /// charging service answers that), or a transaction that is not the charge point's.
     Skipped,
 }
 
@@ -73,7 +73,8 @@ pub async fn ingest_readings<U: CsmsUnits>(
     let Some(cp) = units.find_charge_point(&caller.tenant, &caller.identity).await? else {
         return Ok(IngestOutcome::Skipped);
     };
-    if cp.registration == RegistrationStatus::Rejected {
+    // Only an accepted charge point's readings are data: a pending one is not adopted yet.
+    if cp.registration != RegistrationStatus::Accepted {
         return Ok(IngestOutcome::Skipped);
     }
     let Some(device) = cp.device_id else {
