@@ -21,7 +21,7 @@ fmt:
     cargo fmt --all
 
 # Every benchmark.
-bench: bench-outbox bench-ingest bench-close bench-alarm bench-command
+bench: bench-outbox bench-ingest bench-close bench-alarm bench-command bench-ocpp
 
 # Outbox append and dispatch throughput against a same-run insert baseline (BENCH_EVENTS=5000).
 bench-outbox:
@@ -45,6 +45,15 @@ bench-alarm:
 bench-command:
     cargo build --release -p mgc-server
     cargo bench -p mgc-tests --bench command
+
+# The OCPP 1.6J endpoint of the release `mgc serve` (SQLite; BENCH_OCPP_DATABASE=postgres for
+# PostgreSQL) under `mgc simulate ocpp` fleets: BENCH_OCPP_CONNECTIONS=20000 charge points held
+# with 60 s heartbeats and 1 % in a session, server RSS per connection, and sessions/s of
+# BENCH_OCPP_SESSION_CLIENTS=50 charge points against a same-run WebSocket echo baseline.
+# Raises the open-file limit to the hard limit first.
+bench-ocpp:
+    cargo build --release -p mgc-server
+    ulimit -n "$(ulimit -Hn)" && cargo bench -p mgc-tests --bench ocpp
 
 # Mint a development admin token for the bootstrap tenant.
 token TENANT="default" ROLE="admin":

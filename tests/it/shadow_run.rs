@@ -168,9 +168,9 @@ async fn peak_shaving_over_a_known_day_gives_the_hand_computed_savings_in_every_
             assert_eq!(st, StatusCode::NOT_FOUND, "{path}: {b}");
         }
         let (_, list) = app.call(Method::GET, "/api/v1/shadow-runs", Some(&other), None).await;
-        assert_eq!(list, json!([]));
+        assert_eq!(list, json!({"items": [], "next_cursor": null}));
         let (_, list) = app.call(Method::GET, "/api/v1/shadow-runs", Some(admin), None).await;
-        assert_eq!(list.as_array().map(Vec::len), Some(1));
+        assert_eq!(list["items"].as_array().map(Vec::len), Some(1), "{list}");
         let mut foreign = peak_shaving_run(&s.station);
         foreign["from"] = json!("2026-02-20");
         let (st, b) = post_run(app, &other, foreign).await;

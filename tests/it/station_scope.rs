@@ -189,3 +189,40 @@ async fn given_alarms_at_two_stations_when_a_station_scoped_operator_lists_notif
         assert_eq!(s, StatusCode::NOT_FOUND, "{}", db.backend);
     }
 }
+
+#[tokio::test]
+async fn given_strategies_and_shadow_runs_at_interleaved_stations_when_a_scoped_viewer_reads_then_pages_are_full_and_others_are_404(
+) {
+    use crate::shadow_support::peak_shaving_run;
+    use crate::strategy_support::{create, peak_body};
+    for db in all_databases().await {
+        let app = TestApp::new(&db).await;
+        let admin = app.bearer("acme", Role::Admin);
+        let (inside, outside) = interleaved(&app, &admin).await;
+        let viewer = scoped(&app, "viewer", &inside);
+        let (mut strategy_of, mut run_of) = (Vec::new(), Vec::new());
+        for station in inside.iter().chain(&outside) {
+            let s = create(&app, &admin, peak_body(station, false)).await;
+            strategy_of.push((station.clone(), s["id"].as_str().unwrap().to_owned()));
+            let (st, r) =
+                app.call(Method::POST, "/api/v1/shadow-runs", Some(&admin), Some(peak_shaving_run(station))).await;
+            assert_eq!(st, StatusCode::ACCEPTED, "{}: {r}", db.backend);
+            run_of.push((station.clone(), r["id"].as_str().unwrap().to_owned()));
+        }
+
+        let runs = walk(&app, &viewer, "/api/v1/shadow-runs").await;
+        let mut seen: Vec<String> = runs.iter().map(|r| r["station_id"].as_str().unwrap().to_owned()).collect();
+        seen.sort();
+        let mut want = inside.clone();
+        want.sort();
+        assert_eq!(seen, want, "{}: one run per station of the scope: {runs:?}", db.backend);
+
+        for ((station, strategy), (_, run)) in strategy_of.iter().zip(&run_of) {
+            let expected = if inside.contains(station) { StatusCode::OK } else { StatusCode::NOT_FOUND };
+            for path in [format!("/api/v1/strategies/{strategy}"), format!("/api/v1/shadow-runs/{run}")] {
+                let (s, b) = app.call(Method::GET, &path, Some(&viewer), None).await;
+                assert_eq!(s, expected, "{}: {path}: {b}", db.backend);
+            }
+        }
+    }
+}

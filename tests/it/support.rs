@@ -92,6 +92,12 @@ impl TestApp {
             jobs_wakeup: Arc::new(tokio::sync::Notify::new()),
             shadow_wakeup: Arc::new(tokio::sync::Notify::new()),
             commands_wakeup: Arc::new(tokio::sync::Notify::new()),
+            // As `mgc serve` with `[ocpp]` enabled: OCPP commands are checked when issued (no
+            // charge point is connected here, so sending one fails fast).
+            adapters: mgc_commands::AdapterRegistry::new().with(
+                mgc_commands::PROTOCOL_OCPP16,
+                Arc::new(mgc_adapter_ocpp::commands::OcppCommandAdapter::new(Default::default())),
+            ),
             refusal_audit: Arc::default(),
         };
         Self { router: mgc_api::router(state), store, clock, issuer: JwtIssuer::hs256(SECRET), _db: None }

@@ -1,10 +1,13 @@
-//! `mgc charging password|tag`: provisioning a charge point's OCPP password and the tenant's id tags.
+//! `mgc charging password|provision|tag`: provisioning charge points' OCPP passwords (one or a
+//! numbered fleet) and the tenant's id tags.
 
 use crate::config::Config;
 use crate::serve;
 use chrono::{DateTime, Utc};
 use clap::Subcommand;
-use mgc_charging::{generate_password, put_id_tag, set_password, AuthorizationStatus, IdTag, IdToken, OcppIdentity};
+use mgc_charging::{
+    generate_password, put_id_tag, set_password, set_passwords, AuthorizationStatus, IdTag, IdToken, OcppIdentity,
+};
 use mgc_kernel::TenantId;
 
 /// Charging sub-commands.
@@ -20,14 +23,33 @@ pub enum ChargingAction {
         #[arg(long)]
         identity: String,
     },
-    /// Add or replace an id tag of the tenant's authorization list; prints the list version.
+    /// Record a numbered fleet <prefix><first>..<prefix><first+count-1> with one shared password in
+    /// one transaction (load tests, the simulator, demos); prints the password.
+    Provision {
+        /// Tenant that owns the charge points.
+        #[arg(long)]
+        tenant: String,
+        /// Identity prefix.
+        #[arg(long, default_value = "CP-")]
+        prefix: String,
+        /// Number of charge points.
+        #[arg(long, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+        count: u32,
+        /// Number of the first one.
+        #[arg(long, default_value_t = 1)]
+        first: u32,
+        /// The shared password (16-40 printable ASCII characters) [default: a new random one].
+        #[arg(long, env = "MGC_CHARGING_PASSWORD", hide_env_values = true)]
+        password: Option<String>,
+    },
+    /// Add or replace id tags of the tenant's authorization list; prints the list version.
     Tag {
         /// Tenant.
         #[arg(long)]
         tenant: String,
-        /// The tag (1-20 printable ASCII characters, case-insensitive).
-        #[arg(long)]
-        tag: String,
+        /// The tag (1-20 printable ASCII characters, case-insensitive); repeat for several.
+        #[arg(long = "tag", required = true)]
+        tags: Vec<String>,
         /// accepted, blocked, expired or invalid.
         #[arg(long, default_value = "accepted")]
         status: String,
@@ -63,17 +85,45 @@ async fn apply(store: &mgc_store::Store, action: ChargingAction) -> Result<(), S
             println!("{password}");
             Ok(())
         }
-        ChargingAction::Tag { tenant, tag, status, expires } => {
+        ChargingAction::Provision { tenant, prefix, count, first, password } => {
             let tenant = tenant_of(&tenant)?;
-            let token = IdToken::parse(&tag).map_err(|e| format!("--tag: {e}"))?;
+            if !store.tenant_exists(&tenant).await.map_err(|e| e.to_string())? {
+                return Err(format!("--tenant: tenant '{tenant}' does not exist"));
+            }
+            let last = first.checked_add(count.saturating_sub(1)).ok_or("--first: too large for --count")?;
+            let identities = (first..=last)
+                .map(|n| OcppIdentity::parse(&format!("{prefix}{n}")))
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(|e| format!("--prefix: {e}"))?;
+            let password = password.unwrap_or_else(generate_password);
+            let tx = store.begin().await.map_err(|e| e.to_string())?;
+            let created =
+                set_passwords(tx, &tenant, &identities, &password, Utc::now()).await.map_err(|e| e.to_string())?;
+            eprintln!(
+                "{count} charge points {prefix}{first}..{prefix}{last} of tenant {tenant} ({created} new) share this password; \
+                 connect to /ocpp/1.6/{tenant}/<identity>:"
+            );
+            println!("{password}");
+            Ok(())
+        }
+        ChargingAction::Tag { tenant, tags, status, expires } => {
+            let tenant = tenant_of(&tenant)?;
+            let tokens = tags
+                .iter()
+                .map(|t| IdToken::parse(t))
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(|e| format!("--tag: {e}"))?;
             let status: AuthorizationStatus = status.parse().map_err(|e| format!("--status: {e}"))?;
             let expires_at = expires
                 .map(|e| DateTime::parse_from_rfc3339(&e).map(|t| t.with_timezone(&Utc)))
                 .transpose()
                 .map_err(|e| format!("--expires: {e}"))?;
-            let tx = store.begin().await.map_err(|e| e.to_string())?;
-            let tag = IdTag { token, status, expires_at, parent: None };
-            let version = put_id_tag(tx, &tenant, tag).await.map_err(|e| e.to_string())?;
+            let mut version = 0;
+            for token in tokens {
+                let tx = store.begin().await.map_err(|e| e.to_string())?;
+                let tag = IdTag { token, status, expires_at, parent: None };
+                version = put_id_tag(tx, &tenant, tag).await.map_err(|e| e.to_string())?;
+            }
             println!("{version}");
             Ok(())
         }

@@ -61,6 +61,11 @@ pub async fn start(
 }
 
 impl Ocpp {
+    /// The live charge point connections (commands to charge points go through them).
+    pub fn connections(&self) -> mgc_adapter_ocpp::csms::Registry {
+        self.csms.registry().clone()
+    }
+
     /// After the stop signal: waits for the connections (within the drain deadline) and the tasks.
     pub async fn finish(self) {
         if !self.csms.drain().await {

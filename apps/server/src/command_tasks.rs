@@ -23,8 +23,13 @@ const RECONCILE_EVERY: Duration = Duration::from_secs(5);
 /// Interval of purging early persistent-RPC state messages whose RPC id never appeared.
 const EARLY_PURGE_EVERY: Duration = Duration::from_secs(60);
 
-/// The device adapters by protocol (`thingsboard` when `[thingsboard] url` is set).
-pub fn adapters(tb: &ThingsBoardConfig, clock: &SharedClock) -> Result<AdapterRegistry, String> {
+/// The device adapters by protocol: `thingsboard` when `[thingsboard] url` is set, `ocpp16`
+/// over the CSMS's live connections when `[ocpp]` is enabled (`ocpp`).
+pub fn adapters(
+    tb: &ThingsBoardConfig,
+    ocpp: Option<mgc_adapter_ocpp::csms::Registry>,
+    clock: &SharedClock,
+) -> Result<AdapterRegistry, String> {
     let mut registry = AdapterRegistry::new();
     match tb.to_settings() {
         Some(settings) => {
@@ -33,19 +38,52 @@ pub fn adapters(tb: &ThingsBoardConfig, clock: &SharedClock) -> Result<AdapterRe
         }
         None => tracing::warn!("[thingsboard] url is not set: commands to ThingsBoard devices will fail"),
     }
+    if let Some(connections) = ocpp {
+        let adapter = mgc_adapter_ocpp::commands::OcppCommandAdapter::new(connections);
+        registry = registry.with(mgc_commands::PROTOCOL_OCPP16, Arc::new(adapter));
+    }
     Ok(registry)
 }
 
-/// Starts the command loop; it stops when `stop` turns true.
+/// Makes the commands waiting for a charge point due as soon as it connects and wakes the
+/// dispatcher, so `queue_until_online` commands go at once rather than at their next retry;
+/// ends when `stop` turns true.
+pub async fn wake_on_connect(
+    store: Store,
+    clock: SharedClock,
+    mut connects: tokio::sync::broadcast::Receiver<mgc_adapter_ocpp::csms::Caller>,
+    wakeup: Arc<Notify>,
+    mut stop: watch::Receiver<bool>,
+) {
+    use tokio::sync::broadcast::error::RecvError;
+    loop {
+        let caller = tokio::select! {
+            _ = stop.wait_for(|s| *s) => break,
+            received = connects.recv() => match received {
+                Ok(caller) => caller,
+                // Missed connects fall back to the retry backoff.
+                Err(RecvError::Lagged(_)) => continue,
+                Err(RecvError::Closed) => break,
+            },
+        };
+        let (protocol, identity) = (mgc_commands::PROTOCOL_OCPP16, caller.identity.as_str());
+        match mgc_commands::device_online(&store, &caller.tenant, protocol, identity, clock.now()).await {
+            Ok(0) => {}
+            Ok(_) => wakeup.notify_one(),
+            Err(e) => tracing::warn!(identity, error = %e, "cannot hurry the commands waiting for a charge point"),
+        }
+    }
+}
+
+/// Starts the command loop sending through `registry`; it stops when `stop` turns true.
 pub fn spawn(
     store: Store,
     clock: SharedClock,
-    tb: &ThingsBoardConfig,
+    registry: AdapterRegistry,
     config: &CommandsConfig,
     wakeup: Arc<Notify>,
     stop: watch::Receiver<bool>,
 ) -> Result<JoinHandle<()>, String> {
-    let registry = adapters(tb, &clock)?;
     let settings = config.to_settings();
     let interval = Duration::from_millis(config.scan_interval_ms);
     Ok(tokio::spawn(run(store, clock, registry, settings, interval, wakeup, stop)))

@@ -30,6 +30,12 @@ pub async fn serve(config: Config) -> Result<(), String> {
     let store = open_store(&config).await?;
     let tenant = config.bootstrap_tenant()?;
     let keys = jwt_keys(&config)?;
+    // OCPP connections are told to close as soon as shutdown is requested (upgraded connections
+    // are not part of the HTTP drain), then drained with their own deadline.
+    let (ocpp_stop_tx, ocpp_stop_rx) = watch::channel(false);
+    let mut ocpp = crate::charging_tasks::start(&store, &clock, &config.ocpp, ocpp_stop_rx).await?;
+    // One set of adapters: the dispatcher sends through it, the API checks commands with it.
+    let adapters = crate::command_tasks::adapters(&config.thingsboard, ocpp.as_ref().map(|o| o.connections()), &clock)?;
     if let Some(path) = &keys.generated {
         eprintln!(
             "mgc: first start: generated a JWT signing secret at {} (mode 0600).\n\
@@ -64,6 +70,7 @@ pub async fn serve(config: Config) -> Result<(), String> {
         jobs_wakeup: Arc::new(tokio::sync::Notify::new()),
         shadow_wakeup: Arc::new(tokio::sync::Notify::new()),
         commands_wakeup: Arc::new(tokio::sync::Notify::new()),
+        adapters: adapters.clone(),
         refusal_audit: Arc::default(),
     };
     let (stop_tx, stop_rx) = watch::channel(false);
@@ -81,11 +88,20 @@ pub async fn serve(config: Config) -> Result<(), String> {
     let command_task = crate::command_tasks::spawn(
         store.clone(),
         state.clock.clone(),
-        &config.thingsboard,
+        adapters,
         &config.commands,
         state.commands_wakeup.clone(),
         stop_rx.clone(),
     )?;
+    let connect_task = ocpp.as_ref().map(|o| {
+        tokio::spawn(crate::command_tasks::wake_on_connect(
+            store.clone(),
+            state.clock.clone(),
+            o.connections().connects(),
+            state.commands_wakeup.clone(),
+            stop_rx.clone(),
+        ))
+    });
     let analytics_task = tokio::spawn(crate::analytics_tasks::run(
         store.clone(),
         state.clock.clone(),
@@ -120,10 +136,6 @@ pub async fn serve(config: Config) -> Result<(), String> {
         state.ingest.clone(),
         stop_rx,
     ));
-    // OCPP connections are told to close as soon as shutdown is requested (upgraded connections
-    // are not part of the HTTP drain), then drained with their own deadline.
-    let (ocpp_stop_tx, ocpp_stop_rx) = watch::channel(false);
-    let mut ocpp = crate::charging_tasks::start(&store, &state.clock, &config.ocpp, ocpp_stop_rx).await?;
     let mut router = mgc_api::router(state);
     if let Some(routes) = ocpp.as_mut().and_then(|o| o.shared_router.take()) {
         router = router.merge(routes);
@@ -164,6 +176,12 @@ pub async fn serve(config: Config) -> Result<(), String> {
     }
     if let Err(e) = command_task.await {
         tracing::error!(error = %e, "command task ended abnormally");
+    }
+    if let Some(Err(e)) = match connect_task {
+        Some(task) => Some(task.await),
+        None => None,
+    } {
+        tracing::error!(error = %e, "charge point connect task ended abnormally");
     }
     for task in alarm_tasks {
         let _ = task.await;

@@ -119,17 +119,37 @@ impl From<mgc_iam::CreateApiKeyError> for ApiError {
 impl From<mgc_charging::ChargingError> for ApiError {
     fn from(e: mgc_charging::ChargingError) -> Self {
         use mgc_charging::ChargingError as E;
-        if let E::Repo(r) = e {
-            return Self::from(r);
+        let code = e.code();
+        match e {
+            E::Repo(e) => Self::from(e),
+            E::Invalid { .. } => Self::new(StatusCode::UNPROCESSABLE_ENTITY, code, e.to_string()),
+            E::UnknownChargePoint(_) | E::UnknownTransaction(_) => {
+                Self::new(StatusCode::NOT_FOUND, code, e.to_string())
+            }
+            _ => Self::new(StatusCode::CONFLICT, code, e.to_string()),
         }
-        let status = match &e {
-            E::Repo(_) => StatusCode::INTERNAL_SERVER_ERROR,
-            E::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
-            E::UnknownChargePoint(_) | E::UnknownTransaction(_) => StatusCode::NOT_FOUND,
-            E::NotAccepted { .. } | E::SessionEnded(_) | E::IllegalTransition { .. } => StatusCode::CONFLICT,
-            E::Exhausted(_) => StatusCode::UNPROCESSABLE_ENTITY,
-        };
-        Self::new(status, e.code(), e.to_string())
+    }
+}
+
+impl From<mgc_settlement::SettlementError> for ApiError {
+    fn from(e: mgc_settlement::SettlementError) -> Self {
+        use mgc_settlement::SettlementError as E;
+        let code = e.code();
+        match e {
+            E::Repo(e) => Self::from(e),
+            E::InvalidTariff(_) | E::InvalidMonth(_) | E::InvalidReason | E::Content(_) => {
+                Self::new(StatusCode::UNPROCESSABLE_ENTITY, code, e.to_string())
+            }
+            E::StationNotFound(_) | E::TariffNotFound(_) | E::SettlementNotFound(_) | E::StatementNotFound(_) => {
+                Self::new(StatusCode::NOT_FOUND, code, e.to_string())
+            }
+            E::TariffInUse { .. }
+            | E::AlreadyFrozen { .. }
+            | E::Unpriced { .. }
+            | E::StatementIssued { .. }
+            | E::StatementState { .. }
+            | E::StatementOutdated(_) => Self::new(StatusCode::CONFLICT, code, e.to_string()),
+        }
     }
 }
 

@@ -60,6 +60,9 @@ pub struct AppState {
     pub shadow_wakeup: Arc<tokio::sync::Notify>,
     /// Wakes the command dispatcher when a command is issued.
     pub commands_wakeup: Arc<tokio::sync::Notify>,
+    /// The device adapters by protocol (the dispatcher's own), which check a command's method
+    /// and parameters when it is issued.
+    pub adapters: mgc_commands::AdapterRegistry,
     /// Per-tenant budget of audited authentication refusals.
     pub refusal_audit: Arc<crate::refusal_audit::RefusalAudit>,
 }

@@ -19,10 +19,13 @@ pub use app::cancel::cancel;
 pub use app::consumer::CommandRequestedConsumer;
 pub use app::deadline::{scan_deadlines, ScanReport};
 pub use app::dispatch::{run_dispatch_round, DispatchReport};
-pub use app::issue::{issue, IssueRequest, Issued};
+pub use app::issue::{issue, issue_committed, IssueRequest, Issued};
+pub use app::online::device_online;
 pub use app::reconcile::{reconcile_persistent_rpcs, ReconcileReport};
 pub use app::rpc_update::{apply_rpc_update, purge_early_updates, RpcUpdateOutcome};
-pub use domain::adapter::{AdapterOutcome, AdapterRegistry, DeviceAdapter, RpcRequest, RpcStatusLookup};
+pub use domain::adapter::{
+    AdapterOutcome, AdapterRegistry, DeviceAdapter, InvalidCommand, RpcRequest, RpcStatusLookup, PROTOCOL_OCPP16,
+};
 pub use domain::command::{Command, RpcOptions, Transition};
 pub use domain::early::EarlyRpcUpdate;
 pub use domain::error::CommandError;

@@ -11,6 +11,7 @@ pub mod app;
 pub mod domain;
 
 pub use app::consumer::DaySettlementConsumer;
+pub use domain::error::SettlementError;
 pub use domain::figures::{BandLine, DayFigures, FigureDelta};
 pub use domain::ids::{AdjustmentId, SettlementId, StatementId, TariffId};
 pub use domain::listing::{SettlementFilter, StatementFilter};

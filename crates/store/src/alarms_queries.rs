@@ -5,7 +5,7 @@ use crate::alarms_rows::{
     CHANNEL_COLUMNS, DELIVERY_COLUMNS, HISTORY_COLUMNS, RULE_COLUMNS,
 };
 use crate::rows::{db_err, parse_cursor};
-use crate::scope_sql::station_clause;
+use crate::scope_sql::{bind_stations, station_clause};
 use crate::Store;
 use async_trait::async_trait;
 use mgc_alarms::{
@@ -77,9 +77,12 @@ impl AlarmQueries for Store {
         Ok(Page::from_overfetch(rows, page.limit, |a| a.id.to_string()))
     }
 
-    async fn get_alarm(&self, tenant: &TenantId, id: AlarmId) -> Result<Alarm, RepoError> {
-        let sql = format!("SELECT {ALARM_COLUMNS} FROM alarms WHERE tenant_id = $1 AND id = $2");
-        on_read!(self, p => sqlx::query(&sql).bind(tenant.as_str()).bind(id.as_uuid())
+    async fn get_alarm(&self, scope: &Scope, id: AlarmId) -> Result<Alarm, RepoError> {
+        let sql = format!(
+            "SELECT {ALARM_COLUMNS} FROM alarms WHERE tenant_id = $1 AND id = $2{}",
+            station_clause("station_id", scope.station_list(), 3)
+        );
+        on_read!(self, p => bind_stations!(sqlx::query(&sql).bind(scope.tenant.as_str()).bind(id.as_uuid()), scope.station_list())
             .fetch_optional(p).await.map_err(db_err)?.as_ref().map(alarm_from_row).transpose()?)
         .ok_or_else(|| RepoError::NotFound { what: "alarm", id: id.to_string() })
     }

@@ -79,8 +79,8 @@ impl CommandRepository for StoreTx {
     async fn insert_command(&mut self, c: &Command) -> Result<(), RepoError> {
         let sql = "INSERT INTO commands (id, tenant_id, device_id, station_id, method, params, timeout_s, oneway, parallel,
             persistent, protocol, target, state, origin, idempotency_key, fingerprint, created_at, deadline, updated_at,
-            attempts, next_attempt_at, last_error, rpc_id, response, reason)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25)";
+            attempts, next_attempt_at, last_error, rpc_id, response, reason, queue_until_online)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26)";
         let origin = json_of(&c.origin)?;
         on_tx!(self, conn => sqlx::query(sql)
             .bind(c.id.as_uuid()).bind(c.tenant.as_str()).bind(c.device_id.as_uuid()).bind(c.station_id.as_uuid())
@@ -88,7 +88,7 @@ impl CommandRepository for StoreTx {
             .bind(c.options.parallel).bind(c.options.persistent).bind(&c.protocol).bind(&c.target).bind(c.state.as_str())
             .bind(Json(&origin)).bind(c.idempotency_key.as_deref()).bind(&c.fingerprint).bind(c.created_at).bind(c.deadline)
             .bind(c.updated_at).bind(i64::from(c.attempts)).bind(c.next_attempt_at).bind(c.last_error.as_deref())
-            .bind(c.rpc_id.as_deref()).bind(c.response.as_ref().map(Json)).bind(&c.reason)
+            .bind(c.rpc_id.as_deref()).bind(c.response.as_ref().map(Json)).bind(&c.reason).bind(c.options.queue_until_online)
             .execute(&mut *conn).await.map_err(db_err).map(|_| ())?);
         self.insert_transitions(c, 0, &c.transitions).await
     }
@@ -120,11 +120,12 @@ impl CommandRepository for StoreTx {
 #[async_trait]
 impl DeviceDirectory for StoreTx {
     async fn device_target(&mut self, tenant: &TenantId, device: DeviceId) -> Result<Option<DeviceTarget>, RepoError> {
-        let sql = "SELECT id, station_id, protocol, tb_device_id FROM devices WHERE tenant_id = $1 AND id = $2";
+        let sql = "SELECT id, station_id, name, protocol, tb_device_id FROM devices WHERE tenant_id = $1 AND id = $2";
         on_tx!(self, c => sqlx::query(sql).bind(tenant.as_str()).bind(device.as_uuid())
             .fetch_optional(&mut *c).await.map_err(db_err)?.as_ref().map(|r| Ok(DeviceTarget {
                 device_id: DeviceId::from_uuid(r.uuid("id")?),
                 station_id: StationId::from_uuid(r.uuid("station_id")?),
+                name: r.text("name")?,
                 protocol: r.text("protocol")?,
                 tb_device_id: r.opt_text("tb_device_id")?,
             })).transpose())

@@ -101,6 +101,19 @@ impl CommandUnits for Store {
             .map(|r| Ok((tenant_of(r)?, CommandId::from_uuid(r.uuid("id")?)))).collect())
     }
 
+    async fn make_due(
+        &self,
+        tenant: &TenantId,
+        protocol: &str,
+        target: &str,
+        now: DateTime<Utc>,
+    ) -> Result<u64, RepoError> {
+        let sql = "UPDATE commands SET next_attempt_at = $4
+                   WHERE tenant_id = $1 AND protocol = $2 AND target = $3 AND state = 'pending' AND next_attempt_at > $4";
+        on_write!(self, p => sqlx::query(sql).bind(tenant.as_str()).bind(protocol).bind(target).bind(now)
+            .execute(p).await.map_err(db_err).map(|r| r.rows_affected()))
+    }
+
     async fn purge_early_updates(&self, before: DateTime<Utc>) -> Result<u64, RepoError> {
         self.purge_early_rpc_updates(before).await
     }

@@ -7,7 +7,7 @@ use mgc_kernel::{DeviceId, RepoError, StationId};
 /// Columns of `commands` read into a [`Command`] (plus `seq`).
 pub(crate) const COMMAND_COLUMNS: &str = "seq, id, tenant_id, device_id, station_id, method, params, timeout_s, oneway, parallel,
     persistent, protocol, target, state, origin, idempotency_key, fingerprint, created_at, deadline, updated_at, attempts,
-    next_attempt_at, last_error, lease_owner, lease_until, rpc_id, response, reason";
+    next_attempt_at, last_error, lease_owner, lease_until, rpc_id, response, reason, queue_until_online";
 
 /// Columns of `command_transitions`.
 pub(crate) const TRANSITION_COLUMNS: &str = "command_id, position, from_state, to_state, at, reason";
@@ -37,6 +37,7 @@ pub(crate) fn command_from_row(r: &impl RowExt) -> Result<(i64, Command), RepoEr
                 oneway: r.boolean("oneway")?,
                 parallel: r.boolean("parallel")?,
                 persistent: r.boolean("persistent")?,
+                queue_until_online: r.boolean("queue_until_online")?,
             },
             protocol: r.text("protocol")?,
             target: r.text("target")?,

@@ -3,6 +3,19 @@
 
 use mgc_kernel::StationId;
 
+/// Binds a station restriction's ids in order, after the query's other parameters (the
+/// placeholders [`station_clause`] rendered); binds nothing for no restriction.
+macro_rules! bind_stations {
+    ($query:expr, $stations:expr) => {{
+        let mut q = $query;
+        for s in $stations.into_iter().flatten() {
+            q = q.bind(s.as_uuid());
+        }
+        q
+    }};
+}
+pub(crate) use bind_stations;
+
 /// ` AND <column> IN ($first, ...)` for a station restriction; nothing for none; a clause that
 /// matches no row for an empty restriction. Bind the stations in order after the other params.
 pub(crate) fn station_clause(column: &str, stations: Option<&[StationId]>, first: usize) -> String {

@@ -1,6 +1,7 @@
 //! Read side of settlement: tariffs, assignments, settlements with versions, statements.
 
 use crate::rows::{db_err, parse_cursor};
+use crate::scope_sql::{bind_stations, station_clause};
 use crate::settlement::{
     adjustment_from_row, settlement_from_row, version_from_row, ADJUSTMENT_COLUMNS, SETTLEMENT_COLUMNS, SETTLEMENT_FROM,
 };
@@ -11,7 +12,7 @@ use crate::tariffs::{
 use crate::Store;
 use async_trait::async_trait;
 use mgc_kernel::page::{Page, PageRequest};
-use mgc_kernel::{RepoError, StationId, TenantId};
+use mgc_kernel::{RepoError, Scope, StationId, TenantId};
 use mgc_settlement::{
     Adjustment, Settlement, SettlementFilter, SettlementId, SettlementQueries, SettlementVersion, Statement,
     StatementFilter, StatementId, Tariff, TariffAssignment, TariffId,
@@ -19,18 +20,6 @@ use mgc_settlement::{
 
 /// Most rows one export query returns.
 const LIST_LIMIT: i64 = 5000;
-
-/// ` AND <column> IN ($first, ...)` for a station scope; nothing without one, no row for an empty one.
-fn scope_clause(column: &str, scope: Option<&[StationId]>, first: usize) -> String {
-    match scope {
-        None => String::new(),
-        Some([]) => " AND 1 = 0".to_owned(),
-        Some(list) => {
-            let marks: Vec<String> = (0..list.len()).map(|i| format!("${}", first + i)).collect();
-            format!(" AND {column} IN ({})", marks.join(", "))
-        }
-    }
-}
 
 #[async_trait]
 impl SettlementQueries for Store {
@@ -84,7 +73,7 @@ impl SettlementQueries for Store {
             "SELECT {SETTLEMENT_COLUMNS} FROM {SETTLEMENT_FROM}
              WHERE s.tenant_id = $1 AND ($2 IS NULL OR s.station_id = $2) AND s.day >= $3 AND s.day <= $4{}
              ORDER BY s.day, s.station_id LIMIT $5",
-            scope_clause("s.station_id", f.scope.as_deref(), 6)
+            station_clause("s.station_id", f.scope.as_deref(), 6)
         );
         on_read!(self, p => {
             let mut q = sqlx::query(&sql).bind(tenant.as_str()).bind(f.station.map(|s| s.as_uuid()))
@@ -108,7 +97,7 @@ impl SettlementQueries for Store {
              WHERE s.tenant_id = $1 AND ($2 IS NULL OR s.station_id = $2) AND s.day >= $3 AND s.day <= $4
              AND ($5 IS NULL OR (s.day, s.id) < (SELECT c.day, c.id FROM settlements c WHERE c.tenant_id = $1 AND c.id = $5)){}
              ORDER BY s.day DESC, s.id DESC LIMIT $6",
-            scope_clause("s.station_id", f.scope.as_deref(), 7)
+            station_clause("s.station_id", f.scope.as_deref(), 7)
         );
         let rows = on_read!(self, p => {
             let mut q = sqlx::query(&sql).bind(tenant.as_str()).bind(f.station.map(|s| s.as_uuid()))
@@ -123,11 +112,15 @@ impl SettlementQueries for Store {
 
     async fn settlement_detail(
         &self,
-        tenant: &TenantId,
+        scope: &Scope,
         id: SettlementId,
     ) -> Result<(Settlement, Vec<SettlementVersion>, Vec<Adjustment>), RepoError> {
-        let sql = format!("SELECT {SETTLEMENT_COLUMNS} FROM {SETTLEMENT_FROM} WHERE s.tenant_id = $1 AND s.id = $2");
-        let (settlement, _) = on_read!(self, p => sqlx::query(&sql).bind(tenant.as_str()).bind(id.as_uuid())
+        let tenant = &scope.tenant;
+        let sql = format!(
+            "SELECT {SETTLEMENT_COLUMNS} FROM {SETTLEMENT_FROM} WHERE s.tenant_id = $1 AND s.id = $2{}",
+            station_clause("s.station_id", scope.station_list(), 3)
+        );
+        let (settlement, _) = on_read!(self, p => bind_stations!(sqlx::query(&sql).bind(tenant.as_str()).bind(id.as_uuid()), scope.station_list())
             .fetch_optional(p).await.map_err(db_err)?.as_ref().map(settlement_from_row).transpose()?)
         .ok_or_else(|| RepoError::NotFound { what: "settlement", id: id.to_string() })?;
         let versions_sql =
@@ -155,7 +148,7 @@ impl SettlementQueries for Store {
              AND ($3 IS NULL OR s.month = $3) AND ($4 IS NULL OR (s.month, s.version, s.id) <
                  (SELECT c.month, c.version, c.id FROM statements c WHERE c.tenant_id = $1 AND c.id = $4)){}
              ORDER BY s.month DESC, s.version DESC, s.id DESC LIMIT $5",
-            scope_clause("s.station_id", f.scope.as_deref(), 6)
+            station_clause("s.station_id", f.scope.as_deref(), 6)
         );
         let rows = on_read!(self, p => {
             let mut q = sqlx::query(&sql).bind(tenant.as_str()).bind(f.station.map(|s| s.as_uuid()))
@@ -168,9 +161,12 @@ impl SettlementQueries for Store {
         Ok(Page::from_overfetch(rows, page.limit, |s| s.id.to_string()))
     }
 
-    async fn get_statement(&self, tenant: &TenantId, id: StatementId) -> Result<Statement, RepoError> {
-        let sql = format!("SELECT {STATEMENT_COLUMNS} FROM statements WHERE tenant_id = $1 AND id = $2");
-        on_read!(self, p => sqlx::query(&sql).bind(tenant.as_str()).bind(id.as_uuid())
+    async fn get_statement(&self, scope: &Scope, id: StatementId) -> Result<Statement, RepoError> {
+        let sql = format!(
+            "SELECT {STATEMENT_COLUMNS} FROM statements WHERE tenant_id = $1 AND id = $2{}",
+            station_clause("station_id", scope.station_list(), 3)
+        );
+        on_read!(self, p => bind_stations!(sqlx::query(&sql).bind(scope.tenant.as_str()).bind(id.as_uuid()), scope.station_list())
             .fetch_optional(p).await.map_err(db_err)?.as_ref().map(statement_from_row).transpose()?)
         .ok_or_else(|| RepoError::NotFound { what: "statement", id: id.to_string() })
     }

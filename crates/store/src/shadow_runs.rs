@@ -1,13 +1,15 @@
 //! Shadow runs and their rows in the generic jobs table (kind `shadow_run`), written by the same
 //! transactions; finishing a run also queues its completion notification.
 
-use crate::rows::{db_err, tenant_of, to_u32, RowExt};
+use crate::rows::{db_err, parse_cursor, tenant_of, to_u32, RowExt};
+use crate::scope_sql::{bind_stations, station_clause};
 use crate::{Backend, Store, StoreTx};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use mgc_alarms::{ChannelId, NotificationRequest, NotificationRequests};
 use mgc_eventing::UnitOfWork;
-use mgc_kernel::{JobId, RepoError, TenantId};
+use mgc_kernel::page::{Page, PageRequest};
+use mgc_kernel::{JobId, RepoError, Scope, TenantId};
 use mgc_strategy::domain::shadow::run::JOB_KIND;
 use mgc_strategy::{RunNotice, RunState, ShadowRun, ShadowRunId, ShadowRunStore};
 use sqlx::types::Json;
@@ -143,17 +145,26 @@ impl ShadowRunStore for Store {
         tx.commit().await
     }
 
-    async fn shadow_run(&self, tenant: &TenantId, id: ShadowRunId) -> Result<Option<ShadowRun>, RepoError> {
-        let sql = format!("SELECT {RUN_COLUMNS} FROM shadow_runs WHERE tenant_id = $1 AND id = $2");
-        on_read!(self, p => sqlx::query(&sql).bind(tenant.as_str()).bind(id.as_uuid()).fetch_optional(p).await
-            .map_err(db_err)?.as_ref().map(run_from_row).transpose())
+    async fn shadow_run(&self, scope: &Scope, id: ShadowRunId) -> Result<Option<ShadowRun>, RepoError> {
+        let sql = format!(
+            "SELECT {RUN_COLUMNS} FROM shadow_runs WHERE tenant_id = $1 AND id = $2{}",
+            station_clause("station_id", scope.station_list(), 3)
+        );
+        on_read!(self, p => bind_stations!(sqlx::query(&sql).bind(scope.tenant.as_str()).bind(id.as_uuid()), scope.station_list())
+            .fetch_optional(p).await.map_err(db_err)?.as_ref().map(run_from_row).transpose())
     }
 
-    async fn shadow_runs(&self, tenant: &TenantId, limit: u32) -> Result<Vec<ShadowRun>, RepoError> {
+    async fn shadow_runs(&self, scope: &Scope, page: &PageRequest) -> Result<Page<ShadowRun>, RepoError> {
+        let cursor = parse_cursor(page.cursor.as_deref())?;
         let sql = format!(
-            "SELECT {RUN_COLUMNS} FROM shadow_runs WHERE tenant_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2"
+            "SELECT {RUN_COLUMNS} FROM shadow_runs r WHERE r.tenant_id = $1 AND ($2 IS NULL OR (r.created_at, r.id) <
+                 (SELECT c.created_at, c.id FROM shadow_runs c WHERE c.tenant_id = $1 AND c.id = $2)){}
+             ORDER BY r.created_at DESC, r.id DESC LIMIT $3",
+            station_clause("r.station_id", scope.station_list(), 4)
         );
-        on_read!(self, p => sqlx::query(&sql).bind(tenant.as_str()).bind(i64::from(limit)).fetch_all(p).await
-            .map_err(db_err)?.iter().map(run_from_row).collect())
+        let rows = on_read!(self, p => bind_stations!(sqlx::query(&sql).bind(scope.tenant.as_str()).bind(cursor)
+                .bind(i64::from(page.limit) + 1), scope.station_list())
+            .fetch_all(p).await.map_err(db_err)?.iter().map(run_from_row).collect::<Result<Vec<_>, _>>()?);
+        Ok(Page::from_overfetch(rows, page.limit, |r| r.id.to_string()))
     }
 }

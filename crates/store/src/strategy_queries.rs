@@ -2,7 +2,7 @@
 //! the latest readings of a station (telemetry_latest joined with the devices' kinds).
 
 use crate::rows::{db_err, parse_cursor, RowExt};
-use crate::scope_sql::station_clause;
+use crate::scope_sql::{bind_stations, station_clause};
 use crate::strategy_rows::{
     corrupt, execution_from_row, site_of, strategy_from_row, EXECUTION_COLUMNS, STRATEGY_COLUMNS,
 };
@@ -10,7 +10,7 @@ use crate::Store;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use mgc_kernel::page::{Page, PageRequest};
-use mgc_kernel::{RepoError, StationId, TenantId};
+use mgc_kernel::{RepoError, Scope, StationId, TenantId};
 use mgc_strategy::{
     DeviceReading, Execution, ExecutionId, LatestReadings, StationSite, Strategy, StrategyFilter, StrategyId,
     StrategyQueries,
@@ -18,11 +18,12 @@ use mgc_strategy::{
 
 #[async_trait]
 impl StrategyQueries for Store {
-    async fn get_strategy(&self, tenant: &TenantId, id: StrategyId) -> Result<Option<Strategy>, RepoError> {
+    async fn get_strategy(&self, scope: &Scope, id: StrategyId) -> Result<Option<Strategy>, RepoError> {
         let sql = format!(
-            "SELECT {STRATEGY_COLUMNS} FROM strategies WHERE tenant_id = $1 AND id = $2 AND deleted_at IS NULL"
+            "SELECT {STRATEGY_COLUMNS} FROM strategies WHERE tenant_id = $1 AND id = $2 AND deleted_at IS NULL{}",
+            station_clause("station_id", scope.station_list(), 3)
         );
-        on_read!(self, p => sqlx::query(&sql).bind(tenant.as_str()).bind(id.as_uuid())
+        on_read!(self, p => bind_stations!(sqlx::query(&sql).bind(scope.tenant.as_str()).bind(id.as_uuid()), scope.station_list())
             .fetch_optional(p).await.map_err(db_err)?.as_ref().map(strategy_from_row).transpose())
     }
 

@@ -79,6 +79,11 @@ impl Server {
         server
     }
 
+    /// Process id of `mgc serve`.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     /// The server's log so far.
     pub fn log(&self) -> String {
         std::fs::read_to_string(self.data_dir.path().join("server.log")).unwrap_or_default()

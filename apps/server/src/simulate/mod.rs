@@ -1,4 +1,4 @@
-//! `mgc simulate thingsboard`: realistic, signed ThingsBoard rule-chain traffic against
+//! `mgc simulate thingsboard` (and `mgc simulate ocpp`, see [`ocpp`]): realistic, signed ThingsBoard rule-chain traffic against
 //! `POST /ingest/thingsboard/telemetry`, for smoke tests, demos and load measurements.
 //!
 //! Devices are named `<prefix><n>` (n = 1..=devices). Every device has its own clock: each
@@ -8,6 +8,7 @@
 //! increasing energy meter, a slowly cycling state of charge, grid voltage and frequency,
 //! temperature, reactive power and current.
 
+mod ocpp;
 mod summary;
 mod traffic;
 
@@ -29,6 +30,8 @@ const INGEST_PATH: &str = "/ingest/thingsboard/telemetry";
 pub enum SimulateTarget {
     /// Post signed ThingsBoard telemetry (REST API Call rule node) to /ingest/thingsboard/telemetry.
     Thingsboard(ThingsboardArgs),
+    /// Run OCPP 1.6J charge points (boot, heartbeats, sessions with meter values) against /ocpp/1.6.
+    Ocpp(ocpp::OcppArgs),
 }
 
 /// Options of `mgc simulate thingsboard`.
@@ -256,6 +259,7 @@ async fn preflight(client: &reqwest::Client, base: &reqwest::Url) -> Result<(), 
 pub async fn run(target: SimulateTarget) -> Result<(), String> {
     match target {
         SimulateTarget::Thingsboard(args) => thingsboard(args).await,
+        SimulateTarget::Ocpp(args) => ocpp::run(args).await,
     }
 }
 

@@ -4,11 +4,13 @@
 //! schema by [`schema`] with failures mapped onto the OCPP-J [`ErrorCode`]s; [`meter`] converts
 //! sampled values into integer Wh and W without floating point; [`mapping`] turns validated
 //! messages into the inputs of the charging context's application services and back; [`csms`]
-//! is the WebSocket endpoint that owns the charge points' connections; [`ingest`] writes their
-//! meter readings as telemetry.
+//! is the WebSocket endpoint that owns the charge points' connections; [`commands`] sends the
+//! commands context's commands to them as CSMS calls; [`ingest`] writes their meter readings as
+//! telemetry.
 
 #![warn(missing_docs)]
 
+pub mod commands;
 pub mod csms;
 pub mod enums;
 pub mod error_code;

@@ -15,7 +15,7 @@ pub use ingest::{forget_tenant, route_batch, RouteCache};
 pub use pipeline::{
     IngestConfig, IngestCredentials, IngestError, IngestService, IngestUnits, TelemetryReceipt, TelemetryRequest,
 };
-pub use remap::{remap_device, RemapReport, REMAP_MAX_POINTS};
+pub use remap::{remap_device, remap_device_now, RemapReport, REMAP_MAX_POINTS};
 pub use replay_unrouted::{reingest_device, UnroutedReplay};
 pub use routing::{route_points, to_stored, RoutedBatch};
 pub use rpc::{ThingsBoardRpc, ThingsBoardSettings};

@@ -4,7 +4,7 @@
 
 use crate::routing::to_stored;
 use chrono::{DateTime, Utc};
-use mgc_eventing::OutboxWriter;
+use mgc_eventing::{OutboxWriter, UnitOfWork};
 use mgc_kernel::{RepoError, TenantId};
 use mgc_masterdata::{Device, MappingSet};
 use mgc_telemetry::domain::repository::{PointQuery, TelemetryRepository};
@@ -22,6 +22,23 @@ pub struct RemapReport {
     pub examined: u64,
     /// Of those, stored again under another point name or with another mapped value.
     pub remapped: u64,
+}
+
+/// [`remap_device`] in a unit of work of its own, committed when it succeeded (what the API calls).
+pub async fn remap_device_now<U>(
+    mut uow: U,
+    tenant: &TenantId,
+    device: &Device,
+    mappings: &MappingSet,
+    range: (DateTime<Utc>, DateTime<Utc>),
+    now: DateTime<Utc>,
+) -> Result<RemapReport, RepoError>
+where
+    U: TelemetryRepository + OutboxWriter + UnitOfWork,
+{
+    let report = remap_device(&mut uow, tenant, device, mappings, range, now).await?;
+    uow.commit().await?;
+    Ok(report)
 }
 
 /// Re-maps the device's points with `from <= ts < to` inside the caller's unit of work; the

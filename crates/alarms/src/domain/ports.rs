@@ -189,8 +189,8 @@ pub trait AlarmQueries: Send + Sync {
         f: &AlarmFilter,
         page: &PageRequest,
     ) -> Result<Page<Alarm>, RepoError>;
-    /// One alarm.
-    async fn get_alarm(&self, tenant: &TenantId, id: AlarmId) -> Result<Alarm, RepoError>;
+    /// One alarm within the scope (NotFound outside it).
+    async fn get_alarm(&self, scope: &mgc_kernel::Scope, id: AlarmId) -> Result<Alarm, RepoError>;
     /// Its history, oldest first.
     async fn alarm_history(&self, tenant: &TenantId, id: AlarmId) -> Result<Vec<HistoryEntry>, RepoError>;
     /// History entries of the tenant after stream position `after`, oldest first, at most `limit`.

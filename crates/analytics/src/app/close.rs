@@ -5,7 +5,7 @@ use super::windows::{compute_hours, SaveReport};
 use crate::domain::repository::AnalyticsRepository;
 use crate::domain::tracking::{due_hours, StationCursor};
 use chrono::{DateTime, Utc};
-use mgc_eventing::OutboxWriter;
+use mgc_eventing::{OutboxWriter, UnitOfWork};
 use mgc_kernel::{Granularity, RepoError, StationId, StationTz, TenantId, Window};
 
 /// Closes the station's due hours and recomputes its dirty ones, advancing the cursor.
@@ -47,12 +47,76 @@ pub enum CloseError {
     /// The station does not exist in the tenant.
     #[error("station {0} not found")]
     StationNotFound(StationId),
-    /// The range is empty or not ended yet.
-    #[error("{0}")]
-    InvalidRange(String),
+    /// `from` is not before `to`.
+    #[error("'from' ({from}) must be before 'to' ({to})")]
+    EmptyRange {
+        /// Start asked for.
+        from: DateTime<Utc>,
+        /// End asked for.
+        to: DateTime<Utc>,
+    },
+    /// The range is longer than a manual close may cover.
+    #[error("range longer than {max_days} days")]
+    RangeTooLong {
+        /// The longest range, in days.
+        max_days: i64,
+    },
+    /// No hour of the range has ended yet.
+    #[error("no hour of [{from}, {to}) has ended yet (now {now})")]
+    NothingEnded {
+        /// Start asked for.
+        from: DateTime<Utc>,
+        /// End asked for.
+        to: DateTime<Utc>,
+        /// The time of the request.
+        now: DateTime<Utc>,
+    },
     /// Storage failed.
     #[error(transparent)]
     Repo(#[from] RepoError),
+}
+
+impl CloseError {
+    /// Stable machine-readable code.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::StationNotFound(_) => "station_not_found",
+            Self::EmptyRange { .. } | Self::NothingEnded { .. } | Self::RangeTooLong { .. } => "invalid_range",
+            Self::Repo(_) => "storage_error",
+        }
+    }
+}
+
+/// A manual close: the station's hours of `[from, to)` in its zone.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct CloseRequest {
+    /// Station.
+    pub station: StationId,
+    /// Its time zone.
+    pub tz: StationTz,
+    /// Start (inclusive).
+    pub from: DateTime<Utc>,
+    /// End (exclusive).
+    pub to: DateTime<Utc>,
+    /// Recompute hours already closed too.
+    pub recalculate: bool,
+}
+
+/// [`close_range`] in a unit of work of its own, committed when it succeeded (what the API calls).
+pub async fn close_range_now<Tx>(
+    mut tx: Tx,
+    tenant: &TenantId,
+    req: CloseRequest,
+    now: DateTime<Utc>,
+    config: &AnalyticsConfig,
+) -> Result<SaveReport, CloseError>
+where
+    Tx: AnalyticsRepository + OutboxWriter + UnitOfWork + Send,
+{
+    let CloseRequest { station, tz, from, to, recalculate } = req;
+    let report = close_range(&mut tx, tenant, station, tz, from, to, recalculate, now, config).await?;
+    tx.commit().await?;
+    Ok(report)
 }
 
 /// Closes (or with `recalculate` recomputes) every ended hour of `[from, to)` of a station,
@@ -74,14 +138,11 @@ where
     Tx: AnalyticsRepository + OutboxWriter + Send,
 {
     if from >= to {
-        return Err(CloseError::InvalidRange(format!("'from' ({from}) must be before 'to' ({to})")));
+        return Err(CloseError::EmptyRange { from, to });
     }
     let max_span = chrono::Duration::days(config.max_backfill_days);
     if to - from > max_span {
-        return Err(CloseError::InvalidRange(format!(
-            "range longer than {} days; use POST /api/v1/analytics/recompute for long ranges",
-            config.max_backfill_days
-        )));
+        return Err(CloseError::RangeTooLong { max_days: config.max_backfill_days });
     }
     let hours: Vec<Window> = tz
         .windows_between(Granularity::Hour, from, to)
@@ -89,7 +150,7 @@ where
         .filter(|h| h.end <= now && h.start >= from)
         .collect();
     if hours.is_empty() {
-        return Err(CloseError::InvalidRange(format!("no hour of [{from}, {to}) has ended yet (now {now})")));
+        return Err(CloseError::NothingEnded { from, to, now });
     }
     let cursor = match tx.cursor(tenant, station).await? {
         Some(mut c) => {

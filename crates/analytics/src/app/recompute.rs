@@ -36,16 +36,16 @@ pub async fn queue_recompute<S: AnalyticsScheduling>(
     config: &AnalyticsConfig,
 ) -> Result<Job, CloseError> {
     if params.from >= params.to {
-        return Err(CloseError::InvalidRange(format!("'from' ({}) must be before 'to' ({})", params.from, params.to)));
+        return Err(CloseError::EmptyRange { from: params.from, to: params.to });
     }
     let to = params.to.min(now);
     if to - params.from > chrono::Duration::days(config.max_backfill_days) {
-        return Err(CloseError::InvalidRange(format!("range longer than {} days", config.max_backfill_days)));
+        return Err(CloseError::RangeTooLong { max_days: config.max_backfill_days });
     }
     let total =
         params.time_zone.windows_between(Granularity::Hour, params.from, to).iter().filter(|h| h.end <= now).count();
     if total == 0 {
-        return Err(CloseError::InvalidRange(format!("no hour of [{}, {}) has ended yet", params.from, params.to)));
+        return Err(CloseError::NothingEnded { from: params.from, to: params.to, now });
     }
     let job = Job {
         id: JobId::new(),

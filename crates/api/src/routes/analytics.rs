@@ -9,13 +9,12 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
 use chrono::{DateTime, Duration, Utc};
-use mgc_analytics::app::close::{close_range, CloseError};
+use mgc_analytics::app::close::{close_range_now, CloseError, CloseRequest};
 use mgc_analytics::app::recompute::{queue_recompute, RecomputeParams};
 use mgc_analytics::app::windows::SaveReport;
 use mgc_analytics::domain::repository::{Job, StatsQuery};
 use mgc_analytics::domain::statistic::{PointStat, StationStat};
 use mgc_analytics::AnalyticsQueries;
-use mgc_eventing::UnitOfWork;
 use mgc_iam::Role;
 use mgc_kernel::{DeviceId, Granularity, JobId, StationId, Window};
 use mgc_masterdata::MasterdataQueries;
@@ -142,8 +141,22 @@ pub struct WindowCloseRequest {
 fn close_error(e: CloseError) -> ApiError {
     match e {
         CloseError::StationNotFound(id) => ApiError::not_found(format!("station {id} not found")),
-        CloseError::InvalidRange(m) => ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_range", m),
+        CloseError::EmptyRange { .. } | CloseError::NothingEnded { .. } | CloseError::RangeTooLong { .. } => {
+            ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, e.code(), e.to_string())
+        }
         CloseError::Repo(e) => e.into(),
+    }
+}
+
+/// A manual close longer than allowed also says where long ranges go.
+fn window_close_error(e: CloseError) -> ApiError {
+    match e {
+        CloseError::RangeTooLong { .. } => ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            e.code(),
+            format!("{e}; use POST /api/v1/analytics/recompute for long ranges"),
+        ),
+        other => close_error(other),
     }
 }
 
@@ -160,21 +173,16 @@ pub async fn window_close(
     let station_id: StationId = parse_id(&body.station_id, "station")?;
     let station = state.store.get_station(&p.scope(), station_id).await?;
     let now = state.clock.now();
-    let mut tx = state.store.begin().await?;
-    let report = close_range(
-        &mut tx,
-        &p.tenant,
-        station_id,
-        station.time_zone,
-        body.from,
-        body.to,
-        body.recalculate,
-        now,
-        &state.config.analytics,
-    )
-    .await
-    .map_err(close_error)?;
-    tx.commit().await?;
+    let req = CloseRequest {
+        station: station_id,
+        tz: station.time_zone,
+        from: body.from,
+        to: body.to,
+        recalculate: body.recalculate,
+    };
+    let report = close_range_now(state.store.begin().await?, &p.tenant, req, now, &state.config.analytics)
+        .await
+        .map_err(window_close_error)?;
     Ok(Json(report))
 }
 

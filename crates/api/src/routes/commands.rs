@@ -12,7 +12,6 @@ use mgc_commands::{
     Command, CommandError, CommandFilter, CommandId, CommandQueries, CommandState, IssueRequest, Issued,
 };
 use mgc_contracts::CommandOrigin;
-use mgc_eventing::UnitOfWork;
 use mgc_iam::{Principal, Role};
 use mgc_kernel::page::{Page, PageRequest};
 use mgc_kernel::{DeviceId, StationId};
@@ -51,6 +50,10 @@ pub struct IssueBody {
     pub timeout_s: Option<u32>,
     /// Same key within 24 h returns the existing command (also accepted as `Idempotency-Key` header).
     pub idempotency_key: Option<String>,
+    /// When the device (an OCPP charge point) is not connected, wait for it until the deadline
+    /// (retrying with backoff) instead of failing at once; default false.
+    #[serde(default)]
+    pub queue_until_online: bool,
 }
 
 /// Filters of `GET /api/v1/commands`.
@@ -88,7 +91,7 @@ fn wakeup(state: &AppState) {
     security(("bearer" = []), ("api_key" = [])),
     responses((status = 201, description = "the new command with its transitions"), (status = 200, description = "the existing command of this idempotency key"),
         (status = 409, body = crate::error::ErrorBody, description = "idempotency_key_reused"),
-        (status = 422, body = crate::error::ErrorBody, description = "invalid_command, unknown_device, device_not_controllable")))]
+        (status = 422, body = crate::error::ErrorBody, description = "invalid_command (the message names the field: `method` for an action the device's protocol does not have, `params.<path>` for parameters that do not validate), unknown_device, device_not_controllable")))]
 pub async fn issue(
     State(state): State<AppState>,
     Auth(p): Auth,
@@ -121,14 +124,21 @@ pub async fn issue(
         params: body.params,
         timeout_s: body.timeout_s,
         idempotency_key: body.idempotency_key.or(header_key),
+        queue_until_online: body.queue_until_online,
         origin: CommandOrigin::Api { subject: p.subject.clone() },
         station_scope: p.station_ids.clone(),
     };
-    let mut tx = state.store.begin().await?;
-    let issued = mgc_commands::issue(&mut tx, &p.tenant, req, &state.config.commands, state.clock.now()).await?;
+    let issued = mgc_commands::issue_committed(
+        &state.store,
+        &p.tenant,
+        req,
+        &state.config.commands,
+        &state.adapters,
+        state.clock.now(),
+    )
+    .await?;
     match issued {
         Issued::Created(command) => {
-            tx.commit().await?;
             wakeup(&state);
             Ok((StatusCode::CREATED, Json(command)))
         }

@@ -6,6 +6,7 @@ pub mod alarms;
 pub mod analytics;
 pub mod api_keys;
 pub mod audit;
+pub mod charge_point_operations;
 pub mod charging;
 pub mod commands;
 pub mod dead_letters;
@@ -27,15 +28,22 @@ pub mod strategy_executions;
 pub mod tariffs;
 pub mod telemetry;
 
-/// Routes of the charging read side (kept here so the main router changes by one line).
+/// Routes of charging: the read side and the operations on a charge point (kept here so the
+/// main router changes by one line).
 pub fn charging_routes() -> axum::Router<crate::AppState> {
-    use axum::routing::{get, put};
+    use axum::routing::{delete, get, post, put};
+    use charge_point_operations as ops;
     axum::Router::new()
         .route("/api/v1/charge-points", get(charging::list_charge_points))
         .route("/api/v1/charge-points/{id}", get(charging::get_charge_point))
         .route("/api/v1/charge-points/{id}/registration", put(charging::set_registration))
         .route("/api/v1/id-tags", get(id_tags::list))
         .route("/api/v1/id-tags/{id_tag}", get(id_tags::get).put(id_tags::put).delete(id_tags::delete))
+        .route("/api/v1/charge-points/{id}/local-list/sync", post(ops::sync_local_list))
+        .route("/api/v1/charge-points/{id}/reservations", post(ops::reserve))
+        .route("/api/v1/charge-points/{id}/reservations/{reservation_id}", delete(ops::cancel_reservation))
+        .route("/api/v1/charge-points/{id}/charging-profiles", post(ops::set_profile).delete(ops::clear_profiles))
+        .route("/api/v1/charge-points/{id}/composite-schedule", post(ops::composite_schedule))
         .route("/api/v1/charging-sessions", get(charging::list_sessions))
         .route("/api/v1/charging-sessions/{id}", get(charging::get_session))
 }

@@ -7,8 +7,7 @@ use crate::{ApiError, AppState};
 use axum::extract::{Path, State};
 use axum::Json;
 use chrono::{DateTime, Utc};
-use mgc_adapter_thingsboard::{remap_device, RemapReport};
-use mgc_eventing::UnitOfWork;
+use mgc_adapter_thingsboard::{remap_device_now, RemapReport};
 use mgc_iam::Role;
 use mgc_kernel::DeviceId;
 use mgc_masterdata::MasterdataQueries;
@@ -46,9 +45,8 @@ pub async fn remap(
         ));
     }
     let mappings = state.store.mapping_set(&p.tenant, &device).await?;
-    let mut uow = state.store.begin().await?;
+    let uow = state.store.begin().await?;
     let report =
-        remap_device(&mut uow, &p.tenant, &device, &mappings, (range.from, range.to), state.clock.now()).await?;
-    uow.commit().await?;
+        remap_device_now(uow, &p.tenant, &device, &mappings, (range.from, range.to), state.clock.now()).await?;
     Ok(Json(report))
 }

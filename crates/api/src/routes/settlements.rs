@@ -132,9 +132,7 @@ pub async fn get(
 ) -> Result<Json<SettlementDetail>, ApiError> {
     p.require(Role::Viewer)?;
     let id: SettlementId = parse_id(&id, "settlement")?;
-    let (settlement, versions, adjustments) = state.store.settlement_detail(&p.tenant, id).await?;
-    visible_station(&p, settlement.station_id)
-        .map_err(|_| ApiError::not_found(format!("settlement {id} not found")))?;
+    let (settlement, versions, adjustments) = state.store.settlement_detail(&p.scope(), id).await?;
     Ok(Json(SettlementDetail { settlement, versions, adjustments }))
 }
 
@@ -148,8 +146,7 @@ pub async fn freeze(
 ) -> Result<Json<Settlement>, ApiError> {
     p.require(Role::Admin)?;
     let id: SettlementId = parse_id(&id, "settlement")?;
-    let (s, _, _) = state.store.settlement_detail(&p.tenant, id).await?;
-    visible_station(&p, s.station_id).map_err(|_| ApiError::not_found(format!("settlement {id} not found")))?;
+    state.store.settlement_detail(&p.scope(), id).await?;
     let s =
         mgc_settlement::app::freeze::freeze_settlement(state.store.begin().await?, &p.tenant, id, state.clock.now())
             .await?;

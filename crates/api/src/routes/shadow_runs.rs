@@ -2,7 +2,7 @@
 //! simulated battery, follow it (also at `/api/v1/jobs/{id}`), download its report.
 
 use crate::auth::Auth;
-use crate::extract::{parse_id, ApiJson};
+use crate::extract::{parse_id, ApiJson, ApiQuery, ListQuery};
 use crate::routes::masterdata::visible_station;
 use crate::{ApiError, AppState};
 use axum::extract::{Path, State};
@@ -11,6 +11,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use chrono::NaiveDate;
 use mgc_iam::{Principal, Role};
+use mgc_kernel::page::Page;
 use mgc_kernel::StationId;
 use mgc_strategy::app::shadow_run::{queue_run, ShadowError};
 use mgc_strategy::domain::shadow::run::SavedStrategyRef;
@@ -88,9 +89,8 @@ async fn strategy_of(
     let id: StrategyId = raw.parse().map_err(|_| invalid(format!("strategy.id: '{raw}' is not a strategy id")))?;
     let saved = state
         .store
-        .get_strategy(&p.tenant, id)
+        .get_strategy(&p.scope(), id)
         .await?
-        .filter(|s| p.may_see_station(s.station_id))
         .ok_or_else(|| invalid(format!("strategy.id: no strategy {id}")))?;
     if saved.station_id != station {
         return Err(invalid(format!(
@@ -147,18 +147,19 @@ pub async fn create(
 async fn visible(state: &AppState, p: &Principal, raw: &str) -> Result<ShadowRun, ApiError> {
     let id: ShadowRunId = parse_id(raw, "shadow run")?;
     let not_found = || ApiError::not_found(format!("shadow run {id} not found"));
-    let run = state.store.shadow_run(&p.tenant, id).await?.ok_or_else(not_found)?;
-    visible_station(p, run.spec.station_id).map_err(|_| not_found())?;
-    Ok(run)
+    state.store.shadow_run(&p.scope(), id).await?.ok_or_else(not_found)
 }
 
-/// Lists the tenant's shadow runs, newest first (at most 200).
-#[utoipa::path(get, path = "/api/v1/shadow-runs", tag = "shadow-runs", security(("bearer" = []), ("api_key" = [])),
-    responses((status = 200, body = Vec<Object>)))]
-pub async fn list(State(state): State<AppState>, Auth(p): Auth) -> Result<Json<Vec<RunView>>, ApiError> {
+/// One page of the shadow runs the caller may see, newest first.
+#[utoipa::path(get, path = "/api/v1/shadow-runs", tag = "shadow-runs", params(ListQuery), security(("bearer" = []), ("api_key" = [])),
+    responses((status = 200, description = "{items, next_cursor}"), (status = 400, body = crate::error::ErrorBody)))]
+pub async fn list(
+    State(state): State<AppState>,
+    Auth(p): Auth,
+    ApiQuery(q): ApiQuery<ListQuery>,
+) -> Result<Json<Page<RunView>>, ApiError> {
     p.require(Role::Viewer)?;
-    let runs = state.store.shadow_runs(&p.tenant, 200).await?;
-    Ok(Json(runs.into_iter().filter(|r| p.may_see_station(r.spec.station_id)).map(view).collect()))
+    Ok(Json(state.store.shadow_runs(&p.scope(), &q.page()?).await?.map(view)))
 }
 
 /// A shadow run: its request, state, progress and totals.

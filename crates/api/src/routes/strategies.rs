@@ -2,7 +2,6 @@
 
 use crate::auth::Auth;
 use crate::extract::{parse_id, ApiJson, ApiQuery};
-use crate::routes::masterdata::visible_station;
 use crate::{ApiError, AppState};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -85,9 +84,7 @@ pub struct StrategyListQuery {
 pub(crate) async fn visible(state: &AppState, p: &Principal, raw: &str) -> Result<Strategy, ApiError> {
     let id: StrategyId = parse_id(raw, "strategy")?;
     let missing = || ApiError::not_found(format!("strategy {id} not found"));
-    let s = state.store.get_strategy(&p.tenant, id).await?.ok_or_else(missing)?;
-    visible_station(p, s.station_id).map_err(|_| missing())?;
-    Ok(s)
+    state.store.get_strategy(&p.scope(), id).await?.ok_or_else(missing)
 }
 
 /// Creates a strategy (version 1).

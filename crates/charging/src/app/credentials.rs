@@ -14,22 +14,52 @@ pub async fn set_password<T: ChargingTx>(
     password: &str,
     now: DateTime<Utc>,
 ) -> Result<bool, ChargingError> {
-    let hash = PasswordHash::new(password)?;
-    let created = match tx.charge_point_by_identity(tenant, identity).await? {
+    let created = apply(&mut tx, tenant, identity, PasswordHash::new(password)?, now).await?;
+    tx.commit().await?;
+    Ok(created)
+}
+
+/// Sets the same password for every identity in one unit of work (provisioning a fleet, e.g.
+/// for the simulator); each gets its own salt. Returns how many were created; nothing is
+/// committed when one fails.
+pub async fn set_passwords<T: ChargingTx>(
+    mut tx: T,
+    tenant: &TenantId,
+    identities: &[OcppIdentity],
+    password: &str,
+    now: DateTime<Utc>,
+) -> Result<usize, ChargingError> {
+    PasswordHash::new(password)?;
+    let mut created = 0;
+    for identity in identities {
+        if apply(&mut tx, tenant, identity, PasswordHash::new(password)?, now).await? {
+            created += 1;
+        }
+    }
+    tx.commit().await?;
+    Ok(created)
+}
+
+async fn apply<T: ChargingTx>(
+    tx: &mut T,
+    tenant: &TenantId,
+    identity: &OcppIdentity,
+    hash: PasswordHash,
+    now: DateTime<Utc>,
+) -> Result<bool, ChargingError> {
+    Ok(match tx.charge_point_by_identity(tenant, identity).await? {
         Some(mut cp) => {
             cp.set_password(hash, now);
-            link_charger(&mut tx, &mut cp, now).await?;
+            link_charger(tx, &mut cp, now).await?;
             tx.save_charge_point(&cp).await?;
             false
         }
         None => {
             let mut cp = ChargePoint::register(tenant.clone(), identity.clone(), RegistrationStatus::Accepted, now);
             cp.set_password(hash, now);
-            link_charger(&mut tx, &mut cp, now).await?;
+            link_charger(tx, &mut cp, now).await?;
             tx.insert_charge_point(&cp).await?;
             true
         }
-    };
-    tx.commit().await?;
-    Ok(created)
+    })
 }

@@ -1,6 +1,6 @@
 //! Managing the tenant's id tags (the local authorization list and its version).
 
-use crate::{ChargingError, ChargingTx, IdTag, IdToken};
+use crate::{ChargingError, ChargingTx, IdTag, IdToken, LocalAuthorizationList};
 use mgc_kernel::TenantId;
 
 /// Adds or replaces a tag of the tenant's list, commits, and returns the list version.
@@ -25,4 +25,12 @@ pub async fn remove_id_tag<T: ChargingTx>(mut tx: T, tenant: &TenantId, tag: &Id
         tx.commit().await?;
     }
     Ok(version)
+}
+
+/// The tenant's current list and version (read only; nothing is committed).
+pub async fn current_local_list<T: ChargingTx>(
+    mut tx: T,
+    tenant: &TenantId,
+) -> Result<LocalAuthorizationList, ChargingError> {
+    Ok(tx.local_list(tenant).await?)
 }

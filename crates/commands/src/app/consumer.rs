@@ -2,6 +2,7 @@
 
 use crate::app::issue::{issue, IssueRequest, Issued};
 use crate::app::record;
+use crate::domain::adapter::AdapterRegistry;
 use crate::domain::ports::CommandTx;
 use crate::{CommandError, CommandSettings, CommandState};
 use async_trait::async_trait;
@@ -44,6 +45,7 @@ impl<T: CommandTx> EventHandler<T> for CommandRequestedConsumer {
             params: Some(ev.params.clone()),
             timeout_s: Some(ev.timeout_s.clamp(1, self.settings.max_timeout_s)),
             idempotency_key: Some(ev.idempotency_key.clone()),
+            queue_until_online: false,
             origin: CommandOrigin::Strategy {
                 strategy_id: ev.strategy_id,
                 strategy_version: ev.strategy_version,
@@ -53,7 +55,8 @@ impl<T: CommandTx> EventHandler<T> for CommandRequestedConsumer {
         };
         let now = self.clock.now();
         let timeout = chrono::Duration::seconds(i64::from(ev.timeout_s.max(1)));
-        match issue(tx, &event.tenant_id, req, &self.settings, now).await {
+        // Strategy commands are checked by the device's adapter when they are sent.
+        match issue(tx, &event.tenant_id, req, &self.settings, &AdapterRegistry::new(), now).await {
             // A decision older than its own timeout (an outbox backlog, a dead letter replayed
             // hours later) must not move hardware now: the command is recorded and expires at
             // once, and its state change tells the strategy to decide again.

@@ -78,6 +78,7 @@ async fn send_one<U: CommandUnits>(
         None => AdapterOutcome::NotSent { reason: format!("no adapter for device protocol '{}'", command.protocol) },
         Some(adapter) => {
             let request = RpcRequest {
+                tenant: command.tenant.clone(),
                 target: command.target.clone(),
                 method: command.method.clone(),
                 params: command.params.clone(),
@@ -172,6 +173,10 @@ fn apply(
             c.rpc_id = Some(rpc_id);
         }
         AdapterOutcome::Failed { reason } => new.push(c.transition(CommandState::Failed, reason, now)?),
+        AdapterOutcome::Refused { reason, response } => {
+            c.response = Some(response);
+            new.push(c.transition(CommandState::Failed, reason, now)?);
+        }
         AdapterOutcome::TimedOut { reason } => new.push(c.transition(CommandState::TimedOut, reason, now)?),
         AdapterOutcome::Retry { .. } | AdapterOutcome::NotSent { .. } => {}
     }

@@ -1,9 +1,10 @@
 //! Issuing a command: validation, idempotency, device lookup, storage with `CommandIssued`.
 
 use crate::app::record;
+use crate::domain::adapter::{AdapterRegistry, PROTOCOL_OCPP16};
 use crate::domain::command::{Command, NewCommand};
-use crate::domain::ports::CommandTx;
-use crate::domain::rules::{fingerprint, key_reuse, KeyReuse};
+use crate::domain::ports::{CommandTx, DeviceTarget};
+use crate::domain::rules::{fingerprint_of, key_reuse, KeyReuse};
 use crate::{CommandError, CommandSettings};
 use chrono::{DateTime, Utc};
 use mgc_contracts::CommandOrigin;
@@ -27,6 +28,8 @@ pub struct IssueRequest {
     pub timeout_s: Option<u32>,
     /// Idempotency key.
     pub idempotency_key: Option<String>,
+    /// Wait for a device that is not connected (retry until the deadline) instead of failing.
+    pub queue_until_online: bool,
     /// Cause.
     pub origin: CommandOrigin,
     /// Stations the caller may see (None = all of the tenant); other devices are unknown to it.
@@ -85,17 +88,31 @@ fn validate(req: &IssueRequest, settings: &CommandSettings) -> Result<(String, s
     Ok((method.to_owned(), params, timeout_s))
 }
 
+/// The device's address on its platform: a charge point's OCPP identity (its device name), the
+/// ThingsBoard device id, or the device id for other protocols.
+fn target_of(device: &DeviceTarget) -> Result<String, CommandError> {
+    match (device.protocol.as_str(), &device.tb_device_id) {
+        (PROTOCOL_OCPP16, _) => Ok(device.name.clone()),
+        (_, Some(tb)) if !tb.trim().is_empty() => Ok(tb.clone()),
+        ("thingsboard", _) => Err(CommandError::NotControllable(device.device_id)),
+        _ => Ok(device.device_id.to_string()),
+    }
+}
+
 /// Issues a command inside `tx` (the caller commits): a replay of the same request under the
-/// same key within 24 h returns the existing command, a different one is a conflict.
+/// same key within 24 h returns the existing command, a different one is a conflict. The
+/// method and parameters are checked by the adapter of the device's protocol in `adapters`
+/// (an empty registry checks nothing; the adapter checks again when sending).
 pub async fn issue<T: CommandTx>(
     tx: &mut T,
     tenant: &TenantId,
     req: IssueRequest,
     settings: &CommandSettings,
+    adapters: &AdapterRegistry,
     now: DateTime<Utc>,
 ) -> Result<Issued, CommandError> {
     let (method, params, timeout_s) = validate(&req, settings)?;
-    let print = fingerprint(req.device_id, &method, &params, timeout_s);
+    let print = fingerprint_of(req.device_id, &method, &params, timeout_s, req.queue_until_online);
     if let Some(key) = &req.idempotency_key {
         if let Some(existing) = tx.command_by_key(tenant, key).await? {
             match key_reuse(&existing, &print, now) {
@@ -110,17 +127,17 @@ pub async fn issue<T: CommandTx>(
         .await?
         .filter(|d| req.station_scope.as_ref().is_none_or(|s| s.contains(&d.station_id)))
         .ok_or(CommandError::UnknownDevice(req.device_id))?;
-    let target = match (device.protocol.as_str(), device.tb_device_id) {
-        (_, Some(tb)) if !tb.trim().is_empty() => tb,
-        ("thingsboard", _) => return Err(CommandError::NotControllable(req.device_id)),
-        _ => req.device_id.to_string(),
-    };
+    let target = target_of(&device)?;
+    adapters
+        .validate(&device.protocol, &method, &params)
+        .map_err(|invalid| CommandError::invalid(invalid.field, invalid.message))?;
+    let options = crate::RpcOptions { queue_until_online: req.queue_until_online, ..settings.options_for(&method) };
     let command = Command::issue(
         NewCommand {
             tenant: tenant.clone(),
             device_id: device.device_id,
             station_id: device.station_id,
-            options: settings.options_for(&method),
+            options,
             method,
             params,
             timeout_s,
@@ -143,4 +160,22 @@ pub async fn issue<T: CommandTx>(
         )),
         Err(e) => Err(e.into()),
     }
+}
+
+/// Issues a command in a unit of work of its own and commits it when created (a replay of an
+/// idempotency key commits nothing); what the API's handlers call.
+pub async fn issue_committed<U: crate::CommandUnits>(
+    units: &U,
+    tenant: &TenantId,
+    req: IssueRequest,
+    settings: &CommandSettings,
+    adapters: &AdapterRegistry,
+    now: DateTime<Utc>,
+) -> Result<Issued, CommandError> {
+    let mut tx = units.begin_command_tx().await?;
+    let issued = issue(&mut tx, tenant, req, settings, adapters, now).await?;
+    if matches!(issued, Issued::Created(_)) {
+        mgc_eventing::UnitOfWork::commit(tx).await?;
+    }
+    Ok(issued)
 }

@@ -5,6 +5,7 @@ pub mod consumer;
 pub mod deadline;
 pub mod dispatch;
 pub mod issue;
+pub mod online;
 pub mod reconcile;
 pub mod record;
 pub mod rpc_update;

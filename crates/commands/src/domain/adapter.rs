@@ -2,13 +2,20 @@
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
+use mgc_kernel::TenantId;
 use std::collections::HashMap;
 use std::sync::Arc;
+
+/// Protocol of OCPP 1.6J charge points (masterdata devices of kind `charger`), addressed by
+/// their OCPP identity, which is their device name.
+pub const PROTOCOL_OCPP16: &str = "ocpp16";
 
 /// What an adapter is asked to send.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RpcRequest {
-    /// Device id on the platform.
+    /// Owner tenant of the command (and of the device).
+    pub tenant: TenantId,
+    /// The device on its platform: ThingsBoard device id, OCPP identity, or the device id.
     pub target: String,
     /// Method.
     pub method: String,
@@ -47,6 +54,13 @@ pub enum AdapterOutcome {
         /// Why.
         reason: String,
     },
+    /// The device answered, and its answer refuses the command (e.g. OCPP status `Rejected`).
+    Refused {
+        /// Why (names the refusing status).
+        reason: String,
+        /// The device's answer, kept on the command.
+        response: serde_json::Value,
+    },
     /// The platform says the device did not answer in time.
     TimedOut {
         /// Why.
@@ -78,11 +92,27 @@ pub enum RpcStatusLookup {
     },
 }
 
+/// Why an adapter refuses a command before it is issued.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InvalidCommand {
+    /// The failing field: `method`, `params`, or a path inside the parameters (`params.idTag`).
+    pub field: String,
+    /// What is wrong.
+    pub message: String,
+}
+
 /// Sends commands to devices of one protocol.
 #[async_trait]
 pub trait DeviceAdapter: Send + Sync {
     /// Sends one command; never panics, every failure is an outcome.
     async fn send(&self, request: &RpcRequest) -> AdapterOutcome;
+
+    /// Checks `method` and `params` when a command is issued, so a command the protocol can
+    /// never carry is refused at once (default: anything goes).
+    fn validate(&self, method: &str, params: &serde_json::Value) -> Result<(), InvalidCommand> {
+        let _ = (method, params);
+        Ok(())
+    }
 
     /// Asks the platform for the state of the persistent RPC `rpc_id` (protocols without
     /// persistent RPC cannot tell).
@@ -118,5 +148,11 @@ impl AdapterRegistry {
     /// The adapter of `protocol`.
     pub fn get(&self, protocol: &str) -> Option<&Arc<dyn DeviceAdapter>> {
         self.by_protocol.get(protocol)
+    }
+
+    /// Checks a command for a device of `protocol` with its adapter (nothing to check when the
+    /// protocol has none: sending will fail then).
+    pub fn validate(&self, protocol: &str, method: &str, params: &serde_json::Value) -> Result<(), InvalidCommand> {
+        self.get(protocol).map_or(Ok(()), |a| a.validate(method, params))
     }
 }

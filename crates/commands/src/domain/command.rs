@@ -17,6 +17,10 @@ pub struct RpcOptions {
     pub parallel: bool,
     /// Persistent RPC: the platform queues it and reports its states later.
     pub persistent: bool,
+    /// A device that is not connected is waited for (retried until the deadline) instead of
+    /// failing the command at once (asked for by the issuer, for charge points).
+    #[serde(default)]
+    pub queue_until_online: bool,
 }
 
 /// One state change.

@@ -2,7 +2,7 @@
 
 use crate::domain::command::{Command, NewCommand, RpcOptions};
 use crate::domain::remote::RemoteRpcState;
-use crate::domain::rules::{blocks, fingerprint, key_reuse, may_send, KeyReuse};
+use crate::domain::rules::{blocks, fingerprint, fingerprint_of, key_reuse, may_send, KeyReuse};
 use crate::{CommandError, CommandSettings, CommandState};
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use mgc_contracts::CommandOrigin;
@@ -157,7 +157,8 @@ fn given_persistent_rpc_when_states_reported_then_advances_never_backwards_and_r
 
 #[test]
 fn given_oneway_persistent_when_delivered_then_succeeded() {
-    let mut c = command_for(DeviceId::new(), RpcOptions { oneway: true, persistent: true, parallel: false }, t0());
+    let mut c =
+        command_for(DeviceId::new(), RpcOptions { oneway: true, persistent: true, ..RpcOptions::default() }, t0());
     c.transition(Sent, "x", t0()).unwrap();
     let ts = c.apply_remote(RemoteRpcState::Delivered, None, t0()).unwrap();
     assert_eq!(ts.iter().map(|t| t.to).collect::<Vec<_>>(), vec![Delivered, Succeeded]);
@@ -206,6 +207,8 @@ fn given_params_in_any_key_order_when_fingerprinted_then_equal() {
     let b: serde_json::Value = serde_json::from_str(r#"{"b":2,"a":1}"#).unwrap();
     assert_eq!(fingerprint(d, "m", &a, 30), fingerprint(d, "m", &b, 30));
     assert_ne!(fingerprint(d, "m", &a, 30), fingerprint(d, "m", &a, 31));
+    assert_eq!(fingerprint_of(d, "m", &a, 30, false), fingerprint(d, "m", &a, 30), "unchanged without the flag");
+    assert_ne!(fingerprint_of(d, "m", &a, 30, true), fingerprint(d, "m", &a, 30), "waiting is another request");
 }
 
 #[test]
@@ -253,7 +256,7 @@ fn given_settings_when_method_listed_then_options_follow() {
         persistent_methods: vec!["reboot".into()],
         ..CommandSettings::default()
     };
-    assert_eq!(s.options_for("reboot"), RpcOptions { oneway: true, parallel: false, persistent: true });
-    assert_eq!(s.options_for("getStatus"), RpcOptions { oneway: false, parallel: true, persistent: false });
+    assert_eq!(s.options_for("reboot"), RpcOptions { oneway: true, persistent: true, ..RpcOptions::default() });
+    assert_eq!(s.options_for("getStatus"), RpcOptions { parallel: true, ..RpcOptions::default() });
     assert_eq!(s.options_for("setPower"), RpcOptions::default());
 }

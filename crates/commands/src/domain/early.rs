@@ -59,7 +59,7 @@ mod tests {
                 method: "setMode".into(),
                 params: json!({}),
                 timeout_s: 60,
-                options: RpcOptions { oneway, parallel: false, persistent: true },
+                options: RpcOptions { oneway, persistent: true, ..RpcOptions::default() },
                 protocol: "thingsboard".into(),
                 target: "tb-1".into(),
                 origin: CommandOrigin::Api { subject: "u".into() },

@@ -9,15 +9,15 @@ pub enum CommandError {
     /// A field of the request is wrong.
     #[error("{field}: {message}")]
     Invalid {
-        /// The field.
-        field: &'static str,
+        /// The field (`params.idTag` for a field inside the parameters).
+        field: String,
         /// What is wrong.
         message: String,
     },
     /// The device does not exist in the tenant.
     #[error("device {0} not found")]
     UnknownDevice(DeviceId),
-    /// The device cannot receive commands (no ThingsBoard device id).
+    /// The device cannot receive commands (a ThingsBoard device without its ThingsBoard id).
     #[error("device {0} has no ThingsBoard device id (tb_device_id); it cannot receive commands")]
     NotControllable(DeviceId),
     /// The idempotency key was used within 24 h for a different request.
@@ -71,7 +71,7 @@ impl CommandError {
     }
 
     /// An invalid-field error.
-    pub fn invalid(field: &'static str, message: impl Into<String>) -> Self {
-        Self::Invalid { field, message: message.into() }
+    pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self::Invalid { field: field.into(), message: message.into() }
     }
 }

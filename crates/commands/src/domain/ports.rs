@@ -16,7 +16,9 @@ pub struct DeviceTarget {
     pub device_id: DeviceId,
     /// Its station.
     pub station_id: StationId,
-    /// Protocol (`thingsboard`, ...), chooses the adapter.
+    /// Device name (unique per tenant; a charge point's OCPP identity).
+    pub name: String,
+    /// Protocol (`thingsboard`, `ocpp16`, ...), chooses the adapter.
     pub protocol: String,
     /// ThingsBoard device UUID, when the device has one.
     pub tb_device_id: Option<String>,
@@ -120,6 +122,15 @@ pub trait CommandUnits: Send + Sync {
         stuck_before: DateTime<Utc>,
         limit: u32,
     ) -> Result<Vec<(TenantId, CommandId)>, RepoError>;
+    /// Makes the pending commands of the tenant's device addressed as `target` on `protocol`
+    /// due at `now` (those waiting for a retry later); returns how many.
+    async fn make_due(
+        &self,
+        tenant: &TenantId,
+        protocol: &str,
+        target: &str,
+        now: DateTime<Utc>,
+    ) -> Result<u64, RepoError>;
     /// Deletes buffered early RPC state messages (every tenant) received before `before`;
     /// returns how many.
     async fn purge_early_updates(&self, before: DateTime<Utc>) -> Result<u64, RepoError>;

@@ -35,8 +35,23 @@ pub fn key_reuse(existing: &Command, fingerprint: &str, now: DateTime<Utc>) -> K
 
 /// Hash of what a request asks for (device, method, params, timeout), hex SHA-256.
 pub fn fingerprint(device: DeviceId, method: &str, params: &serde_json::Value, timeout_s: u32) -> String {
-    let canonical =
+    fingerprint_of(device, method, params, timeout_s, false)
+}
+
+/// [`fingerprint`] of a request that may also ask to wait for its device to come online; the
+/// flag counts only when set, so the hashes of requests without it stay what they were.
+pub fn fingerprint_of(
+    device: DeviceId,
+    method: &str,
+    params: &serde_json::Value,
+    timeout_s: u32,
+    queue_until_online: bool,
+) -> String {
+    let mut canonical =
         serde_json::json!({"device_id": device, "method": method, "params": params, "timeout_s": timeout_s});
+    if queue_until_online {
+        canonical["queue_until_online"] = serde_json::Value::Bool(true);
+    }
     hex::encode(Sha256::digest(canonical.to_string().as_bytes()))
 }
 

@@ -58,6 +58,7 @@ impl CommandSettings {
             oneway: has(&self.oneway_methods),
             parallel: has(&self.parallel_methods),
             persistent: has(&self.persistent_methods),
+            queue_until_online: false,
         }
     }
 }

@@ -3,6 +3,7 @@
 
 use crate::domain::ids::SettlementId;
 use crate::domain::settlement::{Settlement, SettlementState};
+use crate::SettlementError;
 use crate::SettlementRepository;
 use chrono::{DateTime, Duration, Utc};
 use mgc_contracts::DayFrozen;
@@ -15,7 +16,7 @@ pub async fn freeze_settlement<U>(
     tenant: &TenantId,
     id: SettlementId,
     at: DateTime<Utc>,
-) -> Result<Settlement, RepoError>
+) -> Result<Settlement, SettlementError>
 where
     U: SettlementRepository + OutboxWriter + UnitOfWork,
 {
@@ -30,22 +31,16 @@ pub async fn freeze_in<U>(
     tenant: &TenantId,
     id: SettlementId,
     at: DateTime<Utc>,
-) -> Result<Settlement, RepoError>
+) -> Result<Settlement, SettlementError>
 where
     U: SettlementRepository + OutboxWriter,
 {
-    let (mut s, current) =
-        uow.settlement(tenant, id).await?.ok_or(RepoError::NotFound { what: "settlement", id: id.to_string() })?;
+    let (mut s, current) = uow.settlement(tenant, id).await?.ok_or(SettlementError::SettlementNotFound(id))?;
     match s.state {
-        SettlementState::Frozen => {
-            return Err(RepoError::Conflict(format!("settlement {id} of {} is already frozen", s.day)));
-        }
+        SettlementState::Frozen => return Err(SettlementError::AlreadyFrozen { id, day: s.day }),
         SettlementState::Unpriced => {
             let reason = current.unpriced_reason.unwrap_or_default();
-            return Err(RepoError::Conflict(format!(
-                "settlement {id} of {} is unpriced ({reason}); assign a tariff before freezing",
-                s.day
-            )));
+            return Err(SettlementError::Unpriced { id, day: s.day, reason });
         }
         SettlementState::Calculated => {}
     }
@@ -76,9 +71,16 @@ where
 {
     let cutoff = now - Duration::days(i64::from(freeze_after_days));
     let due = uow.due_for_freeze(cutoff, limit).await?;
+    let mut frozen = 0;
     for (tenant, id) in &due {
-        freeze_in(&mut uow, tenant, *id, now).await?;
+        match freeze_in(&mut uow, tenant, *id, now).await {
+            Ok(_) => frozen += 1,
+            Err(SettlementError::Repo(e)) => return Err(e),
+            // Selected as calculated in this unit of work, so a refusal cannot happen; if it
+            // does, that day stays as it is and the others are frozen.
+            Err(e) => tracing::warn!(settlement_id = %id, code = e.code(), error = %e, "due settlement not frozen"),
+        }
     }
     uow.commit().await?;
-    Ok(due.len())
+    Ok(frozen)
 }

@@ -5,11 +5,12 @@ use super::freeze::freeze_in;
 use crate::domain::ids::StatementId;
 use crate::domain::settlement::SettlementState;
 use crate::domain::statement::{build_content, content_hash, month_range, Statement, StatementContent, StatementState};
+use crate::SettlementError;
 use crate::{SettlementRepository, StatementRepository, StationDirectory};
 use chrono::{DateTime, Utc};
 use mgc_contracts::StatementChanged;
 use mgc_eventing::{emit, OutboxWriter, UnitOfWork};
-use mgc_kernel::{RepoError, StationId, TenantId};
+use mgc_kernel::{StationId, TenantId};
 
 async fn current_content<U>(
     uow: &mut U,
@@ -17,14 +18,14 @@ async fn current_content<U>(
     station: StationId,
     month: &str,
     version: u32,
-) -> Result<StatementContent, RepoError>
+) -> Result<StatementContent, SettlementError>
 where
     U: SettlementRepository,
 {
-    let (first, last) = month_range(month).map_err(RepoError::Invalid)?;
+    let (first, last) = month_range(month).map_err(SettlementError::InvalidMonth)?;
     let settlements = uow.settlements_between(tenant, station, first, last).await?;
     let adjustments = uow.pending_adjustments(tenant, station, last).await?;
-    build_content(station, month, version, &settlements, &adjustments).map_err(RepoError::Invalid)
+    build_content(station, month, version, &settlements, &adjustments).map_err(SettlementError::Content)
 }
 
 /// Builds the draft of `month` for a station: refreshes an existing draft, or starts version
@@ -35,19 +36,16 @@ pub async fn generate_statement<U>(
     station: StationId,
     month: &str,
     at: DateTime<Utc>,
-) -> Result<Statement, RepoError>
+) -> Result<Statement, SettlementError>
 where
     U: StationDirectory + SettlementRepository + StatementRepository + UnitOfWork,
 {
-    month_range(month).map_err(RepoError::Invalid)?;
-    uow.station_zone(tenant, station).await?.ok_or(RepoError::NotFound { what: "station", id: station.to_string() })?;
+    month_range(month).map_err(SettlementError::InvalidMonth)?;
+    uow.station_zone(tenant, station).await?.ok_or(SettlementError::StationNotFound(station))?;
     let latest = uow.latest_statement(tenant, station, month).await?;
     let (mut statement, is_new) = match latest {
         Some(s) if s.state == StatementState::Issued => {
-            return Err(RepoError::Conflict(format!(
-                "statement {} (version {}) for {month} is issued; void it before generating a new version",
-                s.id, s.version
-            )));
+            return Err(SettlementError::StatementIssued { id: s.id, version: s.version, month: month.to_owned() });
         }
         Some(s) if s.state == StatementState::Draft => (s, false),
         other => {
@@ -87,20 +85,21 @@ pub async fn issue_statement<U>(
     tenant: &TenantId,
     id: StatementId,
     at: DateTime<Utc>,
-) -> Result<Statement, RepoError>
+) -> Result<Statement, SettlementError>
 where
     U: SettlementRepository + StatementRepository + OutboxWriter + UnitOfWork,
 {
-    let mut s =
-        uow.statement(tenant, id).await?.ok_or(RepoError::NotFound { what: "statement", id: id.to_string() })?;
+    let mut s = uow.statement(tenant, id).await?.ok_or(SettlementError::StatementNotFound(id))?;
     if s.state != StatementState::Draft {
-        return Err(RepoError::Conflict(format!("statement {id} is {}; only a draft can be issued", s.state)));
+        return Err(SettlementError::StatementState {
+            id,
+            state: s.state.to_string(),
+            needed: "only a draft can be issued",
+        });
     }
     let now = current_content(&mut uow, tenant, s.station_id, &s.month, s.version).await?;
     if now != s.content {
-        return Err(RepoError::Conflict(format!(
-            "statement {id} is out of date (settlements or adjustments changed since it was generated); generate it again"
-        )));
+        return Err(SettlementError::StatementOutdated(id));
     }
     for day in &s.content.days {
         if let Some((settlement, _)) = uow.settlement(tenant, day.settlement_id).await? {
@@ -128,21 +127,21 @@ pub async fn void_statement<U>(
     id: StatementId,
     reason: &str,
     at: DateTime<Utc>,
-) -> Result<Statement, RepoError>
+) -> Result<Statement, SettlementError>
 where
     U: SettlementRepository + StatementRepository + OutboxWriter + UnitOfWork,
 {
     let reason = reason.trim();
     if reason.is_empty() || reason.chars().count() > 1000 {
-        return Err(RepoError::Invalid("reason: must be 1-1000 characters".to_owned()));
+        return Err(SettlementError::InvalidReason);
     }
-    let mut s =
-        uow.statement(tenant, id).await?.ok_or(RepoError::NotFound { what: "statement", id: id.to_string() })?;
+    let mut s = uow.statement(tenant, id).await?.ok_or(SettlementError::StatementNotFound(id))?;
     if s.state != StatementState::Issued {
-        return Err(RepoError::Conflict(format!(
-            "statement {id} is {}; only an issued statement can be voided (a draft is regenerated instead)",
-            s.state
-        )));
+        return Err(SettlementError::StatementState {
+            id,
+            state: s.state.to_string(),
+            needed: "only an issued statement can be voided (a draft is regenerated instead)",
+        });
     }
     uow.release_adjustments(tenant, id).await?;
     s.state = StatementState::Void;

@@ -3,10 +3,10 @@
 use super::settle::reprice_station;
 use crate::domain::ids::TariffId;
 use crate::domain::tariff::{Tariff, TariffAssignment, TariffSpec};
-use crate::{SettlementRepository, StationDirectory, TariffRepository};
+use crate::{SettlementError, SettlementRepository, StationDirectory, TariffRepository};
 use chrono::{DateTime, NaiveDate, Utc};
 use mgc_eventing::{OutboxWriter, UnitOfWork};
-use mgc_kernel::{RepoError, StationId, TenantId};
+use mgc_kernel::{StationId, TenantId};
 
 /// Creates version 1 of a tariff.
 pub async fn create_tariff<U>(
@@ -14,11 +14,11 @@ pub async fn create_tariff<U>(
     tenant: &TenantId,
     spec: TariffSpec,
     at: DateTime<Utc>,
-) -> Result<Tariff, RepoError>
+) -> Result<Tariff, SettlementError>
 where
     U: TariffRepository + UnitOfWork,
 {
-    spec.validate().map_err(RepoError::Invalid)?;
+    spec.validate().map_err(SettlementError::InvalidTariff)?;
     let tariff =
         Tariff { id: TariffId::new(), tenant: tenant.clone(), version: 1, spec, created_at: at, updated_at: at };
     uow.save_tariff(&tariff).await?;
@@ -34,12 +34,12 @@ pub async fn update_tariff<U>(
     id: TariffId,
     spec: TariffSpec,
     at: DateTime<Utc>,
-) -> Result<(Tariff, usize), RepoError>
+) -> Result<(Tariff, usize), SettlementError>
 where
     U: TariffRepository + SettlementRepository + OutboxWriter + UnitOfWork,
 {
-    spec.validate().map_err(RepoError::Invalid)?;
-    let mut tariff = uow.tariff(tenant, id).await?.ok_or(RepoError::NotFound { what: "tariff", id: id.to_string() })?;
+    spec.validate().map_err(SettlementError::InvalidTariff)?;
+    let mut tariff = uow.tariff(tenant, id).await?.ok_or(SettlementError::TariffNotFound(id))?;
     if tariff.spec == spec {
         return Ok((tariff, 0));
     }
@@ -57,19 +57,21 @@ where
 }
 
 /// Deletes a tariff no station was ever assigned (409 otherwise: settlements refer to it).
-pub async fn delete_tariff<U>(mut uow: U, tenant: &TenantId, id: TariffId, at: DateTime<Utc>) -> Result<(), RepoError>
+pub async fn delete_tariff<U>(
+    mut uow: U,
+    tenant: &TenantId,
+    id: TariffId,
+    at: DateTime<Utc>,
+) -> Result<(), SettlementError>
 where
     U: TariffRepository + UnitOfWork,
 {
-    uow.tariff(tenant, id).await?.ok_or(RepoError::NotFound { what: "tariff", id: id.to_string() })?;
+    uow.tariff(tenant, id).await?.ok_or(SettlementError::TariffNotFound(id))?;
     if let Some(a) = uow.assignments_of_tariff(tenant, id).await?.first() {
-        return Err(RepoError::Conflict(format!(
-            "tariff {id} is assigned to station {} from {}; it cannot be deleted",
-            a.station_id, a.effective_from
-        )));
+        return Err(SettlementError::TariffInUse { id, station: a.station_id, from: a.effective_from });
     }
     uow.delete_tariff(tenant, id, at).await?;
-    uow.commit().await
+    Ok(uow.commit().await?)
 }
 
 /// Assigns a tariff of the tenant to a station of the tenant from a local date on, then
@@ -82,12 +84,12 @@ pub async fn assign_tariff<U>(
     effective_from: NaiveDate,
     by: &str,
     at: DateTime<Utc>,
-) -> Result<(TariffAssignment, usize), RepoError>
+) -> Result<(TariffAssignment, usize), SettlementError>
 where
     U: StationDirectory + TariffRepository + SettlementRepository + OutboxWriter + UnitOfWork,
 {
-    uow.station_zone(tenant, station).await?.ok_or(RepoError::NotFound { what: "station", id: station.to_string() })?;
-    uow.tariff(tenant, tariff_id).await?.ok_or(RepoError::NotFound { what: "tariff", id: tariff_id.to_string() })?;
+    uow.station_zone(tenant, station).await?.ok_or(SettlementError::StationNotFound(station))?;
+    uow.tariff(tenant, tariff_id).await?.ok_or(SettlementError::TariffNotFound(tariff_id))?;
     let assignment = TariffAssignment {
         station_id: station,
         tariff_id,

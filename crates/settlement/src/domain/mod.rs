@@ -1,5 +1,6 @@
 //! Pure settlement domain: values, invariants and the ports the store implements.
 
+pub mod error;
 pub mod figures;
 pub mod ids;
 pub mod listing;

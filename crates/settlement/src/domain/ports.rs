@@ -8,7 +8,7 @@ use super::tariff::{Tariff, TariffAssignment};
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
 use mgc_kernel::page::{Page, PageRequest};
-use mgc_kernel::{RepoError, StationId, StationTz, TenantId};
+use mgc_kernel::{RepoError, Scope, StationId, StationTz, TenantId};
 
 /// Read access to the stations of masterdata (only whether one exists and its zone).
 #[async_trait]
@@ -164,10 +164,10 @@ pub trait SettlementQueries: Send + Sync {
         filter: &SettlementFilter,
         page: &PageRequest,
     ) -> Result<Page<(Settlement, SettlementVersion)>, RepoError>;
-    /// A settlement with every version and adjustment.
+    /// A settlement within the scope with every version and adjustment (NotFound outside it).
     async fn settlement_detail(
         &self,
-        tenant: &TenantId,
+        scope: &Scope,
         id: SettlementId,
     ) -> Result<(Settlement, Vec<SettlementVersion>, Vec<Adjustment>), RepoError>;
     /// One page of the filter's statements, newest month and version first.
@@ -177,6 +177,6 @@ pub trait SettlementQueries: Send + Sync {
         filter: &StatementFilter,
         page: &PageRequest,
     ) -> Result<Page<Statement>, RepoError>;
-    /// One statement.
-    async fn get_statement(&self, tenant: &TenantId, id: StatementId) -> Result<Statement, RepoError>;
+    /// One statement within the scope (NotFound outside it).
+    async fn get_statement(&self, scope: &Scope, id: StatementId) -> Result<Statement, RepoError>;
 }

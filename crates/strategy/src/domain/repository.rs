@@ -10,7 +10,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use mgc_eventing::{OutboxWriter, UnitOfWork};
 use mgc_kernel::page::{Page, PageRequest};
-use mgc_kernel::{RepoError, StationId, TenantId};
+use mgc_kernel::{RepoError, Scope, StationId, TenantId};
 
 /// The last set-point sent for one actuator of a strategy.
 #[derive(Debug, Clone, PartialEq)]
@@ -107,8 +107,8 @@ pub struct StrategyFilter {
 /// Read side of strategies and executions.
 #[async_trait]
 pub trait StrategyQueries: Send + Sync {
-    /// A live (not deleted) strategy of the tenant, read outside a unit of work.
-    async fn get_strategy(&self, tenant: &TenantId, id: StrategyId) -> Result<Option<Strategy>, RepoError>;
+    /// A live (not deleted) strategy within the scope, read outside a unit of work.
+    async fn get_strategy(&self, scope: &Scope, id: StrategyId) -> Result<Option<Strategy>, RepoError>;
     /// Strategies of the tenant (not deleted), newest first.
     async fn list_strategies(
         &self,

@@ -1,13 +1,19 @@
-//! One charge point's WebSocket: answers its frames in order, pings it, and ends on close,
-//! idleness, replacement by a newer connection, or shutdown.
+//! One charge point's WebSocket: answers its frames in order, writes the CSMS's own calls one at
+//! a time and matches their answers, pings it, and ends on close, idleness, replacement by a
+//! newer connection, or shutdown (failing the calls still waiting).
 
-use crate::csms::dispatch::answer;
+use crate::csms::dispatch::answer_parsed;
 use crate::csms::handle::Caller;
+use crate::csms::outbound::CallQueue;
 use crate::csms::Csms;
+use crate::frame::Frame;
 use crate::ingest::CsmsUnits;
 use axum::extract::ws::{close_code, CloseFrame, Message, WebSocket};
 use mgc_charging::ChargingUnits;
 use tokio::time::{Instant, MissedTickBehavior};
+
+/// Far enough away to stand for "no deadline" in a `sleep_until`.
+const NO_DEADLINE: std::time::Duration = std::time::Duration::from_secs(86_400);
 
 /// Serves the upgraded connection of `caller` until it ends, then records the disconnect
 /// (unless a newer connection of the same charge point replaced this one).
@@ -16,9 +22,10 @@ pub(crate) async fn serve_connection<U: CsmsUnits + Clone + 'static>(
     mut socket: WebSocket,
     caller: Caller,
 ) {
-    let registration = csms.registry.register(&caller);
+    let (registration, mut incoming) = csms.registry.register(&caller);
+    let mut calls = CallQueue::new(format!("csms{}", registration.id()));
     tracing::info!(tenant = %caller.tenant, identity = %caller.identity, "charge point connected");
-    let close = {
+    let (close, why) = {
         let mut stop = csms.shutdown.clone();
         // Also ends when the sender is gone: no composition root left to keep the connection for.
         let shutdown = async move { drop(stop.wait_for(|stop| *stop).await) };
@@ -29,25 +36,41 @@ pub(crate) async fn serve_connection<U: CsmsUnits + Clone + 'static>(
         ping.tick().await;
         let mut heard = Instant::now();
         loop {
+            if let Some(text) = calls.next_frame(Instant::now()) {
+                if socket.send(Message::Text(text.into())).await.is_err() {
+                    calls.unsent("the connection failed while the call was written");
+                    break (None, "connection failed");
+                }
+            }
+            let expiry = calls.next_deadline().unwrap_or_else(|| Instant::now() + NO_DEADLINE);
             tokio::select! {
-                _ = &mut shutdown => break Some((close_code::AWAY, "server shutting down")),
-                _ = &mut replaced => break Some((close_code::NORMAL, "replaced by a newer connection")),
+                _ = &mut shutdown => break (Some((close_code::AWAY, "server shutting down")), "server shutting down"),
+                _ = &mut replaced => break (Some((close_code::NORMAL, "replaced by a newer connection")), "replaced by a newer connection"),
+                Some(call) = incoming.recv() => calls.push(call, caller.identity.as_str()),
+                _ = tokio::time::sleep_until(expiry) => calls.expire(Instant::now()),
                 _ = ping.tick() => {
                     if heard.elapsed() >= csms.settings.idle_timeout {
-                        break Some((close_code::AWAY, "no traffic"));
+                        break (Some((close_code::AWAY, "no traffic")), "no traffic");
                     }
                     if socket.send(Message::Ping(Default::default())).await.is_err() {
-                        break None;
+                        break (None, "connection failed");
                     }
                 }
                 received = socket.recv() => match received {
                     Some(Ok(Message::Text(text))) => {
                         heard = Instant::now();
+                        let parsed = Frame::parse(text.as_str());
+                        if let Ok(frame @ (Frame::CallResult { .. } | Frame::CallError { .. })) = &parsed {
+                            if !calls.on_answer(frame) {
+                                tracing::debug!(identity = %caller.identity, id = frame.id(), "answer to no outstanding call of ours; ignored");
+                            }
+                            continue;
+                        }
                         let now = csms.clock.now();
-                        let reply = answer(&csms.units, &csms.settings.charging, &caller, text.as_str(), now).await;
+                        let reply = answer_parsed(&csms.units, &csms.settings.charging, &caller, parsed, now).await;
                         if let Some(reply) = reply {
                             if socket.send(Message::Text(reply.into())).await.is_err() {
-                                break None;
+                                break (None, "connection failed");
                             }
                         }
                     }
@@ -56,15 +79,21 @@ pub(crate) async fn serve_connection<U: CsmsUnits + Clone + 'static>(
                         tracing::warn!(identity = %caller.identity, "binary frame ignored: OCPP-J uses text frames");
                     }
                     Some(Ok(Message::Ping(_) | Message::Pong(_))) => heard = Instant::now(),
-                    Some(Ok(Message::Close(_))) | None => break None,
+                    Some(Ok(Message::Close(_))) | None => break (None, "closed by the charge point"),
                     Some(Err(e)) => {
                         tracing::info!(identity = %caller.identity, error = %e, "connection failed (e.g. frame over the size limit)");
-                        break None;
+                        break (None, "connection failed");
                     }
-                }
+                },
             }
         }
     };
+    // Calls still on their way in are failed with the rest: nothing will send them now.
+    incoming.close();
+    while let Ok(call) = incoming.try_recv() {
+        calls.push(call, caller.identity.as_str());
+    }
+    calls.close(why);
     if let Some((code, reason)) = close {
         let _ = socket.send(Message::Close(Some(CloseFrame { code, reason: reason.into() }))).await;
     }

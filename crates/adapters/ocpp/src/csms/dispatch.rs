@@ -2,7 +2,7 @@
 //! CALLERROR when its message id is readable and never ends the connection.
 
 use crate::csms::handle::{handle_call, Caller};
-use crate::frame::Frame;
+use crate::frame::{Frame, FrameError};
 use crate::incoming::ChargePointCall;
 use crate::ingest::CsmsUnits;
 use chrono::{DateTime, Utc};
@@ -18,7 +18,18 @@ pub async fn answer<U: CsmsUnits>(
     text: &str,
     now: DateTime<Utc>,
 ) -> Option<String> {
-    let frame = match Frame::parse(text) {
+    answer_parsed(units, settings, caller, Frame::parse(text), now).await
+}
+
+/// [`answer`] for a frame already parsed (the connection reads answers to its own calls first).
+pub async fn answer_parsed<U: CsmsUnits>(
+    units: &U,
+    settings: &ChargingSettings,
+    caller: &Caller,
+    parsed: Result<Frame, FrameError>,
+    now: DateTime<Utc>,
+) -> Option<String> {
+    let frame = match parsed {
         Ok(frame) => frame,
         Err(e) => {
             tracing::warn!(identity = %caller.identity, error = %e, "malformed OCPP frame");

@@ -7,13 +7,15 @@
 mod connection;
 mod dispatch;
 mod handle;
+mod outbound;
 mod registry;
 mod settings;
 mod upgrade;
 
-pub use dispatch::answer;
+pub use dispatch::{answer, answer_parsed};
 pub use handle::{handle_call, Caller};
-pub use registry::{Registry, CONNECTED_GAUGE};
+pub use outbound::{CallFailure, CallOutcome, CallQueue, CallReply, OutboundCall, MAX_QUEUED_CALLS};
+pub use registry::{CallReceiver, Registration, Registry, CONNECTED_GAUGE};
 pub use settings::CsmsSettings;
 pub use upgrade::SUBPROTOCOL;
 

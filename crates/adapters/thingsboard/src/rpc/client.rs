@@ -193,7 +193,7 @@ fn outcome_label(o: &AdapterOutcome) -> &'static str {
         AdapterOutcome::Delivered => "delivered",
         AdapterOutcome::Accepted { .. } => "accepted",
         AdapterOutcome::NotSent { .. } => "not_sent",
-        AdapterOutcome::Failed { .. } => "failed",
+        AdapterOutcome::Failed { .. } | AdapterOutcome::Refused { .. } => "failed",
         AdapterOutcome::TimedOut { .. } => "timed_out",
         AdapterOutcome::Retry { .. } => "retry",
     }
@@ -221,6 +221,7 @@ mod tests {
 
     fn request(target: &str, oneway: bool) -> RpcRequest {
         RpcRequest {
+            tenant: mgc_kernel::TenantId::parse("acme").unwrap_or_else(|_| unreachable!()),
             target: target.into(),
             method: "m".into(),
             params: serde_json::json!({}),

@@ -59,7 +59,8 @@ mod tests {
     use super::*;
     use serde_json::json;
 
-    const TWOWAY: RpcOptions = RpcOptions { oneway: false, parallel: false, persistent: false };
+    const TWOWAY: RpcOptions =
+        RpcOptions { oneway: false, parallel: false, persistent: false, queue_until_online: false };
 
     #[test]
     fn given_each_documented_answer_when_mapped_then_outcome() {

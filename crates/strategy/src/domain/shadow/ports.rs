@@ -5,7 +5,8 @@ use super::run::{RunNotice, ShadowRun, ShadowRunId};
 use crate::domain::readings::DeviceReading;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use mgc_kernel::{RepoError, StationId, StationTz, TenantId};
+use mgc_kernel::page::{Page, PageRequest};
+use mgc_kernel::{RepoError, Scope, StationId, StationTz, TenantId};
 use uuid::Uuid;
 
 /// (device kind, point) of every reading a replay uses: grid and PV as measured. Battery
@@ -53,8 +54,8 @@ pub trait ShadowRunStore: Send + Sync {
     /// Saves a finished run (report or error) and its job, and queues `notice`, in one
     /// transaction; `RepoError::Conflict` when another runner has claimed it since.
     async fn finish_run(&self, run: &ShadowRun, notice: Option<&RunNotice>) -> Result<(), RepoError>;
-    /// One run of the tenant.
-    async fn shadow_run(&self, tenant: &TenantId, id: ShadowRunId) -> Result<Option<ShadowRun>, RepoError>;
-    /// The tenant's runs, newest first (at most `limit`).
-    async fn shadow_runs(&self, tenant: &TenantId, limit: u32) -> Result<Vec<ShadowRun>, RepoError>;
+    /// One run within the scope.
+    async fn shadow_run(&self, scope: &Scope, id: ShadowRunId) -> Result<Option<ShadowRun>, RepoError>;
+    /// One page of the scope's runs, newest first.
+    async fn shadow_runs(&self, scope: &Scope, page: &PageRequest) -> Result<Page<ShadowRun>, RepoError>;
 }
