@@ -192,7 +192,7 @@ async fn given_two_tenants_when_sessions_start_then_ids_count_per_tenant_and_ten
 }
 
 /// One number read straight from the database.
-async fn count(db: &mgc_tests::TestDatabase, sql: &str) -> i64 {
+pub(crate) async fn count(db: &mgc_tests::TestDatabase, sql: &str) -> i64 {
     if db.url.starts_with("sqlite:") {
         let pool = sqlx::SqlitePool::connect(&db.url).await.unwrap();
         sqlx::query_scalar(sql).fetch_one(&pool).await.unwrap()

@@ -70,6 +70,9 @@ async fn given_openapi_then_document_lists_every_route_and_docs_page_serves() {
         "/api/v1/charge-points/{id}",
         "/api/v1/charging-sessions",
         "/api/v1/charging-sessions/{id}",
+        "/api/v1/charge-points/{id}/registration",
+        "/api/v1/id-tags",
+        "/api/v1/id-tags/{id_tag}",
         "/healthz",
         "/readyz",
     ] {

@@ -32,6 +32,8 @@ pub struct OcppConfig {
     pub drain_deadline_ms: u64,
     /// How often silent charge points are marked offline (s).
     pub sweep_interval_s: u64,
+    /// Vendors whose DataTransfer is answered `Accepted` (others `UnknownVendorId`; every one is stored).
+    pub data_transfer_vendors: Vec<String>,
 }
 
 impl Default for OcppConfig {
@@ -49,6 +51,7 @@ impl Default for OcppConfig {
             idle_timeout_s: 90,
             drain_deadline_ms: 5_000,
             sweep_interval_s: 60,
+            data_transfer_vendors: Vec::new(),
         }
     }
 }
@@ -79,6 +82,9 @@ impl OcppConfig {
         if !(1024..=16 * 1024 * 1024).contains(&self.max_frame_bytes) {
             p.push("ocpp.max_frame_bytes: must be between 1024 and 16777216".into());
         }
+        if let Some(bad) = self.data_transfer_vendors.iter().find(|v| v.is_empty() || v.len() > 255) {
+            p.push(format!("ocpp.data_transfer_vendors: '{bad}' must be 1-255 characters (a CiString255 vendor id)"));
+        }
         if self.drain_deadline_ms > 60_000 {
             p.push("ocpp.drain_deadline_ms: must be at most 60000".into());
         }
@@ -100,6 +106,7 @@ impl OcppConfig {
                 boot_retry_interval_s: self.boot_retry_interval_s,
                 offline_after_s: self.offline_after_s,
                 session_update_min_interval_s: self.session_update_min_interval_s,
+                data_transfer_vendors: self.data_transfer_vendors.clone(),
             },
             max_frame_bytes: self.max_frame_bytes,
             ping_interval: Duration::from_secs(self.ping_interval_s),

@@ -54,6 +54,9 @@ use utoipa::{Modify, OpenApi};
         crate::routes::charge_point_operations::sync_local_list, crate::routes::charge_point_operations::reserve,
         crate::routes::charge_point_operations::cancel_reservation, crate::routes::charge_point_operations::set_profile,
         crate::routes::charge_point_operations::clear_profiles, crate::routes::charge_point_operations::composite_schedule,
+        crate::routes::charging::set_registration,
+        crate::routes::id_tags::list, crate::routes::id_tags::get, crate::routes::id_tags::put,
+        crate::routes::id_tags::delete,
     ),
     components(schemas(error::ErrorBody, error::ErrorDetail, crate::routes::commands::IssueBody)),
     modifiers(&SecuritySchemes),
@@ -71,7 +74,7 @@ use utoipa::{Modify, OpenApi};
         (name = "shadow-runs", description = "Shadow runs: strategies replayed over history with a simulated battery"),
         (name = "strategies", description = "Strategies per station, their versions and executions"),
         (name = "commands", description = "Device commands through ThingsBoard RPC: issue, list, cancel"),
-        (name = "charging", description = "OCPP charge points and charging sessions (read-only)"),
+        (name = "charging", description = "OCPP charge points (and their adoption), charging sessions, id tags"),
     )
 )]
 pub struct ApiDoc;

@@ -17,14 +17,19 @@ pub use app::authorize::authorize;
 pub use app::boot::{boot, BootDecision};
 pub use app::connection::{disconnected, sweep_offline, SweepReport};
 pub use app::credentials::{set_password, set_passwords};
+pub use app::device_reports::device_report;
 pub use app::heartbeat::heartbeat;
 pub use app::id_tags::{current_local_list, put_id_tag, remove_id_tag};
 pub use app::meter_values::{meter_values, MeterValuesInput, MeterValuesOutcome};
+pub use app::registration::set_registration;
 pub use app::start::{start_transaction, StartOutcome, StartRequest};
 pub use app::status::{session_state_for, status_notification, StatusOutcome};
 pub use app::stop::{stop_transaction, StopEffect, StopOutcome, StopRequest};
 pub use domain::charge_point::{BootInfo, ChargePoint, Connection, Protocol, RegistrationStatus};
 pub use domain::connector::{Connector, ConnectorErrorCode, ConnectorStatus, ConnectorStatusEntry, StatusReport};
+pub use domain::device_report::{
+    DataTransferDecision, DeviceReport, DeviceReportRecord, ReportedStatus, MAX_REPORT_DATA_CHARS,
+};
 pub use domain::error::ChargingError;
 pub use domain::id_tag::{AuthorizationStatus, IdTag, IdTagInfo, IdToken};
 pub use domain::ids::{ChargePointId, OcppIdentity, SessionId, TransactionId};
@@ -32,10 +37,10 @@ pub use domain::local_list::LocalAuthorizationList;
 pub use domain::meter::{MeterSample, SampleSummary};
 pub use domain::password::{generate_password, PasswordHash};
 pub use domain::ports::{
-    ChargePointRepository, ChargerDirectory, ChargingTx, ChargingUnits, ConnectorRepository, IdTagRepository,
-    SessionRepository,
+    ChargePointRepository, ChargerDirectory, ChargingTx, ChargingUnits, ConnectorRepository, DeviceReportRepository,
+    IdTagRepository, SessionRepository,
 };
-pub use domain::queries::{ChargingQueries, ChargingScope};
+pub use domain::queries::{ChargePointFilter, ChargingQueries, ChargingScope, IdTagFilter};
 pub use domain::session::{
     ChargingSession, NewSession, SessionChanges, SessionTransition, StopInput, StopReason, Stopped,
 };

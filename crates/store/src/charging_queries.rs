@@ -8,9 +8,12 @@ use crate::commands_rows::marks;
 use crate::rows::{db_err, parse_cursor};
 use crate::Store;
 use async_trait::async_trait;
-use mgc_charging::{ChargePoint, ChargePointId, ChargingQueries, ChargingScope, ChargingSession, SessionId};
+use mgc_charging::{
+    ChargePoint, ChargePointFilter, ChargePointId, ChargingQueries, ChargingScope, ChargingSession, IdTag, IdTagFilter,
+    IdToken, SessionId,
+};
 use mgc_kernel::page::{Page, PageRequest};
-use mgc_kernel::RepoError;
+use mgc_kernel::{RepoError, TenantId};
 use uuid::Uuid;
 
 /// Which rows a query reads: one by id, or a page after a cursor (ids ascending or descending).
@@ -23,6 +26,11 @@ enum Rows {
 /// `SELECT columns FROM table` in scope for `rows`: `$1` tenant, `$2` id or cursor, `$3` limit,
 /// then the scope's stations.
 fn scoped_sql(table: &str, columns: &str, scope: &ChargingScope<'_>, rows: Rows) -> String {
+    filtered_sql(table, columns, scope, rows, "")
+}
+
+/// [`scoped_sql`] with `condition` (SQL without parameters) added.
+fn filtered_sql(table: &str, columns: &str, scope: &ChargingScope<'_>, rows: Rows, condition: &str) -> String {
     let (filter, tail, first_station) = match rows {
         Rows::One(_) => ("id = $2", String::new(), 3),
         Rows::Page { newest_first: true, .. } => ("($2 IS NULL OR id < $2)", " ORDER BY id DESC LIMIT $3".into(), 4),
@@ -33,7 +41,7 @@ fn scoped_sql(table: &str, columns: &str, scope: &ChargingScope<'_>, rows: Rows)
         Some([]) => " AND 1 = 0".to_owned(),
         Some(list) => format!(" AND station_id IN ({})", marks(first_station, list.len())),
     };
-    format!("SELECT {columns} FROM {table} WHERE tenant_id = $1 AND {filter}{stations}{tail}")
+    format!("SELECT {columns} FROM {table} WHERE tenant_id = $1 AND {filter}{stations}{condition}{tail}")
 }
 
 /// Runs a [`scoped_sql`] query on the read pool and maps its rows with `$map`.
@@ -62,10 +70,14 @@ impl ChargingQueries for Store {
     async fn list_charge_points(
         &self,
         scope: ChargingScope<'_>,
+        filter: ChargePointFilter,
         page: &PageRequest,
     ) -> Result<Page<ChargePoint>, RepoError> {
         let rows = page_rows(page, false)?;
-        let sql = scoped_sql("charge_points", CHARGE_POINT_COLUMNS, &scope, rows);
+        // The registration is one of three fixed names, never client text.
+        let condition =
+            filter.registration.map(|r| format!(" AND registration = '{}'", r.as_str())).unwrap_or_default();
+        let sql = filtered_sql("charge_points", CHARGE_POINT_COLUMNS, &scope, rows, &condition);
         let found = fetch_scoped!(self, &sql, scope, rows, charge_point_from_row)?;
         Ok(Page::from_overfetch(found, page.limit, |c| c.id.to_string()))
     }
@@ -105,5 +117,18 @@ impl ChargingQueries for Store {
             .fetch_all(p).await.map_err(db_err)?.iter().map(transition_from_row).collect::<Result<Vec<_>, _>>()?);
         attach(std::slice::from_mut(&mut session), transitions);
         Ok(Some(session))
+    }
+
+    async fn list_id_tags(
+        &self,
+        tenant: &TenantId,
+        filter: &IdTagFilter,
+        page: &PageRequest,
+    ) -> Result<Page<IdTag>, RepoError> {
+        crate::charging_tag_queries::list(self, tenant, filter, page).await
+    }
+
+    async fn get_id_tag(&self, tenant: &TenantId, tag: &IdToken) -> Result<Option<IdTag>, RepoError> {
+        crate::charging_tag_queries::get(self, tenant, tag).await
     }
 }

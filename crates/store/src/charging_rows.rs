@@ -4,7 +4,7 @@ use crate::commands_rows::corrupt;
 use crate::rows::{tenant_of, to_u32, RowExt};
 use mgc_charging::{
     BootInfo, ChargePoint, ChargePointId, ChargingSession, Connector, ConnectorStatusEntry, IdTag, IdToken,
-    OcppIdentity, PasswordHash, SessionId, SessionTransition, TransactionId,
+    OcppIdentity, PasswordHash, ReportedStatus, SessionId, SessionTransition, TransactionId,
 };
 use mgc_kernel::{DeviceId, RepoError, StationId, Wh};
 use std::str::FromStr;
@@ -12,7 +12,7 @@ use std::str::FromStr;
 /// Columns of `charge_points`.
 pub(crate) const CHARGE_POINT_COLUMNS: &str = "id, tenant_id, station_id, device_id, identity, protocol, vendor, model,
     serial_number, firmware_version, meter_type, meter_serial_number, registration, connected, last_seen, last_boot_at,
-    password_hash, created_at, updated_at";
+    password_hash, created_at, updated_at, firmware_status, firmware_status_at, diagnostics_status, diagnostics_status_at";
 
 /// Columns of `charging_connectors`.
 pub(crate) const CONNECTOR_COLUMNS: &str =
@@ -83,6 +83,16 @@ pub(crate) fn charge_point_from_row(r: &impl RowExt) -> Result<ChargePoint, Repo
         created_at: r.time("created_at")?,
         updated_at: r.time("updated_at")?,
         password_hash: password_hash.transpose()?,
+        firmware: reported(r, "firmware_status")?,
+        diagnostics: reported(r, "diagnostics_status")?,
+    })
+}
+
+/// A status column and its `<column>_at` time.
+fn reported(r: &impl RowExt, column: &str) -> Result<Option<ReportedStatus>, RepoError> {
+    Ok(match r.opt_text(column)? {
+        Some(status) => Some(ReportedStatus { status, at: r.time(&format!("{column}_at"))? }),
+        None => None,
     })
 }
 

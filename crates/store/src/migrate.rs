@@ -24,6 +24,7 @@ const SQLITE: &[(i64, &str, &str)] = &[
     (13, "api_key_station_scope", include_str!("../../../migrations/sqlite/0013_api_key_station_scope.sql")),
     (14, "signature_v2", include_str!("../../../migrations/sqlite/0014_signature_v2.sql")),
     (15, "command_queue_until_online", include_str!("../../../migrations/sqlite/0015_command_queue_until_online.sql")),
+    (16, "ocpp_device_reports", include_str!("../../../migrations/sqlite/0016_ocpp_device_reports.sql")),
 ];
 
 /// (version, description, SQL) of every PostgreSQL migration, in order.
@@ -47,6 +48,7 @@ const POSTGRES: &[(i64, &str, &str)] = &[
         "command_queue_until_online",
         include_str!("../../../migrations/postgres/0015_command_queue_until_online.sql"),
     ),
+    (16, "ocpp_device_reports", include_str!("../../../migrations/postgres/0016_ocpp_device_reports.sql")),
 ];
 
 fn migrator(list: &'static [(i64, &'static str, &'static str)]) -> Migrator {

@@ -5,7 +5,8 @@
 //! sampled values into integer Wh and W without floating point; [`mapping`] turns validated
 //! messages into the inputs of the charging context's application services and back; [`csms`]
 //! is the WebSocket endpoint that owns the charge points' connections; [`commands`] sends the
-//! commands context's commands to them as CSMS calls.
+//! commands context's commands to them as CSMS calls; [`ingest`] writes their meter readings as
+//! telemetry.
 
 #![warn(missing_docs)]
 
@@ -15,6 +16,7 @@ pub mod enums;
 pub mod error_code;
 pub mod frame;
 pub mod incoming;
+pub mod ingest;
 pub mod mapping;
 pub mod messages;
 pub mod meter;

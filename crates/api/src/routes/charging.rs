@@ -1,15 +1,18 @@
 //! `/api/v1/charge-points` and `/api/v1/charging-sessions`: the charging read side (viewer and up).
 
 use crate::auth::Auth;
-use crate::extract::{parse_id, ApiQuery, ListQuery};
+use crate::extract::{parse_id, ApiJson, ApiQuery, ListQuery};
 use crate::{ApiError, AppState};
 use axum::extract::{Path, State};
 use axum::Json;
 use chrono::{DateTime, Utc};
-use mgc_charging::{ChargePoint, ChargePointId, ChargingQueries, ChargingScope, ChargingSession, SessionId};
+use mgc_charging::{
+    ChargePoint, ChargePointFilter, ChargePointId, ChargingQueries, ChargingScope, ChargingSession, RegistrationStatus,
+    SessionId,
+};
 use mgc_iam::{Principal, Role};
-use serde::Serialize;
-use utoipa::ToSchema;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
 
 /// A charge point as the API shows it (never its password hash).
 #[derive(Debug, Serialize, ToSchema)]
@@ -42,6 +45,14 @@ pub struct ChargePointView {
     pub firmware_version: Option<String>,
     /// True when an operator set its password (it can connect).
     pub has_password: bool,
+    /// Latest FirmwareStatusNotification status (OCPP name, e.g. `Installed`).
+    pub firmware_status: Option<String>,
+    /// When that status arrived.
+    pub firmware_status_at: Option<DateTime<Utc>>,
+    /// Latest DiagnosticsStatusNotification status (OCPP name, e.g. `Uploaded`).
+    pub diagnostics_status: Option<String>,
+    /// When that status arrived.
+    pub diagnostics_status_at: Option<DateTime<Utc>>,
     /// First recorded.
     pub created_at: DateTime<Utc>,
 }
@@ -64,6 +75,10 @@ impl From<ChargePoint> for ChargePointView {
             serial_number: boot.and_then(|b| b.serial_number.clone()),
             firmware_version: boot.and_then(|b| b.firmware_version.clone()),
             has_password: c.password_hash.is_some(),
+            firmware_status: c.firmware.as_ref().map(|f| f.status.clone()),
+            firmware_status_at: c.firmware.as_ref().map(|f| f.at),
+            diagnostics_status: c.diagnostics.as_ref().map(|d| d.status.clone()),
+            diagnostics_status_at: c.diagnostics.as_ref().map(|d| d.at),
             created_at: c.created_at,
         }
     }
@@ -179,16 +194,30 @@ fn scope(p: &Principal) -> ChargingScope<'_> {
     ChargingScope { tenant: &p.tenant, stations: p.station_ids.as_deref() }
 }
 
-/// Lists the charge points in the caller's scope.
-#[utoipa::path(get, path = "/api/v1/charge-points", tag = "charging", params(ListQuery), security(("bearer" = []), ("api_key" = [])),
-    responses((status = 200, body = ChargePointPage), (status = 400, body = crate::error::ErrorBody)))]
+/// Filter and page of the charge point list.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct ChargePointQuery {
+    /// Only this registration: `pending` lists the charge points waiting for adoption.
+    pub registration: Option<String>,
+    /// Items per page (1..=500, default 50).
+    pub limit: Option<u32>,
+    /// Cursor from the previous page's `next_cursor`.
+    pub cursor: Option<String>,
+}
+
+/// Lists the charge points in the caller's scope (`?registration=pending`: those waiting for adoption).
+#[utoipa::path(get, path = "/api/v1/charge-points", tag = "charging", params(ChargePointQuery), security(("bearer" = []), ("api_key" = [])),
+    responses((status = 200, body = ChargePointPage), (status = 400, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn list_charge_points(
     State(state): State<AppState>,
     Auth(p): Auth,
-    ApiQuery(q): ApiQuery<ListQuery>,
+    ApiQuery(q): ApiQuery<ChargePointQuery>,
 ) -> Result<Json<ChargePointPage>, ApiError> {
     p.require(Role::Viewer)?;
-    let page = state.store.list_charge_points(scope(&p), &q.page()?).await?;
+    let filter = ChargePointFilter { registration: q.registration.as_deref().map(str::parse).transpose()? };
+    let page = ListQuery { limit: q.limit, cursor: q.cursor }.page()?;
+    let page = state.store.list_charge_points(scope(&p), filter, &page).await?;
     Ok(Json(ChargePointPage { items: page.items.into_iter().map(Into::into).collect(), next_cursor: page.next_cursor }))
 }
 
@@ -205,6 +234,36 @@ pub async fn get_charge_point(
     let id: ChargePointId = parse_id(&id, "charge point")?;
     let found = state.store.get_charge_point(scope(&p), id).await?;
     found.map(|c| Json(c.into())).ok_or_else(|| ApiError::not_found(format!("charge point {id} not found")))
+}
+
+/// Body of `PUT /api/v1/charge-points/{id}/registration`.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RegistrationBody {
+    /// `accepted` (adopt), `pending` or `rejected`.
+    pub registration: String,
+}
+
+/// Adopts (`accepted`), parks (`pending`) or refuses (`rejected`) a charge point in the caller's
+/// scope and links it to its masterdata charger when one exists; the charge point learns the
+/// status at its next BootNotification.
+#[utoipa::path(put, path = "/api/v1/charge-points/{id}/registration", tag = "charging", params(("id" = String, Path, description = "charge point id")),
+    request_body = RegistrationBody, security(("bearer" = []), ("api_key" = [])),
+    responses((status = 200, body = ChargePointView), (status = 404, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
+pub async fn set_registration(
+    State(state): State<AppState>,
+    Auth(p): Auth,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<RegistrationBody>,
+) -> Result<Json<ChargePointView>, ApiError> {
+    p.require(Role::Operator)?;
+    let id: ChargePointId = parse_id(&id, "charge point")?;
+    let registration: RegistrationStatus = body.registration.parse()?;
+    let found = state.store.get_charge_point(scope(&p), id).await?;
+    let cp = found.ok_or_else(|| ApiError::not_found(format!("charge point {id} not found")))?;
+    let tx = state.store.begin().await?;
+    let cp = mgc_charging::set_registration(tx, &p.tenant, &cp.identity, registration, state.clock.now()).await?;
+    Ok(Json(cp.into()))
 }
 
 /// Lists the charging sessions in the caller's scope, newest first.

@@ -10,6 +10,7 @@ pub mod charge_point_operations;
 pub mod charging;
 pub mod commands;
 pub mod dead_letters;
+pub mod id_tags;
 pub mod ingest;
 pub mod ingest_rpc;
 pub mod integrations;
@@ -30,11 +31,14 @@ pub mod telemetry;
 /// Routes of charging: the read side and the operations on a charge point (kept here so the
 /// main router changes by one line).
 pub fn charging_routes() -> axum::Router<crate::AppState> {
-    use axum::routing::{delete, get, post};
+    use axum::routing::{delete, get, post, put};
     use charge_point_operations as ops;
     axum::Router::new()
         .route("/api/v1/charge-points", get(charging::list_charge_points))
         .route("/api/v1/charge-points/{id}", get(charging::get_charge_point))
+        .route("/api/v1/charge-points/{id}/registration", put(charging::set_registration))
+        .route("/api/v1/id-tags", get(id_tags::list))
+        .route("/api/v1/id-tags/{id_tag}", get(id_tags::get).put(id_tags::put).delete(id_tags::delete))
         .route("/api/v1/charge-points/{id}/local-list/sync", post(ops::sync_local_list))
         .route("/api/v1/charge-points/{id}/reservations", post(ops::reserve))
         .route("/api/v1/charge-points/{id}/reservations/{reservation_id}", delete(ops::cancel_reservation))

@@ -1,7 +1,7 @@
 //! The charge point aggregate: identity, boot data, registration and connection state.
 
 use crate::domain::named::named_enum;
-use crate::{ChargePointId, OcppIdentity, PasswordHash};
+use crate::{ChargePointId, DeviceReport, OcppIdentity, PasswordHash, ReportedStatus};
 use chrono::{DateTime, Duration, Utc};
 use mgc_kernel::{DeviceId, StationId, TenantId};
 use serde::{Deserialize, Serialize};
@@ -86,6 +86,10 @@ pub struct ChargePoint {
     /// Hash of its HTTP Basic password (none: it cannot connect until an operator sets one).
     #[serde(skip)]
     pub password_hash: Option<PasswordHash>,
+    /// Its latest FirmwareStatusNotification.
+    pub firmware: Option<ReportedStatus>,
+    /// Its latest DiagnosticsStatusNotification.
+    pub diagnostics: Option<ReportedStatus>,
 }
 
 impl ChargePoint {
@@ -111,7 +115,20 @@ impl ChargePoint {
             created_at: now,
             updated_at: now,
             password_hash: None,
+            firmware: None,
+            diagnostics: None,
         }
+    }
+
+    /// Keeps the latest firmware or diagnostics status of `report` (a DataTransfer changes nothing).
+    pub fn record_report_status(&mut self, report: &DeviceReport, now: DateTime<Utc>) {
+        let reported = |status: &String| Some(ReportedStatus { status: status.clone(), at: now });
+        match report {
+            DeviceReport::FirmwareStatus(status) => self.firmware = reported(status),
+            DeviceReport::DiagnosticsStatus(status) => self.diagnostics = reported(status),
+            DeviceReport::DataTransfer { .. } => return,
+        }
+        self.updated_at = now;
     }
 
     /// Records a BootNotification's data.

@@ -2,6 +2,7 @@
 
 pub mod charge_point;
 pub mod connector;
+pub mod device_report;
 pub mod error;
 pub mod id_tag;
 pub mod ids;

@@ -1,7 +1,7 @@
 //! Repository and unit-of-work ports of the charging context (implemented by `mgc-store`).
 
 use crate::{
-    ChargePoint, ChargePointId, ChargingSession, Connector, ConnectorStatusEntry, IdTag, IdToken,
+    ChargePoint, ChargePointId, ChargingSession, Connector, ConnectorStatusEntry, DeviceReportRecord, IdTag, IdToken,
     LocalAuthorizationList, OcppIdentity, SessionChanges, SessionState, TransactionId, UnmatchedStop,
 };
 use async_trait::async_trait;
@@ -102,6 +102,13 @@ pub trait ChargerDirectory: Send {
     ) -> Result<Option<(DeviceId, StationId)>, RepoError>;
 }
 
+/// Reports of charge points (DataTransfer, diagnostics and firmware status), inside a unit of work.
+#[async_trait]
+pub trait DeviceReportRepository: Send {
+    /// Keeps one report.
+    async fn record_device_report(&mut self, record: &DeviceReportRecord) -> Result<(), RepoError>;
+}
+
 /// Everything one charging unit of work needs.
 pub trait ChargingTx:
     ChargePointRepository
@@ -109,6 +116,7 @@ pub trait ChargingTx:
     + SessionRepository
     + IdTagRepository
     + ChargerDirectory
+    + DeviceReportRepository
     + OutboxWriter
     + UnitOfWork
 {
@@ -120,6 +128,7 @@ impl<T> ChargingTx for T where
         + SessionRepository
         + IdTagRepository
         + ChargerDirectory
+        + DeviceReportRepository
         + OutboxWriter
         + UnitOfWork
 {

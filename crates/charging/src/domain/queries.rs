@@ -1,7 +1,9 @@
 //! Read-side port of charging: charge points and sessions for the API, scoped in SQL by tenant
 //! and, for a station-scoped caller, by station (unassigned charge points are then not visible).
 
-use crate::{ChargePoint, ChargePointId, ChargingSession, SessionId};
+use crate::{
+    AuthorizationStatus, ChargePoint, ChargePointId, ChargingSession, IdTag, IdToken, RegistrationStatus, SessionId,
+};
 use async_trait::async_trait;
 use mgc_kernel::page::{Page, PageRequest};
 use mgc_kernel::{RepoError, StationId, TenantId};
@@ -15,13 +17,30 @@ pub struct ChargingScope<'a> {
     pub stations: Option<&'a [StationId]>,
 }
 
+/// Which charge points a list shows.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ChargePointFilter {
+    /// Only those with this registration (e.g. `pending`: the ones waiting for adoption).
+    pub registration: Option<RegistrationStatus>,
+}
+
+/// Which id tags a list shows.
+#[derive(Debug, Clone, Default)]
+pub struct IdTagFilter {
+    /// Only tags with this stored status.
+    pub status: Option<AuthorizationStatus>,
+    /// Only tags starting with this text (case-insensitive, as tags compare).
+    pub prefix: Option<String>,
+}
+
 /// Queries of the charging read side.
 #[async_trait]
 pub trait ChargingQueries: Send + Sync {
-    /// Charge points in scope, oldest first.
+    /// Charge points in scope passing `filter`, oldest first.
     async fn list_charge_points(
         &self,
         scope: ChargingScope<'_>,
+        filter: ChargePointFilter,
         page: &PageRequest,
     ) -> Result<Page<ChargePoint>, RepoError>;
     /// One charge point in scope.
@@ -38,4 +57,13 @@ pub trait ChargingQueries: Send + Sync {
     ) -> Result<Page<ChargingSession>, RepoError>;
     /// One session in scope, with its transitions.
     async fn get_session(&self, scope: ChargingScope<'_>, id: SessionId) -> Result<Option<ChargingSession>, RepoError>;
+    /// The tenant's id tags passing `filter`, ordered by tag (case-insensitively); the cursor is a tag.
+    async fn list_id_tags(
+        &self,
+        tenant: &TenantId,
+        filter: &IdTagFilter,
+        page: &PageRequest,
+    ) -> Result<Page<IdTag>, RepoError>;
+    /// One id tag of the tenant.
+    async fn get_id_tag(&self, tenant: &TenantId, tag: &IdToken) -> Result<Option<IdTag>, RepoError>;
 }

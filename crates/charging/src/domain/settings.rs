@@ -15,6 +15,8 @@ pub struct ChargingSettings {
     pub offline_after_s: u32,
     /// Least time between two meter-value `ChargingSessionUpdated` events of one session, in seconds.
     pub session_update_min_interval_s: u32,
+    /// Vendors whose DataTransfer is answered `Accepted` (others: `UnknownVendorId`; kept either way).
+    pub data_transfer_vendors: Vec<String>,
 }
 
 impl Default for ChargingSettings {
@@ -25,6 +27,7 @@ impl Default for ChargingSettings {
             boot_retry_interval_s: 60,
             offline_after_s: 660,
             session_update_min_interval_s: 60,
+            data_transfer_vendors: Vec::new(),
         }
     }
 }

@@ -7,6 +7,7 @@ use crate::csms::handle::Caller;
 use crate::csms::outbound::CallQueue;
 use crate::csms::Csms;
 use crate::frame::Frame;
+use crate::ingest::CsmsUnits;
 use axum::extract::ws::{close_code, CloseFrame, Message, WebSocket};
 use mgc_charging::ChargingUnits;
 use tokio::time::{Instant, MissedTickBehavior};
@@ -16,7 +17,7 @@ const NO_DEADLINE: std::time::Duration = std::time::Duration::from_secs(86_400);
 
 /// Serves the upgraded connection of `caller` until it ends, then records the disconnect
 /// (unless a newer connection of the same charge point replaced this one).
-pub(crate) async fn serve_connection<U: ChargingUnits + Clone + 'static>(
+pub(crate) async fn serve_connection<U: CsmsUnits + Clone + 'static>(
     csms: Csms<U>,
     mut socket: WebSocket,
     caller: Caller,

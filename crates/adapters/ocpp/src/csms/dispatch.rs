@@ -4,13 +4,14 @@
 use crate::csms::handle::{handle_call, Caller};
 use crate::frame::{Frame, FrameError};
 use crate::incoming::ChargePointCall;
+use crate::ingest::CsmsUnits;
 use chrono::{DateTime, Utc};
-use mgc_charging::{ChargingSettings, ChargingUnits};
+use mgc_charging::ChargingSettings;
 
 /// Answers one text frame of `caller` received at `now`: a CALLRESULT or CALLERROR for a CALL,
 /// a CALLERROR for a malformed frame with a readable id, nothing otherwise (answers to calls
 /// the CSMS never sent, frames without a readable id).
-pub async fn answer<U: ChargingUnits>(
+pub async fn answer<U: CsmsUnits>(
     units: &U,
     settings: &ChargingSettings,
     caller: &Caller,
@@ -21,7 +22,7 @@ pub async fn answer<U: ChargingUnits>(
 }
 
 /// [`answer`] for a frame already parsed (the connection reads answers to its own calls first).
-pub async fn answer_parsed<U: ChargingUnits>(
+pub async fn answer_parsed<U: CsmsUnits>(
     units: &U,
     settings: &ChargingSettings,
     caller: &Caller,

@@ -1,6 +1,14 @@
 //! One validated charge point call → the charging application service → the answer's payload.
+//!
+//! Meter readings (MeterValues, the registers and transaction data of Start/StopTransaction)
+//! first go through the ingest pipeline ([`crate::ingest`]) as telemetry of the charge point's
+//! device, in a unit of work that commits before the charging service's own: the telemetry
+//! write is an idempotent upsert, so when the charging write then fails the charge point's
+//! retry writes nothing twice, and the CALLRESULT is sent only after both are durable.
 
+use crate::enums::DataTransferStatus;
 use crate::incoming::ChargePointCall;
+use crate::ingest::{ingest_readings, register_reading, CsmsUnits, MeasuredOn};
 use crate::mapping::{
     boot_info, boot_response, error_code_for, heartbeat_response, id_tag_info, id_token, meter_values_input,
     start_request, start_response, status_report, stop_request, stop_response,
@@ -12,7 +20,9 @@ use crate::messages::OcppPayload;
 use crate::schema::Violation;
 use crate::ErrorCode;
 use chrono::{DateTime, Utc};
-use mgc_charging::{self as charging, ChargingError, ChargingSettings, ChargingUnits, OcppIdentity};
+use mgc_charging::{
+    self as charging, ChargingError, ChargingSettings, DataTransferDecision, DeviceReport, OcppIdentity, TransactionId,
+};
 use mgc_kernel::{RepoError, TenantId};
 use serde_json::Value;
 
@@ -40,9 +50,9 @@ fn storage(e: RepoError) -> Violation {
     refusal(ChargingError::from(e))
 }
 
-/// Runs `call` of `caller` received at `now` through its application service (one unit of
-/// work each) and returns the CALLRESULT payload, or the violation to answer as a CALLERROR.
-pub async fn handle_call<U: ChargingUnits>(
+/// Runs `call` of `caller` received at `now` through the ingest pipeline (meter readings) and
+/// its application service (one unit of work each) and returns the CALLRESULT payload, or the violation to answer as a CALLERROR.
+pub async fn handle_call<U: CsmsUnits>(
     units: &U,
     settings: &ChargingSettings,
     caller: &Caller,
@@ -69,27 +79,51 @@ pub async fn handle_call<U: ChargingUnits>(
             AuthorizeResponse { id_tag_info: id_tag_info(&info) }.to_payload()
         }
         ChargePointCall::StartTransaction(req) => {
-            let outcome =
-                charging::start_transaction(begin().await?, t, id, start_request(&req)?, now).await.map_err(refusal)?;
+            let start = start_request(&req)?;
+            let reading = [register_reading(req.timestamp, req.meter_start)];
+            ingest_readings(units, caller, MeasuredOn::Connector(start.connector), &reading, now)
+                .await
+                .map_err(storage)?;
+            let outcome = charging::start_transaction(begin().await?, t, id, start, now).await.map_err(refusal)?;
             start_response(&outcome).to_payload()
         }
         ChargePointCall::StopTransaction(req) => {
-            let outcome =
-                charging::stop_transaction(begin().await?, t, id, stop_request(&req)?, now).await.map_err(refusal)?;
+            let stop = stop_request(&req)?;
+            let mut readings = req.transaction_data.clone();
+            readings.push(register_reading(req.timestamp, req.meter_stop));
+            let on = MeasuredOn::Transaction(TransactionId(req.transaction_id));
+            ingest_readings(units, caller, on, &readings, now).await.map_err(storage)?;
+            let outcome = charging::stop_transaction(begin().await?, t, id, stop, now).await.map_err(refusal)?;
             stop_response(&outcome).to_payload()
         }
         ChargePointCall::MeterValues(req) => {
-            charging::meter_values(begin().await?, t, id, meter_values_input(&req)?, settings, now)
-                .await
-                .map_err(refusal)?;
+            let input = meter_values_input(&req)?;
+            let on = MeasuredOn::Connector(input.connector);
+            ingest_readings(units, caller, on, &req.meter_value, now).await.map_err(storage)?;
+            charging::meter_values(begin().await?, t, id, input, settings, now).await.map_err(refusal)?;
             MeterValuesResponse {}.to_payload()
         }
-        // Not handled by a context yet: answered as the spec allows, nothing stored.
-        ChargePointCall::DataTransfer(_) => {
-            DataTransferResponse { status: crate::enums::DataTransferStatus::UnknownVendorId, data: None }.to_payload()
+        ChargePointCall::DataTransfer(req) => {
+            let report =
+                DeviceReport::DataTransfer { vendor_id: req.vendor_id, message_id: req.message_id, data: req.data };
+            let decision =
+                charging::device_report(begin().await?, t, id, report, settings, now).await.map_err(refusal)?;
+            let status = match decision {
+                Some(DataTransferDecision::Accepted) => DataTransferStatus::Accepted,
+                Some(DataTransferDecision::UnknownVendorId) | None => DataTransferStatus::UnknownVendorId,
+            };
+            DataTransferResponse { status, data: None }.to_payload()
         }
-        ChargePointCall::DiagnosticsStatusNotification(_) => DiagnosticsStatusNotificationResponse {}.to_payload(),
-        ChargePointCall::FirmwareStatusNotification(_) => FirmwareStatusNotificationResponse {}.to_payload(),
+        ChargePointCall::DiagnosticsStatusNotification(req) => {
+            let report = DeviceReport::DiagnosticsStatus(req.status.as_str().to_owned());
+            charging::device_report(begin().await?, t, id, report, settings, now).await.map_err(refusal)?;
+            DiagnosticsStatusNotificationResponse {}.to_payload()
+        }
+        ChargePointCall::FirmwareStatusNotification(req) => {
+            let report = DeviceReport::FirmwareStatus(req.status.as_str().to_owned());
+            charging::device_report(begin().await?, t, id, report, settings, now).await.map_err(refusal)?;
+            FirmwareStatusNotificationResponse {}.to_payload()
+        }
     };
     Ok(payload)
 }

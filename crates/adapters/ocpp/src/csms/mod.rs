@@ -19,9 +19,9 @@ pub use registry::{CallReceiver, Registration, Registry, CONNECTED_GAUGE};
 pub use settings::CsmsSettings;
 pub use upgrade::SUBPROTOCOL;
 
+use crate::ingest::CsmsUnits;
 use axum::routing::get;
 use axum::Router;
-use mgc_charging::ChargingUnits;
 use mgc_kernel::SharedClock;
 use std::sync::Arc;
 use tokio::sync::watch;
@@ -51,7 +51,7 @@ impl<U: Clone> Clone for Csms<U> {
     }
 }
 
-impl<U: ChargingUnits + Clone + 'static> Csms<U> {
+impl<U: CsmsUnits + Clone + 'static> Csms<U> {
     /// A CSMS; connections close when `shutdown` turns true (or its sender is dropped).
     pub fn new(units: U, clock: SharedClock, settings: CsmsSettings, shutdown: watch::Receiver<bool>) -> Self {
         Self { units, clock, settings: Arc::new(settings), registry: Registry::default(), shutdown }

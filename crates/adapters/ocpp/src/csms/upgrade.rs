@@ -4,6 +4,7 @@
 use crate::csms::connection::serve_connection;
 use crate::csms::handle::Caller;
 use crate::csms::Csms;
+use crate::ingest::CsmsUnits;
 use axum::extract::ws::WebSocketUpgrade;
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, StatusCode};
@@ -67,7 +68,7 @@ async fn authenticate<U: ChargingUnits>(
 }
 
 /// `GET /ocpp/1.6/{tenant}/{identity}`: upgrades an authenticated charge point speaking `ocpp1.6`.
-pub(crate) async fn upgrade<U: ChargingUnits + Clone + 'static>(
+pub(crate) async fn upgrade<U: CsmsUnits + Clone + 'static>(
     State(csms): State<Csms<U>>,
     Path((tenant, identity)): Path<(String, String)>,
     headers: HeaderMap,

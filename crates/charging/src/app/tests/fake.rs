@@ -3,8 +3,9 @@
 
 use crate::{
     ChargePoint, ChargePointId, ChargePointRepository, ChargerDirectory, ChargingSession, ChargingUnits, Connector,
-    ConnectorRepository, ConnectorStatusEntry, IdTag, IdTagRepository, IdToken, LocalAuthorizationList, MeterSample,
-    OcppIdentity, SessionChanges, SessionRepository, SessionState, TransactionId, UnmatchedStop,
+    ConnectorRepository, ConnectorStatusEntry, DeviceReportRecord, DeviceReportRepository, IdTag, IdTagRepository,
+    IdToken, LocalAuthorizationList, MeterSample, OcppIdentity, SessionChanges, SessionRepository, SessionState,
+    TransactionId, UnmatchedStop,
 };
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -27,6 +28,7 @@ pub struct FakeState {
     pub last_transaction_id: i32,
     /// Masterdata chargers: (tenant, name, device, station).
     pub chargers: Vec<(TenantId, String, DeviceId, StationId)>,
+    pub reports: Vec<DeviceReportRecord>,
 }
 
 /// The shared store.
@@ -232,6 +234,14 @@ impl ChargerDirectory for FakeTx {
         identity: &OcppIdentity,
     ) -> Result<Option<(DeviceId, StationId)>, RepoError> {
         Ok(self.work.chargers.iter().find(|c| &c.0 == tenant && c.1 == identity.as_str()).map(|c| (c.2, c.3)))
+    }
+}
+
+#[async_trait]
+impl DeviceReportRepository for FakeTx {
+    async fn record_device_report(&mut self, record: &DeviceReportRecord) -> Result<(), RepoError> {
+        self.work.reports.push(record.clone());
+        Ok(())
     }
 }
 

@@ -4,6 +4,7 @@ mod authorize_tests;
 mod boot_tests;
 mod connection_tests;
 mod credentials_tests;
+mod device_report_tests;
 mod fake;
 mod idempotency_proptests;
 mod session_flow_tests;

@@ -1,0 +1,127 @@
+//! Interop with an independent OCPP 1.6J implementation: the Python `ocpp` package's charge point
+//! (tests/python/ocpp16_charge_point.py) runs its scenarios against the real `mgc serve` on SQLite
+//! and PostgreSQL, with the charge points and tags provisioned through the real CLI and API; then
+//! the API must show exactly one session with energy = stop − start.
+//!
+//! The virtualenv is made on first use under `target/ocpp-venv` (`python3 -m venv` and
+//! `pip install -r tests/python/requirements.txt`, so a fresh machine needs network once);
+//! `MGC_OCPP_VENV` points at another one. `.ci/run` makes it before the tests.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use common::*;
+use serde_json::{json, Value};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::Mutex;
+
+/// Serialises the venv creation between the tests of this binary.
+static VENV: Mutex<()> = Mutex::new(());
+
+fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn run(cmd: &mut Command, what: &str) {
+    let out = cmd.output().unwrap_or_else(|e| panic!("{what}: cannot run: {e}"));
+    assert!(
+        out.status.success(),
+        "{what} failed:\n{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// The venv's python, creating the venv when it is missing or was made from other requirements.
+fn python() -> PathBuf {
+    let _one_at_a_time = VENV.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let venv = std::env::var_os("MGC_OCPP_VENV").map(PathBuf::from).unwrap_or_else(|| {
+        Path::new(env!("CARGO_TARGET_TMPDIR"))
+            .parent()
+            .map_or_else(|| repo_root().join("target"), Path::to_path_buf)
+            .join("ocpp-venv")
+    });
+    let requirements = repo_root().join("tests/python/requirements.txt");
+    let wanted = std::fs::read_to_string(&requirements).unwrap();
+    let marker = venv.join("mgc-requirements.txt");
+    let python = venv.join("bin/python");
+    if python.exists() && std::fs::read_to_string(&marker).is_ok_and(|m| m == wanted) {
+        return python;
+    }
+    run(Command::new("python3").args(["-m", "venv"]).arg(&venv), "python3 -m venv");
+    run(
+        Command::new(venv.join("bin/pip"))
+            .args(["install", "--disable-pip-version-check", "-q", "-r"])
+            .arg(&requirements),
+        "pip install -r tests/python/requirements.txt",
+    );
+    std::fs::write(&marker, wanted).unwrap();
+    python
+}
+
+/// Runs the charge point script with `scenarios`; asserts it succeeded and returns its stdout.
+fn scenarios(python: &Path, addr: &str, identity: &str, password: &str, names: &[&str]) -> String {
+    let out = Command::new(python)
+        .arg(repo_root().join("tests/python/ocpp16_charge_point.py"))
+        .args(["--url", &format!("ws://{addr}/ocpp/1.6/default"), "--identity", identity, "--password", password])
+        .args(["--tag", "TAG1", "--blocked-tag", "BLOCKED1"])
+        .args(names)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(out.status.success(), "{identity} {names:?}: {stdout}{}", String::from_utf8_lossy(&out.stderr));
+    stdout
+}
+
+/// Sets the registration of charge point `identity` through the API.
+fn register(server: &Server, bearer: &str, identity: &str, registration: &str) {
+    let (s, page) = call(server, "GET", "/api/v1/charge-points", bearer, None);
+    assert_eq!(s, 200, "{page}");
+    let items = page["items"].as_array().unwrap();
+    let id = items.iter().find(|c| c["identity"] == identity).unwrap()["id"].as_str().unwrap().to_owned();
+    let body = json!({"registration": registration});
+    let (s, b) = call(server, "PUT", &format!("/api/v1/charge-points/{id}/registration"), bearer, Some(&body));
+    assert_eq!((s, b["registration"].as_str()), (200, Some(registration)), "{b}");
+}
+
+fn interop(dir: &Path, db_args: &[&str]) {
+    let python = python();
+    let cli = |args: &[&str]| stdout_line(&mgc(&[args, db_args].concat(), dir));
+    let password = |identity: &str| cli(&["charging", "password", "--tenant", "default", "--identity", identity]);
+    let (py, parked, refused) = (password("CP-PY"), password("CP-PARKED"), password("CP-REFUSED"));
+    cli(&["charging", "tag", "--tenant", "default", "--tag", "TAG1"]);
+    cli(&["charging", "tag", "--tenant", "default", "--tag", "BLOCKED1", "--status", "blocked"]);
+    let server = Server::start_with_env(dir, db_args, &[("MGC_OCPP__ENABLED", "true")]);
+    let bearer = format!("Bearer {}", stdout_line(&mgc(&["token", "--tenant", "default", "--role", "admin"], dir)));
+    register(&server, &bearer, "CP-PARKED", "pending");
+    register(&server, &bearer, "CP-REFUSED", "rejected");
+
+    let all = ["boot-accepted", "heartbeat", "authorize", "session", "malformed", "bad-subprotocol", "bad-password"];
+    let out = scenarios(&python, &server.addr, "CP-PY", &py, &all);
+    assert!(out.contains("ok bad-password"), "{out}");
+    scenarios(&python, &server.addr, "CP-PARKED", &parked, &["boot-pending"]);
+    scenarios(&python, &server.addr, "CP-REFUSED", &refused, &["boot-rejected"]);
+
+    let (s, sessions) = call(&server, "GET", "/api/v1/charging-sessions", &bearer, None);
+    assert_eq!(s, 200, "{sessions}");
+    let items: Vec<&Value> = sessions["items"].as_array().unwrap().iter().collect();
+    assert_eq!(items.len(), 1, "the re-sent stop made no second session: {sessions}");
+    assert_eq!((items[0]["state"].as_str(), items[0]["energy_wh"].as_i64()), (Some("completed"), Some(2500)));
+    assert!(server.stop().success());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_python_ocpp_charge_point_interoperates_with_the_binary_on_sqlite() {
+    let dir = tempfile::tempdir().unwrap();
+    tokio::task::spawn_blocking(move || interop(dir.path(), &[])).await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_python_ocpp_charge_point_interoperates_with_the_binary_on_postgres() {
+    let Some(db) = mgc_tests::postgres_database().await else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let url = db.url.clone();
+    tokio::task::spawn_blocking(move || interop(dir.path(), &["--database-url", &url])).await.unwrap();
+}

@@ -1,0 +1,27 @@
+//! An operator adopts (accepts), parks (pending) or refuses (rejects) a charge point.
+
+use crate::app::link::link_charger;
+use crate::{ChargePoint, ChargingError, ChargingTx, OcppIdentity, RegistrationStatus};
+use chrono::{DateTime, Utc};
+use mgc_kernel::TenantId;
+
+/// Sets the registration of the tenant's charge point `identity` at `now`, links it to its
+/// masterdata charger when one exists, commits, and returns it. The charge point learns the
+/// new status at its next BootNotification (a pending one retries its boot on its own).
+pub async fn set_registration<T: ChargingTx>(
+    mut tx: T,
+    tenant: &TenantId,
+    identity: &OcppIdentity,
+    registration: RegistrationStatus,
+    now: DateTime<Utc>,
+) -> Result<ChargePoint, ChargingError> {
+    let mut cp = tx
+        .charge_point_by_identity(tenant, identity)
+        .await?
+        .ok_or_else(|| ChargingError::UnknownChargePoint(identity.clone()))?;
+    cp.set_registration(registration, now);
+    link_charger(&mut tx, &mut cp, now).await?;
+    tx.save_charge_point(&cp).await?;
+    tx.commit().await?;
+    Ok(cp)
+}
