@@ -105,8 +105,18 @@ pub enum TenantAction {
         #[arg(long)]
         name: Option<String>,
     },
-    /// List tenants, one per line: id, name, created at.
+    /// List tenants, one per line: id, name, created at, state (active or disabled since).
     List,
+    /// Disable a tenant: its tokens, API keys and integrations are refused (audited).
+    Disable {
+        /// Tenant id.
+        id: String,
+    },
+    /// Enable a disabled tenant again (audited).
+    Enable {
+        /// Tenant id.
+        id: String,
+    },
 }
 
 /// API key sub-commands.

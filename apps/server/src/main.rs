@@ -5,6 +5,7 @@ mod analytics_tasks;
 mod charging_cli;
 mod charging_tasks;
 mod cli;
+mod cli_audit;
 mod command_tasks;
 mod commands;
 mod config;
@@ -22,6 +23,7 @@ mod settlement_tasks;
 mod shadow_tasks;
 mod simulate;
 mod strategy_tasks;
+mod tenant_cli;
 
 use clap::Parser;
 use std::process::ExitCode;

@@ -42,6 +42,7 @@ pub async fn serve(config: Config) -> Result<(), String> {
             }
         );
     }
+    let tenants = Arc::new(mgc_iam::TenantGate::with_default_ttl(clock.clone()));
     let state = AppState {
         store: store.clone(),
         clock: clock.clone(),
@@ -60,7 +61,9 @@ pub async fn serve(config: Config) -> Result<(), String> {
             store.clone(),
             clock.clone(),
             &config.ingest(store.backend() == mgc_store::Backend::Sqlite),
+            tenants.clone(),
         )),
+        tenants,
         jobs_wakeup: Arc::new(tokio::sync::Notify::new()),
         shadow_wakeup: Arc::new(tokio::sync::Notify::new()),
         commands_wakeup: Arc::new(tokio::sync::Notify::new()),

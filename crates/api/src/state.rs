@@ -60,6 +60,9 @@ pub struct AppState {
     pub shadow_wakeup: Arc<tokio::sync::Notify>,
     /// Wakes the command dispatcher when a command is issued.
     pub commands_wakeup: Arc<tokio::sync::Notify>,
+    /// Tenants that may act (exist and are not disabled), cached on the clock; shared with the
+    /// ingest pipeline.
+    pub tenants: Arc<mgc_iam::TenantGate>,
     /// Per-tenant budget of audited authentication refusals.
     pub refusal_audit: Arc<crate::refusal_audit::RefusalAudit>,
 }

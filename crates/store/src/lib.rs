@@ -68,5 +68,6 @@ mod writer_check;
 pub use alarm_signals::{AlarmChanges, DeliveryWakeup};
 pub use db::{redact, Backend, Store, StoreOptions};
 pub use migrate::MigrationStatus;
+pub use tenants::TenantRow;
 pub use tx::StoreTx;
 pub use wakeup::StoreWakeup;

@@ -23,6 +23,7 @@ const SQLITE: &[(i64, &str, &str)] = &[
     (12, "charging", include_str!("../../../migrations/sqlite/0012_charging.sql")),
     (13, "api_key_station_scope", include_str!("../../../migrations/sqlite/0013_api_key_station_scope.sql")),
     (14, "signature_v2", include_str!("../../../migrations/sqlite/0014_signature_v2.sql")),
+    (17, "tenant_disabled", include_str!("../../../migrations/sqlite/0017_tenant_disabled.sql")),
 ];
 
 /// (version, description, SQL) of every PostgreSQL migration, in order.
@@ -41,6 +42,7 @@ const POSTGRES: &[(i64, &str, &str)] = &[
     (12, "charging", include_str!("../../../migrations/postgres/0012_charging.sql")),
     (13, "api_key_station_scope", include_str!("../../../migrations/postgres/0013_api_key_station_scope.sql")),
     (14, "signature_v2", include_str!("../../../migrations/postgres/0014_signature_v2.sql")),
+    (17, "tenant_disabled", include_str!("../../../migrations/postgres/0017_tenant_disabled.sql")),
 ];
 
 fn migrator(list: &'static [(i64, &'static str, &'static str)]) -> Migrator {
