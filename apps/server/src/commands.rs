@@ -74,7 +74,15 @@ pub async fn run(cli: Cli) -> Result<(), String> {
                 station_ids: None,
                 credential: Credential::Jwt,
             };
-            let uow = store.begin().await.map_err(|e| e.to_string())?;
+            let mut uow = store.begin().await.map_err(|e| e.to_string())?;
+            // The entry commits with the key (create_api_key commits this unit of work).
+            crate::cli_audit::append(
+                &mut uow,
+                &cli_admin.tenant,
+                &format!("api-key create {name} ({role})"),
+                "api-keys",
+            )
+            .await?;
             let (key, plaintext) =
                 create_api_key(uow, &cli_admin, NewApiKey { name, role, station_ids: None }, Utc::now())
                     .await

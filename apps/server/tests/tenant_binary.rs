@@ -1,5 +1,6 @@
 //! `mgc tenant disable|enable` through the real binary: a disabled tenant's API key is refused
-//! by a server, enabling it lets the key in again, and both CLI mutations are in the tenant's audit log with the actor `cli`.
+//! by a server, enabling it lets the key in again, and the CLI mutations (API key creation,
+//! disable, enable) are in the tenant's audit log with the actor `cli`.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -53,7 +54,12 @@ async fn given_disabled_tenant_then_its_key_is_refused_until_enabled_and_the_cli
             .filter(|e| e["actor"] == "cli")
             .filter_map(|e| e["action"].as_str())
             .collect();
-        assert_eq!(actions, ["CLI tenant enable", "CLI tenant disable"], "{}: {log}", db.backend);
+        assert_eq!(
+            actions,
+            ["CLI tenant enable", "CLI tenant disable", "CLI api-key create bridge (admin)"],
+            "{}: {log}",
+            db.backend
+        );
         assert!(server.stop().success());
     }
 }

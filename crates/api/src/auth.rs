@@ -126,7 +126,12 @@ pub async fn authenticate_and_audit(State(state): State<AppState>, mut req: Requ
                 }
             }
             None => {
-                tracing::info!(%method, %target, status = response.status().as_u16(), "unauthenticated mutating request")
+                let status = response.status().as_u16();
+                tracing::info!(%method, %target, status, "unauthenticated mutating request");
+                // Whatever refused it (401 from the handler, or a layer before it): nobody to
+                // audit, so it is counted.
+                let status = status.to_string();
+                metrics::counter!("mgc_unauthenticated_mutating_requests_total", "status" => status).increment(1);
             }
         }
     }
