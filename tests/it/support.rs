@@ -18,6 +18,9 @@ use tower::ServiceExt;
 /// HS256 secret of the test apps.
 pub const SECRET: &[u8] = b"test-secret-test-secret-test-secret!";
 
+/// Master key of the test apps (hex, 256 bits).
+pub const MASTER_KEY: &str = "8f1c2d3e4a5b6c7d8e9f00112233445566778899aabbccddeeff001122334455";
+
 /// Tenants every [`TestApp`] creates (any other tenant's credentials are refused as unknown).
 pub const KNOWN_TENANTS: &[&str] = &["default", "acme", "beta", "globex", "other", "tenant-a", "tenant-b"];
 
@@ -85,6 +88,8 @@ impl TestApp {
         for known in KNOWN_TENANTS {
             store.ensure_tenant(&tenant(known), known, t0()).await.unwrap();
         }
+        // Integration secrets are sealed at rest as in production.
+        store.install_keyring(mgc_store::Keyring::from_hex([MASTER_KEY]).unwrap()).await.unwrap();
         let clock = ManualClock::new(t0());
         let tenants = Arc::new(mgc_iam::TenantGate::with_default_ttl(clock.shared()));
         let state = AppState {

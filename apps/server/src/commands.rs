@@ -94,6 +94,10 @@ pub async fn run(cli: Cli) -> Result<(), String> {
         }
         Command::Tenant { action } => crate::tenant_cli::run(&config, action).await,
         Command::Charging { action } => crate::charging_cli::run(&config, action).await,
+        Command::Secrets { action: crate::cli::SecretsAction::Rotate } => {
+            logging::init(&config.log_format, &config.log_level);
+            crate::master_key::rotate(&config).await
+        }
         Command::CheckConfig => {
             print!("{}", config.redacted_toml());
             eprintln!("configuration is valid");

@@ -17,6 +17,7 @@ mod config_ocpp;
 mod http_server;
 mod logging;
 mod maintenance;
+mod master_key;
 mod secrets;
 mod serve;
 mod settlement_tasks;
