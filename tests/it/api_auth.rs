@@ -141,7 +141,9 @@ async fn given_api_key_then_it_authenticates_until_revoked() {
     assert_eq!(list["items"][0]["id"], id);
 
     // A tampered key is rejected.
-    let tampered = format!("{}0", &key[..key.len() - 1]);
+    // (The last character changed to one it is not.)
+    let last = if key.ends_with('0') { '1' } else { '0' };
+    let tampered = format!("{}{last}", &key[..key.len() - 1]);
     let (s, b) = me(&app, Some(&format!("ApiKey {tampered}"))).await;
     assert_eq!(s, StatusCode::UNAUTHORIZED);
     assert_error(&b, "invalid_api_key");

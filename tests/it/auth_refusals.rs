@@ -122,3 +122,27 @@ async fn given_refused_credentials_then_counted_by_reason_and_audited_for_the_kn
         assert_eq!(later, refusals.len() + 1, "{}: the budget refills with time", db.backend);
     }
 }
+
+/// `mgc_unauthenticated_mutating_requests_total{status}` as exposed (0 when absent).
+async fn unauthenticated(app: &TestApp, status: u16) -> u64 {
+    let needle = format!("mgc_unauthenticated_mutating_requests_total{{status=\"{status}\"}} ");
+    metrics(app)
+        .await
+        .lines()
+        .find_map(|l| l.strip_prefix(&needle).map(|n| n.trim().parse::<f64>().unwrap() as u64))
+        .unwrap_or(0)
+}
+
+#[tokio::test]
+async fn given_mutating_requests_without_credentials_then_counted_by_status() {
+    for db in all_databases().await {
+        let app = TestApp::new(&db).await;
+        let before = unauthenticated(&app, 401).await;
+        let (s, _) = app.call(Method::POST, "/api/v1/tariffs", None, Some(json!({}))).await;
+        assert_eq!(s, StatusCode::UNAUTHORIZED);
+        let (s, _) =
+            app.call(Method::DELETE, "/api/v1/api-keys/0190b5a8-0000-7000-8000-000000000000", None, None).await;
+        assert_eq!(s, StatusCode::UNAUTHORIZED);
+        assert!(unauthenticated(&app, 401).await >= before + 2, "{}: not counted", db.backend);
+    }
+}

@@ -63,4 +63,5 @@ mod strategy_support;
 mod support;
 mod telemetry_bulk;
 mod telemetry_storage;
+mod tenant_disable;
 mod tenant_isolation;

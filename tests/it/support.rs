@@ -18,6 +18,12 @@ use tower::ServiceExt;
 /// HS256 secret of the test apps.
 pub const SECRET: &[u8] = b"test-secret-test-secret-test-secret!";
 
+/// Master key of the test apps (hex, 256 bits).
+pub const MASTER_KEY: &str = "8f1c2d3e4a5b6c7d8e9f00112233445566778899aabbccddeeff001122334455";
+
+/// Tenants every [`TestApp`] creates (any other tenant's credentials are refused as unknown).
+pub const KNOWN_TENANTS: &[&str] = &["default", "acme", "beta", "globex", "other", "tenant-a", "tenant-b"];
+
 /// A fixed start time for manual clocks.
 pub fn t0() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 3, 1, 12, 0, 0).unwrap()
@@ -77,7 +83,15 @@ impl TestApp {
         let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "warn".into());
         let _ = tracing_subscriber::fmt().with_env_filter(filter).with_test_writer().try_init();
         let store = store_with(db, options).await;
+        // Credentials are refused for tenants that do not exist: the tenants the tests use exist,
+        // as `mgc tenant create` (or the bootstrap tenant) makes them in production.
+        for known in KNOWN_TENANTS {
+            store.ensure_tenant(&tenant(known), known, t0()).await.unwrap();
+        }
+        // Integration secrets are sealed at rest as in production.
+        store.install_keyring(mgc_store::Keyring::from_hex([MASTER_KEY]).unwrap()).await.unwrap();
         let clock = ManualClock::new(t0());
+        let tenants = Arc::new(mgc_iam::TenantGate::with_default_ttl(clock.shared()));
         let state = AppState {
             store: store.clone(),
             clock: clock.shared(),
@@ -88,7 +102,9 @@ impl TestApp {
                 store.clone(),
                 clock.shared(),
                 &mgc_api::IngestConfig::default(),
+                tenants.clone(),
             )),
+            tenants,
             jobs_wakeup: Arc::new(tokio::sync::Notify::new()),
             shadow_wakeup: Arc::new(tokio::sync::Notify::new()),
             commands_wakeup: Arc::new(tokio::sync::Notify::new()),

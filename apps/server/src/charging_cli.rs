@@ -77,7 +77,9 @@ async fn apply(store: &mgc_store::Store, action: ChargingAction) -> Result<(), S
             }
             let identity = OcppIdentity::parse(&identity).map_err(|e| format!("--identity: {e}"))?;
             let password = generate_password();
-            let tx = store.begin().await.map_err(|e| e.to_string())?;
+            let mut tx = store.begin().await.map_err(|e| e.to_string())?;
+            let target = format!("charge-points/{identity}");
+            crate::cli_audit::append(&mut tx, &tenant, "charging password", &target).await?;
             let created =
                 set_password(tx, &tenant, &identity, &password, Utc::now()).await.map_err(|e| e.to_string())?;
             let what = if created { "recorded charge point" } else { "new password for charge point" };
@@ -120,7 +122,10 @@ async fn apply(store: &mgc_store::Store, action: ChargingAction) -> Result<(), S
                 .map_err(|e| format!("--expires: {e}"))?;
             let mut version = 0;
             for token in tokens {
-                let tx = store.begin().await.map_err(|e| e.to_string())?;
+                let mut tx = store.begin().await.map_err(|e| e.to_string())?;
+                let target = format!("id-tags/{}", token.as_str());
+                crate::cli_audit::append(&mut tx, &tenant, &format!("charging tag {}", status.as_str()), &target)
+                    .await?;
                 let tag = IdTag { token, status, expires_at, parent: None };
                 version = put_id_tag(tx, &tenant, tag).await.map_err(|e| e.to_string())?;
             }

@@ -83,6 +83,12 @@ pub enum Command {
         #[command(subcommand)]
         action: crate::charging_cli::ChargingAction,
     },
+    /// Secrets at rest.
+    Secrets {
+        /// What to do.
+        #[command(subcommand)]
+        action: SecretsAction,
+    },
     /// Load and validate the configuration, print it with secrets hidden.
     CheckConfig,
     /// Send simulated device traffic to a running server (load and smoke tests).
@@ -105,8 +111,18 @@ pub enum TenantAction {
         #[arg(long)]
         name: Option<String>,
     },
-    /// List tenants, one per line: id, name, created at.
+    /// List tenants, one per line: id, name, created at, state (active or disabled since).
     List,
+    /// Disable a tenant: its tokens, API keys and integrations are refused (audited).
+    Disable {
+        /// Tenant id.
+        id: String,
+    },
+    /// Enable a disabled tenant again (audited).
+    Enable {
+        /// Tenant id.
+        id: String,
+    },
 }
 
 /// API key sub-commands.
@@ -124,4 +140,12 @@ pub enum ApiKeyAction {
         #[arg(long)]
         name: String,
     },
+}
+
+/// Secrets sub-commands.
+#[derive(Debug, Subcommand)]
+pub enum SecretsAction {
+    /// Put a new master key first in `<data_dir>/master-key` (or use the first key of
+    /// MGC_MASTER_KEY) and re-seal every stored secret under it.
+    Rotate,
 }

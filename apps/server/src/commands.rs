@@ -1,6 +1,6 @@
 //! Dispatch of the sub-commands.
 
-use crate::cli::{ApiKeyAction, Cli, Command, TenantAction};
+use crate::cli::{ApiKeyAction, Cli, Command};
 use crate::config::Config;
 use crate::secrets::jwt_keys;
 use crate::{logging, serve};
@@ -74,7 +74,15 @@ pub async fn run(cli: Cli) -> Result<(), String> {
                 station_ids: None,
                 credential: Credential::Jwt,
             };
-            let uow = store.begin().await.map_err(|e| e.to_string())?;
+            let mut uow = store.begin().await.map_err(|e| e.to_string())?;
+            // The entry commits with the key (create_api_key commits this unit of work).
+            crate::cli_audit::append(
+                &mut uow,
+                &cli_admin.tenant,
+                &format!("api-key create {name} ({role})"),
+                "api-keys",
+            )
+            .await?;
             let (key, plaintext) =
                 create_api_key(uow, &cli_admin, NewApiKey { name, role, station_ids: None }, Utc::now())
                     .await
@@ -84,8 +92,12 @@ pub async fn run(cli: Cli) -> Result<(), String> {
             store.close().await;
             Ok(())
         }
-        Command::Tenant { action } => tenant(&config, action).await,
+        Command::Tenant { action } => crate::tenant_cli::run(&config, action).await,
         Command::Charging { action } => crate::charging_cli::run(&config, action).await,
+        Command::Secrets { action: crate::cli::SecretsAction::Rotate } => {
+            logging::init(&config.log_format, &config.log_level);
+            crate::master_key::rotate(&config).await
+        }
         Command::CheckConfig => {
             print!("{}", config.redacted_toml());
             eprintln!("configuration is valid");
@@ -110,35 +122,6 @@ pub fn parse_ttl(raw: &str) -> Result<chrono::Duration, String> {
     .filter(|s| *s > 0 && *s <= 366 * 86_400)
     .ok_or_else(|| format!("--ttl: '{raw}' must be between 1 s and 366 d, like 3600, 90m, 12h or 7d"))?;
     Ok(chrono::Duration::seconds(secs))
-}
-
-/// `mgc tenant create|list` against the configured database.
-async fn tenant(config: &Config, action: TenantAction) -> Result<(), String> {
-    let store = serve::open_store(config).await?;
-    let outcome = match action {
-        TenantAction::Create { id, name } => {
-            let tenant = TenantId::parse(&id).map_err(|e| format!("--id: {e}"))?;
-            let name = name.as_deref().map(str::trim).filter(|n| !n.is_empty()).unwrap_or(tenant.as_str()).to_owned();
-            match store.ensure_tenant(&tenant, &name, Utc::now()).await {
-                Ok(true) => {
-                    eprintln!("created tenant {tenant} ({name})");
-                    Ok(())
-                }
-                Ok(false) => {
-                    eprintln!("tenant {tenant} exists already; unchanged");
-                    Ok(())
-                }
-                Err(e) => Err(e.to_string()),
-            }
-        }
-        TenantAction::List => store.list_tenants().await.map_err(|e| e.to_string()).map(|tenants| {
-            for (id, name, at) in tenants {
-                println!("{id}\t{name}\t{}", at.to_rfc3339());
-            }
-        }),
-    };
-    store.close().await;
-    outcome
 }
 
 #[cfg(test)]

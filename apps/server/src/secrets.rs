@@ -70,7 +70,7 @@ fn read_or_create_secret(path: &PathBuf) -> Result<(Vec<u8>, Option<PathBuf>), S
 }
 
 #[cfg(unix)]
-fn write_private(path: &PathBuf, content: &str) -> std::io::Result<()> {
+pub(crate) fn write_private(path: &PathBuf, content: &str) -> std::io::Result<()> {
     use std::os::unix::fs::OpenOptionsExt;
     let mut f = std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(path)?;
     f.write_all(content.as_bytes())?;
@@ -78,7 +78,7 @@ fn write_private(path: &PathBuf, content: &str) -> std::io::Result<()> {
 }
 
 #[cfg(not(unix))]
-fn write_private(path: &PathBuf, content: &str) -> std::io::Result<()> {
+pub(crate) fn write_private(path: &PathBuf, content: &str) -> std::io::Result<()> {
     let mut f = std::fs::OpenOptions::new().write(true).create_new(true).open(path)?;
     f.write_all(content.as_bytes())?;
     f.sync_all()

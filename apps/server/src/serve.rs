@@ -15,6 +15,7 @@ pub async fn open_store(config: &Config) -> Result<Store, String> {
     let store = Store::connect(&url, &config.database.store_options()).await.map_err(|e| e.to_string())?;
     let status = store.migrate().await.map_err(|e| e.to_string())?;
     tracing::info!(backend = %store.backend(), url = %mgc_store::redact(&url), applied = ?status.applied, "database ready");
+    crate::master_key::install(&store, config).await?;
     let tenant = config.bootstrap_tenant()?;
     if store.ensure_tenant(&tenant, "Bootstrap tenant", chrono::Utc::now()).await.map_err(|e| e.to_string())? {
         tracing::info!(tenant = %tenant, "bootstrap tenant created");
@@ -48,6 +49,7 @@ pub async fn serve(config: Config) -> Result<(), String> {
             }
         );
     }
+    let tenants = Arc::new(mgc_iam::TenantGate::with_default_ttl(clock.clone()));
     let state = AppState {
         store: store.clone(),
         clock: clock.clone(),
@@ -66,7 +68,9 @@ pub async fn serve(config: Config) -> Result<(), String> {
             store.clone(),
             clock.clone(),
             &config.ingest(store.backend() == mgc_store::Backend::Sqlite),
+            tenants.clone(),
         )),
+        tenants,
         jobs_wakeup: Arc::new(tokio::sync::Notify::new()),
         shadow_wakeup: Arc::new(tokio::sync::Notify::new()),
         commands_wakeup: Arc::new(tokio::sync::Notify::new()),

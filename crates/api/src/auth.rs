@@ -44,6 +44,14 @@ pub async fn principal_from_headers(state: &AppState, headers: &HeaderMap) -> Re
     }
 }
 
+/// Refuses the credentials of a tenant that is disabled or does not exist (cached briefly).
+async fn tenant_may_act(state: &AppState, principal: &Principal) -> Result<(), AuthError> {
+    match state.tenants.check(&state.store, &principal.tenant).await {
+        Ok(answer) => answer.map_err(AuthError::from),
+        Err(e) => Err(AuthError::Unavailable(e.to_string())),
+    }
+}
+
 fn is_mutating(method: &Method) -> bool {
     !matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
 }
@@ -55,7 +63,26 @@ pub async fn authenticate_and_audit(State(state): State<AppState>, mut req: Requ
     let route = req.extensions().get::<MatchedPath>().map_or_else(|| target.clone(), |m| m.as_str().to_owned());
     let request_id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
     let principal = match principal_from_headers(&state, req.headers()).await {
-        Ok(p) => p,
+        Ok(Some(p)) => match tenant_may_act(&state, &p).await {
+            Ok(()) => Some(p),
+            Err(err) => {
+                tracing::info!(%method, %target, tenant = %p.tenant, code = err.code(), "credential of a refused tenant");
+                let response = ApiError::from(err).into_response();
+                if is_mutating(&method) {
+                    let refusal = Refusal {
+                        tenant: p.tenant.clone(),
+                        actor: p.subject.clone(),
+                        action: format!("{method} {route}"),
+                        target: &target,
+                        status: response.status().as_u16(),
+                        request_id: &request_id,
+                    };
+                    crate::refusal_audit::record(&state, refusal).await;
+                }
+                return response;
+            }
+        },
+        Ok(None) => None,
         Err(err) => {
             tracing::info!(%method, %target, code = err.code(), "authentication failed");
             let response = ApiError::from(err.clone()).into_response();
@@ -99,7 +126,12 @@ pub async fn authenticate_and_audit(State(state): State<AppState>, mut req: Requ
                 }
             }
             None => {
-                tracing::info!(%method, %target, status = response.status().as_u16(), "unauthenticated mutating request")
+                let status = response.status().as_u16();
+                tracing::info!(%method, %target, status, "unauthenticated mutating request");
+                // Whatever refused it (401 from the handler, or a layer before it): nobody to
+                // audit, so it is counted.
+                let status = status.to_string();
+                metrics::counter!("mgc_unauthenticated_mutating_requests_total", "status" => status).increment(1);
             }
         }
     }

@@ -68,8 +68,9 @@ pub const RETRY_AFTER_SECS: u32 = 2;
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        if self.status == StatusCode::UNAUTHORIZED {
-            // Every refused authentication, by its machine code (JWT, API key, ingest).
+        if self.status == StatusCode::UNAUTHORIZED || self.code == "tenant_disabled" {
+            // Every refused authentication, by its machine code (JWT, API key, ingest), and every
+            // credential refused because its tenant is disabled.
             metrics::counter!("mgc_auth_refused_total", "reason" => self.code).increment(1);
         }
         let body = ErrorBody { error: ErrorDetail { code: self.code.to_owned(), message: self.message } };
@@ -84,7 +85,9 @@ impl IntoResponse for ApiError {
 impl From<AuthError> for ApiError {
     fn from(e: AuthError) -> Self {
         let status = match &e {
-            AuthError::Forbidden { .. } | AuthError::StationScoped { .. } => StatusCode::FORBIDDEN,
+            AuthError::Forbidden { .. } | AuthError::StationScoped { .. } | AuthError::TenantDisabled => {
+                StatusCode::FORBIDDEN
+            }
             AuthError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             _ => StatusCode::UNAUTHORIZED,
         };
@@ -96,6 +99,9 @@ impl From<IngestError> for ApiError {
     fn from(e: IngestError) -> Self {
         let code = e.code();
         match e {
+            IngestError::Auth(e @ mgc_iam::IngestAuthError::TenantDisabled) => {
+                Self::new(StatusCode::FORBIDDEN, code, e.to_string())
+            }
             IngestError::Auth(e) => Self::new(StatusCode::UNAUTHORIZED, code, e.to_string()),
             IngestError::Payload(e) if e.code == codes::MALFORMED_JSON => {
                 Self::new(StatusCode::BAD_REQUEST, code, e.to_string())

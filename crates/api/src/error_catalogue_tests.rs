@@ -42,6 +42,8 @@ fn auth() -> Vec<mgc_iam::AuthError> {
         E::Forbidden { required: Role::Admin, actual: Role::Viewer },
         E::StationScoped { what: "x".into() },
         E::Unavailable("x".into()),
+        E::UnknownTenant,
+        E::TenantDisabled,
     ];
     for e in &all {
         match e {
@@ -57,7 +59,9 @@ fn auth() -> Vec<mgc_iam::AuthError> {
             | E::RevokedApiKey
             | E::Forbidden { .. }
             | E::StationScoped { .. }
-            | E::Unavailable(_) => {}
+            | E::Unavailable(_)
+            | E::UnknownTenant
+            | E::TenantDisabled => {}
         }
     }
     all
@@ -97,6 +101,7 @@ fn ingest() -> Vec<mgc_adapter_thingsboard::IngestError> {
         A::Replayed,
         A::StaticDisabled,
         A::WrongSecret,
+        A::TenantDisabled,
     ];
     for a in &auth {
         match a {
@@ -106,7 +111,8 @@ fn ingest() -> Vec<mgc_adapter_thingsboard::IngestError> {
             | A::LegacySignature
             | A::Replayed
             | A::StaticDisabled
-            | A::WrongSecret => {}
+            | A::WrongSecret
+            | A::TenantDisabled => {}
         }
     }
     let mut all: Vec<E> = auth.into_iter().map(E::Auth).collect();

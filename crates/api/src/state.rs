@@ -63,6 +63,9 @@ pub struct AppState {
     /// The device adapters by protocol (the dispatcher's own), which check a command's method
     /// and parameters when it is issued.
     pub adapters: mgc_commands::AdapterRegistry,
+    /// Tenants that may act (exist and are not disabled), cached on the clock; shared with the
+    /// ingest pipeline.
+    pub tenants: Arc<mgc_iam::TenantGate>,
     /// Per-tenant budget of audited authentication refusals.
     pub refusal_audit: Arc<crate::refusal_audit::RefusalAudit>,
 }

@@ -49,6 +49,14 @@ pub trait AuditLog: Send + Sync {
     async fn list_audit(&self, tenant: &TenantId, page: &PageRequest) -> Result<Page<AuditEntry>, RepoError>;
 }
 
+/// Audit entries written inside a unit of work, so the entry commits (or rolls back) with the
+/// mutation it describes.
+#[async_trait]
+pub trait AuditRecorder: Send {
+    /// Appends `entry` in this unit of work.
+    async fn append_audit(&mut self, entry: &AuditEntry) -> Result<(), RepoError>;
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -51,6 +51,12 @@ pub enum AuthError {
         /// What was asked for.
         what: String,
     },
+    /// The credential's tenant is disabled (403).
+    #[error("tenant is disabled: its tokens, API keys and integrations are refused until an operator enables it")]
+    TenantDisabled,
+    /// The credential names a tenant that does not exist (401).
+    #[error("the credential's tenant does not exist")]
+    UnknownTenant,
     /// The credential store could not be read.
     #[error("credential store unavailable: {0}")]
     Unavailable(String),
@@ -72,12 +78,23 @@ impl AuthError {
             AuthError::RevokedApiKey => "api_key_revoked",
             AuthError::Forbidden { .. } => "forbidden",
             AuthError::StationScoped { .. } => "station_scope_too_narrow",
+            AuthError::TenantDisabled => "tenant_disabled",
+            AuthError::UnknownTenant => "unknown_tenant",
             AuthError::Unavailable(_) => "auth_unavailable",
         }
     }
 
     /// True for 403 (authenticated but not allowed), false for 401-type failures.
     pub fn is_forbidden(&self) -> bool {
-        matches!(self, AuthError::Forbidden { .. } | AuthError::StationScoped { .. })
+        matches!(self, AuthError::Forbidden { .. } | AuthError::StationScoped { .. } | AuthError::TenantDisabled)
+    }
+}
+
+impl From<crate::TenantRefusal> for AuthError {
+    fn from(r: crate::TenantRefusal) -> Self {
+        match r {
+            crate::TenantRefusal::Disabled => AuthError::TenantDisabled,
+            crate::TenantRefusal::Missing => AuthError::UnknownTenant,
+        }
     }
 }

@@ -86,6 +86,9 @@ pub enum IngestAuthError {
     /// Static secret does not match.
     #[error("integration secret does not match")]
     WrongSecret,
+    /// The integration's tenant is disabled (or no longer exists).
+    #[error("the integration's tenant is disabled: its requests are refused until an operator enables it")]
+    TenantDisabled,
 }
 
 impl IngestAuthError {
@@ -99,6 +102,7 @@ impl IngestAuthError {
             IngestAuthError::LegacySignature => "legacy_signature_disabled",
             IngestAuthError::StaticDisabled => "static_auth_disabled",
             IngestAuthError::WrongSecret => "invalid_integration_secret",
+            IngestAuthError::TenantDisabled => "tenant_disabled",
         }
     }
 }

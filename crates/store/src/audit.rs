@@ -1,9 +1,9 @@
 //! Audit log repository.
 
 use crate::rows::{db_err, parse_cursor, RowExt};
-use crate::Store;
+use crate::{Store, StoreTx};
 use async_trait::async_trait;
-use mgc_iam::{AuditEntry, AuditLog};
+use mgc_iam::{AuditEntry, AuditLog, AuditRecorder};
 use mgc_kernel::page::{Page, PageRequest};
 use mgc_kernel::{AuditId, RepoError, TenantId};
 
@@ -21,6 +21,17 @@ fn entry_from_row(r: &impl RowExt) -> Result<AuditEntry, RepoError> {
         request_id: r.text("request_id")?,
         at: r.time("at")?,
     })
+}
+
+#[async_trait]
+impl AuditRecorder for StoreTx {
+    async fn append_audit(&mut self, e: &AuditEntry) -> Result<(), RepoError> {
+        let sql = format!("INSERT INTO audit_log ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)");
+        on_tx!(self, c => sqlx::query(&sql)
+            .bind(e.id.as_uuid()).bind(e.tenant.as_str()).bind(&e.actor).bind(&e.action).bind(&e.target)
+            .bind(&e.outcome).bind(i64::from(e.status)).bind(&e.request_id).bind(e.at)
+            .execute(&mut *c).await.map_err(db_err).map(|_| ()))
+    }
 }
 
 #[async_trait]

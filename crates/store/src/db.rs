@@ -76,6 +76,8 @@ pub(crate) struct Inner {
     pub(crate) faults: Arc<StoreFaults>,
     /// Recent outcomes of units of work, for readiness.
     pub(crate) health: StorageHealth,
+    /// Master keys sealing secrets at rest (none: secrets are written as given).
+    pub(crate) keyring: std::sync::OnceLock<Arc<crate::secret_box::Keyring>>,
 }
 
 /// Handle to the database: cheap to clone, shared by repositories, dispatcher and API.
@@ -118,6 +120,7 @@ impl Store {
                 alarm_signals: Arc::default(),
                 faults,
                 health: StorageHealth::default(),
+                keyring: std::sync::OnceLock::new(),
             }),
         })
     }

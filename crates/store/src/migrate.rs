@@ -25,6 +25,7 @@ const SQLITE: &[(i64, &str, &str)] = &[
     (14, "signature_v2", include_str!("../../../migrations/sqlite/0014_signature_v2.sql")),
     (15, "command_queue_until_online", include_str!("../../../migrations/sqlite/0015_command_queue_until_online.sql")),
     (16, "ocpp_device_reports", include_str!("../../../migrations/sqlite/0016_ocpp_device_reports.sql")),
+    (17, "tenant_disabled", include_str!("../../../migrations/sqlite/0017_tenant_disabled.sql")),
 ];
 
 /// (version, description, SQL) of every PostgreSQL migration, in order.
@@ -49,6 +50,7 @@ const POSTGRES: &[(i64, &str, &str)] = &[
         include_str!("../../../migrations/postgres/0015_command_queue_until_online.sql"),
     ),
     (16, "ocpp_device_reports", include_str!("../../../migrations/postgres/0016_ocpp_device_reports.sql")),
+    (17, "tenant_disabled", include_str!("../../../migrations/postgres/0017_tenant_disabled.sql")),
 ];
 
 fn migrator(list: &'static [(i64, &'static str, &'static str)]) -> Migrator {
@@ -84,8 +86,15 @@ impl Store {
             Db::Sqlite { write, .. } => migrator(SQLITE).run(write).await,
             Db::Postgres { pool } => migrator(POSTGRES).run(pool).await,
         };
-        result.map_err(|e| RepoError::Backend(format!("migration failed: {e}")))?;
+        result.map_err(|e| RepoError::Backend(MigrationRefused::from_sqlx(e, self.embedded()).to_string()))?;
         self.migration_status().await
+    }
+
+    fn embedded(&self) -> (&'static [(i64, &'static str, &'static str)], &'static str) {
+        match self.backend() {
+            crate::Backend::Sqlite => (SQLITE, "sqlite"),
+            crate::Backend::Postgres => (POSTGRES, "postgres"),
+        }
     }
 
     /// Reads the applied migration versions.
@@ -107,6 +116,39 @@ impl Store {
             Err(e) => return Err(db_err(e)),
         };
         Ok(MigrationStatus { applied, known })
+    }
+}
+
+/// Why the migrations were not applied, naming the migration concerned.
+#[derive(Debug, thiserror::Error)]
+enum MigrationRefused {
+    /// An applied migration's SQL text differs from the text this build embeds.
+    #[error("refusing to start: migration {file} was applied to this database with a different SQL text (its checksum in _sqlx_migrations does not match this build); an applied migration must never be edited: restore migrations/{dir}/{file} as it was applied and put the change in a new migration")]
+    Changed { file: String, dir: &'static str },
+    /// The database has a migration this build does not know (written by a newer build).
+    #[error("refusing to start: the database has migration {version} applied, which this build does not know (it was migrated by a newer version of mgc); run that version or restore a backup")]
+    Unknown { version: i64 },
+    /// A migration failed half-way before (PostgreSQL runs each in a transaction; SQLite too).
+    #[error("refusing to start: migration {file} is recorded as failed (dirty); repair the database by hand and delete its row in _sqlx_migrations")]
+    Dirty { file: String },
+    /// Anything else (SQL error, connection lost).
+    #[error("migration failed: {0}")]
+    Other(sqlx::migrate::MigrateError),
+}
+
+impl MigrationRefused {
+    fn from_sqlx(e: sqlx::migrate::MigrateError, (list, dir): (&[(i64, &str, &str)], &'static str)) -> Self {
+        use sqlx::migrate::MigrateError as E;
+        let file = |version: i64| match list.iter().find(|m| m.0 == version) {
+            Some((v, description, _)) => format!("{v:04}_{description}.sql"),
+            None => format!("{version:04}"),
+        };
+        match e {
+            E::VersionMismatch(v) => Self::Changed { file: file(v), dir },
+            E::VersionMissing(version) => Self::Unknown { version },
+            E::Dirty(v) => Self::Dirty { file: file(v) },
+            other => Self::Other(other),
+        }
     }
 }
 

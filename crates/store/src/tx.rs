@@ -22,7 +22,7 @@ pub struct StoreTx {
     /// What this unit of work wrote that alarm wake-ups care about.
     pub(crate) alarm_writes: crate::alarm_signals::AlarmWrites,
     /// The store's signals, faults and health record.
-    store: Arc<Inner>,
+    pub(crate) store: Arc<Inner>,
 }
 
 impl std::fmt::Debug for StoreTx {

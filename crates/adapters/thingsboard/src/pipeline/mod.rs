@@ -19,10 +19,11 @@ pub use units::{IngestTx, IngestUnits};
 use crate::ingest::{forget_tenant, route_batch, RouteCache};
 use chrono::{DateTime, Utc};
 use mgc_eventing::UnitOfWork;
-use mgc_iam::{IngestAuthError, Integration, IntegrationRepository, SignedRequest};
+use mgc_iam::{IngestAuthError, Integration, IntegrationRepository, SignedRequest, TenantGate};
 use mgc_kernel::{IntegrationId, RepoError, SharedClock, TenantId, TtlCache};
 use mgc_telemetry::domain::payload::{parse_thingsboard, IngestContext, Skipped, TimeLimits};
 use mgc_telemetry::{BatchInput, BatchReport};
+use std::sync::Arc;
 use std::time::Duration;
 
 /// Settings of the ingest pipeline (`[ingest]` in the configuration).
@@ -75,16 +76,19 @@ pub struct IngestService<U: IngestUnits> {
     clock: SharedClock,
     routes: RouteCache,
     integrations: TtlCache<IntegrationId, Integration>,
+    tenants: Arc<TenantGate>,
     committer: GroupCommitter,
 }
 
 impl<U: IngestUnits> IngestService<U> {
-    /// Starts the committer workers on the current tokio runtime.
-    pub fn start(units: U, clock: SharedClock, config: &IngestConfig) -> Self {
+    /// Starts the committer workers on the current tokio runtime; `tenants` refuses the
+    /// integrations of disabled tenants (shared with the HTTP authentication).
+    pub fn start(units: U, clock: SharedClock, config: &IngestConfig, tenants: Arc<TenantGate>) -> Self {
         let ttl = chrono::Duration::from_std(config.cache_ttl).unwrap_or_else(|_| chrono::Duration::zero());
         Self {
             routes: RouteCache::new(ttl, 100_000, clock.clone()),
             integrations: TtlCache::new(ttl, 10_000, clock.clone()),
+            tenants,
             committer: GroupCommitter::start(units.clone(), config),
             units,
             clock,
@@ -105,7 +109,12 @@ impl<U: IngestUnits> IngestService<U> {
         loop {
             let integration = self.integration(id, fresh).await?.ok_or(IngestAuthError::UnknownIntegration)?;
             match credentials.verify(&integration, request, now) {
-                Ok(signature) => return Ok((integration, signature)),
+                Ok(signature) => {
+                    if self.tenants.check(&self.units, &integration.tenant).await?.is_err() {
+                        return Err(IngestAuthError::TenantDisabled.into());
+                    }
+                    return Ok((integration, signature));
+                }
                 Err(e) if fresh || matches!(e, IngestAuthError::MissingCredentials) => return Err(e.into()),
                 Err(_) => fresh = true,
             }
@@ -181,8 +190,10 @@ impl<U: IngestUnits> IngestService<U> {
         sweep_quarantine(&self.units, self.clock.now()).await
     }
 
-    /// Forgets what is cached of `tenant` after its devices, mappings or integrations changed.
+    /// Forgets what is cached of `tenant` after its devices, mappings, integrations or state
+    /// changed.
     pub fn forget_tenant(&self, tenant: &TenantId) {
+        self.tenants.forget(tenant);
         forget_tenant(&self.routes, tenant);
         self.integrations.forget_where(|_, i| i.tenant == *tenant);
     }

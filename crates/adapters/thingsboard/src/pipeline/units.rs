@@ -2,7 +2,7 @@
 //! telemetry, remember signatures and read masterdata qualifies (the real store does).
 
 use mgc_eventing::{OutboxStore, OutboxWriter, UnitOfWork};
-use mgc_iam::{IntegrationLookup, IntegrationRepository};
+use mgc_iam::{IntegrationLookup, IntegrationRepository, TenantDirectory};
 use mgc_masterdata::{MasterdataQueries, MasterdataRepository};
 use mgc_telemetry::domain::repository::{TelemetryQueries, TelemetryRepository};
 
@@ -18,13 +18,19 @@ impl<T> IngestTx for T where
 }
 
 /// Storage of the ingest pipeline: begins units of work and answers the lookups of routing,
-/// authentication and the quarantine sweep.
+/// authentication (integrations and their tenants) and the quarantine sweep.
 pub trait IngestUnits:
-    OutboxStore<Tx: IngestTx> + IntegrationLookup + MasterdataQueries + TelemetryQueries + Clone + 'static
+    OutboxStore<Tx: IngestTx> + IntegrationLookup + TenantDirectory + MasterdataQueries + TelemetryQueries + Clone + 'static
 {
 }
 
 impl<S> IngestUnits for S where
-    S: OutboxStore<Tx: IngestTx> + IntegrationLookup + MasterdataQueries + TelemetryQueries + Clone + 'static
+    S: OutboxStore<Tx: IngestTx>
+        + IntegrationLookup
+        + TenantDirectory
+        + MasterdataQueries
+        + TelemetryQueries
+        + Clone
+        + 'static
 {
 }
