@@ -15,7 +15,8 @@
 //! (d) baseline in the same run: the same number of WebSocket clients echoing an OCPP-sized frame
 //!     against a minimal tokio-tungstenite echo server in this process; prints (c) / (d).
 //!
-//! Needs `cargo build --release -p mgc-server` first; run with the open-file limit raised
+//! Needs `cargo build --release -p mgc-server` first (BENCH_OCPP_MGC=<path> runs another `mgc`,
+//! e.g. a debug build, and says so); run with the open-file limit raised
 //! (`ulimit -n`; the recipe raises the soft limit to the hard one).
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -122,7 +123,7 @@ fn main() {
     let hold = env_or("BENCH_OCPP_HOLD_S", 75);
     let clients = env_or("BENCH_OCPP_SESSION_CLIENTS", 50).clamp(1, target);
     let session_s = env_or("BENCH_OCPP_SESSION_S", 20).max(1);
-    let bin = mgc_binary();
+    let bin = std::env::var_os("BENCH_OCPP_MGC").map_or_else(mgc_binary, std::path::PathBuf::from);
     let runtime = tokio::runtime::Runtime::new().expect("tokio runtime");
     let postgres = std::env::var("BENCH_OCPP_DATABASE").is_ok_and(|d| d == "postgres");
     let pg = postgres.then(|| runtime.block_on(mgc_tests::postgres_database()).expect("PostgreSQL for the bench"));
@@ -146,7 +147,8 @@ fn main() {
     let tag_args =
         |k: u64| tags.iter().take(k as usize).flat_map(|t| ["--id-tag".to_owned(), t.clone()]).collect::<Vec<_>>();
     println!(
-        "ocpp bench: release mgc serve on {} at {}; {target} charge points provisioned in {:.1} s",
+        "ocpp bench: {} serve on {} at {}; {target} charge points provisioned in {:.1} s",
+        bin.display(),
         if postgres { "PostgreSQL" } else { "SQLite" },
         server.addr,
         provisioned.elapsed().as_secs_f64()
