@@ -161,6 +161,10 @@ fn main() {
     );
     std::thread::sleep(Duration::from_secs(2));
     let idle_kib = rss_kib(pid);
+    let idle_fds = open_fds(pid);
+    // At its open-file limit the server cannot accept the /metrics scrape either: then count
+    // its descriptors opened since idle (one per charge point connection).
+    let connections = || connected(&server.addr).unwrap_or_else(|| open_fds(pid).saturating_sub(idle_fds) as u64);
 
     // (a) ramp: 1 % charging (back-to-back sessions as long as the run), the rest idle. The
     // fleets are interrupted once measured; their duration only bounds a run gone wrong.
@@ -191,7 +195,7 @@ fn main() {
     let (mut peak, mut peak_at) = (0u64, Instant::now());
     while started.elapsed() < Duration::from_secs(ramp_s + 120) {
         std::thread::sleep(Duration::from_secs(1));
-        let now = connected(&server.addr).unwrap_or(0);
+        let now = connections();
         if now > peak {
             (peak, peak_at) = (now, Instant::now());
         }
@@ -204,9 +208,9 @@ fn main() {
     let mut low = peak;
     while hold_started.elapsed() < Duration::from_secs(hold) {
         std::thread::sleep(Duration::from_secs(5));
-        low = connected(&server.addr).map_or(low, |now| low.min(now));
+        low = low.min(connections());
     }
-    let held = connected(&server.addr).unwrap_or(0);
+    let held = connections();
     let at_peak_kib = rss_kib(pid);
     let fds = open_fds(pid);
     println!(
