@@ -2,7 +2,7 @@
 //! PostgreSQL with BENCH_OCPP_DATABASE=postgres) under fleets of `mgc simulate ocpp`.
 //!
 //! (a) connections: ramps to BENCH_OCPP_CONNECTIONS (default 20000) charge points at
-//!     BENCH_OCPP_RAMP (default 500) per second, each heartbeating every 60 s, 1 % of them in a
+//!     BENCH_OCPP_RAMP (default 200) per second, each heartbeating every 60 s, 1 % of them in a
 //!     session (meter values every 60 s); holds BENCH_OCPP_HOLD_S (default 75) seconds at the
 //!     peak, so every charge point heartbeats at least once. Reports the peak of the server's
 //!     `mgc_ocpp_connected_charge_points`, and when short of the target, where and why it stopped.
@@ -15,7 +15,8 @@
 //! (d) baseline in the same run: the same number of WebSocket clients echoing an OCPP-sized frame
 //!     against a minimal tokio-tungstenite echo server in this process; prints (c) / (d).
 //!
-//! Needs `cargo build --release -p mgc-server` first; run with the open-file limit raised
+//! Needs `cargo build --release -p mgc-server` first (BENCH_OCPP_MGC=<path> runs another `mgc`,
+//! e.g. a debug build, and says so); run with the open-file limit raised
 //! (`ulimit -n`; the recipe raises the soft limit to the hard one).
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -37,17 +38,18 @@ const PASSWORD: &str = "bench-password-0123456789";
 /// Connections per simulator process (below a 20000 open-file limit with room to spare).
 const PER_PROCESS: u64 = 9000;
 
-/// The server's `mgc_ocpp_connected_charge_points`.
-fn connected(addr: &str) -> u64 {
-    let Ok(mut s) = TcpStream::connect(addr) else { return 0 };
-    let _ = s.set_read_timeout(Some(Duration::from_secs(10)));
-    let _ = write!(s, "GET /metrics HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n");
+/// The server's `mgc_ocpp_connected_charge_points`; None when /metrics did not answer in time
+/// (a busy server), so a missed scrape never reads as zero connections.
+fn connected(addr: &str) -> Option<u64> {
+    let mut s = TcpStream::connect(addr).ok()?;
+    s.set_read_timeout(Some(Duration::from_secs(10))).ok()?;
+    write!(s, "GET /metrics HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n").ok()?;
     let mut text = String::new();
-    let _ = s.read_to_string(&mut text);
+    s.read_to_string(&mut text).ok()?;
     text.lines()
         .find_map(|l| l.strip_prefix("mgc_ocpp_connected_charge_points "))
         .and_then(|v| v.trim().parse::<f64>().ok())
-        .map_or(0, |v| v as u64)
+        .map(|v| v as u64)
 }
 
 /// A line of /proc/<pid>/<file> starting with `key`.
@@ -118,11 +120,11 @@ fn args(list: &[&str]) -> Vec<String> {
 
 fn main() {
     let target = env_or("BENCH_OCPP_CONNECTIONS", 20_000).max(100);
-    let ramp = env_or("BENCH_OCPP_RAMP", 500).max(1);
+    let ramp = env_or("BENCH_OCPP_RAMP", 200).max(1);
     let hold = env_or("BENCH_OCPP_HOLD_S", 75);
     let clients = env_or("BENCH_OCPP_SESSION_CLIENTS", 50).clamp(1, target);
     let session_s = env_or("BENCH_OCPP_SESSION_S", 20).max(1);
-    let bin = mgc_binary();
+    let bin = std::env::var_os("BENCH_OCPP_MGC").map_or_else(mgc_binary, std::path::PathBuf::from);
     let runtime = tokio::runtime::Runtime::new().expect("tokio runtime");
     let postgres = std::env::var("BENCH_OCPP_DATABASE").is_ok_and(|d| d == "postgres");
     let pg = postgres.then(|| runtime.block_on(mgc_tests::postgres_database()).expect("PostgreSQL for the bench"));
@@ -146,7 +148,8 @@ fn main() {
     let tag_args =
         |k: u64| tags.iter().take(k as usize).flat_map(|t| ["--id-tag".to_owned(), t.clone()]).collect::<Vec<_>>();
     println!(
-        "ocpp bench: release mgc serve on {} at {}; {target} charge points provisioned in {:.1} s",
+        "ocpp bench: {} serve on {} at {}; {target} charge points provisioned in {:.1} s",
+        bin.display(),
         if postgres { "PostgreSQL" } else { "SQLite" },
         server.addr,
         provisioned.elapsed().as_secs_f64()
@@ -158,11 +161,15 @@ fn main() {
     );
     std::thread::sleep(Duration::from_secs(2));
     let idle_kib = rss_kib(pid);
+    let idle_fds = open_fds(pid);
+    // At its open-file limit the server cannot accept the /metrics scrape either: then count
+    // its descriptors opened since idle (one per charge point connection).
+    let connections = || connected(&server.addr).unwrap_or_else(|| open_fds(pid).saturating_sub(idle_fds) as u64);
 
     // (a) ramp: 1 % charging (back-to-back sessions as long as the run), the rest idle. The
     // fleets are interrupted once measured; their duration only bounds a run gone wrong.
     let ramp_s = target.div_ceil(ramp);
-    let run_s = ramp_s + hold + 180;
+    let run_s = ramp_s + hold + 300;
     let common = |share: u64| {
         let rate = (ramp as f64 * share as f64 / target as f64).max(1.0);
         args(&["--heartbeat", "60s", "--meter-interval", "60s", "--duration", &format!("{run_s}s")])
@@ -186,13 +193,13 @@ fn main() {
     }
     let started = Instant::now();
     let (mut peak, mut peak_at) = (0u64, Instant::now());
-    while started.elapsed() < Duration::from_secs(ramp_s + 60) {
+    while started.elapsed() < Duration::from_secs(ramp_s + 120) {
         std::thread::sleep(Duration::from_secs(1));
-        let now = connected(&server.addr);
+        let now = connections();
         if now > peak {
             (peak, peak_at) = (now, Instant::now());
         }
-        if peak >= target || peak_at.elapsed() > Duration::from_secs(30) {
+        if peak >= target || peak_at.elapsed() > Duration::from_secs(60) {
             break;
         }
     }
@@ -201,25 +208,27 @@ fn main() {
     let mut low = peak;
     while hold_started.elapsed() < Duration::from_secs(hold) {
         std::thread::sleep(Duration::from_secs(5));
-        low = low.min(connected(&server.addr));
+        low = low.min(connections());
     }
-    let held = connected(&server.addr);
+    let held = connections();
     let at_peak_kib = rss_kib(pid);
     let fds = open_fds(pid);
     println!(
         "(a) connections  {held} of {target} held after {hold} s with heartbeats every 60 s ({charging} charging); \
-         peak {peak} reached in {ramp_took:.0} s, lowest during the hold {low}; server fds open {fds}"
+         peak {peak} reached {ramp_took:.0} s after the start, lowest read during the hold {low}; server fds open {fds}"
     );
     if held < target {
         let log = server.log();
-        let hints: Vec<&str> = log
-            .lines()
-            .filter(|l| l.contains("open files") || l.contains("accept") || l.contains("ERROR"))
-            .take(5)
-            .collect();
+        let lines = |needle: &str| log.lines().filter(|l| l.contains(needle)).count();
         println!(
-            "    stopped short: server fds {fds} vs its limit ({}); server log: {hints:?}",
-            proc_line(pid, "limits", "Max open files")
+            "    stopped short: server fds {fds}, {}; server log: {} 'open files', {} handshakes refused because the \
+             charge point lookup failed, {} OCPP calls failed in storage ({} pool timeouts, {} 'database is locked')",
+            proc_line(pid, "limits", "Max open files"),
+            lines("open files"),
+            lines("charge point lookup failed"),
+            lines("OCPP call failed"),
+            lines("no database connection became free"),
+            lines("database is locked"),
         );
     }
     let per_conn = (at_peak_kib.saturating_sub(idle_kib)) as f64 / held.max(1) as f64;
