@@ -14,6 +14,13 @@ mismatch it prints what differed and exits 1 (2 for a usage error). Scenarios:
   malformed                                    bad frames get CALLERRORs and the connection stays open
   bad-subprotocol                              a connection offering only ocpp2.0.1 is refused
   bad-password                                 a connection with a wrong password is refused
+  operated                                     (needs --api and --token) an operator drives this charge point
+                                               through the REST API: RemoteStart/StopTransaction, Reset,
+                                               ChangeConfiguration, TriggerMessage, UpdateFirmware (then the
+                                               firmware status flow), local list sync, a reservation and its
+                                               cancel, a charging profile set and cleared, the composite
+                                               schedule; each call must reach the charge point, pass the
+                                               `ocpp` package's schema checks and make its command succeed
 
 CSMS -> charge point calls (RemoteStart/StopTransaction, Reset, ...) are answered by the `@on`
 handlers of `TestChargePoint`: add a scenario that waits for them to test remote commands.
@@ -24,6 +31,8 @@ import asyncio
 import base64
 import json
 import sys
+import urllib.error
+import urllib.request
 
 import websockets
 from ocpp.routing import on
@@ -31,12 +40,19 @@ from ocpp.v16 import ChargePoint, call, call_result
 from ocpp.v16.enums import (
     Action,
     AvailabilityStatus,
+    CancelReservationStatus,
+    ChargingProfileStatus,
     ClearCacheStatus,
+    ClearChargingProfileStatus,
     ConfigurationStatus,
+    FirmwareStatus,
+    GetCompositeScheduleStatus,
     RemoteStartStopStatus,
+    ReservationStatus,
     ResetStatus,
     TriggerMessageStatus,
     UnlockStatus,
+    UpdateStatus,
 )
 
 SUBPROTOCOL = "ocpp1.6"
@@ -58,18 +74,31 @@ def expect(what, got, want):
 
 
 class TestChargePoint(ChargePoint):
-    """A charge point answering every CSMS -> charge point call it may get with Accepted."""
+    """A charge point answering every CSMS -> charge point call it may get with Accepted; it
+    remembers the actions it received (in order) and the last payload of each."""
+
+    def __init__(self, *a, **kw):
+        super().__init__(*a, **kw)
+        self.received = []
+        self.payloads = {}
+
+    def got(self, action, **payload):
+        self.received.append(action)
+        self.payloads[action] = payload
 
     @on(Action.remote_start_transaction)
     def on_remote_start(self, id_tag, **kwargs):
+        self.got("RemoteStartTransaction", id_tag=id_tag, **kwargs)
         return call_result.RemoteStartTransaction(status=RemoteStartStopStatus.accepted)
 
     @on(Action.remote_stop_transaction)
     def on_remote_stop(self, transaction_id, **kwargs):
+        self.got("RemoteStopTransaction", transaction_id=transaction_id)
         return call_result.RemoteStopTransaction(status=RemoteStartStopStatus.accepted)
 
     @on(Action.reset)
     def on_reset(self, type, **kwargs):
+        self.got("Reset", type=type)
         return call_result.Reset(status=ResetStatus.accepted)
 
     @on(Action.unlock_connector)
@@ -82,6 +111,7 @@ class TestChargePoint(ChargePoint):
 
     @on(Action.change_configuration)
     def on_change_configuration(self, key, value, **kwargs):
+        self.got("ChangeConfiguration", key=key, value=value)
         return call_result.ChangeConfiguration(status=ConfigurationStatus.accepted)
 
     @on(Action.clear_cache)
@@ -90,7 +120,43 @@ class TestChargePoint(ChargePoint):
 
     @on(Action.trigger_message)
     def on_trigger_message(self, requested_message, **kwargs):
+        self.got("TriggerMessage", requested_message=requested_message)
         return call_result.TriggerMessage(status=TriggerMessageStatus.accepted)
+
+    @on(Action.send_local_list)
+    def on_send_local_list(self, list_version, update_type, **kwargs):
+        self.got("SendLocalList", list_version=list_version, update_type=update_type, **kwargs)
+        return call_result.SendLocalList(status=UpdateStatus.accepted)
+
+    @on(Action.reserve_now)
+    def on_reserve_now(self, connector_id, expiry_date, id_tag, reservation_id, **kwargs):
+        self.got("ReserveNow", connector_id=connector_id, id_tag=id_tag, reservation_id=reservation_id)
+        return call_result.ReserveNow(status=ReservationStatus.accepted)
+
+    @on(Action.cancel_reservation)
+    def on_cancel_reservation(self, reservation_id, **kwargs):
+        self.got("CancelReservation", reservation_id=reservation_id)
+        return call_result.CancelReservation(status=CancelReservationStatus.accepted)
+
+    @on(Action.set_charging_profile)
+    def on_set_charging_profile(self, connector_id, cs_charging_profiles, **kwargs):
+        self.got("SetChargingProfile", connector_id=connector_id, cs_charging_profiles=cs_charging_profiles)
+        return call_result.SetChargingProfile(status=ChargingProfileStatus.accepted)
+
+    @on(Action.clear_charging_profile)
+    def on_clear_charging_profile(self, **kwargs):
+        self.got("ClearChargingProfile", **kwargs)
+        return call_result.ClearChargingProfile(status=ClearChargingProfileStatus.accepted)
+
+    @on(Action.get_composite_schedule)
+    def on_get_composite_schedule(self, connector_id, duration, **kwargs):
+        self.got("GetCompositeSchedule", connector_id=connector_id, duration=duration)
+        return call_result.GetCompositeSchedule(status=GetCompositeScheduleStatus.accepted, connector_id=connector_id)
+
+    @on(Action.update_firmware)
+    def on_update_firmware(self, location, retrieve_date, **kwargs):
+        self.got("UpdateFirmware", location=location, retrieve_date=retrieve_date)
+        return call_result.UpdateFirmware()
 
 
 def basic(identity, password):
@@ -216,6 +282,87 @@ async def bad_password(args):
     await refused(args, 401, password="wrong-password-0123456789")
 
 
+def api(args, method, path, body=None):
+    """One REST call with the operator's token; returns (status, JSON body)."""
+    data = None if body is None else json.dumps(body).encode()
+    req = urllib.request.Request(f"{args.api.rstrip('/')}{path}", data=data, method=method)
+    req.add_header("Authorization", f"Bearer {args.token}")
+    if data is not None:
+        req.add_header("Content-Type", "application/json")
+    try:
+        with urllib.request.urlopen(req, timeout=TIMEOUT_S) as r:
+            return r.status, json.loads(r.read() or b"null")
+    except urllib.error.HTTPError as e:
+        return e.code, json.loads(e.read() or b"null")
+
+
+async def settled(args, command):
+    """Waits (bounded) until the command left pending/sent and returns it."""
+    for _ in range(TIMEOUT_S * 10):
+        status, c = await asyncio.to_thread(api, args, "GET", f"/api/v1/commands/{command['id']}")
+        expect(f"GET command {command['method']}", status, 200)
+        if c["state"] not in ("pending", "sent", "delivered"):
+            return c
+        await asyncio.sleep(0.1)
+    raise Mismatch(f"command {command['method']} still {c['state']} after {TIMEOUT_S} s")
+
+
+async def operated(args):
+    if not args.api or not args.token:
+        raise Mismatch("operated needs --api and --token")
+    expiry = "2099-01-01T00:00:00Z"
+    profile = {"chargingProfileId": 5, "stackLevel": 1, "chargingProfilePurpose": "TxDefaultProfile",
+               "chargingProfileKind": "Absolute", "chargingSchedule": {"chargingRateUnit": "W",
+               "chargingSchedulePeriod": [{"startPeriod": 0, "limit": 7400.0}]}}
+
+    def command(method, params):
+        return ("POST", "/api/v1/commands", lambda me: {"device_id": me["device_id"], "method": method, "params": params})
+
+    def steps(base): return [
+        ("RemoteStartTransaction", command("RemoteStartTransaction", {"idTag": args.tag, "connectorId": 1})),
+        ("RemoteStopTransaction", command("RemoteStopTransaction", {"transactionId": 4711})),
+        ("Reset", command("Reset", {"type": "Soft"})),
+        ("ChangeConfiguration", command("ChangeConfiguration", {"key": "HeartbeatInterval", "value": "120"})),
+        ("TriggerMessage", command("TriggerMessage", {"requestedMessage": "StatusNotification", "connectorId": 1})),
+        ("UpdateFirmware", command("UpdateFirmware", {"location": "https://fw.example/cp-2.bin", "retrieveDate": START})),
+        ("SendLocalList", ("POST", f"{base}/local-list/sync", None)),
+        ("ReserveNow", ("POST", f"{base}/reservations",
+                        {"connector_id": 1, "id_tag": args.tag, "expires_at": expiry, "reservation_id": 42})),
+        ("CancelReservation", ("DELETE", f"{base}/reservations/42", None)),
+        ("SetChargingProfile", ("POST", f"{base}/charging-profiles", {"connector_id": 1, "profile": profile})),
+        ("ClearChargingProfile", ("DELETE", f"{base}/charging-profiles?profile_id=5", None)),
+        ("GetCompositeSchedule", ("POST", f"{base}/composite-schedule", {"connector_id": 1, "duration_s": 3600})),
+    ]
+
+    async def body(cp):
+        booted = await call_ok(cp, call.BootNotification(charge_point_model="PyModel", charge_point_vendor="PyVendor"))
+        expect("BootNotification status", booted.status, "Accepted")
+        status, page = await asyncio.to_thread(api, args, "GET", "/api/v1/charge-points?limit=500")
+        expect("GET charge-points", status, 200)
+        me = next((c for c in page["items"] if c["identity"] == args.identity), None)
+        if me is None or not me.get("device_id"):
+            raise Mismatch(f"charge point {args.identity} is not listed with a device: {page}")
+        base = f"/api/v1/charge-points/{me['id']}"
+        for action, (method, path, payload) in steps(base):
+            if callable(payload):
+                payload = payload(me)
+            status, c = await asyncio.to_thread(api, args, method, path, payload)
+            if status not in (201, 202):
+                raise Mismatch(f"{action}: {method} {path} answered {status}: {c}")
+            done = await settled(args, c)
+            expect(f"{action} command state ({done.get('last_error')})", done["state"], "succeeded")
+            expect(f"last call received by the charge point", cp.received[-1] if cp.received else None, action)
+        expect("SendLocalList type", cp.payloads["SendLocalList"]["update_type"], "Full")
+        expect("ReserveNow reservation id", cp.payloads["ReserveNow"]["reservation_id"], 42)
+        for fw in (FirmwareStatus.downloading, FirmwareStatus.downloaded, FirmwareStatus.installing, FirmwareStatus.installed):
+            await call_ok(cp, call.FirmwareStatusNotification(status=fw))
+        status, after = await asyncio.to_thread(api, args, "GET", base)
+        expect("GET charge point", status, 200)
+        expect("firmware status after the flow", after.get("firmware_status"), "Installed")
+
+    await with_charge_point(args, body)
+
+
 SCENARIOS = {
     "boot-accepted": boot("Accepted"),
     "boot-pending": boot("Pending"),
@@ -226,6 +373,7 @@ SCENARIOS = {
     "malformed": malformed,
     "bad-subprotocol": bad_subprotocol,
     "bad-password": bad_password,
+    "operated": operated,
 }
 
 
@@ -250,5 +398,7 @@ if __name__ == "__main__":
     parser.add_argument("--password", required=True)
     parser.add_argument("--tag", default="TAG1", help="an accepted id tag")
     parser.add_argument("--blocked-tag", default="BLOCKED1", help="a blocked id tag")
+    parser.add_argument("--api", help="base URL of the REST API (for 'operated')")
+    parser.add_argument("--token", help="an operator's JWT (for 'operated')")
     parser.add_argument("scenarios", nargs="+", choices=sorted(SCENARIOS))
     sys.exit(asyncio.run(main(parser.parse_args())))

@@ -61,12 +61,13 @@ fn python() -> PathBuf {
     python
 }
 
-/// Runs the charge point script with `scenarios`; asserts it succeeded and returns its stdout.
-fn scenarios(python: &Path, addr: &str, identity: &str, password: &str, names: &[&str]) -> String {
+/// Runs the charge point script with `scenarios` (`token`: an operator's JWT for the REST
+/// calls of `operated`); asserts it succeeded and returns its stdout.
+fn scenarios(python: &Path, addr: &str, identity: &str, password: &str, token: &str, names: &[&str]) -> String {
     let out = Command::new(python)
         .arg(repo_root().join("tests/python/ocpp16_charge_point.py"))
         .args(["--url", &format!("ws://{addr}/ocpp/1.6/default"), "--identity", identity, "--password", password])
-        .args(["--tag", "TAG1", "--blocked-tag", "BLOCKED1"])
+        .args(["--tag", "TAG1", "--blocked-tag", "BLOCKED1", "--api", &format!("http://{addr}"), "--token", token])
         .args(names)
         .output()
         .unwrap();
@@ -97,12 +98,14 @@ fn interop(dir: &Path, db_args: &[&str]) {
     let bearer = format!("Bearer {}", stdout_line(&mgc(&["token", "--tenant", "default", "--role", "admin"], dir)));
     register(&server, &bearer, "CP-PARKED", "pending");
     register(&server, &bearer, "CP-REFUSED", "rejected");
+    let token = bearer.trim_start_matches("Bearer ").to_owned();
 
     let all = ["boot-accepted", "heartbeat", "authorize", "session", "malformed", "bad-subprotocol", "bad-password"];
-    let out = scenarios(&python, &server.addr, "CP-PY", &py, &all);
+    let out = scenarios(&python, &server.addr, "CP-PY", &py, &token, &all);
     assert!(out.contains("ok bad-password"), "{out}");
-    scenarios(&python, &server.addr, "CP-PARKED", &parked, &["boot-pending"]);
-    scenarios(&python, &server.addr, "CP-REFUSED", &refused, &["boot-rejected"]);
+    scenarios(&python, &server.addr, "CP-PARKED", &parked, &token, &["boot-pending"]);
+    scenarios(&python, &server.addr, "CP-REFUSED", &refused, &token, &["boot-rejected"]);
+    operated(&server, &bearer, &python, &cli(&["charging", "password", "--tenant", "default", "--identity", "CP-OP"]));
 
     let (s, sessions) = call(&server, "GET", "/api/v1/charging-sessions", &bearer, None);
     assert_eq!(s, 200, "{sessions}");
@@ -110,6 +113,27 @@ fn interop(dir: &Path, db_args: &[&str]) {
     assert_eq!(items.len(), 1, "the re-sent stop made no second session: {sessions}");
     assert_eq!((items[0]["state"].as_str(), items[0]["energy_wh"].as_i64()), (Some("completed"), Some(2500)));
     assert!(server.stop().success());
+}
+
+/// CP-OP, a masterdata charger of protocol ocpp16, is driven by an operator through the REST
+/// API while the Python charge point answers: every command must succeed and each of them is
+/// then stored as succeeded with the charge point's answer.
+fn operated(server: &Server, bearer: &str, python: &Path, password: &str) {
+    let body = json!({"code": "py-hub", "name": "Python hub", "time_zone": "UTC",
+        "devices": [{"name": "CP-OP", "kind": "charger"}]});
+    let (s, b) = call(server, "POST", "/api/v1/provisioning/stations", bearer, Some(&body));
+    assert_eq!(s, 200, "{b}");
+    let device = b["devices"][0]["id"].as_str().unwrap().to_owned();
+    let (s, b) = call(server, "PATCH", &format!("/api/v1/devices/{device}"), bearer, Some(&json!({"protocol": "ocpp16"})));
+    assert_eq!(s, 200, "{b}");
+    let token = bearer.trim_start_matches("Bearer ");
+    let out = scenarios(python, &server.addr, "CP-OP", password, token, &["operated"]);
+    assert!(out.contains("ok operated"), "{out}");
+    let (s, page) = call(server, "GET", &format!("/api/v1/commands?device_id={device}&limit=50"), bearer, None);
+    assert_eq!(s, 200, "{page}");
+    let items = page["items"].as_array().unwrap();
+    assert_eq!(items.len(), 12, "one command per operation: {page}");
+    assert!(items.iter().all(|c| c["state"] == "succeeded"), "{page}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
