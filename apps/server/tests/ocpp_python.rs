@@ -124,7 +124,8 @@ fn operated(server: &Server, bearer: &str, python: &Path, password: &str) {
     let (s, b) = call(server, "POST", "/api/v1/provisioning/stations", bearer, Some(&body));
     assert_eq!(s, 200, "{b}");
     let device = b["devices"][0]["id"].as_str().unwrap().to_owned();
-    let (s, b) = call(server, "PATCH", &format!("/api/v1/devices/{device}"), bearer, Some(&json!({"protocol": "ocpp16"})));
+    let (s, b) =
+        call(server, "PATCH", &format!("/api/v1/devices/{device}"), bearer, Some(&json!({"protocol": "ocpp16"})));
     assert_eq!(s, 200, "{b}");
     let token = bearer.trim_start_matches("Bearer ");
     let out = scenarios(python, &server.addr, "CP-OP", password, token, &["operated"]);
