@@ -34,6 +34,20 @@ pub struct OcppConfig {
     pub sweep_interval_s: u64,
     /// Vendors whose DataTransfer is answered `Accepted` (others `UnknownVendorId`; every one is stored).
     pub data_transfer_vendors: Vec<String>,
+    /// A charge point without a credential: `refuse` it (401) or admit it as `pending`, listed
+    /// at `GET /api/v1/charge-points?registration=pending` for an operator to adopt.
+    pub accept_unknown: UnknownChargePoints,
+}
+
+/// What the endpoint does with a charge point that has no credential yet.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum UnknownChargePoints {
+    /// 401 at the handshake.
+    #[default]
+    Refuse,
+    /// Admitted; its boot is recorded `pending` until an operator adopts it.
+    Pending,
 }
 
 impl Default for OcppConfig {
@@ -52,6 +66,7 @@ impl Default for OcppConfig {
             drain_deadline_ms: 5_000,
             sweep_interval_s: 60,
             data_transfer_vendors: Vec::new(),
+            accept_unknown: UnknownChargePoints::Refuse,
         }
     }
 }
@@ -112,6 +127,7 @@ impl OcppConfig {
             ping_interval: Duration::from_secs(self.ping_interval_s),
             idle_timeout: Duration::from_secs(self.idle_timeout_s),
             drain_deadline: Duration::from_millis(self.drain_deadline_ms),
+            admit_unknown: self.accept_unknown == UnknownChargePoints::Pending,
         }
     }
 }
@@ -147,5 +163,15 @@ mod tests {
         ] {
             assert!(all.contains(name), "{name} missing in {all}");
         }
+    }
+
+    #[test]
+    fn given_accept_unknown_then_pending_admits_refuse_does_not_and_other_words_are_refused() {
+        let parse = |v: &str| toml::from_str::<OcppConfig>(&format!("accept_unknown = \"{v}\""));
+        assert!(parse("pending").unwrap().to_settings().admit_unknown);
+        assert!(!parse("refuse").unwrap().to_settings().admit_unknown);
+        assert!(!OcppConfig::default().to_settings().admit_unknown, "refuse by default");
+        let err = parse("maybe").unwrap_err().to_string();
+        assert!(err.contains("maybe") && err.contains("pending"), "{err}");
     }
 }

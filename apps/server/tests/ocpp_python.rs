@@ -94,7 +94,8 @@ fn interop(dir: &Path, db_args: &[&str]) {
     let (py, parked, refused) = (password("CP-PY"), password("CP-PARKED"), password("CP-REFUSED"));
     cli(&["charging", "tag", "--tenant", "default", "--tag", "TAG1"]);
     cli(&["charging", "tag", "--tenant", "default", "--tag", "BLOCKED1", "--status", "blocked"]);
-    let server = Server::start_with_env(dir, db_args, &[("MGC_OCPP__ENABLED", "true")]);
+    let env = [("MGC_OCPP__ENABLED", "true"), ("MGC_OCPP__ACCEPT_UNKNOWN", "pending")];
+    let server = Server::start_with_env(dir, db_args, &env);
     let bearer = format!("Bearer {}", stdout_line(&mgc(&["token", "--tenant", "default", "--role", "admin"], dir)));
     register(&server, &bearer, "CP-PARKED", "pending");
     register(&server, &bearer, "CP-REFUSED", "rejected");
@@ -106,6 +107,18 @@ fn interop(dir: &Path, db_args: &[&str]) {
     scenarios(&python, &server.addr, "CP-PARKED", &parked, &token, &["boot-pending"]);
     scenarios(&python, &server.addr, "CP-REFUSED", &refused, &token, &["boot-rejected"]);
     operated(&server, &bearer, &python, &cli(&["charging", "password", "--tenant", "default", "--identity", "CP-OP"]));
+
+    // accept_unknown = pending: an identity nobody provisioned boots pending, is listed for
+    // adoption, and once adopted (registration accepted, a password set) only that password works.
+    scenarios(&python, &server.addr, "CP-NEW", "any-password-0123456789", &token, &["boot-pending"]);
+    let (s, pending) = call(&server, "GET", "/api/v1/charge-points?registration=pending", &bearer, None);
+    assert_eq!(s, 200, "{pending}");
+    let listed: Vec<&str> =
+        pending["items"].as_array().unwrap().iter().filter_map(|c| c["identity"].as_str()).collect();
+    assert!(listed.contains(&"CP-NEW"), "{pending}");
+    register(&server, &bearer, "CP-NEW", "accepted");
+    let adopted = cli(&["charging", "password", "--tenant", "default", "--identity", "CP-NEW"]);
+    scenarios(&python, &server.addr, "CP-NEW", &adopted, &token, &["boot-accepted", "bad-password"]);
 
     let (s, sessions) = call(&server, "GET", "/api/v1/charging-sessions", &bearer, None);
     assert_eq!(s, 200, "{sessions}");

@@ -16,6 +16,9 @@ pub struct CsmsSettings {
     pub idle_timeout: Duration,
     /// How long shutdown waits for connections to close before it gives up on them.
     pub drain_deadline: Duration,
+    /// Let a charge point without a credential connect (any Basic password) so that its boot
+    /// is recorded `pending` for an operator to adopt; otherwise it is refused with 401.
+    pub admit_unknown: bool,
 }
 
 impl Default for CsmsSettings {
@@ -26,6 +29,7 @@ impl Default for CsmsSettings {
             ping_interval: Duration::from_secs(30),
             idle_timeout: Duration::from_secs(90),
             drain_deadline: Duration::from_secs(5),
+            admit_unknown: false,
         }
     }
 }

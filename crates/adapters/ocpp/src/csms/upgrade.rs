@@ -60,6 +60,13 @@ async fn authenticate<U: ChargingUnits>(
     })?;
     match found {
         Some(cp) if cp.password_matches(&password) => Ok(Caller { tenant, identity }),
+        // No credential recorded yet: admitted only to be listed pending (its boot records it
+        // so, and Authorize and StartTransaction are refused until an operator adopts it).
+        Some(cp) if cp.password_hash.is_none() && csms.settings.admit_unknown => Ok(Caller { tenant, identity }),
+        None if csms.settings.admit_unknown => {
+            tracing::info!(%tenant, %identity, "unknown charge point admitted to be adopted (ocpp.accept_unknown = pending)");
+            Ok(Caller { tenant, identity })
+        }
         _ => {
             tracing::warn!(%tenant, %identity, "charge point refused: unknown identity or wrong password");
             Err(unauthorized())
