@@ -5,12 +5,13 @@
 use crate::{Store, StoreOptions};
 use mgc_eventing::UnitOfWork;
 
-async fn scratch_store() -> (Store, String) {
-    let path = std::env::temp_dir().join(format!("mgc-store-durability-{}.db", uuid::Uuid::new_v4()));
-    let url = format!("sqlite://{}?mode=rwc", path.display());
+/// A store on a fresh SQLite file in a directory removed when the returned guard drops.
+async fn scratch_store() -> (Store, String, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}?mode=rwc", dir.path().join("durability.db").display());
     let store = Store::connect(&url, &StoreOptions::default()).await.unwrap();
     on_write!(store, p => sqlx::query("CREATE TABLE scratch (x BLOB)").execute(p).await.map(|_| ()).unwrap());
-    (store, url)
+    (store, url, dir)
 }
 
 async fn rows_seen_by_another_connection(url: &str) -> i64 {
@@ -22,7 +23,7 @@ async fn rows_seen_by_another_connection(url: &str) -> i64 {
 
 #[tokio::test]
 async fn given_a_write_failed_on_a_full_disk_when_later_units_of_work_commit_then_another_connection_sees_them() {
-    let (store, url) = scratch_store().await;
+    let (store, url, _dir) = scratch_store().await;
     store.inject_sqlite_disk_full(true).await.unwrap();
     // A statement without a statement journal: SQLite rolls the whole transaction back itself.
     let mut tx = store.begin().await.unwrap();
