@@ -51,3 +51,26 @@ async fn given_negative_or_foreign_command_cursor_then_400_invalid_query() {
         assert_eq!(s, StatusCode::OK, "{}: {b}", db.backend);
     }
 }
+
+#[tokio::test]
+async fn given_a_bad_integration_name_or_grace_then_422_invalid_integration_and_nothing_created() {
+    for db in all_databases().await {
+        let app = TestApp::new(&db).await;
+        let admin = app.bearer("acme", Role::Admin);
+        for name in ["   ", &"n".repeat(101)] {
+            let body = serde_json::json!({"name": name});
+            let (s, b) = app.call(Method::POST, "/api/v1/integrations", Some(&admin), Some(body)).await;
+            assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{}: {b}", db.backend);
+            assert!(assert_error(&b, "invalid_integration").starts_with("name"), "{b}");
+        }
+        let (s, created) =
+            app.call(Method::POST, "/api/v1/integrations", Some(&admin), Some(serde_json::json!({"name": "tb"}))).await;
+        assert_eq!(s, StatusCode::CREATED, "{created}");
+        let path = format!("/api/v1/integrations/{}/rotate", created["id"].as_str().unwrap());
+        let (s, b) = app.call(Method::POST, &path, Some(&admin), Some(serde_json::json!({"grace_secs": -1}))).await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+        assert!(assert_error(&b, "invalid_integration").starts_with("grace_secs"), "{b}");
+        let (_, list) = app.call(Method::GET, "/api/v1/integrations", Some(&admin), None).await;
+        assert_eq!(list["items"].as_array().unwrap().len(), 1, "only the valid one: {list}");
+    }
+}

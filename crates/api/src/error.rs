@@ -205,6 +205,16 @@ impl From<mgc_masterdata::MasterdataError> for ApiError {
     }
 }
 
+impl From<mgc_iam::integration_service::IntegrationError> for ApiError {
+    fn from(e: mgc_iam::integration_service::IntegrationError) -> Self {
+        use mgc_iam::integration_service::IntegrationError as E;
+        match e {
+            E::Repo(e) => Self::from(e),
+            E::InvalidName | E::InvalidGrace => Self::new(StatusCode::UNPROCESSABLE_ENTITY, e.code(), e.to_string()),
+        }
+    }
+}
+
 impl From<RepoError> for ApiError {
     fn from(e: RepoError) -> Self {
         match e {

@@ -313,6 +313,17 @@ fn masterdata() -> Vec<mgc_masterdata::MasterdataError> {
     all
 }
 
+fn integrations() -> Vec<mgc_iam::integration_service::IntegrationError> {
+    use mgc_iam::integration_service::IntegrationError as E;
+    let all = vec![E::InvalidName, E::InvalidGrace];
+    for e in &all {
+        match e {
+            E::InvalidName | E::InvalidGrace | E::Repo(_) => {}
+        }
+    }
+    all
+}
+
 fn shadow() -> Vec<mgc_strategy::app::shadow_run::ShadowError> {
     use mgc_strategy::app::shadow_run::ShadowError as E;
     let all = vec![E::Invalid("x".into()), E::StationNotFound("s".into())];
@@ -336,6 +347,7 @@ fn every_refusal_of_every_context_has_its_row_in_the_error_code_table() {
     answered.extend(strategy().into_iter().map(ApiError::from));
     answered.extend(alarms().into_iter().map(ApiError::from));
     answered.extend(masterdata().into_iter().map(ApiError::from));
+    answered.extend(integrations().into_iter().map(ApiError::from));
     answered.extend(analytics().into_iter().map(crate::routes::analytics::close_error));
     answered.extend(shadow().into_iter().map(crate::routes::shadow_runs::shadow_error));
     let table = documented();

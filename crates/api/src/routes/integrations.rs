@@ -7,9 +7,10 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
 use chrono::{DateTime, Utc};
-use mgc_eventing::UnitOfWork;
-use mgc_iam::integration_service::{rotate_integration, update_integration_settings};
-use mgc_iam::{Integration, IntegrationLookup, IntegrationRepository, Role};
+use mgc_iam::integration_service::{
+    create_integration, rotate_integration, update_integration_settings, NewIntegration,
+};
+use mgc_iam::{Integration, IntegrationLookup, Role};
 use mgc_kernel::IntegrationId;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -105,30 +106,13 @@ pub async fn create(
 ) -> Result<(StatusCode, Json<IntegrationWithSecret>), ApiError> {
     p.require(Role::Admin)?;
     p.require_tenant_wide("an integration")?;
-    let name = body.name.trim();
-    if name.is_empty() || name.chars().count() > 100 {
-        return Err(ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "invalid_request",
-            "name must be 1 to 100 characters",
-        ));
-    }
-    let integration = Integration {
-        id: IntegrationId::new(),
-        tenant: p.tenant.clone(),
-        name: name.to_owned(),
-        secret: Integration::generate_secret(),
-        previous_secret: None,
-        previous_valid_until: None,
+    let new = NewIntegration {
+        name: body.name,
         allow_static: body.allow_static,
         legacy_signature: body.legacy_signature,
         created_by: p.subject.clone(),
-        created_at: state.clock.now(),
-        revoked_at: None,
     };
-    let mut uow = state.store.begin().await?;
-    uow.insert_integration(&integration).await?;
-    uow.commit().await?;
+    let integration = create_integration(state.store.begin().await?, &p.tenant, new, state.clock.now()).await?;
     let view = IntegrationWithSecret { integration: (&integration).into(), secret: integration.secret.clone() };
     Ok((StatusCode::CREATED, Json(view)))
 }
