@@ -87,12 +87,6 @@ pub enum RepoError {
     Invalid(String),
 }
 
-impl From<KernelError> for RepoError {
-    fn from(err: KernelError) -> Self {
-        RepoError::Invalid(err.to_string())
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -109,12 +103,6 @@ mod tests {
         assert!(err.to_string().contains("Mars/Olympus"));
         let err = KernelError::CurrencyMismatch { left: Currency::CNY, right: Currency::USD };
         assert_eq!(err.to_string(), "currency mismatch: CNY vs USD");
-    }
-
-    #[test]
-    fn given_kernel_error_when_converted_then_repo_invalid() {
-        let err: RepoError = KernelError::Overflow.into();
-        assert_eq!(err, RepoError::Invalid("arithmetic overflow".to_owned()));
     }
 
     #[test]
