@@ -25,10 +25,7 @@ pub async fn arrive<T: ChargingTx>(
     needs: Needs,
     now: DateTime<Utc>,
 ) -> Result<ChargePoint, ChargingError> {
-    let mut cp = tx
-        .charge_point_by_identity(tenant, identity)
-        .await?
-        .ok_or_else(|| ChargingError::UnknownChargePoint(identity.clone()))?;
+    let mut cp = known(tx, tenant, identity).await?;
     let allowed = match needs {
         Needs::Known => cp.registration != RegistrationStatus::Rejected,
         Needs::Accepted => cp.registration == RegistrationStatus::Accepted,
@@ -38,6 +35,17 @@ pub async fn arrive<T: ChargingTx>(
     }
     mark_seen(tx, &mut cp, "message received", now).await?;
     Ok(cp)
+}
+
+/// The tenant's charge point `identity`, or `UnknownChargePoint`.
+pub async fn known<T: ChargingTx>(
+    tx: &mut T,
+    tenant: &TenantId,
+    identity: &OcppIdentity,
+) -> Result<ChargePoint, ChargingError> {
+    tx.charge_point_by_identity(tenant, identity)
+        .await?
+        .ok_or_else(|| ChargingError::UnknownChargePoint(identity.clone()))
 }
 
 /// Marks `cp` seen, saves it, and emits `ChargePointConnectionChanged` when it came online.

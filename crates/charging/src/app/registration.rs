@@ -1,5 +1,6 @@
 //! An operator adopts (accepts), parks (pending) or refuses (rejects) a charge point.
 
+use crate::app::arrival::known;
 use crate::app::link::link_charger;
 use crate::{ChargePoint, ChargingError, ChargingTx, OcppIdentity, RegistrationStatus};
 use chrono::{DateTime, Utc};
@@ -15,10 +16,7 @@ pub async fn set_registration<T: ChargingTx>(
     registration: RegistrationStatus,
     now: DateTime<Utc>,
 ) -> Result<ChargePoint, ChargingError> {
-    let mut cp = tx
-        .charge_point_by_identity(tenant, identity)
-        .await?
-        .ok_or_else(|| ChargingError::UnknownChargePoint(identity.clone()))?;
+    let mut cp = known(&mut tx, tenant, identity).await?;
     cp.set_registration(registration, now);
     link_charger(&mut tx, &mut cp, now).await?;
     tx.save_charge_point(&cp).await?;
