@@ -8,7 +8,7 @@ use axum::http::{HeaderMap, Method};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use mgc_iam::{authenticate_api_key, AuditEntry, AuditLog, AuthError, Principal};
-use mgc_kernel::AuditId;
+use mgc_kernel::{AuditId, TenantId};
 
 /// The authenticated, tenant-scoped caller; rejects with 401 when nobody authenticated.
 #[derive(Debug, Clone)]
@@ -52,6 +52,19 @@ async fn tenant_may_act(state: &AppState, principal: &Principal) -> Result<(), A
     }
 }
 
+/// Audits a refused mutating request of `tenant`'s credential `actor` (rate-limited per tenant).
+async fn audit_refusal(
+    state: &AppState,
+    request: (&Method, &str, &str, &str),
+    tenant: TenantId,
+    actor: String,
+    status: u16,
+) {
+    let (method, route, target, request_id) = request;
+    let refusal = Refusal { tenant, actor, action: format!("{method} {route}"), target, status, request_id };
+    crate::refusal_audit::record(state, refusal).await;
+}
+
 fn is_mutating(method: &Method) -> bool {
     !matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
 }
@@ -69,15 +82,9 @@ pub async fn authenticate_and_audit(State(state): State<AppState>, mut req: Requ
                 tracing::info!(%method, %target, tenant = %p.tenant, code = err.code(), "credential of a refused tenant");
                 let response = ApiError::from(err).into_response();
                 if is_mutating(&method) {
-                    let refusal = Refusal {
-                        tenant: p.tenant.clone(),
-                        actor: p.subject.clone(),
-                        action: format!("{method} {route}"),
-                        target: &target,
-                        status: response.status().as_u16(),
-                        request_id: &request_id,
-                    };
-                    crate::refusal_audit::record(&state, refusal).await;
+                    let request = (&method, route.as_str(), target.as_str(), request_id.as_str());
+                    audit_refusal(&state, request, p.tenant.clone(), p.subject.clone(), response.status().as_u16())
+                        .await;
                 }
                 return response;
             }
@@ -88,15 +95,8 @@ pub async fn authenticate_and_audit(State(state): State<AppState>, mut req: Requ
             let response = ApiError::from(err.clone()).into_response();
             if is_mutating(&method) {
                 if let Some((tenant, actor)) = refused_owner(&state, req.headers(), &err).await {
-                    let refusal = Refusal {
-                        tenant,
-                        actor,
-                        action: format!("{method} {route}"),
-                        target: &target,
-                        status: response.status().as_u16(),
-                        request_id: &request_id,
-                    };
-                    crate::refusal_audit::record(&state, refusal).await;
+                    let request = (&method, route.as_str(), target.as_str(), request_id.as_str());
+                    audit_refusal(&state, request, tenant, actor, response.status().as_u16()).await;
                 }
             }
             return response;
