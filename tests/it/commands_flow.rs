@@ -219,6 +219,13 @@ async fn tenant_b_cannot_see_or_cancel_or_target_tenant_a_commands() {
         let scoped = e.app.bearer_with(&claims);
         let (s, _) = e.app.call(Method::GET, &format!("/api/v1/commands/{id}"), Some(&scoped), None).await;
         assert_eq!(s, StatusCode::NOT_FOUND);
+        // ... nor can it command a device of a station outside its scope.
+        let (s, b) = e
+            .app
+            .call(Method::POST, "/api/v1/commands", Some(&scoped), Some(json!({"device_id": e.pv, "method": "m"})))
+            .await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{}: {b}", db.backend);
+        assert_error(&b, "unknown_device");
         assert_eq!(e.get(&id).await["state"], "pending", "untouched");
     }
 }

@@ -40,7 +40,7 @@ pub use domain::ports::{
     ChargePointRepository, ChargerDirectory, ChargingTx, ChargingUnits, ConnectorRepository, DeviceReportRepository,
     IdTagRepository, SessionRepository,
 };
-pub use domain::queries::{ChargePointFilter, ChargingQueries, ChargingScope, IdTagFilter};
+pub use domain::queries::{ChargePointFilter, ChargingQueries, IdTagFilter};
 pub use domain::session::{
     ChargingSession, NewSession, SessionChanges, SessionTransition, StopInput, StopReason, Stopped,
 };

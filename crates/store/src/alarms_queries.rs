@@ -12,7 +12,7 @@ use mgc_alarms::{
     Alarm, AlarmFilter, AlarmId, AlarmQueries, AlarmRule, Channel, Delivery, DeliveryId, DeliveryState, HistoryEntry,
 };
 use mgc_kernel::page::{Page, PageRequest};
-use mgc_kernel::{RepoError, Scope, StationId, TenantId};
+use mgc_kernel::{RepoError, Scope, TenantId};
 
 fn status_clause(status: Option<&str>) -> Result<&'static str, RepoError> {
     Ok(match status {
@@ -50,12 +50,8 @@ impl AlarmQueries for Store {
         Ok(Page::from_overfetch(rows, page.limit, |r| r.id.to_string()))
     }
 
-    async fn list_alarms(
-        &self,
-        tenant: &TenantId,
-        f: &AlarmFilter,
-        page: &PageRequest,
-    ) -> Result<Page<Alarm>, RepoError> {
+    async fn list_alarms(&self, scope: &Scope, f: &AlarmFilter, page: &PageRequest) -> Result<Page<Alarm>, RepoError> {
+        let (tenant, stations) = (&scope.tenant, scope.stations.as_deref());
         let cursor = parse_cursor(page.cursor.as_deref())?;
         let sql = format!(
             "SELECT {ALARM_COLUMNS} FROM alarms WHERE tenant_id = $1 AND ($2 IS NULL OR id < $2)
@@ -63,16 +59,13 @@ impl AlarmQueries for Store {
              AND ($6 IS NULL OR rule_id = $6) AND ($7 IS NULL OR started_at >= $7) AND ($8 IS NULL OR started_at < $8){}{}
              ORDER BY id DESC LIMIT $9",
             status_clause(f.status.as_deref())?,
-            station_clause("station_id", f.stations.as_deref(), 10)
+            station_clause("station_id", stations, 10)
         );
         let rows = on_read!(self, p => {
-            let mut q = sqlx::query(&sql).bind(tenant.as_str()).bind(cursor).bind(f.severity.map(|s| s.as_str()))
+            let q = sqlx::query(&sql).bind(tenant.as_str()).bind(cursor).bind(f.severity.map(|s| s.as_str()))
                 .bind(f.station_id.map(|s| s.as_uuid())).bind(f.device_id.map(|d| d.as_uuid()))
                 .bind(f.rule_id.map(|r| r.as_uuid())).bind(f.from).bind(f.to).bind(i64::from(page.limit) + 1);
-            for s in f.stations.iter().flatten() {
-                q = q.bind(s.as_uuid());
-            }
-            q.fetch_all(p).await.map_err(db_err)?.iter().map(alarm_from_row).collect::<Result<Vec<_>, _>>()?
+            bind_stations!(q, stations).fetch_all(p).await.map_err(db_err)?.iter().map(alarm_from_row).collect::<Result<Vec<_>, _>>()?
         });
         Ok(Page::from_overfetch(rows, page.limit, |a| a.id.to_string()))
     }
@@ -94,23 +87,15 @@ impl AlarmQueries for Store {
             .fetch_all(p).await.map_err(db_err)?.iter().map(history_from_row).collect())
     }
 
-    async fn history_after(
-        &self,
-        tenant: &TenantId,
-        after: i64,
-        stations: Option<&[StationId]>,
-        limit: u32,
-    ) -> Result<Vec<HistoryEntry>, RepoError> {
+    async fn history_after(&self, scope: &Scope, after: i64, limit: u32) -> Result<Vec<HistoryEntry>, RepoError> {
         let sql = format!(
             "SELECT {HISTORY_COLUMNS} FROM alarm_history WHERE tenant_id = $1 AND seq > $2{} ORDER BY seq LIMIT $3",
-            station_clause("station_id", stations, 4)
+            station_clause("station_id", scope.station_list(), 4)
         );
         on_read!(self, p => {
-            let mut q = sqlx::query(&sql).bind(tenant.as_str()).bind(after).bind(i64::from(limit));
-            for s in stations.iter().copied().flatten() {
-                q = q.bind(s.as_uuid());
-            }
-            q.fetch_all(p).await.map_err(db_err)?.iter().map(history_from_row).collect()
+            let q = sqlx::query(&sql).bind(scope.tenant.as_str()).bind(after).bind(i64::from(limit));
+            bind_stations!(q, scope.station_list())
+                .fetch_all(p).await.map_err(db_err)?.iter().map(history_from_row).collect()
         })
     }
 

@@ -4,16 +4,16 @@ use crate::charging_rows::{
     attach, charge_point_from_row, session_from_row, transition_from_row, CHARGE_POINT_COLUMNS, SESSION_COLUMNS,
     TRANSITION_COLUMNS,
 };
-use crate::commands_rows::marks;
 use crate::rows::{db_err, parse_cursor};
+use crate::scope_sql::station_clause;
 use crate::Store;
 use async_trait::async_trait;
 use mgc_charging::{
-    ChargePoint, ChargePointFilter, ChargePointId, ChargingQueries, ChargingScope, ChargingSession, IdTag, IdTagFilter,
-    IdToken, SessionId,
+    ChargePoint, ChargePointFilter, ChargePointId, ChargingQueries, ChargingSession, IdTag, IdTagFilter, IdToken,
+    SessionId,
 };
 use mgc_kernel::page::{Page, PageRequest};
-use mgc_kernel::{RepoError, TenantId};
+use mgc_kernel::{RepoError, Scope, TenantId};
 use uuid::Uuid;
 
 /// Which rows a query reads: one by id, or a page after a cursor (ids ascending or descending).
@@ -25,22 +25,18 @@ enum Rows {
 
 /// `SELECT columns FROM table` in scope for `rows`: `$1` tenant, `$2` id or cursor, `$3` limit,
 /// then the scope's stations.
-fn scoped_sql(table: &str, columns: &str, scope: &ChargingScope<'_>, rows: Rows) -> String {
+fn scoped_sql(table: &str, columns: &str, scope: &Scope, rows: Rows) -> String {
     filtered_sql(table, columns, scope, rows, "")
 }
 
 /// [`scoped_sql`] with `condition` (SQL without parameters) added.
-fn filtered_sql(table: &str, columns: &str, scope: &ChargingScope<'_>, rows: Rows, condition: &str) -> String {
+fn filtered_sql(table: &str, columns: &str, scope: &Scope, rows: Rows, condition: &str) -> String {
     let (filter, tail, first_station) = match rows {
         Rows::One(_) => ("id = $2", String::new(), 3),
         Rows::Page { newest_first: true, .. } => ("($2 IS NULL OR id < $2)", " ORDER BY id DESC LIMIT $3".into(), 4),
         Rows::Page { newest_first: false, .. } => ("($2 IS NULL OR id > $2)", " ORDER BY id LIMIT $3".into(), 4),
     };
-    let stations = match scope.stations {
-        None => String::new(),
-        Some([]) => " AND 1 = 0".to_owned(),
-        Some(list) => format!(" AND station_id IN ({})", marks(first_station, list.len())),
-    };
+    let stations = station_clause("station_id", scope.station_list(), first_station);
     format!("SELECT {columns} FROM {table} WHERE tenant_id = $1 AND {filter}{stations}{condition}{tail}")
 }
 
@@ -53,7 +49,7 @@ macro_rules! fetch_scoped {
                 Rows::One(id) => q.bind(id),
                 Rows::Page { after, limit, .. } => q.bind(after).bind(i64::from(limit) + 1),
             };
-            for s in $scope.stations.into_iter().flatten() {
+            for s in $scope.station_list().into_iter().flatten() {
                 q = q.bind(s.as_uuid());
             }
             q.fetch_all(p).await.map_err(db_err)?.iter().map($map).collect::<Result<Vec<_>, RepoError>>()
@@ -69,7 +65,7 @@ fn page_rows(page: &PageRequest, newest_first: bool) -> Result<Rows, RepoError> 
 impl ChargingQueries for Store {
     async fn list_charge_points(
         &self,
-        scope: ChargingScope<'_>,
+        scope: &Scope,
         filter: ChargePointFilter,
         page: &PageRequest,
     ) -> Result<Page<ChargePoint>, RepoError> {
@@ -77,35 +73,27 @@ impl ChargingQueries for Store {
         // The registration is one of three fixed names, never client text.
         let condition =
             filter.registration.map(|r| format!(" AND registration = '{}'", r.as_str())).unwrap_or_default();
-        let sql = filtered_sql("charge_points", CHARGE_POINT_COLUMNS, &scope, rows, &condition);
+        let sql = filtered_sql("charge_points", CHARGE_POINT_COLUMNS, scope, rows, &condition);
         let found = fetch_scoped!(self, &sql, scope, rows, charge_point_from_row)?;
         Ok(Page::from_overfetch(found, page.limit, |c| c.id.to_string()))
     }
 
-    async fn get_charge_point(
-        &self,
-        scope: ChargingScope<'_>,
-        id: ChargePointId,
-    ) -> Result<Option<ChargePoint>, RepoError> {
+    async fn get_charge_point(&self, scope: &Scope, id: ChargePointId) -> Result<Option<ChargePoint>, RepoError> {
         let rows = Rows::One(id.as_uuid());
-        let sql = scoped_sql("charge_points", CHARGE_POINT_COLUMNS, &scope, rows);
+        let sql = scoped_sql("charge_points", CHARGE_POINT_COLUMNS, scope, rows);
         Ok(fetch_scoped!(self, &sql, scope, rows, charge_point_from_row)?.pop())
     }
 
-    async fn list_sessions(
-        &self,
-        scope: ChargingScope<'_>,
-        page: &PageRequest,
-    ) -> Result<Page<ChargingSession>, RepoError> {
+    async fn list_sessions(&self, scope: &Scope, page: &PageRequest) -> Result<Page<ChargingSession>, RepoError> {
         let rows = page_rows(page, true)?;
-        let sql = scoped_sql("charging_sessions", SESSION_COLUMNS, &scope, rows);
+        let sql = scoped_sql("charging_sessions", SESSION_COLUMNS, scope, rows);
         let found = fetch_scoped!(self, &sql, scope, rows, session_from_row)?;
         Ok(Page::from_overfetch(found, page.limit, |s| s.id.to_string()))
     }
 
-    async fn get_session(&self, scope: ChargingScope<'_>, id: SessionId) -> Result<Option<ChargingSession>, RepoError> {
+    async fn get_session(&self, scope: &Scope, id: SessionId) -> Result<Option<ChargingSession>, RepoError> {
         let rows = Rows::One(id.as_uuid());
-        let sql = scoped_sql("charging_sessions", SESSION_COLUMNS, &scope, rows);
+        let sql = scoped_sql("charging_sessions", SESSION_COLUMNS, scope, rows);
         let Some(mut session) = fetch_scoped!(self, &sql, scope, rows, session_from_row)?.pop() else {
             return Ok(None);
         };

@@ -4,10 +4,11 @@ use crate::commands_rows::{
     attach, command_from_row, json_of, transition_from_row, COMMAND_COLUMNS, TRANSITION_COLUMNS,
 };
 use crate::rows::{db_err, RowExt};
+use crate::scope_sql::{bind_stations, station_clause};
 use crate::StoreTx;
 use async_trait::async_trait;
 use mgc_commands::{Command, CommandId, CommandRepository, CommandState, DeviceDirectory, DeviceTarget, Transition};
-use mgc_kernel::{DeviceId, RepoError, StationId, TenantId};
+use mgc_kernel::{DeviceId, RepoError, Scope, StationId, TenantId};
 use sqlx::types::Json;
 
 /// How a command is looked up.
@@ -119,9 +120,12 @@ impl CommandRepository for StoreTx {
 
 #[async_trait]
 impl DeviceDirectory for StoreTx {
-    async fn device_target(&mut self, tenant: &TenantId, device: DeviceId) -> Result<Option<DeviceTarget>, RepoError> {
-        let sql = "SELECT id, station_id, name, protocol, tb_device_id FROM devices WHERE tenant_id = $1 AND id = $2";
-        on_tx!(self, c => sqlx::query(sql).bind(tenant.as_str()).bind(device.as_uuid())
+    async fn device_target(&mut self, scope: &Scope, device: DeviceId) -> Result<Option<DeviceTarget>, RepoError> {
+        let sql = format!(
+            "SELECT id, station_id, name, protocol, tb_device_id FROM devices WHERE tenant_id = $1 AND id = $2{}",
+            station_clause("station_id", scope.station_list(), 3)
+        );
+        on_tx!(self, c => bind_stations!(sqlx::query(&sql).bind(scope.tenant.as_str()).bind(device.as_uuid()), scope.station_list())
             .fetch_optional(&mut *c).await.map_err(db_err)?.as_ref().map(|r| Ok(DeviceTarget {
                 device_id: DeviceId::from_uuid(r.uuid("id")?),
                 station_id: StationId::from_uuid(r.uuid("station_id")?),

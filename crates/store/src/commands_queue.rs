@@ -4,6 +4,7 @@
 use crate::commands_rows::transition_from_row;
 use crate::commands_rows::{attach, command_from_row, marks, COMMAND_COLUMNS, TRANSITION_COLUMNS};
 use crate::rows::{db_err, tenant_of, RowExt};
+use crate::scope_sql::{bind_stations, station_clause};
 use crate::tx::TxConn;
 use crate::{Backend, Store, StoreTx};
 use async_trait::async_trait;
@@ -11,7 +12,7 @@ use chrono::{DateTime, Utc};
 use mgc_commands::{Command, CommandFilter, CommandId, CommandQueries, CommandUnits, RpcCheck};
 use mgc_eventing::UnitOfWork;
 use mgc_kernel::page::{Page, PageRequest};
-use mgc_kernel::{RepoError, TenantId};
+use mgc_kernel::{RepoError, Scope, TenantId};
 
 impl Store {
     /// Loads the transitions of `commands` (one statement) and attaches them.
@@ -140,16 +141,14 @@ fn parse_seq_cursor(cursor: Option<&str>) -> Result<Option<i64>, RepoError> {
 impl CommandQueries for Store {
     async fn list_commands(
         &self,
-        tenant: &TenantId,
+        scope: &Scope,
         f: &CommandFilter,
         page: &PageRequest,
     ) -> Result<Page<Command>, RepoError> {
         let cursor = parse_seq_cursor(page.cursor.as_deref())?;
-        let scope = match f.stations.as_deref() {
-            None => String::new(),
-            Some([]) => " AND 1 = 0".to_owned(),
-            Some(list) => format!(" AND station_id IN ({})", marks(9, list.len())),
-        };
+        let tenant = &scope.tenant;
+        let stations = scope.stations.as_deref();
+        let scope = station_clause("station_id", stations, 9);
         let sql = format!(
             "SELECT {COMMAND_COLUMNS} FROM commands WHERE tenant_id = $1 AND ($2 IS NULL OR seq < $2)
              AND ($3 IS NULL OR device_id = $3) AND ($4 IS NULL OR station_id = $4) AND ($5 IS NULL OR state = $5)
@@ -157,22 +156,24 @@ impl CommandQueries for Store {
              ORDER BY seq DESC LIMIT $8"
         );
         let rows = on_read!(self, p => {
-            let mut q = sqlx::query(&sql).bind(tenant.as_str()).bind(cursor).bind(f.device_id.map(|d| d.as_uuid()))
+            let q = sqlx::query(&sql).bind(tenant.as_str()).bind(cursor).bind(f.device_id.map(|d| d.as_uuid()))
                 .bind(f.station_id.map(|s| s.as_uuid())).bind(f.state.map(|s| s.as_str())).bind(f.from).bind(f.to)
                 .bind(i64::from(page.limit) + 1);
-            for s in f.stations.iter().flatten() {
-                q = q.bind(s.as_uuid());
-            }
-            q.fetch_all(p).await.map_err(db_err)?.iter().map(command_from_row).collect::<Result<Vec<_>, _>>()?
+            bind_stations!(q, stations).fetch_all(p).await.map_err(db_err)?.iter().map(command_from_row).collect::<Result<Vec<_>, _>>()?
         });
         let page = Page::from_overfetch(rows, page.limit, |(seq, _)| seq.to_string());
         let commands = self.with_transitions(tenant, page.items.into_iter().map(|(_, c)| c).collect()).await?;
         Ok(Page { items: commands, next_cursor: page.next_cursor })
     }
 
-    async fn get_command(&self, tenant: &TenantId, id: CommandId) -> Result<Option<Command>, RepoError> {
-        let sql = format!("SELECT {COMMAND_COLUMNS} FROM commands WHERE tenant_id = $1 AND id = $2");
-        let found = on_read!(self, p => sqlx::query(&sql).bind(tenant.as_str()).bind(id.as_uuid())
+    async fn get_command(&self, scope: &Scope, id: CommandId) -> Result<Option<Command>, RepoError> {
+        let tenant = &scope.tenant;
+        let stations = scope.stations.as_deref();
+        let sql = format!(
+            "SELECT {COMMAND_COLUMNS} FROM commands WHERE tenant_id = $1 AND id = $2{}",
+            station_clause("station_id", stations, 3)
+        );
+        let found = on_read!(self, p => bind_stations!(sqlx::query(&sql).bind(tenant.as_str()).bind(id.as_uuid()), stations)
             .fetch_optional(p).await.map_err(db_err)?.as_ref().map(command_from_row).transpose()?);
         match found {
             None => Ok(None),

@@ -66,46 +66,42 @@ impl SettlementQueries for Store {
 
     async fn list_settlements(
         &self,
-        tenant: &TenantId,
+        scope: &Scope,
         f: &SettlementFilter,
     ) -> Result<Vec<(Settlement, SettlementVersion)>, RepoError> {
+        let tenant = &scope.tenant;
         let sql = format!(
             "SELECT {SETTLEMENT_COLUMNS} FROM {SETTLEMENT_FROM}
              WHERE s.tenant_id = $1 AND ($2 IS NULL OR s.station_id = $2) AND s.day >= $3 AND s.day <= $4{}
              ORDER BY s.day, s.station_id LIMIT $5",
-            station_clause("s.station_id", f.scope.as_deref(), 6)
+            station_clause("s.station_id", scope.station_list(), 6)
         );
         on_read!(self, p => {
-            let mut q = sqlx::query(&sql).bind(tenant.as_str()).bind(f.station.map(|s| s.as_uuid()))
+            let q = sqlx::query(&sql).bind(tenant.as_str()).bind(f.station.map(|s| s.as_uuid()))
                 .bind(f.from.to_string()).bind(f.to.to_string()).bind(LIST_LIMIT);
-            for s in f.scope.iter().flatten() {
-                q = q.bind(s.as_uuid());
-            }
-            q.fetch_all(p).await.map_err(db_err)?.iter().map(settlement_from_row).collect()
+            bind_stations!(q, scope.station_list()).fetch_all(p).await.map_err(db_err)?.iter().map(settlement_from_row).collect()
         })
     }
 
     async fn page_settlements(
         &self,
-        tenant: &TenantId,
+        scope: &Scope,
         f: &SettlementFilter,
         page: &PageRequest,
     ) -> Result<Page<(Settlement, SettlementVersion)>, RepoError> {
+        let tenant = &scope.tenant;
         let cursor = parse_cursor(page.cursor.as_deref())?;
         let sql = format!(
             "SELECT {SETTLEMENT_COLUMNS} FROM {SETTLEMENT_FROM}
              WHERE s.tenant_id = $1 AND ($2 IS NULL OR s.station_id = $2) AND s.day >= $3 AND s.day <= $4
              AND ($5 IS NULL OR (s.day, s.id) < (SELECT c.day, c.id FROM settlements c WHERE c.tenant_id = $1 AND c.id = $5)){}
              ORDER BY s.day DESC, s.id DESC LIMIT $6",
-            station_clause("s.station_id", f.scope.as_deref(), 7)
+            station_clause("s.station_id", scope.station_list(), 7)
         );
         let rows = on_read!(self, p => {
-            let mut q = sqlx::query(&sql).bind(tenant.as_str()).bind(f.station.map(|s| s.as_uuid()))
+            let q = sqlx::query(&sql).bind(tenant.as_str()).bind(f.station.map(|s| s.as_uuid()))
                 .bind(f.from.to_string()).bind(f.to.to_string()).bind(cursor).bind(i64::from(page.limit) + 1);
-            for s in f.scope.iter().flatten() {
-                q = q.bind(s.as_uuid());
-            }
-            q.fetch_all(p).await.map_err(db_err)?.iter().map(settlement_from_row).collect::<Result<Vec<_>, _>>()?
+            bind_stations!(q, scope.station_list()).fetch_all(p).await.map_err(db_err)?.iter().map(settlement_from_row).collect::<Result<Vec<_>, _>>()?
         });
         Ok(Page::from_overfetch(rows, page.limit, |(s, _)| s.id.to_string()))
     }
@@ -138,25 +134,23 @@ impl SettlementQueries for Store {
 
     async fn list_statements(
         &self,
-        tenant: &TenantId,
+        scope: &Scope,
         f: &StatementFilter,
         page: &PageRequest,
     ) -> Result<Page<Statement>, RepoError> {
+        let tenant = &scope.tenant;
         let cursor = parse_cursor(page.cursor.as_deref())?;
         let sql = format!(
             "SELECT {STATEMENT_COLUMNS} FROM statements s WHERE s.tenant_id = $1 AND ($2 IS NULL OR s.station_id = $2)
              AND ($3 IS NULL OR s.month = $3) AND ($4 IS NULL OR (s.month, s.version, s.id) <
                  (SELECT c.month, c.version, c.id FROM statements c WHERE c.tenant_id = $1 AND c.id = $4)){}
              ORDER BY s.month DESC, s.version DESC, s.id DESC LIMIT $5",
-            station_clause("s.station_id", f.scope.as_deref(), 6)
+            station_clause("s.station_id", scope.station_list(), 6)
         );
         let rows = on_read!(self, p => {
-            let mut q = sqlx::query(&sql).bind(tenant.as_str()).bind(f.station.map(|s| s.as_uuid()))
+            let q = sqlx::query(&sql).bind(tenant.as_str()).bind(f.station.map(|s| s.as_uuid()))
                 .bind(f.month.as_deref()).bind(cursor).bind(i64::from(page.limit) + 1);
-            for s in f.scope.iter().flatten() {
-                q = q.bind(s.as_uuid());
-            }
-            q.fetch_all(p).await.map_err(db_err)?.iter().map(statement_from_row).collect::<Result<Vec<_>, _>>()?
+            bind_stations!(q, scope.station_list()).fetch_all(p).await.map_err(db_err)?.iter().map(statement_from_row).collect::<Result<Vec<_>, _>>()?
         });
         Ok(Page::from_overfetch(rows, page.limit, |s| s.id.to_string()))
     }

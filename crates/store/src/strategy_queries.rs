@@ -29,24 +29,22 @@ impl StrategyQueries for Store {
 
     async fn list_strategies(
         &self,
-        tenant: &TenantId,
+        scope: &Scope,
         f: &StrategyFilter,
         page: &PageRequest,
     ) -> Result<Page<Strategy>, RepoError> {
+        let tenant = &scope.tenant;
         let cursor = parse_cursor(page.cursor.as_deref())?;
         let sql = format!(
             "SELECT {STRATEGY_COLUMNS} FROM strategies WHERE tenant_id = $1 AND deleted_at IS NULL AND ($2 IS NULL OR id < $2)
              AND ($3 IS NULL OR station_id = $3) AND ($4 IS NULL OR type = $4) AND ($5 IS NULL OR enabled = $5){}
              ORDER BY id DESC LIMIT $6",
-            station_clause("station_id", f.stations.as_deref(), 7)
+            station_clause("station_id", scope.station_list(), 7)
         );
         let rows = on_read!(self, p => {
-            let mut q = sqlx::query(&sql).bind(tenant.as_str()).bind(cursor).bind(f.station_id.map(|s| s.as_uuid()))
+            let q = sqlx::query(&sql).bind(tenant.as_str()).bind(cursor).bind(f.station_id.map(|s| s.as_uuid()))
                 .bind(f.type_name.as_deref()).bind(f.enabled).bind(i64::from(page.limit) + 1);
-            for s in f.stations.iter().flatten() {
-                q = q.bind(s.as_uuid());
-            }
-            q.fetch_all(p).await.map_err(db_err)?.iter().map(strategy_from_row).collect::<Result<Vec<_>, _>>()?
+            bind_stations!(q, scope.station_list()).fetch_all(p).await.map_err(db_err)?.iter().map(strategy_from_row).collect::<Result<Vec<_>, _>>()?
         });
         Ok(Page::from_overfetch(rows, page.limit, |s| s.id.to_string()))
     }

@@ -173,8 +173,6 @@ pub struct AlarmFilter {
     pub from: Option<DateTime<Utc>>,
     /// Started before.
     pub to: Option<DateTime<Utc>>,
-    /// Only these stations (the caller's station scope).
-    pub stations: Option<Vec<StationId>>,
 }
 
 /// Read side of alarms and notifications.
@@ -182,10 +180,10 @@ pub struct AlarmFilter {
 pub trait AlarmQueries: Send + Sync {
     /// Rules of the tenant, newest first.
     async fn list_rules(&self, tenant: &TenantId, page: &PageRequest) -> Result<Page<AlarmRule>, RepoError>;
-    /// Alarms of the tenant, newest first.
+    /// Alarms of the scope, newest first.
     async fn list_alarms(
         &self,
-        tenant: &TenantId,
+        scope: &mgc_kernel::Scope,
         f: &AlarmFilter,
         page: &PageRequest,
     ) -> Result<Page<Alarm>, RepoError>;
@@ -196,9 +194,8 @@ pub trait AlarmQueries: Send + Sync {
     /// History entries of the tenant after stream position `after`, oldest first, at most `limit`.
     async fn history_after(
         &self,
-        tenant: &TenantId,
+        scope: &mgc_kernel::Scope,
         after: i64,
-        stations: Option<&[StationId]>,
         limit: u32,
     ) -> Result<Vec<HistoryEntry>, RepoError>;
     /// Highest stream position of the tenant (0 when none).

@@ -11,7 +11,7 @@ use axum::http::HeaderMap;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use futures_util::Stream;
 use mgc_alarms::{AlarmQueries, HistoryEntry, Severity};
-use mgc_kernel::{DeviceId, StationId, TenantId};
+use mgc_kernel::{DeviceId, Scope, StationId};
 use mgc_store::Store;
 use serde::Deserialize;
 use serde_json::json;
@@ -89,7 +89,7 @@ pub async fn stream(
     }
     let (tx, rx) = mpsc::channel(BUFFER);
     let (kick_tx, kick_rx) = oneshot::channel();
-    tokio::spawn(produce(state.store.clone(), p.tenant.clone(), p.station_ids.clone(), q, after, tx, kick_tx));
+    tokio::spawn(produce(state.store.clone(), p.scope(), q, after, tx, kick_tx));
     let stream =
         futures_util::stream::unfold((rx, Some(kick_rx), after, false), |(mut rx, kick, last, done)| async move {
             if done {
@@ -112,8 +112,7 @@ pub async fn stream(
 
 async fn produce(
     store: Store,
-    tenant: TenantId,
-    stations: Option<Vec<StationId>>,
+    scope: Scope,
     q: StreamQuery,
     mut cursor: i64,
     tx: mpsc::Sender<HistoryEntry>,
@@ -121,7 +120,7 @@ async fn produce(
 ) {
     let mut changes = store.alarm_changes();
     loop {
-        let batch = match store.history_after(&tenant, cursor, stations.as_deref(), BATCH).await {
+        let batch = match store.history_after(&scope, cursor, BATCH).await {
             Ok(b) => b,
             Err(e) => {
                 tracing::warn!(error = %e, "alarm stream read failed");

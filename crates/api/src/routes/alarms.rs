@@ -82,10 +82,9 @@ pub async fn list(
         rule_id: q.rule_id.as_deref().map(str::parse).transpose().map_err(|e| bad("rule_id", e))?,
         from: q.from,
         to: q.to,
-        stations: p.station_ids.clone(),
     };
     let page = PageRequest::new(q.limit, q.cursor).map_err(|m| bad("limit", m))?;
-    let alarms = state.store.list_alarms(&p.tenant, &filter, &page).await?;
+    let alarms = state.store.list_alarms(&p.scope(), &filter, &page).await?;
     Ok(Json(alarms.map(|a| view(a, None))))
 }
 

@@ -16,7 +16,7 @@ use mgc_adapter_ocpp::messages::smart_charging::{
     ClearChargingProfileRequest, GetCompositeScheduleRequest, SetChargingProfileRequest,
 };
 use mgc_adapter_ocpp::{OcppAction, OcppPayload};
-use mgc_charging::{ChargePointId, ChargingQueries, ChargingScope, IdToken};
+use mgc_charging::{ChargePointId, ChargingQueries, IdToken};
 use mgc_commands::{issue_committed, Command, IssueRequest, Issued};
 use mgc_contracts::CommandOrigin;
 use mgc_iam::{Principal, Role};
@@ -40,10 +40,9 @@ async fn issue<R: OcppAction>(
     p.require(Role::Operator)?;
     let id: ChargePointId = parse_id(raw_id, "charge point")?;
     R::from_payload(&payload).map_err(|v| unprocessable(v.to_string()))?;
-    let scope = ChargingScope { tenant: &p.tenant, stations: p.station_ids.as_deref() };
     let cp = state
         .store
-        .get_charge_point(scope, id)
+        .get_charge_point(&p.scope(), id)
         .await?
         .ok_or_else(|| ApiError::not_found(format!("charge point {id} not found")))?;
     let device_id = cp.device_id.ok_or_else(|| {
@@ -63,11 +62,10 @@ async fn issue<R: OcppAction>(
         timeout_s,
         idempotency_key: None,
         origin: CommandOrigin::Api { subject: p.subject.clone() },
-        station_scope: p.station_ids.clone(),
         queue_until_online: false,
     };
     let issued =
-        issue_committed(&state.store, &p.tenant, req, &state.config.commands, &state.adapters, state.clock.now())
+        issue_committed(&state.store, &p.scope(), req, &state.config.commands, &state.adapters, state.clock.now())
             .await?;
     state.commands_wakeup.notify_one();
     let (Issued::Created(c) | Issued::Existing(c)) = issued;

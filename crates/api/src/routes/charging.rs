@@ -7,10 +7,9 @@ use axum::extract::{Path, State};
 use axum::Json;
 use chrono::{DateTime, Utc};
 use mgc_charging::{
-    ChargePoint, ChargePointFilter, ChargePointId, ChargingQueries, ChargingScope, ChargingSession, RegistrationStatus,
-    SessionId,
+    ChargePoint, ChargePointFilter, ChargePointId, ChargingQueries, ChargingSession, RegistrationStatus, SessionId,
 };
-use mgc_iam::{Principal, Role};
+use mgc_iam::Role;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -190,10 +189,6 @@ pub struct SessionPage {
     pub next_cursor: Option<String>,
 }
 
-fn scope(p: &Principal) -> ChargingScope<'_> {
-    ChargingScope { tenant: &p.tenant, stations: p.station_ids.as_deref() }
-}
-
 /// Filter and page of the charge point list.
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
@@ -217,7 +212,7 @@ pub async fn list_charge_points(
     p.require(Role::Viewer)?;
     let filter = ChargePointFilter { registration: q.registration.as_deref().map(str::parse).transpose()? };
     let page = ListQuery { limit: q.limit, cursor: q.cursor }.page()?;
-    let page = state.store.list_charge_points(scope(&p), filter, &page).await?;
+    let page = state.store.list_charge_points(&p.scope(), filter, &page).await?;
     Ok(Json(ChargePointPage { items: page.items.into_iter().map(Into::into).collect(), next_cursor: page.next_cursor }))
 }
 
@@ -232,7 +227,7 @@ pub async fn get_charge_point(
 ) -> Result<Json<ChargePointView>, ApiError> {
     p.require(Role::Viewer)?;
     let id: ChargePointId = parse_id(&id, "charge point")?;
-    let found = state.store.get_charge_point(scope(&p), id).await?;
+    let found = state.store.get_charge_point(&p.scope(), id).await?;
     found.map(|c| Json(c.into())).ok_or_else(|| ApiError::not_found(format!("charge point {id} not found")))
 }
 
@@ -259,7 +254,7 @@ pub async fn set_registration(
     p.require(Role::Operator)?;
     let id: ChargePointId = parse_id(&id, "charge point")?;
     let registration: RegistrationStatus = body.registration.parse()?;
-    let found = state.store.get_charge_point(scope(&p), id).await?;
+    let found = state.store.get_charge_point(&p.scope(), id).await?;
     let cp = found.ok_or_else(|| ApiError::not_found(format!("charge point {id} not found")))?;
     let tx = state.store.begin().await?;
     let cp = mgc_charging::set_registration(tx, &p.tenant, &cp.identity, registration, state.clock.now()).await?;
@@ -275,7 +270,7 @@ pub async fn list_sessions(
     ApiQuery(q): ApiQuery<ListQuery>,
 ) -> Result<Json<SessionPage>, ApiError> {
     p.require(Role::Viewer)?;
-    let page = state.store.list_sessions(scope(&p), &q.page()?).await?;
+    let page = state.store.list_sessions(&p.scope(), &q.page()?).await?;
     Ok(Json(SessionPage { items: page.items.into_iter().map(Into::into).collect(), next_cursor: page.next_cursor }))
 }
 
@@ -290,6 +285,6 @@ pub async fn get_session(
 ) -> Result<Json<SessionView>, ApiError> {
     p.require(Role::Viewer)?;
     let id: SessionId = parse_id(&id, "charging session")?;
-    let found = state.store.get_session(scope(&p), id).await?;
+    let found = state.store.get_session(&p.scope(), id).await?;
     found.map(|s| Json(s.into())).ok_or_else(|| ApiError::not_found(format!("charging session {id} not found")))
 }

@@ -126,11 +126,10 @@ pub async fn issue(
         idempotency_key: body.idempotency_key.or(header_key),
         queue_until_online: body.queue_until_online,
         origin: CommandOrigin::Api { subject: p.subject.clone() },
-        station_scope: p.station_ids.clone(),
     };
     let issued = mgc_commands::issue_committed(
         &state.store,
-        &p.tenant,
+        &p.scope(),
         req,
         &state.config.commands,
         &state.adapters,
@@ -169,22 +168,19 @@ pub async fn list(
         state: q.state.as_deref().map(str::parse::<CommandState>).transpose().map_err(|e| bad("state", e))?,
         from: q.from,
         to: q.to,
-        stations: p.station_ids.clone(),
     };
     // The cursors this list hands out are positive sequence numbers.
     if let Some(c) = q.cursor.as_deref().filter(|c| c.parse::<i64>().map_or(true, |n| n < 1)) {
         return Err(ApiError::bad_request("invalid_query", format!("cursor '{c}' is not one this service returned")));
     }
     let page = PageRequest::new(q.limit, q.cursor).map_err(|m| bad("limit", m))?;
-    Ok(Json(state.store.list_commands(&p.tenant, &filter, &page).await?))
+    Ok(Json(state.store.list_commands(&p.scope(), &filter, &page).await?))
 }
 
 async fn visible(state: &AppState, p: &Principal, raw: &str) -> Result<Command, ApiError> {
     let id: CommandId = parse_id(raw, "command")?;
     let not_found = || ApiError::not_found(format!("command {id} not found"));
-    let command = state.store.get_command(&p.tenant, id).await?.ok_or_else(not_found)?;
-    visible_station(p, command.station_id).map_err(|_| not_found())?;
-    Ok(command)
+    state.store.get_command(&p.scope(), id).await?.ok_or_else(not_found)
 }
 
 /// One command with its transitions.

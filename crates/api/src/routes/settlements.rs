@@ -103,7 +103,7 @@ fn filter(p: &Principal, station_id: Option<&str>, from: &str, to: &str) -> Resu
             format!("from {from} .. to {to} must be ordered and span at most {MAX_RANGE_DAYS} days"),
         ));
     }
-    Ok(Filter { station, scope: p.station_ids.clone(), from, to })
+    Ok(Filter { station, from, to })
 }
 
 /// Settlements (current versions) of the tenant's stations in a date range, newest day first.
@@ -117,7 +117,7 @@ pub async fn list(
     p.require(Role::Viewer)?;
     let f = filter(&p, q.station_id.as_deref(), &q.from, &q.to)?;
     let page = ListQuery { limit: q.limit, cursor: q.cursor }.page()?;
-    let page = state.store.page_settlements(&p.tenant, &f, &page).await?;
+    let page = state.store.page_settlements(&p.scope(), &f, &page).await?;
     let items = page.items.into_iter().map(|(settlement, current)| SettlementItem { settlement, current }).collect();
     Ok(Json(SettlementPage { items, next_cursor: page.next_cursor }))
 }
@@ -162,7 +162,7 @@ pub async fn export_csv(
     ApiQuery(f): ApiQuery<SettlementFilter>,
 ) -> Result<Response, ApiError> {
     p.require(Role::Viewer)?;
-    let items = state.store.list_settlements(&p.tenant, &filter(&p, f.station_id.as_deref(), &f.from, &f.to)?).await?;
+    let items = state.store.list_settlements(&p.scope(), &filter(&p, f.station_id.as_deref(), &f.from, &f.to)?).await?;
     let bytes = mgc_reports::settlements_csv(&items).map_err(|e| {
         tracing::error!(error = %e, "settlements CSV");
         ApiError::internal()

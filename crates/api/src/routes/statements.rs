@@ -88,9 +88,9 @@ pub async fn list(
 ) -> Result<Json<StatementPage>, ApiError> {
     p.require(Role::Viewer)?;
     let station = q.station_id.as_deref().map(|s| parse_id::<StationId>(s, "station")).transpose()?;
-    let f = StatementFilter { station, month: q.month, scope: p.station_ids.clone() };
+    let f = StatementFilter { station, month: q.month };
     let page = ListQuery { limit: q.limit, cursor: q.cursor }.page()?;
-    let page = state.store.list_statements(&p.tenant, &f, &page).await?;
+    let page = state.store.list_statements(&p.scope(), &f, &page).await?;
     Ok(Json(StatementPage { items: page.items, next_cursor: page.next_cursor }))
 }
 

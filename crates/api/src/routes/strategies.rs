@@ -124,13 +124,12 @@ pub async fn list(
         let expected = StrategyParams::TYPE_NAMES.join(", ");
         return Err(bad("type", format!("unknown strategy type '{t}' (expected one of {expected})")));
     }
-    let filter =
-        StrategyFilter { station_id, type_name: q.type_name, enabled: q.enabled, stations: p.station_ids.clone() };
+    let filter = StrategyFilter { station_id, type_name: q.type_name, enabled: q.enabled };
     if q.cursor.as_deref().is_some_and(|c| !c.is_empty() && uuid::Uuid::parse_str(c).is_err()) {
         return Err(bad("cursor", "not one this service returned".to_owned()));
     }
     let page = PageRequest::new(q.limit, q.cursor).map_err(|m| bad("limit", m))?;
-    Ok(Json(state.store.list_strategies(&p.tenant, &filter, &page).await?))
+    Ok(Json(state.store.list_strategies(&p.scope(), &filter, &page).await?))
 }
 
 /// One strategy (its current version).

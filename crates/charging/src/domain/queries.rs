@@ -6,16 +6,7 @@ use crate::{
 };
 use async_trait::async_trait;
 use mgc_kernel::page::{Page, PageRequest};
-use mgc_kernel::{RepoError, StationId, TenantId};
-
-/// Who may see what: the tenant, and the stations of a station-scoped caller (none = all).
-#[derive(Debug, Clone, Copy)]
-pub struct ChargingScope<'a> {
-    /// Owner tenant.
-    pub tenant: &'a TenantId,
-    /// Visible stations, when restricted.
-    pub stations: Option<&'a [StationId]>,
-}
+use mgc_kernel::{RepoError, Scope, TenantId};
 
 /// Which charge points a list shows.
 #[derive(Debug, Clone, Copy, Default)]
@@ -39,24 +30,16 @@ pub trait ChargingQueries: Send + Sync {
     /// Charge points in scope passing `filter`, oldest first.
     async fn list_charge_points(
         &self,
-        scope: ChargingScope<'_>,
+        scope: &Scope,
         filter: ChargePointFilter,
         page: &PageRequest,
     ) -> Result<Page<ChargePoint>, RepoError>;
     /// One charge point in scope.
-    async fn get_charge_point(
-        &self,
-        scope: ChargingScope<'_>,
-        id: ChargePointId,
-    ) -> Result<Option<ChargePoint>, RepoError>;
+    async fn get_charge_point(&self, scope: &Scope, id: ChargePointId) -> Result<Option<ChargePoint>, RepoError>;
     /// Sessions in scope, newest first (without transitions).
-    async fn list_sessions(
-        &self,
-        scope: ChargingScope<'_>,
-        page: &PageRequest,
-    ) -> Result<Page<ChargingSession>, RepoError>;
+    async fn list_sessions(&self, scope: &Scope, page: &PageRequest) -> Result<Page<ChargingSession>, RepoError>;
     /// One session in scope, with its transitions.
-    async fn get_session(&self, scope: ChargingScope<'_>, id: SessionId) -> Result<Option<ChargingSession>, RepoError>;
+    async fn get_session(&self, scope: &Scope, id: SessionId) -> Result<Option<ChargingSession>, RepoError>;
     /// The tenant's id tags passing `filter`, ordered by tag (case-insensitively); the cursor is a tag.
     async fn list_id_tags(
         &self,

@@ -8,7 +8,7 @@ use crate::{CommandError, CommandSettings, CommandState};
 use async_trait::async_trait;
 use mgc_contracts::{CommandOrigin, CommandRequested, EventEnvelope, IntegrationEvent};
 use mgc_eventing::{EventHandler, HandlerError};
-use mgc_kernel::SharedClock;
+use mgc_kernel::{Scope, SharedClock};
 
 /// Consumer name in the processed-events table.
 pub const CONSUMER: &str = "commands.requested";
@@ -51,12 +51,13 @@ impl<T: CommandTx> EventHandler<T> for CommandRequestedConsumer {
                 strategy_version: ev.strategy_version,
                 execution_id: ev.execution_id,
             },
-            station_scope: None,
         };
         let now = self.clock.now();
         let timeout = chrono::Duration::seconds(i64::from(ev.timeout_s.max(1)));
         // Strategy commands are checked by the device's adapter when they are sent.
-        match issue(tx, &event.tenant_id, req, &self.settings, &AdapterRegistry::new(), now).await {
+        match issue(tx, &Scope::tenant_wide(event.tenant_id.clone()), req, &self.settings, &AdapterRegistry::new(), now)
+            .await
+        {
             // A decision older than its own timeout (an outbox backlog, a dead letter replayed
             // hours later) must not move hardware now: the command is recorded and expires at
             // once, and its state change tells the strategy to decide again.

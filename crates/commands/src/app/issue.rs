@@ -8,7 +8,7 @@ use crate::domain::rules::{fingerprint_of, key_reuse, KeyReuse};
 use crate::{CommandError, CommandSettings};
 use chrono::{DateTime, Utc};
 use mgc_contracts::CommandOrigin;
-use mgc_kernel::{DeviceId, RepoError, StationId, TenantId};
+use mgc_kernel::{DeviceId, RepoError, Scope};
 
 /// Longest method name.
 pub const MAX_METHOD_LEN: usize = 100;
@@ -32,8 +32,6 @@ pub struct IssueRequest {
     pub queue_until_online: bool,
     /// Cause.
     pub origin: CommandOrigin,
-    /// Stations the caller may see (None = all of the tenant); other devices are unknown to it.
-    pub station_scope: Option<Vec<StationId>>,
 }
 
 /// The result of an issue.
@@ -99,19 +97,21 @@ fn target_of(device: &DeviceTarget) -> Result<String, CommandError> {
     }
 }
 
-/// Issues a command inside `tx` (the caller commits): a replay of the same request under the
+/// Issues a command inside `tx` (the caller commits) for a device in `scope` (any other device is
+/// unknown to the caller): a replay of the same request under the
 /// same key within 24 h returns the existing command, a different one is a conflict. The
 /// method and parameters are checked by the adapter of the device's protocol in `adapters`
 /// (an empty registry checks nothing; the adapter checks again when sending).
 pub async fn issue<T: CommandTx>(
     tx: &mut T,
-    tenant: &TenantId,
+    scope: &Scope,
     req: IssueRequest,
     settings: &CommandSettings,
     adapters: &AdapterRegistry,
     now: DateTime<Utc>,
 ) -> Result<Issued, CommandError> {
     let (method, params, timeout_s) = validate(&req, settings)?;
+    let tenant = &scope.tenant;
     let print = fingerprint_of(req.device_id, &method, &params, timeout_s, req.queue_until_online);
     if let Some(key) = &req.idempotency_key {
         if let Some(existing) = tx.command_by_key(tenant, key).await? {
@@ -122,11 +122,7 @@ pub async fn issue<T: CommandTx>(
             }
         }
     }
-    let device = tx
-        .device_target(tenant, req.device_id)
-        .await?
-        .filter(|d| req.station_scope.as_ref().is_none_or(|s| s.contains(&d.station_id)))
-        .ok_or(CommandError::UnknownDevice(req.device_id))?;
+    let device = tx.device_target(scope, req.device_id).await?.ok_or(CommandError::UnknownDevice(req.device_id))?;
     let target = target_of(&device)?;
     adapters
         .validate(&device.protocol, &method, &params)
@@ -166,14 +162,14 @@ pub async fn issue<T: CommandTx>(
 /// idempotency key commits nothing); what the API's handlers call.
 pub async fn issue_committed<U: crate::CommandUnits>(
     units: &U,
-    tenant: &TenantId,
+    scope: &Scope,
     req: IssueRequest,
     settings: &CommandSettings,
     adapters: &AdapterRegistry,
     now: DateTime<Utc>,
 ) -> Result<Issued, CommandError> {
     let mut tx = units.begin_command_tx().await?;
-    let issued = issue(&mut tx, tenant, req, settings, adapters, now).await?;
+    let issued = issue(&mut tx, scope, req, settings, adapters, now).await?;
     if matches!(issued, Issued::Created(_)) {
         mgc_eventing::UnitOfWork::commit(tx).await?;
     }

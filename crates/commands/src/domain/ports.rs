@@ -7,7 +7,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use mgc_eventing::{OutboxWriter, UnitOfWork};
 use mgc_kernel::page::{Page, PageRequest};
-use mgc_kernel::{DeviceId, RepoError, StationId, TenantId};
+use mgc_kernel::{DeviceId, RepoError, Scope, StationId, TenantId};
 
 /// A device as commands see it (read from the masterdata tables).
 #[derive(Debug, Clone, PartialEq)]
@@ -27,8 +27,8 @@ pub struct DeviceTarget {
 /// Read port onto masterdata.
 #[async_trait]
 pub trait DeviceDirectory: Send {
-    /// The tenant's device, or None.
-    async fn device_target(&mut self, tenant: &TenantId, device: DeviceId) -> Result<Option<DeviceTarget>, RepoError>;
+    /// The device when it is in `scope` (its tenant and, when restricted, one of its stations), or None.
+    async fn device_target(&mut self, scope: &Scope, device: DeviceId) -> Result<Option<DeviceTarget>, RepoError>;
 }
 
 /// Commands and their transitions, inside a unit of work.
@@ -157,20 +157,19 @@ pub struct CommandFilter {
     pub from: Option<DateTime<Utc>>,
     /// Issued before.
     pub to: Option<DateTime<Utc>>,
-    /// Only these stations (the caller's station scope).
-    pub stations: Option<Vec<StationId>>,
 }
 
 /// Read side of commands.
 #[async_trait]
 pub trait CommandQueries: Send + Sync {
-    /// Commands of the tenant, newest first, with their transitions.
+    /// Commands of the scope, newest first, with their transitions.
     async fn list_commands(
         &self,
-        tenant: &TenantId,
+        scope: &Scope,
         filter: &CommandFilter,
         page: &PageRequest,
     ) -> Result<Page<Command>, RepoError>;
-    /// One command with its transitions.
-    async fn get_command(&self, tenant: &TenantId, id: CommandId) -> Result<Option<Command>, RepoError>;
+    /// One command of the scope with its transitions (a command of a station outside the scope
+    /// is `None`, like one of another tenant).
+    async fn get_command(&self, scope: &Scope, id: CommandId) -> Result<Option<Command>, RepoError>;
 }

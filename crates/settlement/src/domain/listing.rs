@@ -1,28 +1,25 @@
-//! What the settlement and statement lists ask for: filters and the caller's station scope.
+//! What the settlement and statement lists ask for (the caller's scope is passed beside them).
 
 use chrono::NaiveDate;
 use mgc_kernel::StationId;
 
-/// Settlements of local days in `[from, to]`, optionally of one station, within a scope.
+/// Settlements of local days in `[from, to]`, optionally of one station (the caller's scope is
+/// passed beside the filter).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SettlementFilter {
     /// Only this station.
     pub station: Option<StationId>,
-    /// The caller's station scope (`None`: every station of the tenant).
-    pub scope: Option<Vec<StationId>>,
     /// First local date.
     pub from: NaiveDate,
     /// Last local date (inclusive).
     pub to: NaiveDate,
 }
 
-/// Statements, optionally of one station and/or month (`YYYY-MM`), within a scope.
+/// Statements, optionally of one station and/or month (`YYYY-MM`).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct StatementFilter {
     /// Only this station.
     pub station: Option<StationId>,
     /// Only this month.
     pub month: Option<String>,
-    /// The caller's station scope (`None`: every station of the tenant).
-    pub scope: Option<Vec<StationId>>,
 }

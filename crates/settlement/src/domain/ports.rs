@@ -154,13 +154,13 @@ pub trait SettlementQueries: Send + Sync {
     /// Every settlement (current version) of the filter, by day and station (for exports).
     async fn list_settlements(
         &self,
-        tenant: &TenantId,
+        scope: &Scope,
         filter: &SettlementFilter,
     ) -> Result<Vec<(Settlement, SettlementVersion)>, RepoError>;
     /// One page of the filter's settlements (current versions), newest day first.
     async fn page_settlements(
         &self,
-        tenant: &TenantId,
+        scope: &Scope,
         filter: &SettlementFilter,
         page: &PageRequest,
     ) -> Result<Page<(Settlement, SettlementVersion)>, RepoError>;
@@ -173,7 +173,7 @@ pub trait SettlementQueries: Send + Sync {
     /// One page of the filter's statements, newest month and version first.
     async fn list_statements(
         &self,
-        tenant: &TenantId,
+        scope: &Scope,
         filter: &StatementFilter,
         page: &PageRequest,
     ) -> Result<Page<Statement>, RepoError>;

@@ -100,8 +100,6 @@ pub struct StrategyFilter {
     pub type_name: Option<String>,
     /// Enabled or disabled.
     pub enabled: Option<bool>,
-    /// Only these stations (the caller's station scope).
-    pub stations: Option<Vec<StationId>>,
 }
 
 /// Read side of strategies and executions.
@@ -109,10 +107,10 @@ pub struct StrategyFilter {
 pub trait StrategyQueries: Send + Sync {
     /// A live (not deleted) strategy within the scope, read outside a unit of work.
     async fn get_strategy(&self, scope: &Scope, id: StrategyId) -> Result<Option<Strategy>, RepoError>;
-    /// Strategies of the tenant (not deleted), newest first.
+    /// Strategies of the scope (not deleted), newest first.
     async fn list_strategies(
         &self,
-        tenant: &TenantId,
+        scope: &mgc_kernel::Scope,
         f: &StrategyFilter,
         page: &PageRequest,
     ) -> Result<Page<Strategy>, RepoError>;
