@@ -58,15 +58,14 @@ pub fn spawn(
 ) -> Result<JoinHandle<()>, String> {
     let settings = config.to_settings();
     let interval = Duration::from_millis(config.scan_interval_ms);
-    Ok(tokio::spawn(run(store, clock, registry, settings, interval, owner.to_owned(), wakeup, stop)))
+    Ok(tokio::spawn(run(store, clock, registry, (settings, interval), owner.to_owned(), wakeup, stop)))
 }
 
 async fn run(
     store: Store,
     clock: SharedClock,
     registry: AdapterRegistry,
-    settings: CommandSettings,
-    interval: Duration,
+    (settings, interval): (CommandSettings, Duration),
     owner: String,
     wakeup: Arc<Notify>,
     mut stop: watch::Receiver<bool>,
