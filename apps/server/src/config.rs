@@ -33,6 +33,7 @@ const ENV_KEYS: &[&str] = &[
     "commands",
     "ocpp",
     "http",
+    "cluster",
 ];
 
 /// The whole configuration of `mgc`.

@@ -32,3 +32,16 @@ impl ClusterSettings {
         mgc_commands::InstanceLease::from_secs(self.lease_secs)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn given_a_lease_under_the_minimum_then_it_is_refused_and_the_default_passes() {
+        let short = ClusterSettings { lease_secs: 2 };
+        assert_eq!(short.validate(), Err("cluster.lease_secs: must be at least 3".to_owned()));
+        assert_eq!(ClusterSettings::default().validate(), Ok(()));
+        assert_eq!(ClusterSettings::default().lease().renew_every(), std::time::Duration::from_secs(5));
+    }
+}
