@@ -79,6 +79,20 @@ fn succeeded(server: &Server, bearer: &str, id: &str) {
     assert_eq!(done["state"], "succeeded", "{done}");
 }
 
+/// Waits until `server`'s `/metrics` says it sees `n` live instances.
+fn instances_seen(server: &Server, n: usize) {
+    let started = std::time::Instant::now();
+    let want = format!("mgc_cluster_instances {n}\n");
+    loop {
+        let (status, metrics) = server.get("/metrics", None);
+        if status == 200 && metrics.contains(&want) {
+            return;
+        }
+        assert!(started.elapsed() < STEP, "never saw {n} live instances: {status} {metrics}");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
 fn two_instances_share_a_charge_point(dir: &Path, db_url: &str) {
     let db = ["--database-url", db_url];
     let cli = |args: &[&str]| stdout_line(&mgc(&[args, &db[..]].concat(), dir));
@@ -122,7 +136,9 @@ fn two_instances_share_a_charge_point(dir: &Path, db_url: &str) {
     let transaction = cp.expect("started");
     succeeded(&two, &operator, &id);
 
-    // When instance 1 dies, a command queued for the charge point on instance 2 waits for it...
+    // When instance 1 dies, its lease runs out (3 s here) and instance 2 releases what it held;
+    // a command queued for the charge point on instance 2 meanwhile waits for it...
+    instances_seen(&two, 2);
     one.kill();
     let mut queued = command("ChangeConfiguration", json!({"key": "HeartbeatInterval", "value": "60"}));
     queued["queue_until_online"] = json!(true);
@@ -133,6 +149,7 @@ fn two_instances_share_a_charge_point(dir: &Path, db_url: &str) {
     assert_eq!(cp.expect("connected"), "2");
     assert_eq!(cp.expect("changed"), "HeartbeatInterval");
     succeeded(&two, &operator, &queued);
+    instances_seen(&two, 1);
 
     // Then the next command works on instance 2, and the session is neither lost nor doubled.
     let stop = command("RemoteStopTransaction", json!({"transactionId": transaction.parse::<i64>().unwrap()}));
