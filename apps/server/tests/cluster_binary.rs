@@ -132,8 +132,10 @@ fn two_instances_share_a_charge_point(dir: &Path, db_url: &str) {
 
     // When a remote start is issued on instance 2, it reaches the charge point through instance 1.
     let start = command("RemoteStartTransaction", json!({"connectorId": 1, "idTag": "TAG1"}));
+    let issued_at = std::time::Instant::now();
     let id = issue(&two, &operator, &start);
     let transaction = cp.expect("started");
+    eprintln!("issue on instance 2 -> transaction started through instance 1: {:?}", issued_at.elapsed());
     succeeded(&two, &operator, &id);
 
     // When instance 1 dies, its lease runs out (3 s here) and instance 2 releases what it held;
@@ -146,8 +148,10 @@ fn two_instances_share_a_charge_point(dir: &Path, db_url: &str) {
     let queued = issue(&two, &operator, &queued);
     // ...and goes with it once it reconnects, to instance 2.
     std::fs::write(&go_on, b"").unwrap();
+    let reconnecting = std::time::Instant::now();
     assert_eq!(cp.expect("connected"), "2");
     assert_eq!(cp.expect("changed"), "HeartbeatInterval");
+    eprintln!("reconnect to instance 2 -> queued command answered: {:?}", reconnecting.elapsed());
     succeeded(&two, &operator, &queued);
     instances_seen(&two, 1);
 
