@@ -165,3 +165,30 @@ async fn given_postgres_when_a_command_is_issued_to_a_held_device_then_its_holde
         tokio::time::timeout(deadline, task).await.expect("the listener stops").unwrap();
     }
 }
+
+#[tokio::test]
+async fn given_an_instance_that_lost_its_lease_when_it_takes_it_again_then_it_records_its_connections_again() {
+    for db in all_databases().await {
+        let env = env(&db).await;
+        let store = &env.app.store;
+        let t = now(&env);
+        join(store, "a", t).await;
+        let directory = InstanceDirectory::new(store.clone(), "a", Arc::new(|| {}));
+        let (_, device) = issued(&env).await;
+        directory.connected(device.clone(), t).await;
+
+        // a stalls past its lease; b reaps it, so a's connection is no longer recorded.
+        let later = t + Duration::seconds(LEASE + 1);
+        join(store, "b", later).await;
+        assert_eq!(store.reap_instances(later).await.unwrap().connections, 1, "{}", db.backend);
+        assert_eq!(store.device_holder(&device.tenant, &device.protocol, &device.target).await.unwrap(), None);
+
+        // a notices at its next renewal, joins again and records what it still holds.
+        assert!(!store.renew_instance_lease("a", later, later + Duration::seconds(LEASE)).await.unwrap());
+        join(store, "a", later).await;
+        assert_eq!(directory.restore(true, later).await.unwrap(), 1, "{}", db.backend);
+        let holder = store.device_holder(&device.tenant, &device.protocol, &device.target).await.unwrap();
+        assert_eq!(holder.as_deref(), Some("a"), "{}", db.backend);
+        assert_eq!(directory.restore(false, later).await.unwrap(), 0, "{}: nothing left to retry", db.backend);
+    }
+}
