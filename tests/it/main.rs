@@ -21,6 +21,7 @@ mod charging_ocpp;
 mod charging_reports;
 mod charging_store;
 mod charging_telemetry;
+mod cluster_store;
 mod commands_adapter;
 mod commands_early_rpc;
 mod commands_flow;

@@ -5,8 +5,10 @@ use crate::config_ocpp::OcppConfig;
 use axum::Router;
 use mgc_adapter_ocpp::csms::Csms;
 use mgc_charging::{sweep_offline, ChargingSettings};
+use mgc_commands::ConnectionDirectory;
 use mgc_kernel::SharedClock;
 use mgc_store::Store;
+use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
@@ -22,11 +24,13 @@ pub struct Ocpp {
     tasks: Vec<JoinHandle<()>>,
 }
 
-/// Starts the endpoint and the sweep when `[ocpp] enabled`; both end when `stop` turns true.
+/// Starts the endpoint (recording connections in `directory`) and the sweep when `[ocpp]
+/// enabled`; both end when `stop` turns true.
 pub async fn start(
     store: &Store,
     clock: &SharedClock,
     config: &OcppConfig,
+    directory: Arc<dyn ConnectionDirectory>,
     stop: watch::Receiver<bool>,
 ) -> Result<Option<Ocpp>, String> {
     if !config.enabled {
@@ -35,7 +39,7 @@ pub async fn start(
     let settings = config.to_settings();
     let every = Duration::from_secs(config.sweep_interval_s);
     let sweep = tokio::spawn(sweep(store.clone(), clock.clone(), settings.charging.clone(), every, stop.clone()));
-    let csms = Csms::new(store.clone(), clock.clone(), settings, stop.clone());
+    let csms = Csms::new(store.clone(), clock.clone(), settings, stop.clone()).with_directory(directory);
     let mut tasks = vec![sweep];
     let shared_router = match config.own_listen() {
         None => Some(csms.router()),

@@ -45,60 +45,31 @@ pub fn adapters(
     Ok(registry)
 }
 
-/// Makes the commands waiting for a charge point due as soon as it connects and wakes the
-/// dispatcher, so `queue_until_online` commands go at once rather than at their next retry;
-/// ends when `stop` turns true.
-pub async fn wake_on_connect(
-    store: Store,
-    clock: SharedClock,
-    mut connects: tokio::sync::broadcast::Receiver<mgc_adapter_ocpp::csms::Caller>,
-    wakeup: Arc<Notify>,
-    mut stop: watch::Receiver<bool>,
-) {
-    use tokio::sync::broadcast::error::RecvError;
-    loop {
-        let caller = tokio::select! {
-            _ = stop.wait_for(|s| *s) => break,
-            received = connects.recv() => match received {
-                Ok(caller) => caller,
-                // Missed connects fall back to the retry backoff.
-                Err(RecvError::Lagged(_)) => continue,
-                Err(RecvError::Closed) => break,
-            },
-        };
-        let (protocol, identity) = (mgc_commands::PROTOCOL_OCPP16, caller.identity.as_str());
-        match mgc_commands::device_online(&store, &caller.tenant, protocol, identity, clock.now()).await {
-            Ok(0) => {}
-            Ok(_) => wakeup.notify_one(),
-            Err(e) => tracing::warn!(identity, error = %e, "cannot hurry the commands waiting for a charge point"),
-        }
-    }
-}
-
-/// Starts the command loop sending through `registry`; it stops when `stop` turns true.
+/// Starts the command loop sending through `registry`, claiming as `owner` (this process's
+/// holder id: it claims the commands of the devices it holds); it stops when `stop` turns true.
 pub fn spawn(
     store: Store,
     clock: SharedClock,
     registry: AdapterRegistry,
     config: &CommandsConfig,
+    owner: &str,
     wakeup: Arc<Notify>,
     stop: watch::Receiver<bool>,
 ) -> Result<JoinHandle<()>, String> {
     let settings = config.to_settings();
     let interval = Duration::from_millis(config.scan_interval_ms);
-    Ok(tokio::spawn(run(store, clock, registry, settings, interval, wakeup, stop)))
+    Ok(tokio::spawn(run(store, clock, registry, (settings, interval), owner.to_owned(), wakeup, stop)))
 }
 
 async fn run(
     store: Store,
     clock: SharedClock,
     registry: AdapterRegistry,
-    settings: CommandSettings,
-    interval: Duration,
+    (settings, interval): (CommandSettings, Duration),
+    owner: String,
     wakeup: Arc<Notify>,
     mut stop: watch::Receiver<bool>,
 ) {
-    let owner = format!("mgc-commands-{}", mgc_kernel::uuid::Uuid::new_v4().simple());
     let rounds = Arc::new(Semaphore::new(MAX_CONCURRENT_ROUNDS));
     let mut in_flight = tokio::task::JoinSet::new();
     let mut last_purge: Option<tokio::time::Instant> = None;

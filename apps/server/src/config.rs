@@ -33,6 +33,7 @@ const ENV_KEYS: &[&str] = &[
     "commands",
     "ocpp",
     "http",
+    "cluster",
 ];
 
 /// The whole configuration of `mgc`.
@@ -79,6 +80,8 @@ pub struct Config {
     pub ocpp: crate::config_ocpp::OcppConfig,
     /// HTTP connection limits.
     pub http: crate::config_http::HttpSettings,
+    /// Leases of the processes sharing one database.
+    pub cluster: crate::config_cluster::ClusterSettings,
 }
 
 /// Daily settlement.
@@ -201,6 +204,7 @@ impl Default for Config {
             commands: Default::default(),
             ocpp: Default::default(),
             http: Default::default(),
+            cluster: Default::default(),
         }
     }
 }
@@ -287,7 +291,7 @@ impl Config {
                 mgc_store::redact(&url)
             ));
         }
-        if let Err(e) = self.http.validate() {
+        if let Err(e) = self.http.validate().and(self.cluster.validate()) {
             problems.push(e);
         }
         if self.ingest.group_commit_linger_ms > 1000 {

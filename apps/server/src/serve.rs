@@ -34,7 +34,13 @@ pub async fn serve(config: Config) -> Result<(), String> {
     // OCPP connections are told to close as soon as shutdown is requested (upgraded connections
     // are not part of the HTTP drain), then drained with their own deadline.
     let (ocpp_stop_tx, ocpp_stop_rx) = watch::channel(false);
-    let mut ocpp = crate::charging_tasks::start(&store, &clock, &config.ocpp, ocpp_stop_rx).await?;
+    let instance = config.instance_id();
+    let commands_wakeup = Arc::new(tokio::sync::Notify::new());
+    // The lease comes before any device connects: connections are recorded under it.
+    let member =
+        crate::cluster_tasks::join(&store, &clock, &config.cluster, &instance, commands_wakeup.clone()).await?;
+    let directory = member.directory.clone();
+    let mut ocpp = crate::charging_tasks::start(&store, &clock, &config.ocpp, directory, ocpp_stop_rx).await?;
     // One set of adapters: the dispatcher sends through it, the API checks commands with it.
     let adapters = crate::command_tasks::adapters(&config.thingsboard, ocpp.as_ref().map(|o| o.connections()), &clock)?;
     if let Some(path) = &keys.generated {
@@ -73,19 +79,19 @@ pub async fn serve(config: Config) -> Result<(), String> {
         tenants,
         jobs_wakeup: Arc::new(tokio::sync::Notify::new()),
         shadow_wakeup: Arc::new(tokio::sync::Notify::new()),
-        commands_wakeup: Arc::new(tokio::sync::Notify::new()),
+        commands_wakeup: commands_wakeup.clone(),
         adapters: adapters.clone(),
         refusal_audit: Arc::default(),
     };
     let (stop_tx, stop_rx) = watch::channel(false);
-    let instance = config.instance_id();
     match store.release_instance_claims(&instance).await {
         Ok(0) => {}
         Ok(n) => tracing::info!(%instance, events = n, "released outbox claims of this instance's previous process"),
         Err(e) => tracing::warn!(%instance, error = %e, "cannot release the previous process's outbox claims"),
     }
-    let owner = format!("{instance}:{}", mgc_kernel::uuid::Uuid::new_v4().simple());
-    let mut dispatcher = Dispatcher::new(Arc::new(store.clone()), clock, config.dispatcher()).with_owner(owner);
+    let cluster_tasks = member.spawn(&store, &clock, commands_wakeup, stop_rx.clone());
+    let mut dispatcher =
+        Dispatcher::new(Arc::new(store.clone()), clock, config.dispatcher()).with_owner(member.holder.clone());
     mgc_server::composition::register_consumers(&mut dispatcher, &state.config, &state.clock);
     let alarm_tasks = crate::alarm_tasks::spawn(&store, &state.clock, &config.alarms, &config.notify, stop_rx.clone())?;
     let dispatcher_task = tokio::spawn(dispatcher.run(store.wakeup(), stop_rx.clone()));
@@ -94,18 +100,10 @@ pub async fn serve(config: Config) -> Result<(), String> {
         state.clock.clone(),
         adapters,
         &config.commands,
+        &member.holder,
         state.commands_wakeup.clone(),
         stop_rx.clone(),
     )?;
-    let connect_task = ocpp.as_ref().map(|o| {
-        tokio::spawn(crate::command_tasks::wake_on_connect(
-            store.clone(),
-            state.clock.clone(),
-            o.connections().connects(),
-            state.commands_wakeup.clone(),
-            stop_rx.clone(),
-        ))
-    });
     let analytics_task = tokio::spawn(crate::analytics_tasks::run(
         store.clone(),
         state.clock.clone(),
@@ -181,13 +179,7 @@ pub async fn serve(config: Config) -> Result<(), String> {
     if let Err(e) = command_task.await {
         tracing::error!(error = %e, "command task ended abnormally");
     }
-    if let Some(Err(e)) = match connect_task {
-        Some(task) => Some(task.await),
-        None => None,
-    } {
-        tracing::error!(error = %e, "charge point connect task ended abnormally");
-    }
-    for task in alarm_tasks {
+    for task in alarm_tasks.into_iter().chain(cluster_tasks) {
         let _ = task.await;
     }
     store.close().await;

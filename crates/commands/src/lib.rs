@@ -16,6 +16,7 @@ mgc_kernel::define_id!(
 );
 
 pub use app::cancel::cancel;
+pub use app::connections::{InstanceDirectory, WakeDispatcher};
 pub use app::consumer::CommandRequestedConsumer;
 pub use app::deadline::{scan_deadlines, ScanReport};
 pub use app::dispatch::{run_dispatch_round, DispatchReport};
@@ -27,6 +28,10 @@ pub use domain::adapter::{
     AdapterOutcome, AdapterRegistry, DeviceAdapter, InvalidCommand, RpcRequest, RpcStatusLookup, PROTOCOL_OCPP16,
 };
 pub use domain::command::{Command, RpcOptions, Transition};
+pub use domain::connections::{
+    lease_expired, may_claim, ConnectedDevice, ConnectionDirectory, ConnectionId, ConnectionRecords, ConnectionTicket,
+    Holding, InstanceLease,
+};
 pub use domain::early::EarlyRpcUpdate;
 pub use domain::error::CommandError;
 pub use domain::ports::{

@@ -91,6 +91,7 @@ impl CommandRepository for StoreTx {
             .bind(c.updated_at).bind(i64::from(c.attempts)).bind(c.next_attempt_at).bind(c.last_error.as_deref())
             .bind(c.rpc_id.as_deref()).bind(c.response.as_ref().map(Json)).bind(&c.reason).bind(c.options.queue_until_online)
             .execute(&mut *conn).await.map_err(db_err).map(|_| ())?);
+        self.notify_device_holder(&c.tenant, &c.protocol, &c.target).await?;
         self.insert_transitions(c, 0, &c.transitions).await
     }
 

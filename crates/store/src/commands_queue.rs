@@ -1,6 +1,7 @@
 //! The dispatcher's queue of commands (claim with a lease under the per-device lock, overdue
 //! commands) and the command read side.
 
+use crate::cluster::HELD_ELSEWHERE;
 use crate::commands_rows::transition_from_row;
 use crate::commands_rows::{attach, command_from_row, marks, COMMAND_COLUMNS, TRANSITION_COLUMNS};
 use crate::rows::{db_err, tenant_of, RowExt};
@@ -68,6 +69,7 @@ impl CommandUnits for Store {
                      WHERE o.tenant_id = c.tenant_id AND o.device_id = c.device_id AND NOT o.parallel AND o.seq <> c.seq
                      AND (o.state IN ('sent', 'delivered')
                           OR (o.state = 'pending' AND (o.seq < c.seq OR o.lease_until >= $3)))))
+                 AND NOT EXISTS ({HELD_ELSEWHERE})
                  ORDER BY c.seq LIMIT $4 {lock})
              RETURNING {COMMAND_COLUMNS}"
         );

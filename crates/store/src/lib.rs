@@ -25,6 +25,8 @@ mod charging_reports;
 mod charging_rows;
 mod charging_sessions;
 mod charging_tag_queries;
+mod cluster;
+mod cluster_listen;
 mod commands;
 mod commands_early;
 mod commands_queue;
@@ -70,6 +72,8 @@ mod wakeup;
 mod writer_check;
 
 pub use alarm_signals::{AlarmChanges, DeliveryWakeup};
+pub use cluster::{Reaped, DEVICE_COMMANDS_CHANNEL};
+pub use cluster_listen::DeviceCommandListener;
 pub use db::{redact, Backend, Store, StoreOptions};
 pub use migrate::MigrationStatus;
 pub use secret_box::{Keyring, SecretBoxError};

@@ -26,6 +26,7 @@ const SQLITE: &[(i64, &str, &str)] = &[
     (15, "command_queue_until_online", include_str!("../../../migrations/sqlite/0015_command_queue_until_online.sql")),
     (16, "ocpp_device_reports", include_str!("../../../migrations/sqlite/0016_ocpp_device_reports.sql")),
     (17, "tenant_disabled", include_str!("../../../migrations/sqlite/0017_tenant_disabled.sql")),
+    (18, "cluster_connections", include_str!("../../../migrations/sqlite/0018_cluster_connections.sql")),
 ];
 
 /// (version, description, SQL) of every PostgreSQL migration, in order.
@@ -51,6 +52,7 @@ const POSTGRES: &[(i64, &str, &str)] = &[
     ),
     (16, "ocpp_device_reports", include_str!("../../../migrations/postgres/0016_ocpp_device_reports.sql")),
     (17, "tenant_disabled", include_str!("../../../migrations/postgres/0017_tenant_disabled.sql")),
+    (18, "cluster_connections", include_str!("../../../migrations/postgres/0018_cluster_connections.sql")),
 ];
 
 fn migrator(list: &'static [(i64, &'static str, &'static str)]) -> Migrator {

@@ -2,6 +2,8 @@
 
 #![allow(dead_code)]
 
+pub mod python;
+
 use serde_json::Value;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
@@ -53,6 +55,12 @@ impl Server {
 
     pub fn get(&self, path: &str, auth: Option<(&str, &str)>) -> (u16, String) {
         http(&self.addr, "GET", path, auth, None)
+    }
+
+    /// Kills the process at once (SIGKILL: no shutdown of any kind) and reaps it.
+    pub fn kill(mut self) {
+        self.child.kill().unwrap();
+        self.child.wait().unwrap();
     }
 
     /// Sends SIGTERM and waits (bounded) for a clean exit.

@@ -1,6 +1,7 @@
 //! Command handlers, background rounds and the strategy consumer of the commands context.
 
 pub mod cancel;
+pub mod connections;
 pub mod consumer;
 pub mod deadline;
 pub mod dispatch;

@@ -4,6 +4,7 @@ pub mod adapter;
 pub mod command;
 #[cfg(test)]
 mod command_tests;
+pub mod connections;
 pub mod early;
 pub mod error;
 pub mod ports;

@@ -10,6 +10,7 @@ use crate::frame::Frame;
 use crate::ingest::CsmsUnits;
 use axum::extract::ws::{close_code, CloseFrame, Message, WebSocket};
 use mgc_charging::ChargingUnits;
+use mgc_commands::{ConnectedDevice, PROTOCOL_OCPP16};
 use tokio::time::{Instant, MissedTickBehavior};
 
 /// Far enough away to stand for "no deadline" in a `sleep_until`.
@@ -23,6 +24,10 @@ pub(crate) async fn serve_connection<U: CsmsUnits + Clone + 'static>(
     caller: Caller,
 ) {
     let (registration, mut incoming) = csms.registry.register(&caller);
+    let ticket = match &csms.directory {
+        Some(directory) => Some(directory.connected(device(&caller), csms.clock.now()).await),
+        None => None,
+    };
     let mut calls = CallQueue::new(format!("csms{}", registration.id()));
     tracing::info!(tenant = %caller.tenant, identity = %caller.identity, "charge point connected");
     let (close, why) = {
@@ -97,12 +102,25 @@ pub(crate) async fn serve_connection<U: CsmsUnits + Clone + 'static>(
     if let Some((code, reason)) = close {
         let _ = socket.send(Message::Close(Some(CloseFrame { code, reason: reason.into() }))).await;
     }
-    let current = csms.registry.unregister(&caller, registration);
+    let mut current = csms.registry.unregister(&caller, registration);
+    if let (true, Some(directory), Some(ticket)) = (current, &csms.directory, &ticket) {
+        // False: the charge point reconnected to another instance, which keeps it online.
+        current = directory.disconnected(ticket).await;
+    }
     tracing::info!(tenant = %caller.tenant, identity = %caller.identity, replaced = !current, "charge point disconnected");
     if current {
         if let Err(e) = disconnected(&csms, &caller).await {
             tracing::warn!(identity = %caller.identity, error = %e, "could not record the disconnect");
         }
+    }
+}
+
+/// The charge point as the connection directory knows it.
+fn device(caller: &Caller) -> ConnectedDevice {
+    ConnectedDevice {
+        tenant: caller.tenant.clone(),
+        protocol: PROTOCOL_OCPP16.to_owned(),
+        target: caller.identity.as_str().to_owned(),
     }
 }
 

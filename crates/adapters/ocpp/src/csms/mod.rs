@@ -22,6 +22,7 @@ pub use upgrade::SUBPROTOCOL;
 use crate::ingest::CsmsUnits;
 use axum::routing::get;
 use axum::Router;
+use mgc_commands::ConnectionDirectory;
 use mgc_kernel::SharedClock;
 use std::sync::Arc;
 use tokio::sync::watch;
@@ -37,6 +38,9 @@ pub struct Csms<U> {
     settings: Arc<CsmsSettings>,
     registry: Registry,
     shutdown: watch::Receiver<bool>,
+    /// Where connections are recorded for the instances sharing the database (none: this
+    /// process alone).
+    directory: Option<Arc<dyn ConnectionDirectory>>,
 }
 
 impl<U: Clone> Clone for Csms<U> {
@@ -47,6 +51,7 @@ impl<U: Clone> Clone for Csms<U> {
             settings: self.settings.clone(),
             registry: self.registry.clone(),
             shutdown: self.shutdown.clone(),
+            directory: self.directory.clone(),
         }
     }
 }
@@ -54,7 +59,14 @@ impl<U: Clone> Clone for Csms<U> {
 impl<U: CsmsUnits + Clone + 'static> Csms<U> {
     /// A CSMS; connections close when `shutdown` turns true (or its sender is dropped).
     pub fn new(units: U, clock: SharedClock, settings: CsmsSettings, shutdown: watch::Receiver<bool>) -> Self {
-        Self { units, clock, settings: Arc::new(settings), registry: Registry::default(), shutdown }
+        Self { units, clock, settings: Arc::new(settings), registry: Registry::default(), shutdown, directory: None }
+    }
+
+    /// Records every connection in `directory`, so that commands issued on any instance reach
+    /// the one holding the charge point's connection.
+    pub fn with_directory(mut self, directory: Arc<dyn ConnectionDirectory>) -> Self {
+        self.directory = Some(directory);
+        self
     }
 
     /// The router serving [`ROUTE`].
