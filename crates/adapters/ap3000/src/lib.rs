@@ -5,11 +5,13 @@
 //! stream into frames, ICCID announcements and `link` keep-alives (sticky and split packets,
 //! noise skipped and reported); [`messages`] holds a typed message for every command of the
 //! protocol fact sheet, decoded by length (optional trailing fields, unknown bytes kept) so
-//! that each re-encodes byte for byte.
+//! that each re-encodes byte for byte. [`gateway`] is the TCP server that owns the piles'
+//! connections.
 
 #![warn(missing_docs)]
 
 pub mod frame;
+pub mod gateway;
 pub mod messages;
 mod physical_id;
 pub mod stream;
