@@ -10,6 +10,8 @@
 
 #![warn(missing_docs)]
 
+pub mod charging;
+pub mod commands;
 pub mod frame;
 pub mod gateway;
 pub mod messages;

@@ -49,11 +49,22 @@ impl<H> Clone for Gateway<H> {
 impl<H: PileHandler> Gateway<H> {
     /// A gateway; connections close when `shutdown` turns true (or its sender is dropped).
     pub fn new(handler: H, settings: GatewaySettings, shutdown: watch::Receiver<bool>) -> Self {
+        Self::with_registry(handler, Registry::default(), settings, shutdown)
+    }
+
+    /// A gateway whose connections are recorded in `registry` (shared with a handler that
+    /// sends downlinks of its own).
+    pub fn with_registry(
+        handler: H,
+        registry: Registry,
+        settings: GatewaySettings,
+        shutdown: watch::Receiver<bool>,
+    ) -> Self {
         let admission = Admission::new(settings.max_connections, settings.new_per_ip_per_second);
         Self {
             handler: Arc::new(handler),
             settings: Arc::new(settings),
-            registry: Registry::default(),
+            registry,
             admission: Arc::new(Mutex::new(admission)),
             shutdown,
         }
