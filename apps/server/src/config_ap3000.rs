@@ -13,8 +13,8 @@ pub struct Ap3000Config {
     pub listen: String,
     /// Tenant owning the piles of this gateway; empty = the bootstrap tenant.
     pub tenant: String,
-    /// Admit piles not registered yet as `pending` (listed for an operator to adopt) instead of
-    /// rejecting their register.
+    /// Accept a pile seen for the first time at once; otherwise (default) it is recorded
+    /// `pending` and listed for an operator to adopt (its register is answered "not accepted").
     pub accept_unknown: bool,
     /// Connections open at once.
     pub max_connections: usize,

@@ -95,7 +95,7 @@ fn bare(command: u8) -> Action {
 
 fn hex(text: &str) -> Result<Vec<u8>, InvalidCommand> {
     let bad = || invalid("params.data_hex", "must be an even number of hex digits, at most 256 bytes");
-    if text.len() % 2 != 0 || text.len() > 512 {
+    if !text.len().is_multiple_of(2) || text.len() > 512 {
         return Err(bad());
     }
     (0..text.len())

@@ -16,6 +16,8 @@ pub mod frame;
 pub mod gateway;
 pub mod messages;
 mod physical_id;
+pub mod pile;
+pub mod pile_reports;
 pub mod stream;
 
 pub use frame::{Frame, FrameError};
