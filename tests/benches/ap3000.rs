@@ -60,7 +60,7 @@ fn simulators(bin: &PathBuf, gateway: &str, piles: u64, ramp: u64, extra: &[Stri
         .map(|i| {
             let n = PER_PROCESS.min(piles - i * PER_PROCESS);
             Command::new(bin)
-                .args(["simulate", "ap3000", "--addr", gateway, "--ports", "2", "--session-length", "0s"])
+                .args(["simulate", "ap3000", "--addr", gateway, "--ports", "2", "--no-sessions"])
                 .args(["--piles", &n.to_string(), "--first", &(1 + i * PER_PROCESS).to_string()])
                 .args([
                     "--ramp-per-second",

@@ -43,9 +43,12 @@ pub struct Ap3000Args {
     /// Power heartbeat (0x06) interval while charging (the protocol's is 5 min).
     #[arg(long, default_value = "60s", value_parser = parse_duration)]
     pub power_interval: Duration,
-    /// Length of a session; a new one starts on the next port once one ends (0 = no sessions).
+    /// Length of a session; a new one starts on the next port once one ends.
     #[arg(long, default_value = "30s", value_parser = parse_duration)]
     pub session_length: Duration,
+    /// Only register and heartbeat (no card swipes, no sessions): connection load runs.
+    #[arg(long)]
+    pub no_sessions: bool,
     /// Charging power in W (energy grows at this rate; the wire's power field saturates at 6553.5 W).
     #[arg(long, default_value_t = 2000, value_parser = clap::value_parser!(u32).range(1..=100_000_000))]
     pub power_w: u32,
@@ -165,7 +168,7 @@ async fn pile(args: &Ap3000Args, n: u32, end: Instant, c: &Counters) -> Result<(
     c.add(SENT, 1);
     let mut next_heartbeat = Instant::now();
     let mut session: Option<Session> = None;
-    let mut next_swipe = if args.session_length.is_zero() { None } else { Some(Instant::now()) };
+    let mut next_swipe = if args.no_sessions { None } else { Some(Instant::now()) };
     let mut port = 0u8;
     let card = args.card_base + n;
     loop {
