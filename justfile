@@ -21,7 +21,7 @@ fmt:
     cargo fmt --all
 
 # Every benchmark.
-bench: bench-outbox bench-ingest bench-close bench-alarm bench-command bench-ocpp
+bench: bench-outbox bench-ingest bench-close bench-alarm bench-command bench-ocpp bench-ap3000
 
 # Outbox append and dispatch throughput against a same-run insert baseline (BENCH_EVENTS=5000).
 bench-outbox:
@@ -54,6 +54,12 @@ bench-command:
 bench-ocpp:
     cargo build --release -p mgc-server
     ulimit -n "$(ulimit -Hn)" && cargo bench -p mgc-tests --bench ocpp
+
+# The AP3000 TCP gateway of the release `mgc serve` under `mgc simulate ap3000`: piles held with
+# 30 s heartbeats, frames/s, RSS per connection (BENCH_AP3000_PILES=10000, BENCH_AP3000_HOLD_S=70).
+bench-ap3000:
+    cargo build --release -p mgc-server
+    ulimit -n "$(ulimit -Hn)" && cargo bench -p mgc-tests --bench ap3000
 
 # Mint a development admin token for the bootstrap tenant.
 token TENANT="default" ROLE="admin":

@@ -29,7 +29,7 @@ async fn join(store: &Store, holder: &str, at: DateTime<Utc>) {
 /// Issues a command to pv-1; returns it as stored and the device as the directory names it.
 async fn issued(env: &CommandEnv) -> (CommandId, ConnectedDevice) {
     let id: CommandId = env.issue_ok("getStatus", 60).await.parse().unwrap();
-    let c = env.app.store.get_command(&tenant("acme"), id).await.unwrap().unwrap();
+    let c = env.app.store.get_command(&mgc_kernel::Scope::tenant_wide(tenant("acme")), id).await.unwrap().unwrap();
     (id, ConnectedDevice { tenant: c.tenant, protocol: c.protocol, target: c.target })
 }
 

@@ -15,6 +15,7 @@ mod api_errors;
 mod auth_refusals;
 mod chain_e2e;
 mod charge_point_operations;
+mod charging_ap3000;
 mod charging_api;
 mod charging_id_tags;
 mod charging_ocpp;

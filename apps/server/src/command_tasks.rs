@@ -24,10 +24,12 @@ const RECONCILE_EVERY: Duration = Duration::from_secs(5);
 const EARLY_PURGE_EVERY: Duration = Duration::from_secs(60);
 
 /// The device adapters by protocol: `thingsboard` when `[thingsboard] url` is set, `ocpp16`
-/// over the CSMS's live connections when `[ocpp]` is enabled (`ocpp`).
+/// over the CSMS's live connections when `[ocpp]` is enabled (`ocpp`), `ap3000` over the
+/// AP3000 gateway's connections when `[ap3000] listen` is set.
 pub fn adapters(
     tb: &ThingsBoardConfig,
     ocpp: Option<mgc_adapter_ocpp::csms::Registry>,
+    ap3000: Option<&crate::ap3000_tasks::Ap3000>,
     clock: &SharedClock,
 ) -> Result<AdapterRegistry, String> {
     let mut registry = AdapterRegistry::new();
@@ -41,6 +43,9 @@ pub fn adapters(
     if let Some(connections) = ocpp {
         let adapter = mgc_adapter_ocpp::commands::OcppCommandAdapter::new(connections);
         registry = registry.with(mgc_commands::PROTOCOL_OCPP16, Arc::new(adapter));
+    }
+    if let Some(gateway) = ap3000 {
+        registry = registry.with(mgc_commands::PROTOCOL_AP3000, gateway.adapter());
     }
     Ok(registry)
 }

@@ -32,6 +32,7 @@ const ENV_KEYS: &[&str] = &[
     "thingsboard",
     "commands",
     "ocpp",
+    "ap3000",
     "http",
     "cluster",
 ];
@@ -78,6 +79,8 @@ pub struct Config {
     pub commands: crate::config_commands::CommandsConfig,
     /// OCPP 1.6J endpoint for chargers.
     pub ocpp: crate::config_ocpp::OcppConfig,
+    /// AP3000 TCP gateway for charging piles.
+    pub ap3000: crate::config_ap3000::Ap3000Config,
     /// HTTP connection limits.
     pub http: crate::config_http::HttpSettings,
     /// Leases of the processes sharing one database.
@@ -203,6 +206,7 @@ impl Default for Config {
             thingsboard: Default::default(),
             commands: Default::default(),
             ocpp: Default::default(),
+            ap3000: Default::default(),
             http: Default::default(),
             cluster: Default::default(),
         }
@@ -353,6 +357,7 @@ impl Config {
         problems.extend(self.thingsboard.problems());
         problems.extend(self.commands.problems());
         problems.extend(self.ocpp.problems());
+        problems.extend(self.ap3000.problems());
         problems.extend(self.database.problems());
         if problems.is_empty() {
             Ok(())

@@ -2,6 +2,7 @@
 
 mod alarm_tasks;
 mod analytics_tasks;
+mod ap3000_tasks;
 mod charging_cli;
 mod charging_tasks;
 mod cli;
@@ -11,6 +12,7 @@ mod command_tasks;
 mod commands;
 mod config;
 mod config_analytics;
+mod config_ap3000;
 mod config_cluster;
 mod config_commands;
 mod config_database;

@@ -40,9 +40,23 @@ pub async fn serve(config: Config) -> Result<(), String> {
     let member =
         crate::cluster_tasks::join(&store, &clock, &config.cluster, &instance, commands_wakeup.clone()).await?;
     let directory = member.directory.clone();
-    let mut ocpp = crate::charging_tasks::start(&store, &clock, &config.ocpp, directory, ocpp_stop_rx).await?;
+    let mut ocpp = crate::charging_tasks::start(&store, &clock, &config.ocpp, directory, ocpp_stop_rx.clone()).await?;
     // One set of adapters: the dispatcher sends through it, the API checks commands with it.
-    let adapters = crate::command_tasks::adapters(&config.thingsboard, ocpp.as_ref().map(|o| o.connections()), &clock)?;
+    let ap3000 = crate::ap3000_tasks::start(
+        &store,
+        &clock,
+        &config.ap3000,
+        config.ocpp.to_settings().charging,
+        &tenant,
+        ocpp_stop_rx.clone(),
+    )
+    .await?;
+    let adapters = crate::command_tasks::adapters(
+        &config.thingsboard,
+        ocpp.as_ref().map(|o| o.connections()),
+        ap3000.as_ref(),
+        &clock,
+    )?;
     if let Some(path) = &keys.generated {
         eprintln!(
             "mgc: first start: generated a JWT signing secret at {} (mode 0600).\n\
@@ -104,6 +118,9 @@ pub async fn serve(config: Config) -> Result<(), String> {
         state.commands_wakeup.clone(),
         stop_rx.clone(),
     )?;
+    let ap3000_connect_task = ap3000
+        .as_ref()
+        .map(|g| g.wake_on_connect(store.clone(), state.clock.clone(), state.commands_wakeup.clone(), stop_rx.clone()));
     let analytics_task = tokio::spawn(crate::analytics_tasks::run(
         store.clone(),
         state.clock.clone(),
@@ -156,6 +173,9 @@ pub async fn serve(config: Config) -> Result<(), String> {
     if let Some(ocpp) = ocpp {
         ocpp.finish().await;
     }
+    if let Some(ap3000) = ap3000 {
+        ap3000.finish().await;
+    }
     tracing::info!("HTTP drained; stopping dispatcher");
     let _ = stop_tx.send(true);
     if let Err(e) = dispatcher_task.await {
@@ -178,6 +198,12 @@ pub async fn serve(config: Config) -> Result<(), String> {
     }
     if let Err(e) = command_task.await {
         tracing::error!(error = %e, "command task ended abnormally");
+    }
+    if let Some(Err(e)) = match ap3000_connect_task {
+        Some(task) => Some(task.await),
+        None => None,
+    } {
+        tracing::error!(error = %e, "pile connect task ended abnormally");
     }
     for task in alarm_tasks.into_iter().chain(cluster_tasks) {
         let _ = task.await;

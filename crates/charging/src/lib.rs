@@ -14,7 +14,7 @@ pub mod app;
 pub mod domain;
 
 pub use app::authorize::authorize;
-pub use app::boot::{boot, BootDecision};
+pub use app::boot::{boot, boot_as, BootDecision};
 pub use app::connection::{disconnected, sweep_offline, SweepReport};
 pub use app::credentials::{set_password, set_passwords};
 pub use app::device_reports::device_report;

@@ -25,7 +25,8 @@ pub use app::online::device_online;
 pub use app::reconcile::{reconcile_persistent_rpcs, ReconcileReport};
 pub use app::rpc_update::{apply_rpc_update, purge_early_updates, RpcUpdateOutcome};
 pub use domain::adapter::{
-    AdapterOutcome, AdapterRegistry, DeviceAdapter, InvalidCommand, RpcRequest, RpcStatusLookup, PROTOCOL_OCPP16,
+    AdapterOutcome, AdapterRegistry, DeviceAdapter, InvalidCommand, RpcRequest, RpcStatusLookup, PROTOCOL_AP3000,
+    PROTOCOL_OCPP16,
 };
 pub use domain::command::{Command, RpcOptions, Transition};
 pub use domain::connections::{

@@ -8,6 +8,7 @@
 //! increasing energy meter, a slowly cycling state of charge, grid voltage and frequency,
 //! temperature, reactive power and current.
 
+mod ap3000;
 mod ocpp;
 mod summary;
 mod traffic;
@@ -32,6 +33,9 @@ pub enum SimulateTarget {
     Thingsboard(ThingsboardArgs),
     /// Run OCPP 1.6J charge points (boot, heartbeats, sessions with meter values) against /ocpp/1.6.
     Ocpp(ocpp::OcppArgs),
+    /// Run AP3000 piles over raw TCP (register, heartbeats, card swipes, sessions with power
+    /// heartbeats, settlements) against `[ap3000] listen`.
+    Ap3000(ap3000::Ap3000Args),
 }
 
 /// Options of `mgc simulate thingsboard`.
@@ -260,6 +264,7 @@ pub async fn run(target: SimulateTarget) -> Result<(), String> {
     match target {
         SimulateTarget::Thingsboard(args) => thingsboard(args).await,
         SimulateTarget::Ocpp(args) => ocpp::run(args).await,
+        SimulateTarget::Ap3000(args) => ap3000::run(args).await,
     }
 }
 

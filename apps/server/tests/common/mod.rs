@@ -19,6 +19,8 @@ pub struct Server {
     pub addr: String,
     /// Address of the OCPP endpoint's own listener, when `ocpp.listen` gave it one.
     pub ocpp_addr: Option<String>,
+    /// Address of the AP3000 gateway, when `ap3000.listen` is set.
+    pub ap3000_addr: Option<String>,
 }
 
 impl Server {
@@ -41,16 +43,20 @@ impl Server {
         let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
         // The server prints its bound address once it accepts connections.
         let mut ocpp_addr = None;
+        let mut ap3000_addr = None;
         let addr = loop {
             let line = lines.next().expect("mgc exited before listening").unwrap();
             if let Some(rest) = line.strip_prefix("mgc: OCPP listening on ws://") {
                 ocpp_addr = Some(rest.trim().to_owned());
             }
+            if let Some(rest) = line.strip_prefix("mgc: AP3000 listening on tcp://") {
+                ap3000_addr = Some(rest.trim().to_owned());
+            }
             if let Some(rest) = line.strip_prefix("mgc: listening on http://") {
                 break rest.trim().to_owned();
             }
         };
-        Self { child, addr, ocpp_addr }
+        Self { child, addr, ocpp_addr, ap3000_addr }
     }
 
     pub fn get(&self, path: &str, auth: Option<(&str, &str)>) -> (u16, String) {

@@ -6,7 +6,7 @@ use crate::app::link::link_charger;
 use crate::app::{events, persist};
 use crate::domain::charge_point::registration_for_boot;
 use crate::{
-    BootInfo, ChargePoint, ChargePointId, ChargingError, ChargingSettings, ChargingTx, OcppIdentity,
+    BootInfo, ChargePoint, ChargePointId, ChargingError, ChargingSettings, ChargingTx, OcppIdentity, Protocol,
     RegistrationStatus, StopReason, TransactionId,
 };
 use chrono::{DateTime, Utc};
@@ -32,9 +32,23 @@ pub struct BootDecision {
 
 /// Handles a BootNotification of `identity` received at `now`, and commits.
 pub async fn boot<T: ChargingTx>(
+    tx: T,
+    tenant: &TenantId,
+    identity: &OcppIdentity,
+    info: BootInfo,
+    settings: &ChargingSettings,
+    now: DateTime<Utc>,
+) -> Result<BootDecision, ChargingError> {
+    boot_as(tx, tenant, identity, Protocol::Ocpp16J, info, settings, now).await
+}
+
+/// [`boot`] of a charge point speaking `protocol` (recorded when it is first seen), e.g. an
+/// AP3000 pile's register.
+pub async fn boot_as<T: ChargingTx>(
     mut tx: T,
     tenant: &TenantId,
     identity: &OcppIdentity,
+    protocol: Protocol,
     info: BootInfo,
     settings: &ChargingSettings,
     now: DateTime<Utc>,
@@ -45,7 +59,8 @@ pub async fn boot<T: ChargingTx>(
         Some(cp) => cp,
         None => {
             let status = registration_for_boot(None, settings.accept_unknown);
-            let cp = ChargePoint::register(tenant.clone(), identity.clone(), status, now);
+            let mut cp = ChargePoint::register(tenant.clone(), identity.clone(), status, now);
+            cp.protocol = protocol;
             tx.insert_charge_point(&cp).await?;
             cp
         }

@@ -23,6 +23,8 @@ named_enum! {
     pub enum Protocol {
         /// OCPP 1.6 over JSON/WebSocket.
         Ocpp16J => "ocpp1.6j",
+        /// The AP3000 ("DNY") binary protocol over raw TCP (two-wheeler and small AC piles).
+        Ap3000 => "ap3000",
     }
 }
 

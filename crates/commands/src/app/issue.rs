@@ -1,7 +1,7 @@
 //! Issuing a command: validation, idempotency, device lookup, storage with `CommandIssued`.
 
 use crate::app::record;
-use crate::domain::adapter::{AdapterRegistry, PROTOCOL_OCPP16};
+use crate::domain::adapter::{AdapterRegistry, PROTOCOL_AP3000, PROTOCOL_OCPP16};
 use crate::domain::command::{Command, NewCommand};
 use crate::domain::ports::{CommandTx, DeviceTarget};
 use crate::domain::rules::{fingerprint_of, key_reuse, KeyReuse};
@@ -86,11 +86,12 @@ fn validate(req: &IssueRequest, settings: &CommandSettings) -> Result<(String, s
     Ok((method.to_owned(), params, timeout_s))
 }
 
-/// The device's address on its platform: a charge point's OCPP identity (its device name), the
+/// The device's address on its platform: a charge point's OCPP identity or an AP3000 pile's
+/// physical id (its device name), the
 /// ThingsBoard device id, or the device id for other protocols.
 fn target_of(device: &DeviceTarget) -> Result<String, CommandError> {
     match (device.protocol.as_str(), &device.tb_device_id) {
-        (PROTOCOL_OCPP16, _) => Ok(device.name.clone()),
+        (PROTOCOL_OCPP16 | PROTOCOL_AP3000, _) => Ok(device.name.clone()),
         (_, Some(tb)) if !tb.trim().is_empty() => Ok(tb.clone()),
         ("thingsboard", _) => Err(CommandError::NotControllable(device.device_id)),
         _ => Ok(device.device_id.to_string()),

@@ -9,6 +9,8 @@ use std::sync::Arc;
 /// Protocol of OCPP 1.6J charge points (masterdata devices of kind `charger`), addressed by
 /// their OCPP identity, which is their device name.
 pub const PROTOCOL_OCPP16: &str = "ocpp16";
+/// Protocol of AP3000 charging piles (the device's name is the pile's physical id, 8 hex digits).
+pub const PROTOCOL_AP3000: &str = "ap3000";
 
 /// What an adapter is asked to send.
 #[derive(Debug, Clone, PartialEq)]
