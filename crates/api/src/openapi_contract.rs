@@ -1,0 +1,135 @@
+//! What every operation of the OpenAPI document shares, added in one place so no annotation can
+//! forget it: the security of each route family, and the error responses the layers in front of
+//! every handler produce (authentication, body parsing, the request deadline), each with the one
+//! JSON error body.
+
+use utoipa::openapi::path::{Operation, PathItem};
+use utoipa::openapi::request_body::RequestBody;
+use utoipa::openapi::response::{Response, ResponseBuilder};
+use utoipa::openapi::security::{
+    ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme,
+};
+use utoipa::openapi::{ContentBuilder, OpenApi, Ref, RefOr};
+use utoipa::Modify;
+
+/// The shared responses (name, status, description) referenced from operations.
+const SHARED: &[(&str, &str, &str)] = &[
+    ("BadRequest", "400", "invalid_id, invalid_query, malformed_json or another client mistake"),
+    ("Unauthorized", "401", "missing, expired or invalid credentials"),
+    ("Forbidden", "403", "the role or station scope of the credentials does not allow this"),
+    ("NotFound", "404", "no such resource in the caller's tenant and scope"),
+    ("PayloadTooLarge", "413", "the body is larger than the limit of its route family"),
+    ("UnsupportedMediaType", "415", "the body is not application/json"),
+    ("Unprocessable", "422", "the body is well-formed JSON but not a valid request"),
+    ("Unavailable", "503", "request_timeout or storage_unavailable: retry after Retry-After"),
+];
+
+/// Security schemes, shared responses and error statuses of every operation.
+pub struct Contract;
+
+impl Modify for Contract {
+    fn modify(&self, openapi: &mut OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).bearer_format("JWT").build()),
+        );
+        components
+            .add_security_scheme("api_key", SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::new("X-Api-Key"))));
+        components.add_security_scheme(
+            "integration_signature",
+            SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::with_description(
+                "X-Signature",
+                "v2=<hex HMAC-SHA256(integration secret, canonical request)> with X-Integration-Id and X-Timestamp (docs/api.md)",
+            ))),
+        );
+        components.add_security_scheme(
+            "integration_secret",
+            SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::with_description(
+                "X-Integration-Secret",
+                "the integration's static secret with X-Integration-Id, where the integration allows it",
+            ))),
+        );
+        for (name, _, description) in SHARED {
+            components.responses.insert((*name).to_owned(), RefOr::T(error_response(description)));
+        }
+        for (path, item) in openapi.paths.paths.iter_mut() {
+            for op in operations(item) {
+                complete(path, op);
+            }
+        }
+    }
+}
+
+/// A response carrying the JSON error body.
+fn error_response(description: &str) -> Response {
+    ResponseBuilder::new()
+        .description(description)
+        .content("application/json", ContentBuilder::new().schema(Some(Ref::from_schema_name("ErrorBody"))).build())
+        .build()
+}
+
+fn operations(item: &mut PathItem) -> impl Iterator<Item = &mut Operation> {
+    [
+        item.get.as_mut(),
+        item.put.as_mut(),
+        item.post.as_mut(),
+        item.delete.as_mut(),
+        item.patch.as_mut(),
+        item.head.as_mut(),
+        item.options.as_mut(),
+        item.trace.as_mut(),
+    ]
+    .into_iter()
+    .flatten()
+}
+
+/// Adds the security and the shared error responses one operation of `path` can give.
+fn complete(path: &str, op: &mut Operation) {
+    let api = path.starts_with("/api/v1/");
+    let ingest = path.starts_with("/ingest/");
+    if api {
+        op.security =
+            Some(vec![SecurityRequirement::new("bearer", [""; 0]), SecurityRequirement::new("api_key", [""; 0])]);
+    } else if ingest {
+        op.security = Some(vec![
+            SecurityRequirement::new("integration_signature", [""; 0]),
+            SecurityRequirement::new("integration_secret", [""; 0]),
+        ]);
+    }
+    let has_params = op.parameters.as_ref().is_some_and(|p| !p.is_empty());
+    let has_path_params = path.contains('{');
+    let json_body = op.request_body.as_ref().is_some_and(|b: &RequestBody| b.content.contains_key("application/json"));
+    let mut statuses = Vec::new();
+    if api || ingest {
+        statuses.extend(["401", "403"]);
+    }
+    if has_params || op.request_body.is_some() {
+        statuses.push("400");
+    }
+    if has_path_params {
+        statuses.push("404");
+    }
+    if op.request_body.is_some() {
+        statuses.extend(["413", "422"]);
+    }
+    if json_body && api {
+        statuses.push("415");
+    }
+    statuses.push("503");
+    for status in statuses {
+        let shared = SHARED.iter().find(|(_, s, _)| *s == status).map(|(name, _, _)| *name);
+        if let (Some(name), false) = (shared, op.responses.responses.contains_key(status)) {
+            op.responses.responses.insert(status.to_owned(), RefOr::Ref(Ref::from_response_name(name)));
+        }
+    }
+    // A documented error status without a body gets the error body.
+    for (status, response) in op.responses.responses.iter_mut() {
+        if let RefOr::T(r) = response {
+            if (status.starts_with('4') || status.starts_with('5')) && r.content.is_empty() {
+                let description = r.description.clone();
+                *r = error_response(&description);
+            }
+        }
+    }
+}
