@@ -3,9 +3,11 @@
 //! every handler produce (authentication, body parsing, the request deadline), each with the one
 //! JSON error body.
 
-use utoipa::openapi::path::{Operation, PathItem};
+use mgc_kernel::page::MAX_LIMIT;
+use utoipa::openapi::path::{Operation, Parameter, ParameterIn, PathItem};
 use utoipa::openapi::request_body::RequestBody;
 use utoipa::openapi::response::{Response, ResponseBuilder};
+use utoipa::openapi::schema::{KnownFormat, ObjectBuilder, Schema, SchemaFormat, Type};
 use utoipa::openapi::security::{
     ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme,
 };
@@ -97,6 +99,10 @@ fn complete(path: &str, op: &mut Operation) {
             SecurityRequirement::new("integration_secret", [""; 0]),
         ]);
     }
+    let statement_file = op.operation_id.as_deref() == Some("statements_get");
+    for p in op.parameters.iter_mut().flatten() {
+        constrain(p, statement_file);
+    }
     let has_params = op.parameters.as_ref().is_some_and(|p| !p.is_empty());
     let has_path_params = path.contains('{');
     let json_body = op.request_body.as_ref().is_some_and(|b: &RequestBody| b.content.contains_key("application/json"));
@@ -132,4 +138,36 @@ fn complete(path: &str, op: &mut Operation) {
             }
         }
     }
+}
+
+/// What the handlers check of the shared parameters, said in their schemas: ids are UUIDs, plain
+/// dates are dates, `limit` is 1..=MAX_LIMIT.
+fn constrain(p: &mut Parameter, statement_file: bool) {
+    let string = ObjectBuilder::new().schema_type(Type::String);
+    let schema = match (&p.parameter_in, p.name.as_str()) {
+        (ParameterIn::Query, "limit") => ObjectBuilder::new()
+            .schema_type(Type::Integer)
+            .minimum(Some(1))
+            .maximum(Some(MAX_LIMIT))
+            .description(Some(format!("items per page, 1..={MAX_LIMIT}"))),
+        (ParameterIn::Path, "id") if statement_file => string.pattern(Some(
+            "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}(\\.(csv|xlsx|pdf))?$",
+        )),
+        (ParameterIn::Path, "id" | "execution_id") => string.format(Some(SchemaFormat::KnownFormat(KnownFormat::Uuid))),
+        (ParameterIn::Query, name) if name.ends_with("_id") && is_plain_string(p) => {
+            string.format(Some(SchemaFormat::KnownFormat(KnownFormat::Uuid)))
+        }
+        (ParameterIn::Query, "from" | "to") if is_plain_string(p) => {
+            string.format(Some(SchemaFormat::KnownFormat(KnownFormat::Date)))
+        }
+        _ => return,
+    };
+    p.schema = Some(RefOr::T(Schema::Object(schema.build())));
+}
+
+/// A parameter typed only as a (possibly null) string, without a format.
+fn is_plain_string(p: &Parameter) -> bool {
+    matches!(&p.schema, Some(RefOr::T(Schema::Object(o))) if o.format.is_none() && o.pattern.is_none()
+        && matches!(&o.schema_type, utoipa::openapi::schema::SchemaType::Type(Type::String)
+            | utoipa::openapi::schema::SchemaType::Array(_)))
 }
