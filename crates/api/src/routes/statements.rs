@@ -126,7 +126,15 @@ pub async fn get(State(state): State<AppState>, Auth(p): Auth, Path(file): Path<
     let rendered = match ext {
         "csv" => mgc_reports::statement_csv(&s),
         "xlsx" => mgc_reports::statement_xlsx(&s),
-        _ => mgc_reports::statement_pdf(&s),
+        _ => {
+            // The header names the station; a station deleted since is named by its id.
+            let station =
+                mgc_masterdata::MasterdataQueries::get_station(&state.store, &p.scope(), s.content.station_id)
+                    .await
+                    .ok();
+            let label = station.as_ref().map(|st| mgc_reports::StationLabel { name: &st.name, code: &st.code });
+            mgc_reports::statement_pdf(&s, label)
+        }
     };
     let bytes = rendered.map_err(|e| {
         tracing::error!(error = %e, statement = %id, "statement rendering");
