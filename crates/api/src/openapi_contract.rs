@@ -55,6 +55,7 @@ impl Modify for Contract {
         for (name, _, description) in SHARED {
             components.responses.insert((*name).to_owned(), RefOr::T(error_response(description)));
         }
+        body_ids(components);
         for (path, item) in openapi.paths.paths.iter_mut() {
             for op in operations(item) {
                 complete(path, op);
@@ -99,9 +100,9 @@ fn complete(path: &str, op: &mut Operation) {
             SecurityRequirement::new("integration_secret", [""; 0]),
         ]);
     }
-    let statement_file = op.operation_id.as_deref() == Some("statements_get");
+    let id = op.operation_id.clone().unwrap_or_default();
     for p in op.parameters.iter_mut().flatten() {
-        constrain(p, statement_file);
+        constrain(p, &id);
     }
     let has_params = op.parameters.as_ref().is_some_and(|p| !p.is_empty());
     let has_path_params = path.contains('{');
@@ -113,8 +114,13 @@ fn complete(path: &str, op: &mut Operation) {
     if has_params || op.request_body.is_some() {
         statuses.push("400");
     }
-    if has_path_params {
+    // Path ids, ids in a filter and ids in a body can all name something missing or out of scope.
+    let id_filter = op.parameters.iter().flatten().any(|p| p.name.ends_with("_id"));
+    if has_path_params || id_filter || op.request_body.is_some() {
         statuses.push("404");
+    }
+    if path.contains("{id_tag}") {
+        statuses.push("422");
     }
     if op.request_body.is_some() {
         statuses.extend(["413", "422"]);
@@ -140,9 +146,40 @@ fn complete(path: &str, op: &mut Operation) {
     }
 }
 
-/// What the handlers check of the shared parameters, said in their schemas: ids are UUIDs, plain
-/// dates are dates, `limit` is 1..=MAX_LIMIT.
-fn constrain(p: &mut Parameter, statement_file: bool) {
+/// Values of the query filters that name a state or kind (what the handlers parse them into).
+const QUERY_ENUMS: &[(&str, &str, &[&str])] = &[
+    (
+        "alarms_list",
+        "status",
+        &["active_unack", "active_ack", "cleared_unack", "cleared_ack", "active", "cleared", "unack", "ack"],
+    ),
+    ("alarms_list", "severity", &["info", "warning", "minor", "major", "critical"]),
+    (
+        "commands_list",
+        "state",
+        &["pending", "sent", "delivered", "succeeded", "failed", "timed_out", "expired", "cancelled"],
+    ),
+    ("notifications_list", "state", &["pending", "retrying", "delivered", "dead"]),
+    ("devices_list", "kind", &["meter", "pv_inverter", "battery", "pcs", "charger", "ups", "load", "other"]),
+    ("strategies_list", "type", &["schedule", "peak_shaving", "anti_backflow", "tou_arbitrage"]),
+    ("stats_get", "granularity", &["hour", "day", "month", "year"]),
+    ("charge_points_list", "registration", &["accepted", "pending", "rejected"]),
+    ("charge_points_clear_profiles", "purpose", &["ChargePointMaxProfile", "TxDefaultProfile", "TxProfile"]),
+    ("id_tags_list", "status", &["accepted", "blocked", "expired", "invalid", "concurrent_tx"]),
+];
+
+/// A point-mapping scope: `kind:<device kind>` or `device:<device id>`.
+const SCOPE_PATTERN: &str = "^(kind:(meter|pv_inverter|battery|pcs|charger|ups|load|other)|device:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$";
+
+/// A UUID string.
+fn uuid() -> ObjectBuilder {
+    ObjectBuilder::new().schema_type(Type::String).format(Some(SchemaFormat::KnownFormat(KnownFormat::Uuid)))
+}
+
+/// What the handlers check of the shared parameters of operation `op`, said in their schemas:
+/// ids and most cursors are UUIDs, plain dates are dates, `limit` is 1..=MAX_LIMIT, filters of a
+/// state or kind take the values [`QUERY_ENUMS`] lists.
+fn constrain(p: &mut Parameter, op: &str) {
     let string = ObjectBuilder::new().schema_type(Type::String);
     let schema = match (&p.parameter_in, p.name.as_str()) {
         (ParameterIn::Query, "limit") => ObjectBuilder::new()
@@ -150,19 +187,52 @@ fn constrain(p: &mut Parameter, statement_file: bool) {
             .minimum(Some(1))
             .maximum(Some(MAX_LIMIT))
             .description(Some(format!("items per page, 1..={MAX_LIMIT}"))),
-        (ParameterIn::Path, "id") if statement_file => string.pattern(Some(
+        // Cursors: the last id of the previous page, except commands (a sequence number), id tags
+        // (the last tag) and raw telemetry ("<ts>|<point>").
+        (ParameterIn::Query, "cursor") => match op {
+            "commands_list" => string.pattern(Some("^[1-9][0-9]{0,17}$")),
+            "id_tags_list" | "telemetry_raw" => return,
+            _ => uuid(),
+        }
+        .description(Some("next_cursor of the previous page")),
+        (ParameterIn::Path, "id") if op == "statements_get" => string.pattern(Some(
             "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}(\\.(csv|xlsx|pdf))?$",
         )),
-        (ParameterIn::Path, "id" | "execution_id") => string.format(Some(SchemaFormat::KnownFormat(KnownFormat::Uuid))),
-        (ParameterIn::Query, name) if name.ends_with("_id") && is_plain_string(p) => {
-            string.format(Some(SchemaFormat::KnownFormat(KnownFormat::Uuid)))
-        }
+        (ParameterIn::Path, "id" | "execution_id") => uuid(),
+        (ParameterIn::Path, "id_tag") => string.pattern(Some("^[ -~]{1,20}$")),
+        (_, "scope") => string.pattern(Some(SCOPE_PATTERN)),
+        (ParameterIn::Query, name) if name.ends_with("_id") && is_plain_string(p) => uuid(),
         (ParameterIn::Query, "from" | "to") if is_plain_string(p) => {
             string.format(Some(SchemaFormat::KnownFormat(KnownFormat::Date)))
         }
+        (ParameterIn::Query, name) => match QUERY_ENUMS.iter().find(|(o, n, _)| *o == op && *n == name) {
+            Some((_, _, values)) => string.enum_values(Some(values.iter().copied())),
+            None => return,
+        },
         _ => return,
     };
     p.schema = Some(RefOr::T(Schema::Object(schema.build())));
+}
+
+/// Body properties that hold the id of one of the service's own entities (a UUID).
+const ID_PROPERTIES: &[&str] = &["station_id", "device_id", "tariff_id", "charge_point_id", "alarm_id", "rule_id"];
+
+/// Body properties of [`ID_PROPERTIES`] are UUIDs.
+fn body_ids(components: &mut utoipa::openapi::Components) {
+    for schema in components.schemas.values_mut() {
+        let RefOr::T(Schema::Object(o)) = schema else { continue };
+        for (name, property) in o.properties.iter_mut() {
+            if let RefOr::T(Schema::Object(p)) = property {
+                let plain = p.format.is_none()
+                    && p.pattern.is_none()
+                    && p.enum_values.is_none()
+                    && matches!(&p.schema_type, utoipa::openapi::schema::SchemaType::Type(Type::String));
+                if ID_PROPERTIES.contains(&name.as_str()) && plain {
+                    p.format = Some(SchemaFormat::KnownFormat(KnownFormat::Uuid));
+                }
+            }
+        }
+    }
 }
 
 /// A parameter typed only as a (possibly null) string, without a format.
@@ -170,4 +240,45 @@ fn is_plain_string(p: &Parameter) -> bool {
     matches!(&p.schema, Some(RefOr::T(Schema::Object(o))) if o.format.is_none() && o.pattern.is_none()
         && matches!(&o.schema_type, utoipa::openapi::schema::SchemaType::Type(Type::String)
             | utoipa::openapi::schema::SchemaType::Array(_)))
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::openapi::ApiDoc;
+    use std::collections::HashSet;
+    use utoipa::openapi::path::ParameterIn;
+    use utoipa::openapi::RefOr;
+    use utoipa::OpenApi;
+
+    #[test]
+    fn given_the_document_then_ids_are_unique_parameters_sit_where_they_are_read_and_errors_have_a_body() {
+        let doc = ApiDoc::openapi();
+        let mut ids = HashSet::new();
+        for (path, item) in doc.paths.paths {
+            let mut item = item;
+            for op in super::operations(&mut item) {
+                let id = op.operation_id.clone().unwrap_or_default();
+                assert!(ids.insert(id.clone()), "operationId {id} is used twice");
+                for p in op.parameters.iter().flatten() {
+                    if matches!(p.parameter_in, ParameterIn::Path) {
+                        assert!(path.contains(&format!("{{{}}}", p.name)), "{id}: '{}' is not in {path}", p.name);
+                    }
+                }
+                for (status, response) in &op.responses.responses {
+                    if status.starts_with('4') || status.starts_with('5') {
+                        let ok = match response {
+                            RefOr::Ref(_) => true,
+                            RefOr::T(r) => !r.content.is_empty(),
+                        };
+                        assert!(ok, "{id}: {status} has no body");
+                    }
+                }
+                if path.starts_with("/api/v1/") {
+                    assert!(op.responses.responses.contains_key("401"), "{id}: 401 undocumented");
+                    assert!(op.security.as_ref().is_some_and(|s| !s.is_empty()), "{id}: no security");
+                }
+            }
+        }
+        assert!(ids.len() > 100, "every operation was seen: {}", ids.len());
+    }
 }
