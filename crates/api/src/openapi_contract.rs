@@ -217,7 +217,10 @@ fn constrain(p: &mut Parameter, op: &str) {
 /// Body properties that hold the id of one of the service's own entities (a UUID).
 const ID_PROPERTIES: &[&str] = &["station_id", "device_id", "tariff_id", "charge_point_id", "alarm_id", "rule_id"];
 
-/// Body properties of [`ID_PROPERTIES`] are UUIDs.
+/// Any text without a NUL character.
+const NO_NUL: &str = "^[^\\u0000]*$";
+
+/// Body properties of [`ID_PROPERTIES`] are UUIDs; other plain text has no NUL.
 fn body_ids(components: &mut utoipa::openapi::Components) {
     for schema in components.schemas.values_mut() {
         let RefOr::T(Schema::Object(o)) = schema else { continue };
@@ -229,6 +232,9 @@ fn body_ids(components: &mut utoipa::openapi::Components) {
                     && matches!(&p.schema_type, utoipa::openapi::schema::SchemaType::Type(Type::String));
                 if ID_PROPERTIES.contains(&name.as_str()) && plain {
                     p.format = Some(SchemaFormat::KnownFormat(KnownFormat::Uuid));
+                } else if plain {
+                    // Text with NUL is refused (422 invalid_value): no backend can store it.
+                    p.pattern = Some(NO_NUL.to_owned());
                 }
             }
         }

@@ -17,6 +17,7 @@ use utoipa::ToSchema;
 #[serde(deny_unknown_fields)]
 pub struct CreateApiKey {
     /// Human name, 1 to 100 characters.
+    #[schema(max_length = 100, pattern = "^[^\\u0000]*[^\\s\\u0000][^\\u0000]*$")]
     pub name: String,
     /// `admin`, `operator` or `viewer`: at most the caller's own role.
     #[schema(value_type = String, example = "operator")]

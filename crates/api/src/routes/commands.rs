@@ -42,6 +42,7 @@ pub struct IssueBody {
     /// Target device id.
     pub device_id: String,
     /// RPC method (1..=100 characters).
+    #[schema(max_length = 100, pattern = "^[^\\u0000]*[^\\s\\u0000][^\\u0000]*$")]
     pub method: String,
     /// RPC parameters: a JSON object, or absent.
     #[schema(value_type = Option<Object>)]

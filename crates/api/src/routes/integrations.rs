@@ -20,6 +20,7 @@ use utoipa::ToSchema;
 #[serde(deny_unknown_fields)]
 pub struct CreateIntegration {
     /// Human name, 1 to 100 characters.
+    #[schema(max_length = 100, pattern = "^[^\\u0000]*[^\\s\\u0000][^\\u0000]*$")]
     pub name: String,
     /// Accept `X-Integration-Secret` without a signature (for rule chains that cannot sign).
     #[serde(default)]
@@ -44,6 +45,7 @@ pub struct UpdateIntegration {
 #[serde(deny_unknown_fields)]
 pub struct RotateIntegration {
     /// How long the old secret keeps working, seconds (default 86400, at most 30 days).
+    #[schema(minimum = 0, maximum = 2_592_000)]
     pub grace_secs: Option<i64>,
 }
 

@@ -22,6 +22,7 @@ pub struct Generate {
     /// Station of the caller's tenant.
     pub station_id: String,
     /// Local month `YYYY-MM`.
+    #[schema(pattern = "^[0-9]{4}-(0[1-9]|1[0-2])$")]
     pub month: String,
 }
 

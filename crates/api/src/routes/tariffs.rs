@@ -120,7 +120,7 @@ pub struct AssignTariff {
     /// Tariff of the caller's tenant.
     pub tariff_id: String,
     /// First local date of the station priced with it (`YYYY-MM-DD`).
-    #[schema(value_type = String)]
+    #[schema(value_type = String, format = Date)]
     pub effective_from: NaiveDate,
 }
 
