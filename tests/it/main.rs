@@ -57,6 +57,7 @@ mod settlement_tenancy;
 mod shadow_run;
 mod shadow_store;
 mod shadow_support;
+mod statement_pdf;
 mod station_scope;
 mod store_contract;
 mod strategy_crud;

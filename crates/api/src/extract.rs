@@ -121,6 +121,7 @@ fn query_rejection(r: QueryRejection) -> ApiError {
 
 /// `?limit=&cursor=` of every list.
 #[derive(Debug, Clone, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ListQuery {
     /// Items per page (1..=500, default 50).

@@ -36,14 +36,14 @@ pub struct Readiness {
 }
 
 /// The process is alive.
-#[utoipa::path(get, path = "/healthz", tag = "operations", responses((status = 200, body = Alive)))]
+#[utoipa::path(get, path = "/healthz", operation_id = "healthz", tag = "operations", responses((status = 200, body = Alive)))]
 pub async fn healthz() -> Json<Alive> {
     Json(Alive { status: "ok" })
 }
 
 /// The service can take traffic: database reachable for reads and writes, writes committing,
 /// migrations applied, outbox keeping up. Answers within `ready_timeout` even when storage hangs.
-#[utoipa::path(get, path = "/readyz", tag = "operations",
+#[utoipa::path(get, path = "/readyz", operation_id = "readyz", tag = "operations",
     responses((status = 200, body = Readiness), (status = 503, body = Readiness)))]
 pub async fn readyz(State(state): State<AppState>) -> Response {
     let deadline = state.config.ready_timeout;
@@ -121,7 +121,7 @@ async fn within<T>(
 }
 
 /// Prometheus exposition; outbox and pool gauges are refreshed on each scrape.
-#[utoipa::path(get, path = "/metrics", tag = "operations", responses((status = 200, content_type = "text/plain"),
+#[utoipa::path(get, path = "/metrics", operation_id = "metrics", tag = "operations", responses((status = 200, content_type = "text/plain"),
     (status = 401, body = crate::error::ErrorBody, description = "metrics_token is configured and the bearer token is missing or wrong")))]
 pub async fn metrics(State(state): State<AppState>, headers: axum::http::HeaderMap) -> Response {
     if let Err(refused) = crate::metrics_token::check(state.config.metrics_token.as_deref(), &headers) {

@@ -12,6 +12,7 @@ pub mod health;
 pub mod http_metrics;
 pub mod metrics_token;
 pub mod openapi;
+pub mod openapi_contract;
 pub mod refusal_audit;
 pub mod router;
 pub mod routes;

@@ -1,9 +1,9 @@
 //! The OpenAPI document, generated from the handlers' annotations.
 
+use crate::openapi_contract::Contract;
 use crate::routes::{api_keys, audit, dead_letters, ingest, integrations, masterdata, me, telemetry};
 use crate::{error, health};
-use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
-use utoipa::{Modify, OpenApi};
+use utoipa::OpenApi;
 
 /// OpenAPI description of the whole HTTP API.
 #[derive(OpenApi)]
@@ -59,7 +59,7 @@ use utoipa::{Modify, OpenApi};
         crate::routes::id_tags::delete,
     ),
     components(schemas(error::ErrorBody, error::ErrorDetail, crate::routes::commands::IssueBody)),
-    modifiers(&SecuritySchemes),
+    modifiers(&Contract),
     tags(
         (name = "operations", description = "Health, readiness and metrics"),
         (name = "iam", description = "Identity, API keys and the audit log"),
@@ -78,18 +78,3 @@ use utoipa::{Modify, OpenApi};
     )
 )]
 pub struct ApiDoc;
-
-/// Adds the `bearer` (JWT) and `api_key` security schemes.
-struct SecuritySchemes;
-
-impl Modify for SecuritySchemes {
-    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
-        let components = openapi.components.get_or_insert_with(Default::default);
-        components.add_security_scheme(
-            "bearer",
-            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).bearer_format("JWT").build()),
-        );
-        components
-            .add_security_scheme("api_key", SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::new("X-Api-Key"))));
-    }
-}

@@ -1,6 +1,8 @@
-//! PDF rendering of a statement: A4 pages with a header, the day table, band totals,
-//! adjustments and the totals, set in the built-in Helvetica fonts (no font files embedded).
+//! PDF rendering of a statement: A4 pages with a header naming the station, the day table, band
+//! totals, adjustments and the totals, set in the built-in Helvetica fonts, with text outside
+//! Latin-1 (Chinese station names, ...) in the embedded Unicode font (see `pdf_font`).
 
+use crate::pdf_font::{Glyph, Shaper};
 use crate::table::{amount, kwh};
 use crate::ReportError;
 use mgc_settlement::Statement;
@@ -12,6 +14,16 @@ pub(crate) const MARGIN: f32 = 50.0;
 const LEADING: f32 = 14.0;
 const REGULAR: Name<'static> = Name(b"F1");
 const BOLD: Name<'static> = Name(b"F2");
+const UNICODE: Name<'static> = Name(b"F3");
+
+/// The station a report is for, as people know it.
+#[derive(Debug, Clone, Copy)]
+pub struct StationLabel<'a> {
+    /// Its name (any script).
+    pub name: &'a str,
+    /// Its code.
+    pub code: &'a str,
+}
 
 /// One line of text cells at x positions.
 pub(crate) struct Line {
@@ -30,11 +42,6 @@ pub(crate) fn blank() -> Line {
     Line { bold: false, size: 10.0, cells: Vec::new() }
 }
 
-/// Printable ASCII only (the built-in fonts' standard encoding); anything else becomes `?`.
-fn ascii(s: &str) -> String {
-    s.chars().map(|c| if c.is_ascii() && !c.is_ascii_control() { c } else { '?' }).collect()
-}
-
 const COLS: [f32; 6] = [50.0, 135.0, 225.0, 315.0, 405.0, 495.0];
 
 fn row(bold: bool, values: [String; 6]) -> Line {
@@ -42,12 +49,12 @@ fn row(bold: bool, values: [String; 6]) -> Line {
     line(bold, 9.0, &cells)
 }
 
-fn lines(s: &Statement) -> Vec<Line> {
+fn lines(s: &Statement, station: Option<StationLabel<'_>>) -> Vec<Line> {
     let c = &s.content;
     let cur = c.currency.to_string();
     let mut out = vec![
         line(true, 16.0, &[(MARGIN, format!("Monthly energy statement {}", c.month))]),
-        line(false, 10.0, &[(MARGIN, format!("Station {}", c.station_id))]),
+        line(false, 10.0, &[(MARGIN, station_line(c.station_id, station))]),
         line(false, 10.0, &[(MARGIN, format!("Version {} - {} - amounts in {cur}", s.version, s.state.as_str()))]),
         line(
             false,
@@ -90,7 +97,7 @@ fn lines(s: &Statement) -> Vec<Line> {
         out.push(blank());
         out.push(row(true, ["Adjusted day", "Reason", "", "Import cost", "Export revenue", "Net"].map(String::from)));
         for a in &c.adjustments {
-            let reason: String = ascii(&a.reason).chars().take(40).collect();
+            let reason: String = a.reason.chars().take(40).collect();
             out.push(row(
                 false,
                 [
@@ -117,50 +124,98 @@ fn lines(s: &Statement) -> Vec<Line> {
     out
 }
 
-/// The statement as a PDF document (one or more A4 pages).
-pub fn statement_pdf(s: &Statement) -> Result<Vec<u8>, ReportError> {
-    render(&lines(s))
+/// `Station <name> (<code>)`, or its id when the station is not known any more.
+fn station_line(id: impl std::fmt::Display, station: Option<StationLabel<'_>>) -> String {
+    match station {
+        Some(st) => format!("Station {} ({})", st.name, st.code),
+        None => format!("Station {id}"),
+    }
+}
+
+/// The statement as a PDF document (one or more A4 pages); `station` names it in the header.
+pub fn statement_pdf(s: &Statement, station: Option<StationLabel<'_>>) -> Result<Vec<u8>, ReportError> {
+    render(&lines(s, station))
+}
+
+/// Shows `text` from the current position: runs of Latin-1 in `latin`, others in the Unicode font.
+fn show(content: &mut Content, shaper: &mut Shaper, latin: Name<'static>, size: f32, text: &str) {
+    let glyphs: Vec<Glyph> = text.chars().map(|c| shaper.glyph(c)).collect();
+    for run in glyphs.chunk_by(|a, b| matches!(a, Glyph::Latin(_)) == matches!(b, Glyph::Latin(_))) {
+        let mut bytes = Vec::with_capacity(run.len() * 2);
+        let font = match run.first() {
+            Some(Glyph::Latin(_)) => latin,
+            _ => UNICODE,
+        };
+        for g in run {
+            match g {
+                Glyph::Latin(b) => bytes.push(*b),
+                Glyph::Unicode(id) => bytes.extend_from_slice(&id.to_be_bytes()),
+            }
+        }
+        content.set_font(font, size);
+        content.show(Str(&bytes));
+    }
 }
 
 /// Sets `all` on as many A4 pages as they need, numbered.
 pub(crate) fn render(all: &[Line]) -> Result<Vec<u8>, ReportError> {
     let per_page = ((PAGE_H - 2.0 * MARGIN) / LEADING) as usize;
     let pages: Vec<&[Line]> = all.chunks(per_page.max(1)).collect();
+    let mut shaper = Shaper::new();
+    let contents: Vec<Vec<u8>> = pages
+        .iter()
+        .enumerate()
+        .map(|(number, lines)| page_content(&mut shaper, lines, number + 1, pages.len()))
+        .collect();
     let catalog = Ref::new(1);
     let tree = Ref::new(2);
     let (regular, bold) = (Ref::new(3), Ref::new(4));
     let ids: Vec<(Ref, Ref)> =
         (0..pages.len()).map(|i| (Ref::new(5 + 2 * i as i32), Ref::new(6 + 2 * i as i32))).collect();
+    let mut next = Ref::new(5 + 2 * pages.len() as i32);
+    let unicode = next.bump();
     let mut pdf = Pdf::new();
     pdf.catalog(catalog).pages(tree);
     pdf.pages(tree).kids(ids.iter().map(|(page, _)| *page)).count(ids.len() as i32);
-    pdf.type1_font(regular).base_font(Name(b"Helvetica"));
-    pdf.type1_font(bold).base_font(Name(b"Helvetica-Bold"));
-    for (number, (lines, (page_id, content_id))) in pages.iter().zip(&ids).enumerate() {
+    pdf.type1_font(regular).base_font(Name(b"Helvetica")).encoding_predefined(Name(b"WinAnsiEncoding"));
+    pdf.type1_font(bold).base_font(Name(b"Helvetica-Bold")).encoding_predefined(Name(b"WinAnsiEncoding"));
+    let has_unicode = shaper.write(&mut pdf, unicode, || next.bump())?;
+    for (content, (page_id, content_id)) in contents.iter().zip(&ids) {
         let mut page = pdf.page(*page_id);
         page.media_box(Rect::new(0.0, 0.0, PAGE_W, PAGE_H));
         page.parent(tree);
         page.contents(*content_id);
-        page.resources().fonts().pair(REGULAR, regular).pair(BOLD, bold);
-        drop(page);
-        let mut content = Content::new();
-        let mut y = PAGE_H - MARGIN;
-        for l in lines.iter() {
-            for (x, text) in &l.cells {
-                content.begin_text();
-                content.set_font(if l.bold { BOLD } else { REGULAR }, l.size);
-                content.next_line(*x, y);
-                content.show(Str(ascii(text).as_bytes()));
-                content.end_text();
-            }
-            y -= LEADING;
+        let mut resources = page.resources();
+        let mut fonts = resources.fonts();
+        fonts.pair(REGULAR, regular).pair(BOLD, bold);
+        if has_unicode {
+            fonts.pair(UNICODE, unicode);
         }
-        content.begin_text();
-        content.set_font(REGULAR, 8.0);
-        content.next_line(PAGE_W - MARGIN - 40.0, MARGIN / 2.0);
-        content.show(Str(format!("page {} / {}", number + 1, ids.len()).as_bytes()));
-        content.end_text();
-        pdf.stream(*content_id, &content.finish());
+        drop(fonts);
+        drop(resources);
+        drop(page);
+        pdf.stream(*content_id, content);
     }
     Ok(pdf.finish())
+}
+
+/// The content stream of page `number` of `count`.
+fn page_content(shaper: &mut Shaper, lines: &[Line], number: usize, count: usize) -> Vec<u8> {
+    let mut content = Content::new();
+    let mut y = PAGE_H - MARGIN;
+    for l in lines {
+        for (x, text) in &l.cells {
+            content.begin_text();
+            content.next_line(*x, y);
+            show(&mut content, shaper, if l.bold { BOLD } else { REGULAR }, l.size, text);
+            content.end_text();
+        }
+        y -= LEADING;
+    }
+    content.begin_text();
+    content.set_font(REGULAR, 8.0);
+    content.next_line(PAGE_W - MARGIN - 40.0, MARGIN / 2.0);
+    content.show(Str(format!("page {number} / {count}").as_bytes()));
+    content.end_text();
+    content.finish().to_vec()
 }

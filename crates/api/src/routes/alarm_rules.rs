@@ -36,7 +36,7 @@ async fn check_rule_scope(
 }
 
 /// Creates a rule (version 1).
-#[utoipa::path(post, path = "/api/v1/alarm-rules", tag = "alarms",
+#[utoipa::path(post, path = "/api/v1/alarm-rules", operation_id = "alarm_rules_create", tag = "alarms",
     request_body(content = Object, description = "Rule: name, scope{station_id?, device_id?, device_kind?}, type (threshold|no_data), severity + condition or levels[{severity, condition}], clear_condition?, hysteresis?, duration_secs?, repeat_count?, no_data_secs?, points?, schedule?{days, start, end}, message?, channels[], cooldown_secs?, escalation?{after_secs, channels}, enabled? (see docs/alarms.md)"),
     security(("bearer" = []), ("api_key" = [])),
     responses((status = 201, description = "the rule"), (status = 422, body = crate::error::ErrorBody)))]
@@ -53,7 +53,7 @@ pub async fn create(
 }
 
 /// Lists the tenant's rules, newest first.
-#[utoipa::path(get, path = "/api/v1/alarm-rules", tag = "alarms", params(ListQuery),
+#[utoipa::path(get, path = "/api/v1/alarm-rules", operation_id = "alarm_rules_list", tag = "alarms", params(ListQuery),
     security(("bearer" = []), ("api_key" = [])), responses((status = 200, description = "a page of rules")))]
 pub async fn list(
     State(state): State<AppState>,
@@ -64,7 +64,7 @@ pub async fn list(
 }
 
 /// One rule.
-#[utoipa::path(get, path = "/api/v1/alarm-rules/{id}", tag = "alarms", params(("id" = String, Path, description = "rule id")),
+#[utoipa::path(get, path = "/api/v1/alarm-rules/{id}", operation_id = "alarm_rules_get", tag = "alarms", params(("id" = String, Path, description = "rule id")),
     security(("bearer" = []), ("api_key" = [])), responses((status = 200, description = "the rule"), (status = 404, body = crate::error::ErrorBody)))]
 pub async fn get(
     State(state): State<AppState>,
@@ -78,7 +78,7 @@ pub async fn get(
 }
 
 /// Replaces a rule's definition (version + 1).
-#[utoipa::path(put, path = "/api/v1/alarm-rules/{id}", tag = "alarms", params(("id" = String, Path, description = "rule id")),
+#[utoipa::path(put, path = "/api/v1/alarm-rules/{id}", operation_id = "alarm_rules_replace", tag = "alarms", params(("id" = String, Path, description = "rule id")),
     request_body(content = Object, description = "the full rule, as for POST"), security(("bearer" = []), ("api_key" = [])),
     responses((status = 200, description = "the rule"), (status = 404, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn replace(
@@ -95,7 +95,7 @@ pub async fn replace(
 }
 
 /// Deletes a rule; its open alarms are cleared by the system.
-#[utoipa::path(delete, path = "/api/v1/alarm-rules/{id}", tag = "alarms", params(("id" = String, Path, description = "rule id")),
+#[utoipa::path(delete, path = "/api/v1/alarm-rules/{id}", operation_id = "alarm_rules_delete", tag = "alarms", params(("id" = String, Path, description = "rule id")),
     security(("bearer" = []), ("api_key" = [])), responses((status = 204, description = "deleted"), (status = 404, body = crate::error::ErrorBody)))]
 pub async fn delete(
     State(state): State<AppState>,
@@ -122,7 +122,7 @@ async fn set_enabled(
 }
 
 /// Enables a rule.
-#[utoipa::path(post, path = "/api/v1/alarm-rules/{id}/enable", tag = "alarms", params(("id" = String, Path, description = "rule id")),
+#[utoipa::path(post, path = "/api/v1/alarm-rules/{id}/enable", operation_id = "alarm_rules_enable", tag = "alarms", params(("id" = String, Path, description = "rule id")),
     security(("bearer" = []), ("api_key" = [])), responses((status = 200, description = "the rule")))]
 pub async fn enable(
     State(state): State<AppState>,
@@ -133,7 +133,7 @@ pub async fn enable(
 }
 
 /// Disables a rule.
-#[utoipa::path(post, path = "/api/v1/alarm-rules/{id}/disable", tag = "alarms", params(("id" = String, Path, description = "rule id")),
+#[utoipa::path(post, path = "/api/v1/alarm-rules/{id}/disable", operation_id = "alarm_rules_disable", tag = "alarms", params(("id" = String, Path, description = "rule id")),
     security(("bearer" = []), ("api_key" = [])), responses((status = 200, description = "the rule")))]
 pub async fn disable(
     State(state): State<AppState>,

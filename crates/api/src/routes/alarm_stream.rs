@@ -31,6 +31,7 @@ const POLL: Duration = Duration::from_secs(1);
 
 /// Filters of the stream.
 #[derive(Debug, Default, Clone, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct StreamQuery {
     /// Only this station.
@@ -63,7 +64,7 @@ fn to_event(e: &HistoryEntry) -> Event {
 }
 
 /// Streams the tenant's alarm changes (within the caller's station scope).
-#[utoipa::path(get, path = "/api/v1/alarms/stream", tag = "alarms", params(StreamQuery),
+#[utoipa::path(get, path = "/api/v1/alarms/stream", operation_id = "alarms_stream", tag = "alarms", params(StreamQuery),
     security(("bearer" = []), ("api_key" = [])),
     responses((status = 200, description = "text/event-stream of alarm history entries (event `alarm`, id = stream position)")))]
 pub async fn stream(

@@ -15,6 +15,7 @@ use utoipa::IntoParams;
 
 /// Filters of `GET /api/v1/alarms`.
 #[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct AlarmListQuery {
     /// `active_unack`, `active_ack`, `cleared_unack`, `cleared_ack`, `active`, `cleared`, `ack`, `unack`.
@@ -59,7 +60,7 @@ fn bad(field: &str, e: impl std::fmt::Display) -> ApiError {
 }
 
 /// Lists alarms, newest first.
-#[utoipa::path(get, path = "/api/v1/alarms", tag = "alarms", params(AlarmListQuery),
+#[utoipa::path(get, path = "/api/v1/alarms", operation_id = "alarms_list", tag = "alarms", params(AlarmListQuery),
     security(("bearer" = []), ("api_key" = [])), responses((status = 200, description = "a page of alarms"), (status = 400, body = crate::error::ErrorBody)))]
 pub async fn list(
     State(state): State<AppState>,
@@ -94,7 +95,7 @@ async fn visible(state: &AppState, p: &Principal, raw: &str) -> Result<Alarm, Ap
 }
 
 /// One alarm with its history.
-#[utoipa::path(get, path = "/api/v1/alarms/{id}", tag = "alarms", params(("id" = String, Path, description = "alarm id")),
+#[utoipa::path(get, path = "/api/v1/alarms/{id}", operation_id = "alarms_get", tag = "alarms", params(("id" = String, Path, description = "alarm id")),
     security(("bearer" = []), ("api_key" = [])), responses((status = 200, description = "the alarm and its history"), (status = 404, body = crate::error::ErrorBody)))]
 pub async fn get(
     State(state): State<AppState>,
@@ -137,7 +138,7 @@ fn comment_of(body: &[u8]) -> Result<Option<String>, ApiError> {
 }
 
 /// Acknowledges an alarm (409 when it already is).
-#[utoipa::path(post, path = "/api/v1/alarms/{id}/ack", tag = "alarms", params(("id" = String, Path, description = "alarm id")),
+#[utoipa::path(post, path = "/api/v1/alarms/{id}/ack", operation_id = "alarms_ack", tag = "alarms", params(("id" = String, Path, description = "alarm id")),
     request_body(content = Object, description = "{comment?}"), security(("bearer" = []), ("api_key" = [])),
     responses((status = 200, description = "the alarm"), (status = 404, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody)))]
 pub async fn ack(
@@ -155,7 +156,7 @@ pub async fn ack(
 }
 
 /// Clears an alarm (409 when it already is).
-#[utoipa::path(post, path = "/api/v1/alarms/{id}/clear", tag = "alarms", params(("id" = String, Path, description = "alarm id")),
+#[utoipa::path(post, path = "/api/v1/alarms/{id}/clear", operation_id = "alarms_clear", tag = "alarms", params(("id" = String, Path, description = "alarm id")),
     request_body(content = Object, description = "{comment?}"), security(("bearer" = []), ("api_key" = [])),
     responses((status = 200, description = "the alarm"), (status = 404, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody)))]
 pub async fn clear(
@@ -173,7 +174,7 @@ pub async fn clear(
 }
 
 /// Assigns an alarm to a user.
-#[utoipa::path(post, path = "/api/v1/alarms/{id}/assign", tag = "alarms", params(("id" = String, Path, description = "alarm id")),
+#[utoipa::path(post, path = "/api/v1/alarms/{id}/assign", operation_id = "alarms_assign", tag = "alarms", params(("id" = String, Path, description = "alarm id")),
     request_body(content = Object, description = "{assignee: string | null}"), security(("bearer" = []), ("api_key" = [])),
     responses((status = 200, description = "the alarm"), (status = 404, body = crate::error::ErrorBody)))]
 pub async fn assign(

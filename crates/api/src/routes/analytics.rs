@@ -23,6 +23,7 @@ use utoipa::{IntoParams, ToSchema};
 
 /// Filter of `GET /api/v1/stats`.
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct StatsFilter {
     /// Station.
@@ -72,7 +73,7 @@ fn max_span(g: Granularity) -> Duration {
 }
 
 /// Energy statistics from the read model.
-#[utoipa::path(get, path = "/api/v1/stats", tag = "analytics", params(StatsFilter), security(("bearer" = []), ("api_key" = [])),
+#[utoipa::path(get, path = "/api/v1/stats", operation_id = "stats_get", tag = "analytics", params(StatsFilter), security(("bearer" = []), ("api_key" = [])),
     responses((status = 200, body = StatsPage), (status = 400, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody)))]
 pub async fn stats(
     State(state): State<AppState>,
@@ -161,7 +162,7 @@ fn window_close_error(e: CloseError) -> ApiError {
 }
 
 /// Closes (or recomputes) the ended hours of a range now, cascading to days, months, years.
-#[utoipa::path(post, path = "/api/v1/analytics/window-close", tag = "analytics", request_body = WindowCloseRequest,
+#[utoipa::path(post, path = "/api/v1/analytics/window-close", operation_id = "analytics_window_close", tag = "analytics", request_body = WindowCloseRequest,
     security(("bearer" = []), ("api_key" = [])),
     responses((status = 200, description = "versions saved per granularity"), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn window_close(
@@ -199,7 +200,7 @@ pub struct RecomputeRequest {
 }
 
 /// Queues a recompute of every ended hour of a range; follow it at `GET /api/v1/jobs/{id}`.
-#[utoipa::path(post, path = "/api/v1/analytics/recompute", tag = "analytics", request_body = RecomputeRequest,
+#[utoipa::path(post, path = "/api/v1/analytics/recompute", operation_id = "analytics_recompute", tag = "analytics", request_body = RecomputeRequest,
     security(("bearer" = []), ("api_key" = [])),
     responses((status = 202, description = "the queued job"), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn recompute(
@@ -219,7 +220,7 @@ pub async fn recompute(
 }
 
 /// A job's state and progress.
-#[utoipa::path(get, path = "/api/v1/jobs/{id}", tag = "analytics", params(("id" = String, Path, description = "job id")),
+#[utoipa::path(get, path = "/api/v1/jobs/{id}", operation_id = "jobs_get", tag = "analytics", params(("id" = String, Path, description = "job id")),
     security(("bearer" = []), ("api_key" = [])), responses((status = 200, description = "the job"), (status = 404, body = crate::error::ErrorBody)))]
 pub async fn job(State(state): State<AppState>, Auth(p): Auth, Path(id): Path<String>) -> Result<Json<Job>, ApiError> {
     p.require(Role::Viewer)?;

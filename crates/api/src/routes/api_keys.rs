@@ -17,6 +17,7 @@ use utoipa::ToSchema;
 #[serde(deny_unknown_fields)]
 pub struct CreateApiKey {
     /// Human name, 1 to 100 characters.
+    #[schema(max_length = 100, pattern = "^[^\\u0000]*[^\\s\\u0000][^\\u0000]*$")]
     pub name: String,
     /// `admin`, `operator` or `viewer`: at most the caller's own role.
     #[schema(value_type = String, example = "operator")]
@@ -84,7 +85,7 @@ pub struct ApiKeyPage {
 }
 
 /// Creates an API key for the caller's tenant.
-#[utoipa::path(post, path = "/api/v1/api-keys", tag = "iam", request_body = CreateApiKey,
+#[utoipa::path(post, path = "/api/v1/api-keys", operation_id = "api_keys_create", tag = "iam", request_body = CreateApiKey,
     security(("bearer" = []), ("api_key" = [])),
     responses((status = 201, body = CreatedApiKey), (status = 401, body = crate::error::ErrorBody),
                (status = 403, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
@@ -106,7 +107,7 @@ pub async fn create(
 }
 
 /// Lists the tenant's API keys.
-#[utoipa::path(get, path = "/api/v1/api-keys", tag = "iam", params(ListQuery),
+#[utoipa::path(get, path = "/api/v1/api-keys", operation_id = "api_keys_list", tag = "iam", params(ListQuery),
     security(("bearer" = []), ("api_key" = [])),
     responses((status = 200, body = ApiKeyPage), (status = 401, body = crate::error::ErrorBody), (status = 403, body = crate::error::ErrorBody)))]
 pub async fn list(
@@ -120,7 +121,7 @@ pub async fn list(
 }
 
 /// Shows one API key of the tenant.
-#[utoipa::path(get, path = "/api/v1/api-keys/{id}", tag = "iam", params(("id" = String, Path, description = "API key id")),
+#[utoipa::path(get, path = "/api/v1/api-keys/{id}", operation_id = "api_keys_get", tag = "iam", params(("id" = String, Path, description = "API key id")),
     security(("bearer" = []), ("api_key" = [])),
     responses((status = 200, body = ApiKeyView), (status = 404, body = crate::error::ErrorBody)))]
 pub async fn get(
@@ -134,7 +135,7 @@ pub async fn get(
 }
 
 /// Revokes an API key; it stops authenticating at once. Revoking twice is harmless.
-#[utoipa::path(delete, path = "/api/v1/api-keys/{id}", tag = "iam", params(("id" = String, Path, description = "API key id")),
+#[utoipa::path(delete, path = "/api/v1/api-keys/{id}", operation_id = "api_keys_revoke", tag = "iam", params(("id" = String, Path, description = "API key id")),
     security(("bearer" = []), ("api_key" = [])),
     responses((status = 200, body = ApiKeyView), (status = 404, body = crate::error::ErrorBody)))]
 pub async fn revoke(

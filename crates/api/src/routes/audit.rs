@@ -56,7 +56,7 @@ pub struct AuditPage {
 }
 
 /// Lists the tenant's audit log, newest first.
-#[utoipa::path(get, path = "/api/v1/audit", tag = "iam", params(ListQuery), security(("bearer" = []), ("api_key" = [])),
+#[utoipa::path(get, path = "/api/v1/audit", operation_id = "audit_list", tag = "iam", params(ListQuery), security(("bearer" = []), ("api_key" = [])),
     responses((status = 200, body = AuditPage), (status = 403, body = crate::error::ErrorBody)))]
 pub async fn list(
     State(state): State<AppState>,

@@ -74,7 +74,7 @@ async fn issue<R: OcppAction>(
 
 /// Sends the tenant's whole local authorization list (every id tag, at the list's version) to
 /// the charge point as a full SendLocalList.
-#[utoipa::path(post, path = "/api/v1/charge-points/{id}/local-list/sync", tag = "charging",
+#[utoipa::path(post, path = "/api/v1/charge-points/{id}/local-list/sync", operation_id = "charge_points_sync_local_list", tag = "charging",
     params(("id" = String, Path, description = "charge point id")), security(("bearer" = []), ("api_key" = [])),
     responses((status = 202, description = "the SendLocalList command"), (status = 404, body = crate::error::ErrorBody),
         (status = 409, body = crate::error::ErrorBody)))]
@@ -108,7 +108,7 @@ pub struct ReserveBody {
 
 /// Reserves a connector for an id tag (ReserveNow). The reservation id is in the command's
 /// params; cancel it with `DELETE .../reservations/{reservation_id}`.
-#[utoipa::path(post, path = "/api/v1/charge-points/{id}/reservations", tag = "charging", request_body = ReserveBody,
+#[utoipa::path(post, path = "/api/v1/charge-points/{id}/reservations", operation_id = "charge_points_reserve", tag = "charging", request_body = ReserveBody,
     params(("id" = String, Path, description = "charge point id")), security(("bearer" = []), ("api_key" = [])),
     responses((status = 202, description = "the ReserveNow command"), (status = 404, body = crate::error::ErrorBody),
         (status = 409, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
@@ -149,7 +149,7 @@ fn derived_reservation_id() -> i32 {
 }
 
 /// Cancels a reservation (CancelReservation).
-#[utoipa::path(delete, path = "/api/v1/charge-points/{id}/reservations/{reservation_id}", tag = "charging",
+#[utoipa::path(delete, path = "/api/v1/charge-points/{id}/reservations/{reservation_id}", operation_id = "charge_points_cancel_reservation", tag = "charging",
     params(("id" = String, Path, description = "charge point id"), ("reservation_id" = i32, Path, description = "reservation id")),
     security(("bearer" = []), ("api_key" = [])),
     responses((status = 202, description = "the CancelReservation command"), (status = 404, body = crate::error::ErrorBody),
@@ -178,7 +178,7 @@ pub struct ProfileBody {
 }
 
 /// Installs a charging profile (SetChargingProfile).
-#[utoipa::path(post, path = "/api/v1/charge-points/{id}/charging-profiles", tag = "charging", request_body = ProfileBody,
+#[utoipa::path(post, path = "/api/v1/charge-points/{id}/charging-profiles", operation_id = "charge_points_set_profile", tag = "charging", request_body = ProfileBody,
     params(("id" = String, Path, description = "charge point id")), security(("bearer" = []), ("api_key" = [])),
     responses((status = 202, description = "the SetChargingProfile command"), (status = 404, body = crate::error::ErrorBody),
         (status = 409, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
@@ -208,7 +208,7 @@ pub struct ClearQuery {
 }
 
 /// Clears charging profiles (ClearChargingProfile).
-#[utoipa::path(delete, path = "/api/v1/charge-points/{id}/charging-profiles", tag = "charging",
+#[utoipa::path(delete, path = "/api/v1/charge-points/{id}/charging-profiles", operation_id = "charge_points_clear_profiles", tag = "charging",
     params(("id" = String, Path, description = "charge point id"), ClearQuery), security(("bearer" = []), ("api_key" = [])),
     responses((status = 202, description = "the ClearChargingProfile command"), (status = 404, body = crate::error::ErrorBody),
         (status = 409, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
@@ -252,7 +252,7 @@ pub struct ScheduleBody {
 
 /// Asks the charge point for its composite schedule (GetCompositeSchedule); the schedule is the
 /// command's response once it succeeded.
-#[utoipa::path(post, path = "/api/v1/charge-points/{id}/composite-schedule", tag = "charging", request_body = ScheduleBody,
+#[utoipa::path(post, path = "/api/v1/charge-points/{id}/composite-schedule", operation_id = "charge_points_composite_schedule", tag = "charging", request_body = ScheduleBody,
     params(("id" = String, Path, description = "charge point id")), security(("bearer" = []), ("api_key" = [])),
     responses((status = 202, description = "the GetCompositeSchedule command"), (status = 404, body = crate::error::ErrorBody),
         (status = 409, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]

@@ -191,6 +191,7 @@ pub struct SessionPage {
 
 /// Filter and page of the charge point list.
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ChargePointQuery {
     /// Only this registration: `pending` lists the charge points waiting for adoption.
@@ -202,7 +203,7 @@ pub struct ChargePointQuery {
 }
 
 /// Lists the charge points in the caller's scope (`?registration=pending`: those waiting for adoption).
-#[utoipa::path(get, path = "/api/v1/charge-points", tag = "charging", params(ChargePointQuery), security(("bearer" = []), ("api_key" = [])),
+#[utoipa::path(get, path = "/api/v1/charge-points", operation_id = "charge_points_list", tag = "charging", params(ChargePointQuery), security(("bearer" = []), ("api_key" = [])),
     responses((status = 200, body = ChargePointPage), (status = 400, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn list_charge_points(
     State(state): State<AppState>,
@@ -217,7 +218,7 @@ pub async fn list_charge_points(
 }
 
 /// One charge point in the caller's scope.
-#[utoipa::path(get, path = "/api/v1/charge-points/{id}", tag = "charging", params(("id" = String, Path, description = "charge point id")),
+#[utoipa::path(get, path = "/api/v1/charge-points/{id}", operation_id = "charge_points_get", tag = "charging", params(("id" = String, Path, description = "charge point id")),
     security(("bearer" = []), ("api_key" = [])),
     responses((status = 200, body = ChargePointView), (status = 404, body = crate::error::ErrorBody)))]
 pub async fn get_charge_point(
@@ -242,7 +243,7 @@ pub struct RegistrationBody {
 /// Adopts (`accepted`), parks (`pending`) or refuses (`rejected`) a charge point in the caller's
 /// scope and links it to its masterdata charger when one exists; the charge point learns the
 /// status at its next BootNotification.
-#[utoipa::path(put, path = "/api/v1/charge-points/{id}/registration", tag = "charging", params(("id" = String, Path, description = "charge point id")),
+#[utoipa::path(put, path = "/api/v1/charge-points/{id}/registration", operation_id = "charge_points_set_registration", tag = "charging", params(("id" = String, Path, description = "charge point id")),
     request_body = RegistrationBody, security(("bearer" = []), ("api_key" = [])),
     responses((status = 200, body = ChargePointView), (status = 404, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn set_registration(
@@ -262,7 +263,7 @@ pub async fn set_registration(
 }
 
 /// Lists the charging sessions in the caller's scope, newest first.
-#[utoipa::path(get, path = "/api/v1/charging-sessions", tag = "charging", params(ListQuery), security(("bearer" = []), ("api_key" = [])),
+#[utoipa::path(get, path = "/api/v1/charging-sessions", operation_id = "charging_sessions_list", tag = "charging", params(ListQuery), security(("bearer" = []), ("api_key" = [])),
     responses((status = 200, body = SessionPage), (status = 400, body = crate::error::ErrorBody)))]
 pub async fn list_sessions(
     State(state): State<AppState>,
@@ -275,7 +276,7 @@ pub async fn list_sessions(
 }
 
 /// One charging session in the caller's scope, with its state changes.
-#[utoipa::path(get, path = "/api/v1/charging-sessions/{id}", tag = "charging", params(("id" = String, Path, description = "session id")),
+#[utoipa::path(get, path = "/api/v1/charging-sessions/{id}", operation_id = "charging_sessions_get", tag = "charging", params(("id" = String, Path, description = "session id")),
     security(("bearer" = []), ("api_key" = [])),
     responses((status = 200, body = SessionView), (status = 404, body = crate::error::ErrorBody)))]
 pub async fn get_session(

@@ -42,6 +42,7 @@ pub struct IssueBody {
     /// Target device id.
     pub device_id: String,
     /// RPC method (1..=100 characters).
+    #[schema(max_length = 100, pattern = "^[^\\u0000]*[^\\s\\u0000][^\\u0000]*$")]
     pub method: String,
     /// RPC parameters: a JSON object, or absent.
     #[schema(value_type = Option<Object>)]
@@ -58,6 +59,7 @@ pub struct IssueBody {
 
 /// Filters of `GET /api/v1/commands`.
 #[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct CommandListQuery {
     /// Device id.
@@ -86,7 +88,7 @@ fn wakeup(state: &AppState) {
 
 /// Issues a command to a device (201), or returns the command already issued under the same
 /// idempotency key within 24 h (200).
-#[utoipa::path(post, path = "/api/v1/commands", tag = "commands", request_body = IssueBody,
+#[utoipa::path(post, path = "/api/v1/commands", operation_id = "commands_issue", tag = "commands", request_body = IssueBody,
     params(("Idempotency-Key" = Option<String>, Header, description = "idempotency key (or in the body)")),
     security(("bearer" = []), ("api_key" = [])),
     responses((status = 201, description = "the new command with its transitions"), (status = 200, description = "the existing command of this idempotency key"),
@@ -150,7 +152,7 @@ pub async fn issue(
 }
 
 /// Lists commands, newest first, with their transitions.
-#[utoipa::path(get, path = "/api/v1/commands", tag = "commands", params(CommandListQuery),
+#[utoipa::path(get, path = "/api/v1/commands", operation_id = "commands_list", tag = "commands", params(CommandListQuery),
     security(("bearer" = []), ("api_key" = [])), responses((status = 200, description = "a page of commands"), (status = 400, body = crate::error::ErrorBody)))]
 pub async fn list(
     State(state): State<AppState>,
@@ -184,7 +186,7 @@ async fn visible(state: &AppState, p: &Principal, raw: &str) -> Result<Command, 
 }
 
 /// One command with its transitions.
-#[utoipa::path(get, path = "/api/v1/commands/{id}", tag = "commands", params(("id" = String, Path, description = "command id")),
+#[utoipa::path(get, path = "/api/v1/commands/{id}", operation_id = "commands_get", tag = "commands", params(("id" = String, Path, description = "command id")),
     security(("bearer" = []), ("api_key" = [])), responses((status = 200, description = "the command"), (status = 404, body = crate::error::ErrorBody)))]
 pub async fn get(
     State(state): State<AppState>,
@@ -195,7 +197,7 @@ pub async fn get(
 }
 
 /// Cancels a pending command (409 `command_not_cancellable` once it is being sent or later).
-#[utoipa::path(post, path = "/api/v1/commands/{id}/cancel", tag = "commands", params(("id" = String, Path, description = "command id")),
+#[utoipa::path(post, path = "/api/v1/commands/{id}/cancel", operation_id = "commands_cancel", tag = "commands", params(("id" = String, Path, description = "command id")),
     security(("bearer" = []), ("api_key" = [])),
     responses((status = 200, description = "the cancelled command"), (status = 404, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody)))]
 pub async fn cancel(

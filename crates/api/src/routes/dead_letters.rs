@@ -74,7 +74,7 @@ pub struct DeadLetterPage {
 }
 
 /// Lists the tenant's dead letters.
-#[utoipa::path(get, path = "/api/v1/events/dead-letters", tag = "events", params(ListQuery),
+#[utoipa::path(get, path = "/api/v1/events/dead-letters", operation_id = "dead_letters_list", tag = "events", params(ListQuery),
     security(("bearer" = []), ("api_key" = [])),
     responses((status = 200, body = DeadLetterPage), (status = 403, body = crate::error::ErrorBody)))]
 pub async fn list(
@@ -88,7 +88,7 @@ pub async fn list(
 }
 
 /// Puts a dead-lettered event back into the outbox for a fresh round of attempts.
-#[utoipa::path(post, path = "/api/v1/events/dead-letters/{id}/replay", tag = "events",
+#[utoipa::path(post, path = "/api/v1/events/dead-letters/{id}/replay", operation_id = "dead_letters_replay", tag = "events",
     params(("id" = String, Path, description = "dead-letter id")), security(("bearer" = []), ("api_key" = [])),
     responses((status = 200, body = DeadLetterView), (status = 404, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody)))]
 pub async fn replay(

@@ -65,6 +65,7 @@ pub struct IdTagRemoved {
 
 /// Filters and page of the list.
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct IdTagQuery {
     /// Only this status (`accepted`, `blocked`, `expired`, `invalid`).
@@ -94,7 +95,7 @@ fn token(raw: &str) -> Result<IdToken, ApiError> {
 }
 
 /// Lists the tenant's id tags.
-#[utoipa::path(get, path = "/api/v1/id-tags", tag = "charging", params(IdTagQuery), security(("bearer" = []), ("api_key" = [])),
+#[utoipa::path(get, path = "/api/v1/id-tags", operation_id = "id_tags_list", tag = "charging", params(IdTagQuery), security(("bearer" = []), ("api_key" = [])),
     responses((status = 200, body = IdTagPage), (status = 400, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn list(
     State(state): State<AppState>,
@@ -110,7 +111,7 @@ pub async fn list(
 }
 
 /// One id tag of the tenant.
-#[utoipa::path(get, path = "/api/v1/id-tags/{id_tag}", tag = "charging", params(("id_tag" = String, Path, description = "the tag")),
+#[utoipa::path(get, path = "/api/v1/id-tags/{id_tag}", operation_id = "id_tags_get", tag = "charging", params(("id_tag" = String, Path, description = "the tag")),
     security(("bearer" = []), ("api_key" = [])),
     responses((status = 200, body = IdTagView), (status = 404, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn get(
@@ -125,7 +126,7 @@ pub async fn get(
 }
 
 /// Creates or replaces an id tag (the list version grows only when something changed).
-#[utoipa::path(put, path = "/api/v1/id-tags/{id_tag}", tag = "charging", params(("id_tag" = String, Path, description = "the tag")),
+#[utoipa::path(put, path = "/api/v1/id-tags/{id_tag}", operation_id = "id_tags_put", tag = "charging", params(("id_tag" = String, Path, description = "the tag")),
     request_body = IdTagBody, security(("bearer" = []), ("api_key" = [])),
     responses((status = 200, body = IdTagSaved), (status = 403, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn put(
@@ -147,7 +148,7 @@ pub async fn put(
 }
 
 /// Removes an id tag (404 when the tenant has no such tag).
-#[utoipa::path(delete, path = "/api/v1/id-tags/{id_tag}", tag = "charging", params(("id_tag" = String, Path, description = "the tag")),
+#[utoipa::path(delete, path = "/api/v1/id-tags/{id_tag}", operation_id = "id_tags_delete", tag = "charging", params(("id_tag" = String, Path, description = "the tag")),
     security(("bearer" = []), ("api_key" = [])),
     responses((status = 200, body = IdTagRemoved), (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody)))]
 pub async fn delete(

@@ -57,7 +57,7 @@ pub(crate) fn signed<'a>(headers: &'a HeaderMap, path: &'a str, body: &'a [u8]) 
 }
 
 /// Accepts every body shape ThingsBoard sends (see the telemetry payload docs).
-#[utoipa::path(post, path = "/ingest/thingsboard/telemetry", tag = "ingest",
+#[utoipa::path(post, path = "/ingest/thingsboard/telemetry", operation_id = "ingest_thingsboard_telemetry", tag = "ingest",
     params(("X-Integration-Id" = String, Header, description = "integration id"),
            ("X-Timestamp" = Option<String>, Header, description = "unix seconds (signed mode)"),
            ("X-Signature" = Option<String>, Header, description = "v2=<hex HMAC-SHA256(secret, canonical request)> (see docs/api.md); legacy sha256= only where the integration allows it"),

@@ -103,7 +103,7 @@ pub struct RpcUpdatePending {
 /// Advances the command of a persistent RPC from a forwarded state message (idempotent; never
 /// moves a command backwards). A message that overtakes the dispatcher storing its RPC id is
 /// kept (202) and applied when the id is stored.
-#[utoipa::path(post, path = "/ingest/thingsboard/rpc", tag = "ingest",
+#[utoipa::path(post, path = "/ingest/thingsboard/rpc", operation_id = "ingest_thingsboard_rpc", tag = "ingest",
     params(("X-Integration-Id" = String, Header, description = "integration id"),
            ("X-Timestamp" = Option<String>, Header, description = "unix seconds (signed mode)"),
            ("X-Signature" = Option<String>, Header, description = "v2=<hex HMAC-SHA256(secret, canonical request)> (see docs/api.md); legacy sha256= only where the integration allows it"),

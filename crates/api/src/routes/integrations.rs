@@ -20,6 +20,7 @@ use utoipa::ToSchema;
 #[serde(deny_unknown_fields)]
 pub struct CreateIntegration {
     /// Human name, 1 to 100 characters.
+    #[schema(max_length = 100, pattern = "^[^\\u0000]*[^\\s\\u0000][^\\u0000]*$")]
     pub name: String,
     /// Accept `X-Integration-Secret` without a signature (for rule chains that cannot sign).
     #[serde(default)]
@@ -44,6 +45,7 @@ pub struct UpdateIntegration {
 #[serde(deny_unknown_fields)]
 pub struct RotateIntegration {
     /// How long the old secret keeps working, seconds (default 86400, at most 30 days).
+    #[schema(minimum = 0, maximum = 2_592_000)]
     pub grace_secs: Option<i64>,
 }
 
@@ -97,7 +99,7 @@ pub struct IntegrationPage {
 }
 
 /// Registers a ThingsBoard integration for the caller's tenant.
-#[utoipa::path(post, path = "/api/v1/integrations", tag = "ingest", request_body = CreateIntegration, security(("bearer" = []), ("api_key" = [])),
+#[utoipa::path(post, path = "/api/v1/integrations", operation_id = "integrations_create", tag = "ingest", request_body = CreateIntegration, security(("bearer" = []), ("api_key" = [])),
     responses((status = 201, body = IntegrationWithSecret), (status = 403, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn create(
     State(state): State<AppState>,
@@ -118,7 +120,7 @@ pub async fn create(
 }
 
 /// Lists the tenant's integrations.
-#[utoipa::path(get, path = "/api/v1/integrations", tag = "ingest", params(ListQuery), security(("bearer" = []), ("api_key" = [])),
+#[utoipa::path(get, path = "/api/v1/integrations", operation_id = "integrations_list", tag = "ingest", params(ListQuery), security(("bearer" = []), ("api_key" = [])),
     responses((status = 200, body = IntegrationPage)))]
 pub async fn list(
     State(state): State<AppState>,
@@ -131,7 +133,7 @@ pub async fn list(
 }
 
 /// Issues a new secret; the old one keeps working for the grace period.
-#[utoipa::path(post, path = "/api/v1/integrations/{id}/rotate", tag = "ingest", request_body = RotateIntegration,
+#[utoipa::path(post, path = "/api/v1/integrations/{id}/rotate", operation_id = "integrations_rotate", tag = "ingest", request_body = RotateIntegration,
     params(("id" = String, Path, description = "integration id")), security(("bearer" = []), ("api_key" = [])),
     responses((status = 200, body = IntegrationWithSecret), (status = 404, body = crate::error::ErrorBody)))]
 pub async fn rotate(
@@ -151,7 +153,7 @@ pub async fn rotate(
 }
 
 /// Changes the signature and static-secret settings of an integration.
-#[utoipa::path(patch, path = "/api/v1/integrations/{id}", tag = "ingest", request_body = UpdateIntegration,
+#[utoipa::path(patch, path = "/api/v1/integrations/{id}", operation_id = "integrations_update", tag = "ingest", request_body = UpdateIntegration,
     params(("id" = String, Path, description = "integration id")), security(("bearer" = []), ("api_key" = [])),
     responses((status = 200, body = IntegrationView), (status = 404, body = crate::error::ErrorBody)))]
 pub async fn update(

@@ -36,6 +36,7 @@ pub struct DevicePage {
 
 /// Filters of `GET /api/v1/devices`.
 #[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct DeviceFilter {
     /// Only devices of this station.
@@ -50,6 +51,7 @@ pub struct DeviceFilter {
 
 /// Filter of `GET /api/v1/point-mappings`.
 #[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct MappingFilter {
     /// `kind:<kind>` or `device:<id>`.
@@ -65,7 +67,7 @@ pub(crate) fn visible_station(p: &Principal, id: StationId) -> Result<(), ApiErr
 }
 
 /// Creates or updates a station with its devices and mappings; the same body twice changes nothing.
-#[utoipa::path(post, path = "/api/v1/provisioning/stations", tag = "masterdata", request_body(content = Object, description = "ProvisionRequest: code, name, time_zone, location?, capacity_kw?, tb_asset_id?, devices[{name, kind, tb_device_id?, mappings?[{raw_key, point, scale?, offset?, unit?}]}]"),
+#[utoipa::path(post, path = "/api/v1/provisioning/stations", operation_id = "stations_provision", tag = "masterdata", request_body(content = Object, description = "ProvisionRequest: code, name, time_zone, location?, capacity_kw?, tb_asset_id?, devices[{name, kind, tb_device_id?, mappings?[{raw_key, point, scale?, offset?, unit?}]}]"),
     security(("bearer" = []), ("api_key" = [])),
     responses((status = 200, description = "the provisioned station and devices, with created/changed flags"), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn provision(
@@ -81,7 +83,7 @@ pub async fn provision(
 }
 
 /// Lists the tenant's stations (only those in the caller's station scope).
-#[utoipa::path(get, path = "/api/v1/stations", tag = "masterdata", params(ListQuery), security(("bearer" = []), ("api_key" = [])),
+#[utoipa::path(get, path = "/api/v1/stations", operation_id = "stations_list", tag = "masterdata", params(ListQuery), security(("bearer" = []), ("api_key" = [])),
     responses((status = 200, body = StationPage)))]
 pub async fn list_stations(
     State(state): State<AppState>,
@@ -94,7 +96,7 @@ pub async fn list_stations(
 }
 
 /// Shows one station.
-#[utoipa::path(get, path = "/api/v1/stations/{id}", tag = "masterdata", params(("id" = String, Path, description = "station id")),
+#[utoipa::path(get, path = "/api/v1/stations/{id}", operation_id = "stations_get", tag = "masterdata", params(("id" = String, Path, description = "station id")),
     security(("bearer" = []), ("api_key" = [])), responses((status = 200, body = Object), (status = 404, body = crate::error::ErrorBody)))]
 pub async fn get_station(
     State(state): State<AppState>,
@@ -107,7 +109,7 @@ pub async fn get_station(
 }
 
 /// Lists devices, optionally of one station and/or kind.
-#[utoipa::path(get, path = "/api/v1/devices", tag = "masterdata", params(DeviceFilter), security(("bearer" = []), ("api_key" = [])),
+#[utoipa::path(get, path = "/api/v1/devices", operation_id = "devices_list", tag = "masterdata", params(DeviceFilter), security(("bearer" = []), ("api_key" = [])),
     responses((status = 200, body = DevicePage), (status = 400, body = crate::error::ErrorBody)))]
 pub async fn list_devices(
     State(state): State<AppState>,
@@ -127,7 +129,7 @@ pub async fn list_devices(
 }
 
 /// Shows one device.
-#[utoipa::path(get, path = "/api/v1/devices/{id}", tag = "masterdata", params(("id" = String, Path, description = "device id")),
+#[utoipa::path(get, path = "/api/v1/devices/{id}", operation_id = "devices_get", tag = "masterdata", params(("id" = String, Path, description = "device id")),
     security(("bearer" = []), ("api_key" = [])), responses((status = 200, body = Object), (status = 404, body = crate::error::ErrorBody)))]
 pub async fn get_device(
     State(state): State<AppState>,
@@ -140,7 +142,7 @@ pub async fn get_device(
 }
 
 /// Keys of a device stored under their raw name because no mapping covers them.
-#[utoipa::path(get, path = "/api/v1/devices/{id}/unmapped-keys", tag = "masterdata", params(("id" = String, Path, description = "device id")),
+#[utoipa::path(get, path = "/api/v1/devices/{id}/unmapped-keys", operation_id = "devices_unmapped_keys", tag = "masterdata", params(("id" = String, Path, description = "device id")),
     security(("bearer" = []), ("api_key" = [])), responses((status = 200, body = Vec<Object>), (status = 404, body = crate::error::ErrorBody)))]
 pub async fn unmapped_keys(
     State(state): State<AppState>,
@@ -166,7 +168,7 @@ pub struct SetMappings {
 
 /// Replaces the rules of a scope: `kind:<kind>` (template for every device of that kind) or
 /// `device:<id>` (overrides of one device). Unchanged rules keep their version.
-#[utoipa::path(put, path = "/api/v1/point-mappings/{scope}", tag = "masterdata", request_body = SetMappings,
+#[utoipa::path(put, path = "/api/v1/point-mappings/{scope}", operation_id = "point_mappings_set_scope", tag = "masterdata", request_body = SetMappings,
     params(("scope" = String, Path, description = "kind:<kind> or device:<device id>")), security(("bearer" = []), ("api_key" = [])),
     responses((status = 200, body = Vec<Object>), (status = 400, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn set_scope_mappings(
@@ -189,7 +191,7 @@ pub async fn set_scope_mappings(
 }
 
 /// Lists point mappings, optionally of one scope.
-#[utoipa::path(get, path = "/api/v1/point-mappings", tag = "masterdata", params(MappingFilter), security(("bearer" = []), ("api_key" = [])),
+#[utoipa::path(get, path = "/api/v1/point-mappings", operation_id = "point_mappings_list", tag = "masterdata", params(MappingFilter), security(("bearer" = []), ("api_key" = [])),
     responses((status = 200, body = Vec<Object>)))]
 pub async fn list_mappings(
     State(state): State<AppState>,
@@ -206,7 +208,7 @@ pub async fn list_mappings(
 }
 
 /// The catalogue of semantic points.
-#[utoipa::path(get, path = "/api/v1/points", tag = "masterdata", security(("bearer" = []), ("api_key" = [])), responses((status = 200, body = Vec<Object>)))]
+#[utoipa::path(get, path = "/api/v1/points", operation_id = "points_list", tag = "masterdata", security(("bearer" = []), ("api_key" = [])), responses((status = 200, body = Vec<Object>)))]
 pub async fn points(Auth(p): Auth) -> Result<Json<&'static [PointDef]>, ApiError> {
     p.require(Role::Viewer)?;
     Ok(Json(catalogue()))

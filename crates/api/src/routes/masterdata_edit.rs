@@ -12,7 +12,7 @@ use mgc_kernel::{DeviceId, StationId};
 use mgc_masterdata::{Device, DevicePatch, MasterdataQueries, Station, StationPatch};
 
 /// Changes the fields given; `null` clears an optional field.
-#[utoipa::path(patch, path = "/api/v1/stations/{id}", tag = "masterdata",
+#[utoipa::path(patch, path = "/api/v1/stations/{id}", operation_id = "stations_update", tag = "masterdata",
     params(("id" = String, Path, description = "station id")),
     request_body(content = Object, description = "StationPatch: code?, name?, time_zone?, location? (null clears), capacity_kw? (null clears), tb_asset_id? (null clears)"),
     security(("bearer" = []), ("api_key" = [])),
@@ -32,7 +32,7 @@ pub async fn patch_station(
 }
 
 /// Removes a station that has no devices left (409 otherwise).
-#[utoipa::path(delete, path = "/api/v1/stations/{id}", tag = "masterdata",
+#[utoipa::path(delete, path = "/api/v1/stations/{id}", operation_id = "stations_delete", tag = "masterdata",
     params(("id" = String, Path, description = "station id")), security(("bearer" = []), ("api_key" = [])),
     responses((status = 204, description = "removed"), (status = 404, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody)))]
 pub async fn delete_station(
@@ -48,7 +48,7 @@ pub async fn delete_station(
 }
 
 /// Changes the fields given (renaming changes which ingest name resolves to it).
-#[utoipa::path(patch, path = "/api/v1/devices/{id}", tag = "masterdata",
+#[utoipa::path(patch, path = "/api/v1/devices/{id}", operation_id = "devices_update", tag = "masterdata",
     params(("id" = String, Path, description = "device id")),
     request_body(content = Object, description = "DevicePatch: name?, kind?, station_id?, tb_device_id? (null clears), protocol?"),
     security(("bearer" = []), ("api_key" = [])),
@@ -73,7 +73,7 @@ pub async fn patch_device(
 
 /// Removes a device and its own mappings; its telemetry history stays queryable by id, and
 /// points sent under its name are quarantined from now on.
-#[utoipa::path(delete, path = "/api/v1/devices/{id}", tag = "masterdata",
+#[utoipa::path(delete, path = "/api/v1/devices/{id}", operation_id = "devices_delete", tag = "masterdata",
     params(("id" = String, Path, description = "device id")), security(("bearer" = []), ("api_key" = [])),
     responses((status = 204, description = "removed"), (status = 404, body = crate::error::ErrorBody)))]
 pub async fn delete_device(

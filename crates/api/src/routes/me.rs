@@ -23,7 +23,7 @@ pub struct Me {
 }
 
 /// Describes the authenticated caller.
-#[utoipa::path(get, path = "/api/v1/me", tag = "iam", security(("bearer" = []), ("api_key" = [])),
+#[utoipa::path(get, path = "/api/v1/me", operation_id = "me_get", tag = "iam", security(("bearer" = []), ("api_key" = [])),
     responses((status = 200, body = Me), (status = 401, body = crate::error::ErrorBody)))]
 pub async fn me(Auth(p): Auth) -> Result<Json<Me>, ApiError> {
     p.require(Role::Viewer)?;

@@ -33,7 +33,7 @@ fn generated_secret() -> String {
 }
 
 /// Creates a channel; a webhook without `secret` gets a generated one, shown in this response only.
-#[utoipa::path(post, path = "/api/v1/notification-channels", tag = "notifications",
+#[utoipa::path(post, path = "/api/v1/notification-channels", operation_id = "notification_channels_create", tag = "notifications",
     request_body(content = Object, description = "{name, kind: webhook|dingtalk|wecom|email, config: {...}, enabled?} (see docs/alarms.md)"),
     security(("bearer" = []), ("api_key" = [])),
     responses((status = 201, description = "the channel with its secret"), (status = 422, body = crate::error::ErrorBody)))]
@@ -54,7 +54,7 @@ pub async fn create(
 }
 
 /// Lists channels (secrets masked).
-#[utoipa::path(get, path = "/api/v1/notification-channels", tag = "notifications", params(ListQuery),
+#[utoipa::path(get, path = "/api/v1/notification-channels", operation_id = "notification_channels_list", tag = "notifications", params(ListQuery),
     security(("bearer" = []), ("api_key" = [])), responses((status = 200, description = "a page of channels")))]
 pub async fn list(
     State(state): State<AppState>,
@@ -71,7 +71,7 @@ async fn load(state: &AppState, tenant: &mgc_kernel::TenantId, id: ChannelId) ->
 }
 
 /// One channel (secrets masked).
-#[utoipa::path(get, path = "/api/v1/notification-channels/{id}", tag = "notifications", params(("id" = String, Path, description = "channel id")),
+#[utoipa::path(get, path = "/api/v1/notification-channels/{id}", operation_id = "notification_channels_get", tag = "notifications", params(("id" = String, Path, description = "channel id")),
     security(("bearer" = []), ("api_key" = [])), responses((status = 200, description = "the channel"), (status = 404, body = crate::error::ErrorBody)))]
 pub async fn get(
     State(state): State<AppState>,
@@ -84,7 +84,7 @@ pub async fn get(
 }
 
 /// Replaces a channel; secrets left out or given as `***` are kept.
-#[utoipa::path(put, path = "/api/v1/notification-channels/{id}", tag = "notifications", params(("id" = String, Path, description = "channel id")),
+#[utoipa::path(put, path = "/api/v1/notification-channels/{id}", operation_id = "notification_channels_replace", tag = "notifications", params(("id" = String, Path, description = "channel id")),
     request_body(content = Object, description = "as for POST"), security(("bearer" = []), ("api_key" = [])),
     responses((status = 200, description = "the channel"), (status = 404, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn replace(
@@ -102,7 +102,7 @@ pub async fn replace(
 }
 
 /// Deletes a channel; its pending deliveries go to dead letter.
-#[utoipa::path(delete, path = "/api/v1/notification-channels/{id}", tag = "notifications", params(("id" = String, Path, description = "channel id")),
+#[utoipa::path(delete, path = "/api/v1/notification-channels/{id}", operation_id = "notification_channels_delete", tag = "notifications", params(("id" = String, Path, description = "channel id")),
     security(("bearer" = []), ("api_key" = [])), responses((status = 204, description = "deleted"), (status = 404, body = crate::error::ErrorBody)))]
 pub async fn delete(
     State(state): State<AppState>,
@@ -124,7 +124,7 @@ pub struct TestQueued {
 }
 
 /// Queues a test message to the channel (sent by the worker like any notification).
-#[utoipa::path(post, path = "/api/v1/notification-channels/{id}/test", tag = "notifications", params(("id" = String, Path, description = "channel id")),
+#[utoipa::path(post, path = "/api/v1/notification-channels/{id}/test", operation_id = "notification_channels_test", tag = "notifications", params(("id" = String, Path, description = "channel id")),
     security(("bearer" = []), ("api_key" = [])), responses((status = 202, description = "queued"), (status = 404, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody)))]
 pub async fn test(
     State(state): State<AppState>,

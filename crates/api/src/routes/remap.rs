@@ -25,7 +25,7 @@ pub struct RemapRange {
 }
 
 /// Re-maps the device's points in the range; answers how many were examined and re-mapped.
-#[utoipa::path(post, path = "/api/v1/devices/{id}/remap", tag = "telemetry", request_body = RemapRange,
+#[utoipa::path(post, path = "/api/v1/devices/{id}/remap", operation_id = "devices_remap", tag = "telemetry", request_body = RemapRange,
     params(("id" = String, Path, description = "device id")), security(("bearer" = []), ("api_key" = [])),
     responses((status = 200, description = "{examined, remapped}"), (status = 404, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn remap(

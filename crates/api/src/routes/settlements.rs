@@ -23,6 +23,7 @@ const MAX_RANGE_DAYS: i64 = 366;
 
 /// `?station_id=&from=&to=` (local dates, inclusive) of the CSV export.
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct SettlementFilter {
     /// Only this station.
@@ -35,6 +36,7 @@ pub struct SettlementFilter {
 
 /// `?station_id=&from=&to=&limit=&cursor=` of the list.
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct SettlementListQuery {
     /// Only this station.
@@ -107,7 +109,7 @@ fn filter(p: &Principal, station_id: Option<&str>, from: &str, to: &str) -> Resu
 }
 
 /// Settlements (current versions) of the tenant's stations in a date range, newest day first.
-#[utoipa::path(get, path = "/api/v1/settlements", tag = "settlement", params(SettlementListQuery), security(("bearer" = []), ("api_key" = [])),
+#[utoipa::path(get, path = "/api/v1/settlements", operation_id = "settlements_list", tag = "settlement", params(SettlementListQuery), security(("bearer" = []), ("api_key" = [])),
     responses((status = 200, body = SettlementPage), (status = 400, body = crate::error::ErrorBody)))]
 pub async fn list(
     State(state): State<AppState>,
@@ -123,7 +125,7 @@ pub async fn list(
 }
 
 /// One settlement with all versions and adjustments.
-#[utoipa::path(get, path = "/api/v1/settlements/{id}", tag = "settlement", params(("id" = String, Path, description = "settlement id")),
+#[utoipa::path(get, path = "/api/v1/settlements/{id}", operation_id = "settlements_get", tag = "settlement", params(("id" = String, Path, description = "settlement id")),
     security(("bearer" = []), ("api_key" = [])), responses((status = 200, body = SettlementDetail), (status = 404, body = crate::error::ErrorBody)))]
 pub async fn get(
     State(state): State<AppState>,
@@ -137,7 +139,7 @@ pub async fn get(
 }
 
 /// Freezes a calculated settlement now (409 when unpriced or already frozen).
-#[utoipa::path(post, path = "/api/v1/settlements/{id}/freeze", tag = "settlement", params(("id" = String, Path, description = "settlement id")),
+#[utoipa::path(post, path = "/api/v1/settlements/{id}/freeze", operation_id = "settlements_freeze", tag = "settlement", params(("id" = String, Path, description = "settlement id")),
     security(("bearer" = []), ("api_key" = [])), responses((status = 200, body = Object), (status = 404, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody)))]
 pub async fn freeze(
     State(state): State<AppState>,
@@ -154,7 +156,7 @@ pub async fn freeze(
 }
 
 /// CSV download: one row per day, direction and band (columns in docs/settlement.md).
-#[utoipa::path(get, path = "/api/v1/exports/settlements.csv", tag = "settlement", params(SettlementFilter), security(("bearer" = []), ("api_key" = [])),
+#[utoipa::path(get, path = "/api/v1/exports/settlements.csv", operation_id = "settlements_export_csv", tag = "settlement", params(SettlementFilter), security(("bearer" = []), ("api_key" = [])),
     responses((status = 200, description = "text/csv (UTF-8 with BOM)"), (status = 400, body = crate::error::ErrorBody)))]
 pub async fn export_csv(
     State(state): State<AppState>,

@@ -115,7 +115,7 @@ async fn spec_of(state: &AppState, p: &Principal, body: CreateShadowRun) -> Resu
 }
 
 /// Queues a shadow run; follow it here or at `GET /api/v1/jobs/{job_id}`.
-#[utoipa::path(post, path = "/api/v1/shadow-runs", tag = "shadow-runs", request_body = CreateShadowRun,
+#[utoipa::path(post, path = "/api/v1/shadow-runs", operation_id = "shadow_runs_create", tag = "shadow-runs", request_body = CreateShadowRun,
     security(("bearer" = []), ("api_key" = [])),
     responses((status = 202, body = Object, description = "the queued run with its job id"), (status = 404, body = crate::error::ErrorBody),
         (status = 422, body = crate::error::ErrorBody)))]
@@ -138,7 +138,7 @@ async fn visible(state: &AppState, p: &Principal, raw: &str) -> Result<ShadowRun
 }
 
 /// One page of the shadow runs the caller may see, newest first.
-#[utoipa::path(get, path = "/api/v1/shadow-runs", tag = "shadow-runs", params(ListQuery), security(("bearer" = []), ("api_key" = [])),
+#[utoipa::path(get, path = "/api/v1/shadow-runs", operation_id = "shadow_runs_list", tag = "shadow-runs", params(ListQuery), security(("bearer" = []), ("api_key" = [])),
     responses((status = 200, description = "{items, next_cursor}"), (status = 400, body = crate::error::ErrorBody)))]
 pub async fn list(
     State(state): State<AppState>,
@@ -150,7 +150,7 @@ pub async fn list(
 }
 
 /// A shadow run: its request, state, progress and totals.
-#[utoipa::path(get, path = "/api/v1/shadow-runs/{id}", tag = "shadow-runs", params(("id" = String, Path, description = "shadow run id")),
+#[utoipa::path(get, path = "/api/v1/shadow-runs/{id}", operation_id = "shadow_runs_get", tag = "shadow-runs", params(("id" = String, Path, description = "shadow run id")),
     security(("bearer" = []), ("api_key" = [])), responses((status = 200, body = Object), (status = 404, body = crate::error::ErrorBody)))]
 pub async fn get(
     State(state): State<AppState>,
@@ -162,7 +162,7 @@ pub async fn get(
 }
 
 /// The report of a finished run as `report.json`, `report.csv`, `report.xlsx` or `report.pdf`.
-#[utoipa::path(get, path = "/api/v1/shadow-runs/{id}/{file}", tag = "shadow-runs",
+#[utoipa::path(get, path = "/api/v1/shadow-runs/{id}/{file}", operation_id = "shadow_runs_report", tag = "shadow-runs",
     params(("id" = String, Path, description = "shadow run id"), ("file" = String, Path, description = "report.json, report.csv, report.xlsx or report.pdf")),
     security(("bearer" = []), ("api_key" = [])),
     responses((status = 200, body = Object), (status = 404, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody)))]

@@ -22,6 +22,7 @@ pub struct Generate {
     /// Station of the caller's tenant.
     pub station_id: String,
     /// Local month `YYYY-MM`.
+    #[schema(pattern = "^[0-9]{4}-(0[1-9]|1[0-2])$")]
     pub month: String,
 }
 
@@ -35,6 +36,7 @@ pub struct Void {
 
 /// Filters of `GET /api/v1/statements`.
 #[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct StatementListQuery {
     /// Only this station.
@@ -62,7 +64,7 @@ async fn visible(state: &AppState, p: &Principal, id: StatementId) -> Result<Sta
 }
 
 /// Builds (or refreshes) the draft statement of a station's month.
-#[utoipa::path(post, path = "/api/v1/statements/generate", tag = "settlement", request_body = Generate, security(("bearer" = []), ("api_key" = [])),
+#[utoipa::path(post, path = "/api/v1/statements/generate", operation_id = "statements_generate", tag = "settlement", request_body = Generate, security(("bearer" = []), ("api_key" = [])),
     responses((status = 200, body = Object), (status = 404, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn generate(
     State(state): State<AppState>,
@@ -79,7 +81,7 @@ pub async fn generate(
 }
 
 /// Lists statements, newest month and version first.
-#[utoipa::path(get, path = "/api/v1/statements", tag = "settlement", params(StatementListQuery), security(("bearer" = []), ("api_key" = [])),
+#[utoipa::path(get, path = "/api/v1/statements", operation_id = "statements_list", tag = "settlement", params(StatementListQuery), security(("bearer" = []), ("api_key" = [])),
     responses((status = 200, body = StatementPage), (status = 400, body = crate::error::ErrorBody)))]
 pub async fn list(
     State(state): State<AppState>,
@@ -95,7 +97,7 @@ pub async fn list(
 }
 
 /// Shows a statement (`{id}`) or downloads it (`{id}.csv`, `{id}.xlsx`, `{id}.pdf`).
-#[utoipa::path(get, path = "/api/v1/statements/{id}", tag = "settlement",
+#[utoipa::path(get, path = "/api/v1/statements/{id}", operation_id = "statements_get", tag = "settlement",
     params(("id" = String, Path, description = "statement id, or id with .csv, .xlsx or .pdf")), security(("bearer" = []), ("api_key" = [])),
     responses((status = 200, body = Object), (status = 404, body = crate::error::ErrorBody)))]
 pub async fn get(State(state): State<AppState>, Auth(p): Auth, Path(file): Path<String>) -> Result<Response, ApiError> {
@@ -125,7 +127,15 @@ pub async fn get(State(state): State<AppState>, Auth(p): Auth, Path(file): Path<
     let rendered = match ext {
         "csv" => mgc_reports::statement_csv(&s),
         "xlsx" => mgc_reports::statement_xlsx(&s),
-        _ => mgc_reports::statement_pdf(&s),
+        _ => {
+            // The header names the station; a station deleted since is named by its id.
+            let station =
+                mgc_masterdata::MasterdataQueries::get_station(&state.store, &p.scope(), s.content.station_id)
+                    .await
+                    .ok();
+            let label = station.as_ref().map(|st| mgc_reports::StationLabel { name: &st.name, code: &st.code });
+            mgc_reports::statement_pdf(&s, label)
+        }
     };
     let bytes = rendered.map_err(|e| {
         tracing::error!(error = %e, statement = %id, "statement rendering");
@@ -137,7 +147,7 @@ pub async fn get(State(state): State<AppState>, Auth(p): Auth, Path(file): Path<
 }
 
 /// Issues a current draft: freezes its days, consumes its adjustments, stamps the content hash.
-#[utoipa::path(post, path = "/api/v1/statements/{id}/issue", tag = "settlement", params(("id" = String, Path, description = "statement id")),
+#[utoipa::path(post, path = "/api/v1/statements/{id}/issue", operation_id = "statements_issue", tag = "settlement", params(("id" = String, Path, description = "statement id")),
     security(("bearer" = []), ("api_key" = [])), responses((status = 200, body = Object), (status = 404, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody)))]
 pub async fn issue(
     State(state): State<AppState>,
@@ -151,7 +161,7 @@ pub async fn issue(
 }
 
 /// Voids an issued statement with a reason; generating again makes the next version.
-#[utoipa::path(post, path = "/api/v1/statements/{id}/void", tag = "settlement", params(("id" = String, Path, description = "statement id")),
+#[utoipa::path(post, path = "/api/v1/statements/{id}/void", operation_id = "statements_void", tag = "settlement", params(("id" = String, Path, description = "statement id")),
     request_body = Void, security(("bearer" = []), ("api_key" = [])),
     responses((status = 200, body = Object), (status = 404, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn void(

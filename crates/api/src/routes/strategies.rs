@@ -67,6 +67,7 @@ impl StrategyBody {
 
 /// Filters of the list.
 #[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct StrategyListQuery {
     /// Station id.
@@ -90,7 +91,7 @@ pub(crate) async fn visible(state: &AppState, p: &Principal, raw: &str) -> Resul
 }
 
 /// Creates a strategy (version 1).
-#[utoipa::path(post, path = "/api/v1/strategies", tag = "strategies", request_body = StrategyBody,
+#[utoipa::path(post, path = "/api/v1/strategies", operation_id = "strategies_create", tag = "strategies", request_body = StrategyBody,
     security(("bearer" = []), ("api_key" = [])),
     responses((status = 201, description = "the strategy"), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn create(
@@ -105,7 +106,7 @@ pub async fn create(
 }
 
 /// Lists the tenant's strategies, newest first.
-#[utoipa::path(get, path = "/api/v1/strategies", tag = "strategies", params(StrategyListQuery),
+#[utoipa::path(get, path = "/api/v1/strategies", operation_id = "strategies_list", tag = "strategies", params(StrategyListQuery),
     security(("bearer" = []), ("api_key" = [])),
     responses((status = 200, description = "a page of strategies"), (status = 400, body = crate::error::ErrorBody)))]
 pub async fn list(
@@ -133,7 +134,7 @@ pub async fn list(
 }
 
 /// One strategy (its current version).
-#[utoipa::path(get, path = "/api/v1/strategies/{id}", tag = "strategies", params(("id" = String, Path, description = "strategy id")),
+#[utoipa::path(get, path = "/api/v1/strategies/{id}", operation_id = "strategies_get", tag = "strategies", params(("id" = String, Path, description = "strategy id")),
     security(("bearer" = []), ("api_key" = [])),
     responses((status = 200, description = "the strategy"), (status = 404, body = crate::error::ErrorBody)))]
 pub async fn get(
@@ -146,7 +147,7 @@ pub async fn get(
 }
 
 /// Replaces a strategy's definition (version + 1).
-#[utoipa::path(put, path = "/api/v1/strategies/{id}", tag = "strategies", params(("id" = String, Path, description = "strategy id")),
+#[utoipa::path(put, path = "/api/v1/strategies/{id}", operation_id = "strategies_replace", tag = "strategies", params(("id" = String, Path, description = "strategy id")),
     request_body = StrategyBody, security(("bearer" = []), ("api_key" = [])),
     responses((status = 200, description = "the strategy"), (status = 404, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn replace(
@@ -164,7 +165,7 @@ pub async fn replace(
 }
 
 /// Soft-deletes a strategy (its versions and executions stay).
-#[utoipa::path(delete, path = "/api/v1/strategies/{id}", tag = "strategies", params(("id" = String, Path, description = "strategy id")),
+#[utoipa::path(delete, path = "/api/v1/strategies/{id}", operation_id = "strategies_delete", tag = "strategies", params(("id" = String, Path, description = "strategy id")),
     security(("bearer" = []), ("api_key" = [])),
     responses((status = 204, description = "deleted"), (status = 404, body = crate::error::ErrorBody)))]
 pub async fn delete(
@@ -186,7 +187,7 @@ async fn set_enabled(state: AppState, p: Principal, id: String, enabled: bool) -
 }
 
 /// Enables a strategy: the scheduler evaluates it from its next round.
-#[utoipa::path(post, path = "/api/v1/strategies/{id}/enable", tag = "strategies", params(("id" = String, Path, description = "strategy id")),
+#[utoipa::path(post, path = "/api/v1/strategies/{id}/enable", operation_id = "strategies_enable", tag = "strategies", params(("id" = String, Path, description = "strategy id")),
     security(("bearer" = []), ("api_key" = [])),
     responses((status = 200, description = "the strategy"), (status = 404, body = crate::error::ErrorBody)))]
 pub async fn enable(
@@ -198,7 +199,7 @@ pub async fn enable(
 }
 
 /// Disables a strategy: no more executions until enabled.
-#[utoipa::path(post, path = "/api/v1/strategies/{id}/disable", tag = "strategies", params(("id" = String, Path, description = "strategy id")),
+#[utoipa::path(post, path = "/api/v1/strategies/{id}/disable", operation_id = "strategies_disable", tag = "strategies", params(("id" = String, Path, description = "strategy id")),
     security(("bearer" = []), ("api_key" = [])),
     responses((status = 200, description = "the strategy"), (status = 404, body = crate::error::ErrorBody)))]
 pub async fn disable(

@@ -15,6 +15,7 @@ use utoipa::IntoParams;
 
 /// Filters of the execution list.
 #[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ExecutionListQuery {
     /// Ran at or after (RFC 3339).
@@ -28,7 +29,7 @@ pub struct ExecutionListQuery {
 }
 
 /// Every version of a strategy, oldest first.
-#[utoipa::path(get, path = "/api/v1/strategies/{id}/versions", tag = "strategies", params(("id" = String, Path, description = "strategy id")),
+#[utoipa::path(get, path = "/api/v1/strategies/{id}/versions", operation_id = "strategies_versions", tag = "strategies", params(("id" = String, Path, description = "strategy id")),
     security(("bearer" = []), ("api_key" = [])),
     responses((status = 200, description = "the versions"), (status = 404, body = crate::error::ErrorBody)))]
 pub async fn versions(
@@ -42,7 +43,7 @@ pub async fn versions(
 }
 
 /// Executions of a strategy, newest first.
-#[utoipa::path(get, path = "/api/v1/strategies/{id}/executions", tag = "strategies",
+#[utoipa::path(get, path = "/api/v1/strategies/{id}/executions", operation_id = "strategy_executions_list", tag = "strategies",
     params(("id" = String, Path, description = "strategy id"), ExecutionListQuery),
     security(("bearer" = []), ("api_key" = [])),
     responses((status = 200, description = "a page of executions"), (status = 400, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody)))]
@@ -68,7 +69,7 @@ pub async fn list(
 }
 
 /// One execution of a strategy.
-#[utoipa::path(get, path = "/api/v1/strategies/{id}/executions/{execution_id}", tag = "strategies",
+#[utoipa::path(get, path = "/api/v1/strategies/{id}/executions/{execution_id}", operation_id = "strategy_executions_get", tag = "strategies",
     params(("id" = String, Path, description = "strategy id"), ("execution_id" = String, Path, description = "execution id")),
     security(("bearer" = []), ("api_key" = [])),
     responses((status = 200, description = "the execution"), (status = 404, body = crate::error::ErrorBody)))]

@@ -41,7 +41,7 @@ pub struct TariffUpdated {
 }
 
 /// Creates a tariff (version 1).
-#[utoipa::path(post, path = "/api/v1/tariffs", tag = "settlement",
+#[utoipa::path(post, path = "/api/v1/tariffs", operation_id = "tariffs_create", tag = "settlement",
     request_body(content = Object, description = "TariffSpec: see docs/settlement.md"), security(("bearer" = []), ("api_key" = [])),
     responses((status = 201, body = Object), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn create(
@@ -57,7 +57,7 @@ pub async fn create(
 }
 
 /// Lists the tenant's tariffs (current versions).
-#[utoipa::path(get, path = "/api/v1/tariffs", tag = "settlement", security(("bearer" = []), ("api_key" = [])),
+#[utoipa::path(get, path = "/api/v1/tariffs", operation_id = "tariffs_list", tag = "settlement", security(("bearer" = []), ("api_key" = [])),
     responses((status = 200, body = Vec<Object>)))]
 pub async fn list(State(state): State<AppState>, Auth(p): Auth) -> Result<Json<Vec<Tariff>>, ApiError> {
     p.require(Role::Viewer)?;
@@ -65,7 +65,7 @@ pub async fn list(State(state): State<AppState>, Auth(p): Auth) -> Result<Json<V
 }
 
 /// Shows a tariff with all its versions.
-#[utoipa::path(get, path = "/api/v1/tariffs/{id}", tag = "settlement", params(("id" = String, Path, description = "tariff id")),
+#[utoipa::path(get, path = "/api/v1/tariffs/{id}", operation_id = "tariffs_get", tag = "settlement", params(("id" = String, Path, description = "tariff id")),
     security(("bearer" = []), ("api_key" = [])), responses((status = 200, body = TariffDetail), (status = 404, body = crate::error::ErrorBody)))]
 pub async fn get(
     State(state): State<AppState>,
@@ -80,7 +80,7 @@ pub async fn get(
 }
 
 /// Replaces the definition: version n+1; unfrozen days of stations using it are re-priced.
-#[utoipa::path(put, path = "/api/v1/tariffs/{id}", tag = "settlement", params(("id" = String, Path, description = "tariff id")),
+#[utoipa::path(put, path = "/api/v1/tariffs/{id}", operation_id = "tariffs_update", tag = "settlement", params(("id" = String, Path, description = "tariff id")),
     request_body(content = Object, description = "TariffSpec"), security(("bearer" = []), ("api_key" = [])),
     responses((status = 200, body = TariffUpdated), (status = 404, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn update(
@@ -99,7 +99,7 @@ pub async fn update(
 }
 
 /// Deletes a tariff that was never assigned (409 otherwise).
-#[utoipa::path(delete, path = "/api/v1/tariffs/{id}", tag = "settlement", params(("id" = String, Path, description = "tariff id")),
+#[utoipa::path(delete, path = "/api/v1/tariffs/{id}", operation_id = "tariffs_delete", tag = "settlement", params(("id" = String, Path, description = "tariff id")),
     security(("bearer" = []), ("api_key" = [])), responses((status = 204), (status = 404, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody)))]
 pub async fn delete(
     State(state): State<AppState>,
@@ -120,7 +120,7 @@ pub struct AssignTariff {
     /// Tariff of the caller's tenant.
     pub tariff_id: String,
     /// First local date of the station priced with it (`YYYY-MM-DD`).
-    #[schema(value_type = String)]
+    #[schema(value_type = String, format = Date)]
     pub effective_from: NaiveDate,
 }
 
@@ -135,7 +135,7 @@ pub struct Assigned {
 }
 
 /// Assigns a tariff to a station from a local date on; frozen days are never re-priced.
-#[utoipa::path(put, path = "/api/v1/stations/{id}/tariff", tag = "settlement", params(("id" = String, Path, description = "station id")),
+#[utoipa::path(put, path = "/api/v1/stations/{id}/tariff", operation_id = "stations_assign_tariff", tag = "settlement", params(("id" = String, Path, description = "station id")),
     request_body = AssignTariff, security(("bearer" = []), ("api_key" = [])),
     responses((status = 200, body = Assigned), (status = 404, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn assign(
@@ -162,7 +162,7 @@ pub async fn assign(
 }
 
 /// The station's assignment history, oldest effective date first.
-#[utoipa::path(get, path = "/api/v1/stations/{id}/tariff", tag = "settlement", params(("id" = String, Path, description = "station id")),
+#[utoipa::path(get, path = "/api/v1/stations/{id}/tariff", operation_id = "stations_tariff_assignments", tag = "settlement", params(("id" = String, Path, description = "station id")),
     security(("bearer" = []), ("api_key" = [])), responses((status = 200, body = Vec<Object>), (status = 404, body = crate::error::ErrorBody)))]
 pub async fn assignments(
     State(state): State<AppState>,

@@ -18,6 +18,7 @@ use utoipa::{IntoParams, ToSchema};
 
 /// Filter of the raw telemetry query.
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct TelemetryFilter {
     /// Device.
@@ -43,6 +44,7 @@ const MAX_BUCKET_SAMPLES: u32 = 500_000;
 
 /// Station of the latest-values query.
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct LatestFilter {
     /// Station.
@@ -80,7 +82,7 @@ pub struct UnroutedPage {
 }
 
 /// Raw points of one device in a time range, or with `interval` (+ `agg`) buckets in the station's time zone.
-#[utoipa::path(get, path = "/api/v1/telemetry", tag = "telemetry", params(TelemetryFilter), security(("bearer" = []), ("api_key" = [])),
+#[utoipa::path(get, path = "/api/v1/telemetry", operation_id = "telemetry_raw", tag = "telemetry", params(TelemetryFilter), security(("bearer" = []), ("api_key" = [])),
     responses((status = 200, body = PointPage, description = "raw points, or a BucketPage with interval"), (status = 400, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody)))]
 pub async fn raw(
     State(state): State<AppState>,
@@ -116,7 +118,7 @@ pub async fn raw(
 }
 
 /// Latest value of every point of a station's devices.
-#[utoipa::path(get, path = "/api/v1/telemetry/latest", tag = "telemetry", params(LatestFilter), security(("bearer" = []), ("api_key" = [])),
+#[utoipa::path(get, path = "/api/v1/telemetry/latest", operation_id = "telemetry_latest", tag = "telemetry", params(LatestFilter), security(("bearer" = []), ("api_key" = [])),
     responses((status = 200, body = Vec<Object>), (status = 404, body = crate::error::ErrorBody)))]
 pub async fn latest(
     State(state): State<AppState>,
@@ -130,7 +132,7 @@ pub async fn latest(
 }
 
 /// Points of unknown devices, waiting for their device to be provisioned.
-#[utoipa::path(get, path = "/api/v1/telemetry/unrouted", tag = "telemetry", params(ListQuery), security(("bearer" = []), ("api_key" = [])),
+#[utoipa::path(get, path = "/api/v1/telemetry/unrouted", operation_id = "telemetry_unrouted", tag = "telemetry", params(ListQuery), security(("bearer" = []), ("api_key" = [])),
     responses((status = 200, body = UnroutedPage)))]
 pub async fn unrouted(
     State(state): State<AppState>,

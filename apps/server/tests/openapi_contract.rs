@@ -1,0 +1,136 @@
+//! The OpenAPI document is the contract, checked by outside tools against the real `mgc serve` on
+//! SQLite: `openapi-spec-validator` accepts the document, and schemathesis (a property-based API
+//! tester) runs every operation with every check and the stateful phase on, with 0 failures.
+//!
+//! Operations in [`KNOWN_GAPS`] are left out of the schemathesis run (each says why); the list only
+//! shrinks: every other operation, including any new one, must conform with 0 failures.
+//!
+//! The tools come from a virtualenv made on first use under `target/contract-venv` from
+//! `tests/python/requirements-contract.txt` (network needed once); `MGC_CONTRACT_VENV` points at
+//! another one. `.ci/run` makes it before the tests. `MGC_SCHEMATHESIS_EXAMPLES` and
+//! `MGC_SCHEMATHESIS_SEED` change the bounded number of examples per operation and the seed.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use common::*;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// Examples per operation and phase when `MGC_SCHEMATHESIS_EXAMPLES` does not say.
+const EXAMPLES: &str = "10";
+/// Seed of the generation when `MGC_SCHEMATHESIS_SEED` does not say (a fixed seed: a failure
+/// reproduces; set another to explore).
+const SEED: &str = "23";
+
+/// Operations whose documented request is still wider than what the handler accepts, so that
+/// schemathesis' "schema-valid request rejected" check fails on them (issue 23 point 1, open).
+const KNOWN_GAPS: &[(&str, &str)] = &[
+    // Request bodies documented as a free object or without their fields' rules (required
+    // fields, lengths, enums, numbers that must be integers): each needs a schema type.
+    ("alarm_rules_create", "body is a free object"),
+    ("alarm_rules_replace", "body is a free object"),
+    ("notification_channels_create", "body is a free object"),
+    ("notification_channels_replace", "body is a free object"),
+    ("stations_provision", "body is a free object"),
+    ("stations_update", "body is a free object"),
+    ("devices_update", "body is a free object"),
+    ("tariffs_create", "body is a free object"),
+    ("tariffs_update", "body is a free object"),
+    ("shadow_runs_create", "battery fields not in the schema"),
+    ("charge_points_set_profile", "OCPP charging profile not in the schema"),
+    ("charge_points_composite_schedule", "integers documented as numbers"),
+    ("charge_points_set_registration", "registration status not an enum"),
+    ("charge_points_reserve", "expires_at must be in the future (depends on the clock)"),
+    ("id_tags_put", "authorization status not an enum"),
+    ("api_keys_create", "role not an enum"),
+    // JSON Schema counts 179.0 as an integer; serde refuses it for an i64.
+    ("integrations_rotate", "integer-valued floats"),
+    ("commands_issue", "timeout_s range not in the schema"),
+    ("strategies_create", "strategy type not an enum"),
+    // Text with a NUL character is refused with 422 invalid_value (no backend stores it); the
+    // component schemas say so, these inline or free-object bodies do not yet.
+    ("alarms_assign", "NUL in text"),
+    ("point_mappings_set_scope", "NUL in text"),
+    ("strategies_replace", "NUL in text"),
+    // Cross-field rules JSON Schema cannot state: from before to, a range of at most 366 days.
+    ("settlements_list", "from <= to, at most 366 days"),
+    ("settlements_export_csv", "from <= to, at most 366 days"),
+    ("stats_get", "from before to"),
+    ("telemetry_raw", "from before to; cursor is <ts>|<point>"),
+];
+
+fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn run(cmd: &mut Command, what: &str) {
+    let out = cmd.output().unwrap_or_else(|e| panic!("{what}: cannot run: {e}"));
+    assert!(
+        out.status.success(),
+        "{what} failed:\n{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// The venv's bin directory, creating the venv when missing or made from other requirements.
+fn venv_bin() -> PathBuf {
+    let venv = std::env::var_os("MGC_CONTRACT_VENV").map(PathBuf::from).unwrap_or_else(|| {
+        Path::new(env!("CARGO_TARGET_TMPDIR"))
+            .parent()
+            .map_or_else(|| repo_root().join("target"), Path::to_path_buf)
+            .join("contract-venv")
+    });
+    let requirements = repo_root().join("tests/python/requirements-contract.txt");
+    let wanted = std::fs::read_to_string(&requirements).unwrap();
+    let marker = venv.join("mgc-requirements.txt");
+    let bin = venv.join("bin");
+    if bin.join("schemathesis").exists() && std::fs::read_to_string(&marker).is_ok_and(|m| m == wanted) {
+        return bin;
+    }
+    run(Command::new("python3").args(["-m", "venv"]).arg(&venv), "python3 -m venv");
+    run(
+        Command::new(bin.join("pip")).args(["install", "--disable-pip-version-check", "-q", "-r"]).arg(&requirements),
+        "pip install -r tests/python/requirements-contract.txt",
+    );
+    std::fs::write(&marker, wanted).unwrap();
+    bin
+}
+
+#[test]
+fn the_served_document_is_valid_openapi_and_the_running_service_conforms_to_it() {
+    let bin = venv_bin();
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let server = Server::start(&data, &[]);
+    let token = stdout_line(&mgc(&["token", "--tenant", "default", "--role", "admin"], &data));
+
+    let (status, document) = server.get("/api/openapi.json", None);
+    assert_eq!(status, 200);
+    let file = dir.path().join("openapi.json");
+    std::fs::write(&file, &document).unwrap();
+    run(Command::new(bin.join("openapi-spec-validator")).arg(&file), "openapi-spec-validator");
+
+    let examples = std::env::var("MGC_SCHEMATHESIS_EXAMPLES").unwrap_or_else(|_| EXAMPLES.to_owned());
+    let seed = std::env::var("MGC_SCHEMATHESIS_SEED").unwrap_or_else(|_| SEED.to_owned());
+    let out = Command::new(bin.join("schemathesis"))
+        .current_dir(dir.path())
+        .args(["run", file.to_str().unwrap(), "--url", &format!("http://{}", server.addr)])
+        .args(["--header", &format!("Authorization: Bearer {token}")])
+        .args(["--checks", "all", "--phases", "examples,coverage,fuzzing,stateful"])
+        .args(["--max-examples", &examples, "--seed", &seed, "--workers", "1"])
+        .args(["--request-timeout", "20", "--no-color", "--output-truncate", "false"])
+        .args(["--generation-database", "none"])
+        // The alarm stream is an endless text/event-stream: a request to it never completes, which a
+        // request/response tester can only report as a timeout (its own test: alarms_binary.rs).
+        .args(["--exclude-operation-id", "alarms_stream"])
+        .args(KNOWN_GAPS.iter().flat_map(|(id, _)| ["--exclude-operation-id", id]))
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "schemathesis found failures:\n{stdout}{}", String::from_utf8_lossy(&out.stderr));
+    assert!(stdout.contains("passed"), "schemathesis ran nothing:\n{stdout}");
+    assert_eq!(server.get("/healthz", None).0, 200, "the service survived the run");
+}
