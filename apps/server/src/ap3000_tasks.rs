@@ -27,6 +27,7 @@ pub async fn start(
     config: &Ap3000Config,
     charging: ChargingSettings,
     bootstrap: &TenantId,
+    directory: Arc<dyn mgc_commands::ConnectionDirectory>,
     stop: watch::Receiver<bool>,
 ) -> Result<Option<Ap3000>, String> {
     let Some(addr) = config.own_listen() else { return Ok(None) };
@@ -41,6 +42,7 @@ pub async fn start(
     let charging = ChargingSettings { accept_unknown: config.accept_unknown, ..charging };
     let registry = Registry::default();
     let handler = ChargingHandler::new(store.clone(), clock.clone(), tenant.clone(), charging, registry.clone(), wait);
+    handler.set_directory(directory);
     let gateway = Gateway::with_registry(handler.clone(), registry, settings, stop);
     let listener = tokio::net::TcpListener::bind(addr)
         .await
@@ -58,7 +60,9 @@ impl Ap3000 {
         Arc::new(Ap3000CommandAdapter::new(self.handler.clone()))
     }
 
-    /// Makes commands waiting for a pile due as soon as it connects; ends when `stop` turns true.
+    /// Records each pile that binds to a connection in the connection directory (so commands
+    /// issued on any instance reach it here, and its waiting commands are due at once); without a
+    /// directory, makes its waiting commands due itself. Ends when `stop` turns true.
     pub fn wake_on_connect(
         &self,
         store: Store,
@@ -68,6 +72,7 @@ impl Ap3000 {
     ) -> JoinHandle<()> {
         let mut connects = self.gateway.registry().connects();
         let tenant = self.handler.tenant().clone();
+        let handler = self.handler.clone();
         tokio::spawn(async move {
             use tokio::sync::broadcast::error::RecvError;
             loop {
@@ -79,6 +84,10 @@ impl Ap3000 {
                         Err(RecvError::Closed) => break,
                     },
                 };
+                if handler.has_directory() {
+                    handler.pile_connected(pile).await;
+                    continue;
+                }
                 let name = pile.identity();
                 match mgc_commands::device_online(&store, &tenant, mgc_commands::PROTOCOL_AP3000, &name, clock.now())
                     .await

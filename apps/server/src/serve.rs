@@ -48,6 +48,7 @@ pub async fn serve(config: Config) -> Result<(), String> {
         &config.ap3000,
         config.ocpp.to_settings().charging,
         &tenant,
+        member.directory.clone(),
         ocpp_stop_rx.clone(),
     )
     .await?;

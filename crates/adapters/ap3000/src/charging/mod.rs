@@ -5,6 +5,7 @@
 //! ends with the pile's energy, and the pile's figures are kept beside the computed ones
 //! ([`sessions`]); a closed connection → offline.
 
+mod presence;
 mod sessions;
 pub mod tables;
 
@@ -46,6 +47,8 @@ struct Inner<U> {
     downlink_wait: Duration,
     ports: Mutex<HashMap<PhysicalId, Vec<u8>>>,
     live: Mutex<HashMap<(PhysicalId, u8), LivePort>>,
+    directory: std::sync::OnceLock<Arc<dyn mgc_commands::ConnectionDirectory>>,
+    tickets: Mutex<HashMap<PhysicalId, mgc_commands::ConnectionTicket>>,
 }
 
 /// The charging mapping of the gateway (also the way the command adapter starts and stops sessions).
@@ -89,6 +92,8 @@ impl<U: ChargingUnits + 'static> ChargingHandler<U> {
             downlink_wait,
             ports: Mutex::default(),
             live: Mutex::default(),
+            directory: std::sync::OnceLock::new(),
+            tickets: Mutex::default(),
         };
         Self { inner: Arc::new(inner) }
     }
@@ -240,6 +245,10 @@ impl<U: ChargingUnits + 'static> PileHandler for ChargingHandler<U> {
         let now = self.now();
         for pile in piles {
             lock(&self.inner.ports).remove(&pile);
+            if !self.still_held_here(pile).await {
+                // The pile reconnected to another instance, which keeps it online.
+                continue;
+            }
             let done = async {
                 let tx = self.inner.units.begin_charging_tx().await?;
                 charging::disconnected(tx, &self.inner.tenant, &identity(pile)?, now).await
