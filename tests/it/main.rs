@@ -12,6 +12,7 @@ mod analytics_store;
 mod analytics_support;
 mod api_auth;
 mod api_errors;
+mod audit_atomicity;
 mod auth_refusals;
 mod chain_e2e;
 mod charge_point_operations;

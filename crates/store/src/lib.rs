@@ -44,6 +44,7 @@ mod notifications_queue;
 mod outbox;
 mod outbox_instance;
 mod processed;
+pub mod request_audit;
 mod rows;
 mod scope_sql;
 mod secret_box;
