@@ -57,6 +57,7 @@ mod shadow_run;
 mod shadow_store;
 mod shadow_support;
 mod station_scope;
+mod station_time_zone;
 mod store_contract;
 mod strategy_crud;
 mod strategy_flow;
