@@ -44,6 +44,7 @@ mod ingest_support;
 mod masterdata_edit;
 mod metrics_access;
 mod notify_channels;
+mod notify_secrets;
 mod notify_webhook;
 mod operations;
 mod outbox_atomicity;

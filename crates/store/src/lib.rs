@@ -73,7 +73,7 @@ mod writer_check;
 pub use alarm_signals::{AlarmChanges, DeliveryWakeup};
 pub use db::{redact, Backend, Store, StoreOptions};
 pub use migrate::MigrationStatus;
-pub use secret_box::{Keyring, SecretBoxError};
+pub use secret_box::{Keyring, SecretBoxError, SEALED_PREFIX};
 pub use secrets_at_rest::SecretsReport;
 pub use tenants::TenantRow;
 pub use tx::StoreTx;
