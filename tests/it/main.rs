@@ -8,6 +8,7 @@ mod alarm_stream;
 mod alarm_support;
 mod alarm_tick;
 mod analytics;
+mod analytics_events;
 mod analytics_store;
 mod analytics_support;
 mod api_auth;
