@@ -148,4 +148,7 @@ pub enum SecretsAction {
     /// Put a new master key first in `<data_dir>/master-key` (or use the first key of
     /// MGC_MASTER_KEY) and re-seal every stored secret under it.
     Rotate,
+    /// Seal a value read from standard input (e.g. `thingsboard.password`) under the current
+    /// master key; prints `enc1:…`, which the configuration accepts in place of the value.
+    Seal,
 }

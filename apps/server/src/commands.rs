@@ -98,6 +98,7 @@ pub async fn run(cli: Cli) -> Result<(), String> {
             logging::init(&config.log_format, &config.log_level);
             crate::master_key::rotate(&config).await
         }
+        Command::Secrets { action: crate::cli::SecretsAction::Seal } => crate::master_key::seal_stdin(&config),
         Command::CheckConfig => {
             print!("{}", config.redacted_toml());
             eprintln!("configuration is valid");

@@ -52,8 +52,37 @@ pub async fn install(store: &Store, config: &Config) -> Result<(), String> {
     store.install_keyring(ring).await.map_err(|e| format!("secrets at rest: {e}"))?;
     let report = store.seal_secrets(false).await.map_err(|e| format!("secrets at rest: {e}"))?;
     if report.sealed > 0 {
-        tracing::info!(sealed = report.sealed, "sealed integration secrets that were stored in clear");
+        tracing::info!(
+            sealed = report.sealed,
+            "sealed secrets (integrations, notification channels) that were stored in clear"
+        );
     }
+    Ok(())
+}
+
+/// `mgc secrets seal`: the value on standard input (one line, its line end dropped) sealed
+/// under the current master key, printed on standard output; the value itself is never shown.
+pub fn seal_stdin(config: &Config) -> Result<(), String> {
+    let mut value = String::new();
+    std::io::stdin().read_line(&mut value).map_err(|e| format!("cannot read standard input: {e}"))?;
+    let value = value.trim_end_matches(['\r', '\n']);
+    if value.is_empty() {
+        return Err("nothing to seal: give the value on standard input".into());
+    }
+    let sealed = keyring(config)?.seal(value).map_err(|e| e.to_string())?;
+    println!("{sealed}");
+    Ok(())
+}
+
+/// Opens `thingsboard.password` when it is given sealed (`enc1:…`, from `mgc secrets seal`),
+/// so the configuration file and environment need not hold it in clear.
+pub fn open_config_secrets(config: &mut Config) -> Result<(), String> {
+    if !config.thingsboard.password.starts_with(mgc_store::SEALED_PREFIX) {
+        return Ok(());
+    }
+    let ring = keyring(config)?;
+    config.thingsboard.password =
+        ring.open(&config.thingsboard.password).map_err(|e| format!("thingsboard.password: {e}"))?;
     Ok(())
 }
 
@@ -75,6 +104,9 @@ pub async fn rotate(config: &Config) -> Result<(), String> {
     let report = store.seal_secrets(true).await.map_err(|e| format!("secrets at rest: {e}"));
     store.close().await;
     let report = report?;
-    eprintln!("re-sealed {} of {} integration secrets under the new master key", report.sealed, report.rows);
+    eprintln!(
+        "re-sealed {} of {} stored secrets (integrations, notification channels) under the new master key",
+        report.sealed, report.rows
+    );
     Ok(())
 }

@@ -24,11 +24,12 @@ pub async fn open_store(config: &Config) -> Result<Store, String> {
 }
 
 /// Runs until SIGINT/SIGTERM: drains HTTP, then lets the dispatcher finish its batch.
-pub async fn serve(config: Config) -> Result<(), String> {
+pub async fn serve(mut config: Config) -> Result<(), String> {
     let clock: SharedClock = Arc::new(SystemClock);
     std::fs::create_dir_all(&config.data_dir)
         .map_err(|e| format!("cannot create data dir {}: {e}", config.data_dir.display()))?;
     let store = open_store(&config).await?;
+    crate::master_key::open_config_secrets(&mut config)?;
     let tenant = config.bootstrap_tenant()?;
     let keys = jwt_keys(&config)?;
     // OCPP connections are told to close as soon as shutdown is requested (upgraded connections

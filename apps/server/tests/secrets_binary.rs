@@ -1,4 +1,5 @@
-//! Secrets at rest through the real binary: integration secrets are sealed in the database
+//! Secrets at rest through the real binary: integration secrets (and notification channel
+//! settings) are sealed in the database
 //! (never clear), signed ingest still verifies, a row stored in clear before is sealed at
 //! start, `mgc secrets rotate` keeps everything readable, and a wrong master key stops the
 //! start with a clear message.
@@ -23,6 +24,21 @@ async fn stored_secret(url: &str) -> String {
     } else {
         let pool = sqlx::PgPool::connect(url).await.unwrap();
         let s = sqlx::query_scalar(sql).fetch_one(&pool).await.unwrap();
+        pool.close().await;
+        s
+    }
+}
+
+/// The stored `config` of the only notification channel, as text.
+async fn stored_channel(url: &str) -> String {
+    if url.starts_with("sqlite:") {
+        let pool = sqlx::SqlitePool::connect(url).await.unwrap();
+        let s = sqlx::query_scalar("SELECT config FROM notification_channels").fetch_one(&pool).await.unwrap();
+        pool.close().await;
+        s
+    } else {
+        let pool = sqlx::PgPool::connect(url).await.unwrap();
+        let s = sqlx::query_scalar("SELECT config::text FROM notification_channels").fetch_one(&pool).await.unwrap();
         pool.close().await;
         s
     }
@@ -64,6 +80,9 @@ async fn given_integration_secret_then_sealed_at_rest_verifies_signatures_and_su
         let (status, integration) =
             call(&server, "POST", "/api/v1/integrations", &bearer, Some(&json!({"name": "tb"})));
         assert_eq!(status, 201, "{integration}");
+        let hook = json!({"name": "hook", "kind": "webhook", "config": {"url": "http://127.0.0.1:9/hook"}});
+        let (status, channel) = call(&server, "POST", "/api/v1/notification-channels", &bearer, Some(&hook));
+        assert_eq!(status, 201, "{channel}");
         assert!(server.stop().success());
         let secret = integration["secret"].as_str().unwrap().to_owned();
 
@@ -89,6 +108,10 @@ async fn given_integration_secret_then_sealed_at_rest_verifies_signatures_and_su
         let resealed = stored_secret(&db.url).await;
         assert_ne!(resealed.split(':').nth(1), sealed.split(':').nth(1), "{}: not under the new key", db.backend);
         ingest_ok(dir.path(), &db.url, &integration, 2);
+        let new_key = resealed.split(':').nth(1).unwrap();
+        let channel_config = stored_channel(&db.url).await;
+        assert!(channel_config.contains(&format!("enc1:{new_key}:")), "{}: {channel_config}", db.backend);
+        assert!(!channel_config.contains("127.0.0.1:9"), "{}: {channel_config}", db.backend);
 
         let wrong = "00".repeat(32);
         let out = std::process::Command::new(MGC)

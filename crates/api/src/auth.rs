@@ -9,6 +9,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use mgc_iam::{authenticate_api_key, AuditEntry, AuditLog, AuthError, Principal};
 use mgc_kernel::{AuditId, TenantId};
+use mgc_store::request_audit::{with_request_audit, RequestAudit, PROVISIONAL_STATUS};
 
 /// The authenticated, tenant-scoped caller; rejects with 401 when nobody authenticated.
 #[derive(Debug, Clone)]
@@ -65,6 +66,24 @@ async fn audit_refusal(
     crate::refusal_audit::record(state, refusal).await;
 }
 
+/// Completes the audit of an authenticated mutating request: the entry its unit of work
+/// committed gets the response's status; a request that committed nothing (refused, failed, or
+/// changed nothing through a unit of work) is written now.
+async fn settle_audit(state: &AppState, audit: &RequestAudit, status: u16) {
+    let entry = audit.entry();
+    let written = if !audit.written() {
+        let outcome = AuditEntry::outcome_for(status).to_owned();
+        state.store.record(&AuditEntry { outcome, status, ..entry.clone() }).await
+    } else if status != PROVISIONAL_STATUS {
+        state.store.settle_audit_status(entry, status).await
+    } else {
+        Ok(())
+    };
+    if let Err(e) = written {
+        tracing::error!(error = %e, action = %entry.action, "audit entry not written");
+    }
+}
+
 fn is_mutating(method: &Method) -> bool {
     !matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
 }
@@ -105,35 +124,34 @@ pub async fn authenticate_and_audit(State(state): State<AppState>, mut req: Requ
     if let Some(p) = &principal {
         req.extensions_mut().insert(p.clone());
     }
-    let response = next.run(req).await;
-    if is_mutating(&method) {
-        match principal {
-            Some(p) => {
-                let status = response.status().as_u16();
-                let entry = AuditEntry {
-                    id: AuditId::new(),
-                    tenant: p.tenant.clone(),
-                    actor: p.subject.clone(),
-                    action: format!("{method} {route}"),
-                    target,
-                    outcome: AuditEntry::outcome_for(status).to_owned(),
-                    status,
-                    request_id,
-                    at: state.clock.now(),
-                };
-                if let Err(e) = state.store.record(&entry).await {
-                    tracing::error!(error = %e, action = %entry.action, "audit entry not written");
-                }
-            }
-            None => {
-                let status = response.status().as_u16();
-                tracing::info!(%method, %target, status, "unauthenticated mutating request");
-                // Whatever refused it (401 from the handler, or a layer before it): nobody to
-                // audit, so it is counted.
-                let status = status.to_string();
-                metrics::counter!("mgc_unauthenticated_mutating_requests_total", "status" => status).increment(1);
-            }
+    let audit = principal.filter(|_| is_mutating(&method)).map(|p| {
+        RequestAudit::new(AuditEntry {
+            id: AuditId::new(),
+            tenant: p.tenant.clone(),
+            actor: p.subject.clone(),
+            action: format!("{method} {route}"),
+            target: target.clone(),
+            outcome: String::new(),
+            status: 0,
+            request_id,
+            at: state.clock.now(),
+        })
+    });
+    let response = match &audit {
+        Some(audit) => with_request_audit(audit.clone(), next.run(req)).await,
+        None => next.run(req).await,
+    };
+    let status = response.status().as_u16();
+    match audit {
+        Some(audit) => settle_audit(&state, &audit, status).await,
+        None if is_mutating(&method) => {
+            tracing::info!(%method, %target, status, "unauthenticated mutating request");
+            // Whatever refused it (401 from the handler, or a layer before it): nobody to
+            // audit, so it is counted.
+            let status = status.to_string();
+            metrics::counter!("mgc_unauthenticated_mutating_requests_total", "status" => status).increment(1);
         }
+        None => {}
     }
     response
 }

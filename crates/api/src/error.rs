@@ -200,7 +200,9 @@ impl From<mgc_masterdata::MasterdataError> for ApiError {
                 Self::new(StatusCode::UNPROCESSABLE_ENTITY, code, e.to_string())
             }
             E::StationNotFound(_) | E::DeviceNotFound(_) => Self::new(StatusCode::NOT_FOUND, code, e.to_string()),
-            E::StationHasDevices { .. } => Self::new(StatusCode::CONFLICT, code, e.to_string()),
+            E::StationHasDevices { .. } | E::TimeZoneLocked { .. } => {
+                Self::new(StatusCode::CONFLICT, code, e.to_string())
+            }
         }
     }
 }

@@ -298,6 +298,7 @@ fn masterdata() -> Vec<mgc_masterdata::MasterdataError> {
         E::StationNotFound(StationId::new()),
         E::DeviceNotFound(DeviceId::new()),
         E::StationHasDevices { id: StationId::new(), devices: 2 },
+        E::TimeZoneLocked { id: StationId::new(), zone: "Europe/Berlin".into(), since: chrono::Utc::now() },
     ];
     for e in &all {
         match e {
@@ -307,6 +308,7 @@ fn masterdata() -> Vec<mgc_masterdata::MasterdataError> {
             | E::StationNotFound(_)
             | E::DeviceNotFound(_)
             | E::StationHasDevices { .. }
+            | E::TimeZoneLocked { .. }
             | E::Repo(_) => {}
         }
     }

@@ -63,10 +63,12 @@ pub struct SourceVersion {
     pub version: u32,
 }
 
-/// A station statistic window was closed (version 1) or recomputed (version n+1).
+/// A station statistic window of a day, month or year was closed (version 1) or recomputed
+/// (version n+1). Hour windows are not announced (nothing consumes them; read them through the
+/// stats API).
 ///
 /// Day events carry the day's 15-minute energy slots so settlement can price them without
-/// reading analytics tables; hour events carry the hour's slots; month/year events none.
+/// reading analytics tables; month/year events none.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct StatisticCalculated {
     /// Station.
@@ -87,7 +89,7 @@ pub struct StatisticCalculated {
     pub figures: FlowEnergy,
     /// Share of the window backed by data (0.0 ..= 1.0), averaged over devices and points.
     pub coverage: f64,
-    /// 15-minute slots (hour and day windows only).
+    /// 15-minute slots (day windows only).
     #[serde(default)]
     pub slots: Vec<EnergySlot>,
     /// Finer statistics this one was built from (empty for hours).

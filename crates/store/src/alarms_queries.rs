@@ -108,8 +108,9 @@ impl AlarmQueries for Store {
     async fn list_channels(&self, tenant: &TenantId, page: &PageRequest) -> Result<Page<Channel>, RepoError> {
         let cursor = parse_cursor(page.cursor.as_deref())?;
         let sql = format!("SELECT {CHANNEL_COLUMNS} FROM notification_channels WHERE tenant_id = $1 AND ($2 IS NULL OR id < $2) ORDER BY id DESC LIMIT $3");
+        let inner = self.inner.clone();
         let rows = on_read!(self, p => sqlx::query(&sql).bind(tenant.as_str()).bind(cursor).bind(i64::from(page.limit) + 1)
-            .fetch_all(p).await.map_err(db_err)?.iter().map(channel_from_row).collect::<Result<Vec<_>, _>>()?);
+            .fetch_all(p).await.map_err(db_err)?.iter().map(|r| channel_from_row(&inner, r)).collect::<Result<Vec<_>, _>>()?);
         Ok(Page::from_overfetch(rows, page.limit, |c| c.id.to_string()))
     }
 

@@ -86,8 +86,10 @@ pub(crate) fn history_from_row(r: &impl RowExt) -> Result<HistoryEntry, RepoErro
     })
 }
 
-pub(crate) fn channel_from_row(r: &impl RowExt) -> Result<Channel, RepoError> {
-    let tagged = serde_json::json!({"kind": r.text("kind")?, "config": r.json("config")?});
+/// A channel as stored, its settings opened with the store's keyring.
+pub(crate) fn channel_from_row(inner: &crate::db::Inner, r: &impl RowExt) -> Result<Channel, RepoError> {
+    let config = crate::secrets_at_rest::open_json(inner, r.json("config")?)?;
+    let tagged = serde_json::json!({"kind": r.text("kind")?, "config": config});
     Ok(Channel {
         id: ChannelId::from_uuid(r.uuid("id")?),
         tenant: tenant_of(r)?,

@@ -34,6 +34,17 @@ impl AuditRecorder for StoreTx {
     }
 }
 
+impl Store {
+    /// Sets the status (and outcome) of an entry a unit of work appended before the response
+    /// was known (see [`crate::request_audit`]).
+    pub async fn settle_audit_status(&self, e: &AuditEntry, status: u16) -> Result<(), RepoError> {
+        let sql = "UPDATE audit_log SET status = $3, outcome = $4 WHERE tenant_id = $1 AND id = $2";
+        on_write!(self, p => sqlx::query(sql)
+            .bind(e.tenant.as_str()).bind(e.id.as_uuid()).bind(i64::from(status)).bind(AuditEntry::outcome_for(status))
+            .execute(p).await.map_err(db_err).map(|_| ()))
+    }
+}
+
 #[async_trait]
 impl AuditLog for Store {
     async fn record(&self, e: &AuditEntry) -> Result<(), RepoError> {

@@ -85,6 +85,13 @@ impl MasterdataRepository for StoreTx {
             .fetch_optional(&mut *c).await.map_err(db_err)?.as_ref().map(device_from_row).transpose())
     }
 
+    async fn statistics_since(&mut self, tenant: &TenantId, id: StationId) -> Result<Option<DateTime<Utc>>, RepoError> {
+        // The analytics cursor exists from the station's first analysed data on.
+        let sql = "SELECT tracked_from FROM analytics_cursors WHERE tenant_id = $1 AND station_id = $2";
+        on_tx!(self, c => sqlx::query(sql).bind(tenant.as_str()).bind(id.as_uuid())
+            .fetch_optional(&mut *c).await.map_err(db_err)?.as_ref().map(|r| r.time("tracked_from")).transpose())
+    }
+
     async fn count_station_devices(&mut self, tenant: &TenantId, id: StationId) -> Result<u64, RepoError> {
         let n: i64 = on_tx!(self, c => sqlx::query_scalar("SELECT COUNT(*) FROM devices WHERE tenant_id = $1 AND station_id = $2")
             .bind(tenant.as_str()).bind(id.as_uuid()).fetch_one(&mut *c).await.map_err(db_err)?);

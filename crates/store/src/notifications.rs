@@ -1,5 +1,6 @@
 //! Notification channels and delivery records written inside the unit of work of an alarm
-//! change (so a notification exists exactly when its alarm change commits).
+//! change (so a notification exists exactly when its alarm change commits). Channel settings are
+//! sealed at rest (see [`crate::secrets_at_rest`]).
 
 use crate::alarms_rows::{channel_from_row, CHANNEL_COLUMNS};
 use crate::rows::db_err;
@@ -20,8 +21,9 @@ fn config_json(channel: &Channel) -> Result<serde_json::Value, RepoError> {
 impl ChannelRepository for StoreTx {
     async fn channel(&mut self, tenant: &TenantId, id: ChannelId) -> Result<Option<Channel>, RepoError> {
         let sql = format!("SELECT {CHANNEL_COLUMNS} FROM notification_channels WHERE tenant_id = $1 AND id = $2");
+        let inner = self.store.clone();
         on_tx!(self, c => sqlx::query(&sql).bind(tenant.as_str()).bind(id.as_uuid())
-            .fetch_optional(&mut *c).await.map_err(db_err)?.as_ref().map(channel_from_row).transpose())
+            .fetch_optional(&mut *c).await.map_err(db_err)?.as_ref().map(|r| channel_from_row(&inner, r)).transpose())
     }
 
     async fn save_channel(&mut self, ch: &Channel, is_new: bool) -> Result<(), RepoError> {
@@ -32,7 +34,7 @@ impl ChannelRepository for StoreTx {
              WHERE id = $1 AND tenant_id = $2"
                 .to_owned()
         };
-        let config = config_json(ch)?;
+        let config = crate::secrets_at_rest::seal_json(&self.store, &config_json(ch)?)?;
         on_tx!(self, c => sqlx::query(&sql)
             .bind(ch.id.as_uuid()).bind(ch.tenant.as_str()).bind(&ch.name).bind(ch.config.kind()).bind(Json(&config))
             .bind(ch.enabled).bind(ch.created_at).bind(ch.updated_at)

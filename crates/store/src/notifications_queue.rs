@@ -14,8 +14,9 @@ use std::collections::HashMap;
 impl Store {
     async fn channel_by_id(&self, tenant: &TenantId, id: ChannelId) -> Result<Option<Channel>, RepoError> {
         let sql = format!("SELECT {CHANNEL_COLUMNS} FROM notification_channels WHERE tenant_id = $1 AND id = $2");
+        let inner = self.inner.clone();
         on_read!(self, p => sqlx::query(&sql).bind(tenant.as_str()).bind(id.as_uuid())
-            .fetch_optional(p).await.map_err(db_err)?.as_ref().map(channel_from_row).transpose())
+            .fetch_optional(p).await.map_err(db_err)?.as_ref().map(|r| channel_from_row(&inner, r)).transpose())
     }
 
     async fn release(&self, sql: &str, owner: &str, id: DeliveryId, r: Releaser<'_>) -> Result<(), RepoError> {

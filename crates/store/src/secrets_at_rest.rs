@@ -1,5 +1,7 @@
-//! Sealing integration secrets at rest with the store's [`Keyring`]: on write, on read, and in
-//! bulk (start-up sealing of rows written in clear before, re-sealing under a new key).
+//! Sealing secrets at rest with the store's [`Keyring`]: integration secrets, and the whole
+//! settings of notification channels (webhook and DingTalk secrets, URLs carrying tokens,
+//! headers, SMTP passwords) stored as `{"sealed": "enc1:…"}`; on write, on read, and in bulk
+//! (start-up sealing of rows written in clear before, re-sealing under a new key).
 
 use crate::db::Inner;
 use crate::rows::db_err;
@@ -11,7 +13,7 @@ use std::sync::Arc;
 /// What a bulk sealing pass did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct SecretsReport {
-    /// Integration rows read.
+    /// Integration and notification channel rows read.
     pub rows: u64,
     /// Rows written back sealed under the current key.
     pub sealed: u64,
@@ -45,6 +47,37 @@ pub(crate) fn open(inner: &Inner, stored: String) -> Result<String, RepoError> {
     }
 }
 
+/// Key of the object a sealed channel configuration is stored as (`{"sealed": "enc1:…"}`).
+const SEALED_JSON_KEY: &str = "sealed";
+
+/// Seals a channel's settings as `{"sealed": "enc1:…"}` when the store has a keyring.
+pub(crate) fn seal_json(inner: &Inner, plain: &serde_json::Value) -> Result<serde_json::Value, RepoError> {
+    match inner.keyring.get() {
+        Some(ring) => Ok(serde_json::json!({ SEALED_JSON_KEY: ring.seal(&plain.to_string()).map_err(box_err)? })),
+        None => Ok(plain.clone()),
+    }
+}
+
+/// The sealed text of a stored channel configuration (none when it is stored in clear).
+fn sealed_text(stored: &serde_json::Value) -> Option<&str> {
+    let fields = stored.as_object().filter(|o| o.len() == 1)?;
+    fields.get(SEALED_JSON_KEY)?.as_str().filter(|s| s.starts_with(SEALED_PREFIX))
+}
+
+fn parse_opened(plain: &str) -> Result<serde_json::Value, RepoError> {
+    // serde_json's message names a position, never the text.
+    serde_json::from_str(plain)
+        .map_err(|e| RepoError::Backend(format!("a sealed channel configuration is not JSON: {e}")))
+}
+
+/// Opens a stored channel configuration (one in clear is returned as it is).
+pub(crate) fn open_json(inner: &Inner, stored: serde_json::Value) -> Result<serde_json::Value, RepoError> {
+    match sealed_text(&stored) {
+        Some(text) => parse_opened(&open(inner, text.to_owned())?),
+        None => Ok(stored),
+    }
+}
+
 /// id, secret, previous secret of an integration as stored.
 type SecretRow = (uuid::Uuid, String, Option<String>);
 
@@ -55,6 +88,11 @@ impl Store {
         for (_, secret, previous) in self.secret_rows().await? {
             for stored in std::iter::once(secret).chain(previous) {
                 ring.open(&stored).map_err(box_err)?;
+            }
+        }
+        for (_, config) in self.channel_rows().await? {
+            if let Some(text) = sealed_text(&config) {
+                ring.open(text).map_err(box_err)?;
             }
         }
         self.inner.keyring.set(Arc::new(ring)).map_err(|_| RepoError::Backend("keyring installed twice".into()))
@@ -82,7 +120,33 @@ impl Store {
                 .execute(p).await.map_err(db_err)?.rows_affected());
             report.sealed += 1;
         }
+        self.seal_channels(&ring, rotate, &mut report).await?;
         Ok(report)
+    }
+
+    /// [`Self::seal_secrets`] of the notification channels' settings.
+    async fn seal_channels(&self, ring: &Keyring, rotate: bool, report: &mut SecretsReport) -> Result<(), RepoError> {
+        for (id, config) in self.channel_rows().await? {
+            report.rows += 1;
+            let plain = match sealed_text(&config) {
+                Some(text) if !rotate || sealed_with(text, ring.current_id()) => continue,
+                Some(text) => parse_opened(&ring.open(text).map_err(box_err)?)?,
+                None => config,
+            };
+            let sealed = serde_json::json!({ SEALED_JSON_KEY: ring.seal(&plain.to_string()).map_err(box_err)? });
+            let sql = "UPDATE notification_channels SET config = $2 WHERE id = $1";
+            on_write!(self, p => sqlx::query(sql).bind(id).bind(sqlx::types::Json(&sealed))
+                .execute(p).await.map_err(db_err)?.rows_affected());
+            report.sealed += 1;
+        }
+        Ok(())
+    }
+
+    async fn channel_rows(&self) -> Result<Vec<(uuid::Uuid, serde_json::Value)>, RepoError> {
+        let sql = "SELECT id, config FROM notification_channels ORDER BY id";
+        let rows: Vec<(uuid::Uuid, sqlx::types::Json<serde_json::Value>)> =
+            on_read!(self, p => sqlx::query_as(sql).fetch_all(p).await.map_err(db_err)?);
+        Ok(rows.into_iter().map(|(id, config)| (id, config.0)).collect())
     }
 
     async fn secret_rows(&self) -> Result<Vec<SecretRow>, RepoError> {

@@ -23,6 +23,8 @@ pub struct StoreTx {
     pub(crate) alarm_writes: crate::alarm_signals::AlarmWrites,
     /// The store's signals, faults and health record.
     pub(crate) store: Arc<Inner>,
+    /// The audit entry of the HTTP request this unit of work serves (see [`crate::request_audit`]).
+    pub(crate) audit: Option<Arc<crate::request_audit::RequestAudit>>,
 }
 
 impl std::fmt::Debug for StoreTx {
@@ -33,7 +35,8 @@ impl std::fmt::Debug for StoreTx {
 
 impl StoreTx {
     pub(crate) fn new(conn: TxConn, store: Arc<Inner>) -> Self {
-        Self { conn, appended_events: false, alarm_writes: Default::default(), store }
+        let audit = crate::request_audit::current();
+        Self { conn, appended_events: false, alarm_writes: Default::default(), store, audit }
     }
 
     /// Marks that this unit of work makes events due, so its commit wakes the dispatchers:
@@ -100,9 +103,18 @@ impl StoreTx {
 
 #[async_trait]
 impl UnitOfWork for StoreTx {
-    async fn commit(self) -> Result<(), RepoError> {
+    async fn commit(mut self) -> Result<(), RepoError> {
         let store = self.store.clone();
+        // The request's audit entry goes in with the change (once per request).
+        let audit = self.audit.take().and_then(|a| a.to_append().map(|entry| (a, entry)));
+        if let Some((_, entry)) = &audit {
+            // A change that cannot be audited is not made (dropping `self` rolls it back).
+            mgc_iam::AuditRecorder::append_audit(&mut self, entry).await?;
+        }
         let outcome = self.commit_durably().await;
+        if let (Some((request, _)), Ok(())) = (&audit, &outcome) {
+            request.committed();
+        }
         store.health.record(&outcome);
         outcome
     }

@@ -37,6 +37,25 @@ fn device_missing(id: DeviceId) -> MasterdataError {
     MasterdataError::DeviceNotFound(id)
 }
 
+/// Refuses a change of `old`'s time zone to `new`'s once the station has statistics: they are
+/// windows of the old zone (days, months, years and the settlement built on them), and the raw
+/// data to rebuild them may be gone.
+pub(crate) async fn check_zone_change<U: MasterdataRepository>(
+    uow: &mut U,
+    old: &Station,
+    new: &Station,
+) -> Result<(), MasterdataError> {
+    if old.time_zone == new.time_zone {
+        return Ok(());
+    }
+    match uow.statistics_since(&old.tenant, old.id).await? {
+        Some(since) => {
+            Err(MasterdataError::TimeZoneLocked { id: old.id, zone: old.time_zone.name().to_owned(), since })
+        }
+        None => Ok(()),
+    }
+}
+
 /// Applies `patch` to the tenant's station `id`; an empty change writes and emits nothing.
 pub async fn update_station<U>(
     mut uow: U,
@@ -54,6 +73,7 @@ where
     if station.same_content(&old) {
         return Ok(old);
     }
+    check_zone_change(&mut uow, &old, &station).await?;
     station.updated_at = now;
     uow.save_station(&station, false).await?;
     emit(&mut uow, tenant, &station_event(&station, false), now).await?;

@@ -59,6 +59,9 @@ where
     let created = existing.is_none();
     let mut changed = existing.as_ref().is_none_or(|old| !old.same_content(&station));
     if changed {
+        if let Some(old) = &existing {
+            super::edit::check_zone_change(&mut uow, old, &station).await?;
+        }
         station.updated_at = now;
         uow.save_station(&station, created).await?;
         emit(&mut uow, tenant, &station_event(&station, created), now).await?;

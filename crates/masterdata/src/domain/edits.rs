@@ -19,7 +19,7 @@ pub struct StationPatch {
     pub code: Option<String>,
     /// New display name.
     pub name: Option<String>,
-    /// New IANA time zone (affects windows computed from now on).
+    /// New IANA time zone (refused once the station has statistics, see `TimeZoneLocked`).
     pub time_zone: Option<String>,
     /// New location, or null to clear it.
     #[serde(default, deserialize_with = "present")]

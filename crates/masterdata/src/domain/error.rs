@@ -1,6 +1,7 @@
 //! Why the masterdata context refused a change: one variant per refusal with a stable code;
 //! storage failures stay `Repo`.
 
+use chrono::{DateTime, Utc};
 use mgc_kernel::{DeviceId, RepoError, StationId};
 
 /// A refusal of the masterdata context.
@@ -29,6 +30,16 @@ pub enum MasterdataError {
         /// How many devices it has.
         devices: u64,
     },
+    /// The station's time zone cannot change: its statistics are windows of the current zone.
+    #[error("station {id} has statistics in time zone {zone} since {since}: its time zone cannot change (create a station in the new zone and move the devices to it, see docs/api.md)")]
+    TimeZoneLocked {
+        /// The station.
+        id: StationId,
+        /// Its current zone.
+        zone: String,
+        /// Start of its statistics (first analysed local day).
+        since: DateTime<Utc>,
+    },
     /// Storage failed.
     #[error(transparent)]
     Repo(#[from] RepoError),
@@ -43,6 +54,7 @@ impl MasterdataError {
             Self::UnknownStation(_) => "unknown_station",
             Self::StationNotFound(_) | Self::DeviceNotFound(_) => "not_found",
             Self::StationHasDevices { .. } => "station_has_devices",
+            Self::TimeZoneLocked { .. } => "time_zone_locked",
             Self::Repo(_) => "storage_error",
         }
     }

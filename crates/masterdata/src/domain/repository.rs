@@ -21,6 +21,9 @@ pub trait MasterdataRepository: Send {
     async fn station_by_id(&mut self, tenant: &TenantId, id: StationId) -> Result<Option<Station>, RepoError>;
     /// The tenant's device with this id.
     async fn device_by_id(&mut self, tenant: &TenantId, id: DeviceId) -> Result<Option<Device>, RepoError>;
+    /// Start of the station's statistics (its first analysed local day), if it has any: its
+    /// time zone is then fixed.
+    async fn statistics_since(&mut self, tenant: &TenantId, id: StationId) -> Result<Option<DateTime<Utc>>, RepoError>;
     /// How many devices the station has.
     async fn count_station_devices(&mut self, tenant: &TenantId, id: StationId) -> Result<u64, RepoError>;
     /// Removes a device with its own mappings and latest values (its telemetry history stays).
