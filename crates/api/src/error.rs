@@ -3,10 +3,10 @@
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use mgc_adapter_thingsboard::payload::codes;
 use mgc_adapter_thingsboard::IngestError;
 use mgc_iam::AuthError;
 use mgc_kernel::RepoError;
-use mgc_telemetry::domain::payload::codes;
 use serde::Serialize;
 use utoipa::ToSchema;
 
