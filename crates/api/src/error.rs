@@ -217,6 +217,21 @@ impl From<mgc_iam::integration_service::IntegrationError> for ApiError {
     }
 }
 
+impl From<mgc_telemetry::TelemetryError> for ApiError {
+    fn from(e: mgc_telemetry::TelemetryError) -> Self {
+        use mgc_telemetry::TelemetryError as E;
+        let code = e.code();
+        match e {
+            E::Repo(e) => Self::from(e),
+            E::EmptyRange { .. }
+            | E::InvalidInterval(_)
+            | E::InvalidAgg(_)
+            | E::AggWithoutInterval
+            | E::TooManySamples { .. } => Self::bad_request(code, e.to_string()),
+        }
+    }
+}
+
 impl From<RepoError> for ApiError {
     fn from(e: RepoError) -> Self {
         match e {

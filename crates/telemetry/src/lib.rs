@@ -10,4 +10,5 @@ pub mod app;
 pub mod domain;
 
 pub use app::record::{last_per_key, record_batch, record_batches, record_in, BatchInput, BatchReport};
+pub use domain::error::TelemetryError;
 pub use domain::point::{RawPoint, RawValue};
