@@ -46,6 +46,7 @@ mod ingest_signature;
 mod ingest_support;
 mod masterdata_edit;
 mod metrics_access;
+mod migration_parity;
 mod notify_channels;
 mod notify_secrets;
 mod notify_webhook;
