@@ -65,6 +65,8 @@ mod statement_pdf;
 mod station_scope;
 mod station_time_zone;
 mod store_contract;
+mod store_contract_alarms;
+mod store_contract_masterdata;
 mod strategy_crud;
 mod strategy_flow;
 mod strategy_support;
