@@ -69,6 +69,7 @@ mod store_contract_alarms;
 mod store_contract_commands;
 mod store_contract_masterdata;
 mod store_contract_settlement;
+mod store_contract_strategy;
 mod store_contract_telemetry;
 mod strategy_crud;
 mod strategy_flow;
