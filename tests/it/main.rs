@@ -66,6 +66,7 @@ mod station_scope;
 mod station_time_zone;
 mod store_contract;
 mod store_contract_alarms;
+mod store_contract_charging;
 mod store_contract_commands;
 mod store_contract_masterdata;
 mod store_contract_settlement;
