@@ -54,10 +54,10 @@ async fn tariff_repository_round_trips_versions_and_is_tenant_scoped() {
 
         let mut tx = store.begin().await.unwrap();
         assert_eq!(tx.tariff(&tenant("acme"), t.id).await.unwrap().as_ref(), Some(&t), "{b}");
-        assert_eq!(tx.assignments(&tenant("acme"), station.id).await.unwrap(), [a.clone()], "{b}");
+        assert_eq!(tx.assignments(&tenant("acme"), station.id).await.unwrap(), std::slice::from_ref(&a), "{b}");
         assert_eq!(tx.assignments_of_tariff(&tenant("acme"), t.id).await.unwrap().len(), 1, "{b}");
         let zone = tx.station_zone(&tenant("acme"), station.id).await.unwrap();
-        assert_eq!(zone, Some(station.time_zone.clone()), "{b}");
+        assert_eq!(zone, Some(station.time_zone), "{b}");
         // Tenant B sees none of it.
         assert_eq!(tx.tariff(&tenant("other"), t.id).await.unwrap(), None, "{b}");
         assert!(tx.assignments(&tenant("other"), station.id).await.unwrap().is_empty(), "{b}");

@@ -71,7 +71,7 @@ async fn analytics_cursor_round_trips_and_is_tenant_scoped() {
         let cursor = StationCursor {
             tenant: tenant("acme"),
             station_id: s.id,
-            tz: s.time_zone.clone(),
+            tz: s.time_zone,
             tracked_from: t0(),
             closed_until: t0() + Duration::hours(2),
         };
