@@ -80,3 +80,4 @@ mod telemetry_bulk;
 mod telemetry_storage;
 mod tenant_disable;
 mod tenant_isolation;
+mod third_party;
