@@ -26,6 +26,11 @@ pub async fn open_store(config: &Config) -> Result<Store, String> {
 /// Runs until SIGINT/SIGTERM: drains HTTP, then lets the dispatcher finish its batch.
 pub async fn serve(mut config: Config) -> Result<(), String> {
     let clock: SharedClock = Arc::new(SystemClock);
+    // Bound first: a port in use is reported before migrating or starting any task.
+    let addr = config.listen_addr()?;
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|e| format!("cannot listen on {addr} (setting `listen`, flag --listen, MGC_LISTEN): {e}"))?;
     std::fs::create_dir_all(&config.data_dir)
         .map_err(|e| format!("cannot create data dir {}: {e}", config.data_dir.display()))?;
     let store = open_store(&config).await?;
@@ -162,8 +167,6 @@ pub async fn serve(mut config: Config) -> Result<(), String> {
         router = router.merge(routes);
     }
 
-    let addr = config.listen_addr()?;
-    let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| format!("cannot listen on {addr}: {e}"))?;
     let local = listener.local_addr().map_err(|e| e.to_string())?;
     tracing::info!(%local, "HTTP server started");
     println!("mgc: listening on http://{local}");
