@@ -165,6 +165,24 @@ async fn given_a_pile_when_it_charges_by_card_is_stopped_by_command_and_settles_
             "{}",
             items[0]
         );
+        // The power heartbeats are also telemetry of the pile's device: port 2 under its own
+        // keys, the per-order energy never as the device's import register.
+        let (_, devices) = env.app.call(Method::GET, "/api/v1/devices", Some(&viewer), None).await;
+        let device =
+            devices["items"].as_array().unwrap().iter().find(|d| d["name"] == PILE.identity()).unwrap().clone();
+        let path = format!("/api/v1/telemetry/latest?station_id={}", device["station_id"].as_str().unwrap());
+        let (_, latest) = env.app.call(Method::GET, &path, Some(&viewer), None).await;
+        let value = |point: &str| {
+            latest
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|i| i["point"] == point && i["device_id"] == device["id"])
+                .map(|i| i["num_value"].clone())
+        };
+        assert_eq!(value("ap3000.c2.power_w"), Some(json!(100.0)), "{}: {latest}", db.backend);
+        assert_eq!(value("ap3000.c2.order_energy_wh"), Some(json!(400.0)), "{latest}");
+        assert_eq!(value("energy_import_wh"), None, "{latest}");
     }
 }
 

@@ -415,7 +415,15 @@ async fn bucketed_query_follows_the_station_time_zone() {
         let (s, e) = app.call(Method::GET, &q("&interval=7m"), Some(&admin), None).await;
         assert_eq!(s, StatusCode::BAD_REQUEST);
         assert!(assert_error(&e, "invalid_query").contains("7m"));
-        let (s, _) = app.call(Method::GET, &q("&agg=avg"), Some(&admin), None).await;
+        let (s, e) = app.call(Method::GET, &q("&agg=avg"), Some(&admin), None).await;
         assert_eq!(s, StatusCode::BAD_REQUEST);
+        assert_eq!(assert_error(&e, "invalid_query"), "agg needs interval");
+        let (s, e) = app.call(Method::GET, &q("&interval=1h&agg=median"), Some(&admin), None).await;
+        assert_eq!(s, StatusCode::BAD_REQUEST);
+        assert!(assert_error(&e, "invalid_query").contains("median"));
+        let empty = format!("/api/v1/telemetry?device_id={meter}&from=2026-03-01T00:00:00Z&to=2026-03-01T00:00:00Z");
+        let (s, e) = app.call(Method::GET, &empty, Some(&admin), None).await;
+        assert_eq!(s, StatusCode::BAD_REQUEST);
+        assert!(assert_error(&e, "invalid_query").contains("must be before"));
     }
 }

@@ -3,10 +3,10 @@
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use mgc_adapter_thingsboard::payload::codes;
 use mgc_adapter_thingsboard::IngestError;
 use mgc_iam::AuthError;
 use mgc_kernel::RepoError;
-use mgc_telemetry::domain::payload::codes;
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -213,6 +213,21 @@ impl From<mgc_iam::integration_service::IntegrationError> for ApiError {
         match e {
             E::Repo(e) => Self::from(e),
             E::InvalidName | E::InvalidGrace => Self::new(StatusCode::UNPROCESSABLE_ENTITY, e.code(), e.to_string()),
+        }
+    }
+}
+
+impl From<mgc_telemetry::TelemetryError> for ApiError {
+    fn from(e: mgc_telemetry::TelemetryError) -> Self {
+        use mgc_telemetry::TelemetryError as E;
+        let code = e.code();
+        match e {
+            E::Repo(e) => Self::from(e),
+            E::EmptyRange { .. }
+            | E::InvalidInterval(_)
+            | E::InvalidAgg(_)
+            | E::AggWithoutInterval
+            | E::TooManySamples { .. } => Self::bad_request(code, e.to_string()),
         }
     }
 }

@@ -116,6 +116,18 @@ fn ingest() -> Vec<mgc_adapter_thingsboard::IngestError> {
         }
     }
     let mut all: Vec<E> = auth.into_iter().map(E::Auth).collect();
+    use mgc_adapter_thingsboard::payload::{codes as c, PayloadError};
+    let payload = [
+        c::MALFORMED_JSON,
+        c::EMPTY_BATCH,
+        c::INVALID_SHAPE,
+        c::MISSING_DEVICE,
+        c::INVALID_TIMESTAMP,
+        c::INVALID_KEY,
+        c::INVALID_VALUE,
+        c::TOO_MANY_POINTS,
+    ];
+    all.extend(payload.map(|code| E::Payload(PayloadError { code, path: "$".into(), reason: "x".into() })));
     all.push(E::Storage(RepoError::Unavailable("x".into())));
     all.push(E::ShuttingDown);
     all
@@ -259,6 +271,29 @@ fn analytics() -> Vec<mgc_analytics::app::close::CloseError> {
     all
 }
 
+fn telemetry() -> Vec<mgc_telemetry::TelemetryError> {
+    use mgc_telemetry::TelemetryError as E;
+    let t = Utc.with_ymd_and_hms(2026, 3, 1, 0, 0, 0).unwrap();
+    let all = vec![
+        E::EmptyRange { from: t, to: t },
+        E::InvalidInterval("7m".into()),
+        E::InvalidAgg("median".into()),
+        E::AggWithoutInterval,
+        E::TooManySamples { max: 500_000 },
+    ];
+    for e in &all {
+        match e {
+            E::EmptyRange { .. }
+            | E::InvalidInterval(_)
+            | E::InvalidAgg(_)
+            | E::AggWithoutInterval
+            | E::TooManySamples { .. }
+            | E::Repo(_) => {}
+        }
+    }
+    all
+}
+
 fn alarms() -> Vec<mgc_alarms::AlarmError> {
     use mgc_alarms::{AlarmError as E, AlarmId, ChannelId, RuleId};
     let all = vec![
@@ -347,6 +382,7 @@ fn every_refusal_of_every_context_has_its_row_in_the_error_code_table() {
     answered.extend(charging().into_iter().map(ApiError::from));
     answered.extend(settlement().into_iter().map(ApiError::from));
     answered.extend(strategy().into_iter().map(ApiError::from));
+    answered.extend(telemetry().into_iter().map(ApiError::from));
     answered.extend(alarms().into_iter().map(ApiError::from));
     answered.extend(masterdata().into_iter().map(ApiError::from));
     answered.extend(integrations().into_iter().map(ApiError::from));

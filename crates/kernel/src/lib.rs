@@ -30,5 +30,5 @@ pub use money::{Currency, Money, PricePerKwh};
 pub use scope::Scope;
 pub use tenant::TenantId;
 pub use ttl_cache::TtlCache;
-pub use units::{Wh, W};
+pub use units::Wh;
 pub use window::{Granularity, StationTz, Window};

@@ -1,6 +1,6 @@
-//! Physical units: energy in integer watt-hours, power in floating-point watts.
+//! Physical units: energy in integer watt-hours (power stays a plain number of its semantic point).
 //!
-//! Sign convention: both types are signed and the meaning of the sign (import vs
+//! Sign convention: energy is signed and the meaning of the sign (import vs
 //! export, charge vs discharge, ...) is defined per semantic point by the telemetry
 //! catalogue, not here.
 //!
@@ -96,49 +96,6 @@ impl fmt::Display for Wh {
     }
 }
 
-/// Power in watts; sign convention is defined per semantic point.
-#[derive(Clone, Copy, Debug, PartialEq, PartialOrd, Default, Serialize, Deserialize)]
-#[serde(transparent)]
-pub struct W(pub f64);
-
-impl W {
-    /// Kilowatts, for display.
-    #[must_use]
-    pub fn kw_f64(self) -> f64 {
-        self.0 / 1000.0
-    }
-}
-
-impl Add for W {
-    type Output = W;
-
-    fn add(self, rhs: W) -> W {
-        W(self.0 + rhs.0)
-    }
-}
-
-impl Sub for W {
-    type Output = W;
-
-    fn sub(self, rhs: W) -> W {
-        W(self.0 - rhs.0)
-    }
-}
-
-impl Neg for W {
-    type Output = W;
-
-    fn neg(self) -> W {
-        W(-self.0)
-    }
-}
-
-impl fmt::Display for W {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} W", self.0)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -172,15 +129,8 @@ mod tests {
     }
 
     #[test]
-    fn given_power_when_combined_then_float_math() {
-        assert_eq!(W(1000.0) + W(500.0) - W(250.0), W(1250.0));
-        assert_eq!(-W(2.5), W(-2.5));
-        assert_eq!(W(1500.0).kw_f64(), 1.5);
-    }
-
-    #[test]
     fn given_units_when_serialized_then_bare_numbers() {
         assert_eq!(serde_json::to_string(&Wh(42)).unwrap(), "42");
-        assert_eq!(serde_json::from_str::<W>("12.5").unwrap(), W(12.5));
+        assert_eq!(serde_json::from_str::<Wh>("12").unwrap(), Wh(12));
     }
 }

@@ -5,7 +5,7 @@ use crate::rows::{db_err, tenant_of, RowExt};
 use crate::{Store, StoreTx};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use mgc_charging::{ChargePoint, ChargePointRepository, ChargerDirectory, ChargingUnits, OcppIdentity};
+use mgc_charging::{ChargePoint, ChargePointRepository, ChargerDirectory, ChargingUnits, OcppIdentity, Protocol};
 use mgc_kernel::{DeviceId, RepoError, StationId, TenantId};
 
 #[async_trait]
@@ -98,10 +98,11 @@ impl ChargerDirectory for StoreTx {
         &mut self,
         tenant: &TenantId,
         identity: &OcppIdentity,
+        protocol: Protocol,
     ) -> Result<Option<(DeviceId, StationId)>, RepoError> {
         let sql = "SELECT id, station_id FROM devices
-                   WHERE tenant_id = $1 AND name = $2 AND kind = 'charger' AND protocol = 'ocpp16'";
-        on_tx!(self, c => sqlx::query(sql).bind(tenant.as_str()).bind(identity.as_str())
+                   WHERE tenant_id = $1 AND name = $2 AND kind = 'charger' AND protocol = $3";
+        on_tx!(self, c => sqlx::query(sql).bind(tenant.as_str()).bind(identity.as_str()).bind(protocol.device_protocol())
             .fetch_optional(&mut *c).await.map_err(db_err)?.as_ref()
             .map(|r| Ok((DeviceId::from_uuid(r.uuid("id")?), StationId::from_uuid(r.uuid("station_id")?))))
             .transpose())

@@ -57,9 +57,13 @@ impl CommandUnits for Store {
             Backend::Postgres => "FOR UPDATE SKIP LOCKED",
             Backend::Sqlite => "",
         };
-        // The per-device lock of `mgc_commands::domain::rules::blocks`: a non-parallel command
-        // waits for in-flight (sent, delivered, or pending under a live lease: being sent) and
-        // older pending non-parallel commands of its device.
+        // The per-device lock, in one place (this query; tests/it/commands_lifecycle.rs proves it
+        // on both databases): commands of one device that are not parallel go one at a time in
+        // issue order (insertion order, `seq`). A non-parallel command waits for in-flight (sent,
+        // delivered, or pending under a live lease: being sent) and older pending non-parallel
+        // commands of its device. A newer one being sent blocks an older one too: on PostgreSQL
+        // issue transactions can commit out of insertion order, so a dispatcher may have claimed
+        // the newer one before the older one was visible. Parallel methods neither wait nor lock.
         let sql = format!(
             "UPDATE commands SET lease_owner = $1, lease_until = $2
              WHERE seq IN (SELECT c.seq FROM commands c

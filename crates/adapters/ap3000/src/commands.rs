@@ -12,7 +12,7 @@ use crate::gateway::SendFailure;
 use crate::messages::{cmd, Downlink, Limits, RunParams1, RunParams2, UpgradeChunk, Uplink, WithRest};
 use crate::PhysicalId;
 use async_trait::async_trait;
-use mgc_charging::{ChargingUnits, IdToken};
+use mgc_charging::IdToken;
 use mgc_commands::{AdapterOutcome, DeviceAdapter, InvalidCommand, RpcRequest};
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -165,7 +165,7 @@ pub struct Ap3000CommandAdapter<U> {
     piles: ChargingHandler<U>,
 }
 
-impl<U: ChargingUnits + 'static> Ap3000CommandAdapter<U> {
+impl<U: crate::charging::telemetry::PileUnits + 'static> Ap3000CommandAdapter<U> {
     /// An adapter over the gateway's charging mapping (and through it, its connections).
     pub fn new(piles: ChargingHandler<U>) -> Self {
         Self { piles }
@@ -224,7 +224,7 @@ fn session_outcome(
 }
 
 #[async_trait]
-impl<U: ChargingUnits + 'static> DeviceAdapter for Ap3000CommandAdapter<U> {
+impl<U: crate::charging::telemetry::PileUnits + 'static> DeviceAdapter for Ap3000CommandAdapter<U> {
     async fn send(&self, request: &RpcRequest) -> AdapterOutcome {
         let action = match action(&request.method, &request.params) {
             Ok(a) => a,

@@ -2,10 +2,10 @@
 //! then route the points. The caller records the result in a short unit of work afterwards, so
 //! no transaction is held open while lookups run.
 
+use crate::payload::ParsedBatch;
 use crate::routing::{route_points, RoutedBatch};
 use mgc_kernel::{RepoError, TenantId, TtlCache};
 use mgc_masterdata::{Device, MappingSet, MasterdataQueries};
-use mgc_telemetry::domain::payload::ParsedBatch;
 use std::collections::HashMap;
 
 /// Devices found by reference (name, ThingsBoard id or id) with their mapping sets, per tenant.

@@ -1,10 +1,11 @@
 //! ThingsBoard adapter: owns the ingest pipeline ([`pipeline`]: integration authentication,
-//! parsing, routing, group commit), turns parsed ThingsBoard telemetry into stored points of
+//! parsing of the bodies ThingsBoard sends ([`payload`]), routing, group commit), turns parsed ThingsBoard telemetry into stored points of
 //! known devices (through their point mappings), quarantines points of unknown devices, and
 //! re-ingests them when such a device is provisioned; [`rpc`] sends commands as ThingsBoard
 //! server-side RPC.
 
 pub mod ingest;
+pub mod payload;
 pub mod pipeline;
 pub mod remap;
 pub mod replay_unrouted;

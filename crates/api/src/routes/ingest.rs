@@ -10,9 +10,9 @@ use axum::extract::rejection::BytesRejection;
 use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::Json;
+use mgc_adapter_thingsboard::payload::Skipped;
 use mgc_adapter_thingsboard::{IngestCredentials, TelemetryReceipt, TelemetryRequest};
 use mgc_iam::SignedRequest;
-use mgc_telemetry::domain::payload::Skipped;
 use serde::Serialize;
 use utoipa::ToSchema;
 

@@ -10,8 +10,9 @@ use chrono::{DateTime, Utc};
 use mgc_iam::Role;
 use mgc_kernel::{DeviceId, StationId};
 use mgc_masterdata::MasterdataQueries;
-use mgc_telemetry::domain::aggregate::{aggregate, Agg, Bucket, Interval};
-use mgc_telemetry::domain::repository::{PointQuery, PointRow, TelemetryQueries};
+use mgc_telemetry::app::query::{buckets, point_query, Bucketing};
+use mgc_telemetry::domain::aggregate::Bucket;
+use mgc_telemetry::domain::repository::{PointRow, TelemetryQueries};
 use mgc_telemetry::domain::stored::UnroutedPoint;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -38,9 +39,6 @@ pub struct TelemetryFilter {
     /// With `interval`: `avg` (default), `min`, `max`, `sum`, `count`, `last`.
     pub agg: Option<String>,
 }
-
-/// Most samples one bucketed query reads.
-const MAX_BUCKET_SAMPLES: u32 = 500_000;
 
 /// Station of the latest-values query.
 #[derive(Debug, Deserialize, IntoParams)]
@@ -91,25 +89,12 @@ pub async fn raw(
 ) -> Result<Response, ApiError> {
     p.require(Role::Viewer)?;
     let device_id: DeviceId = parse_id(&f.device_id, "device")?;
-    if f.from >= f.to {
-        return Err(ApiError::bad_request("invalid_query", format!("from {} must be before to {}", f.from, f.to)));
-    }
+    let q = point_query(device_id, f.point, f.from, f.to)?;
     let device = state.store.get_device(&p.scope(), device_id).await?;
-    let q = PointQuery { device_id, point: f.point, from: f.from, to: f.to };
-    if let Some(interval) = f.interval.as_deref() {
-        let interval: Interval = interval.parse().map_err(|e: String| ApiError::bad_request("invalid_query", e))?;
-        let agg: Agg =
-            f.agg.as_deref().unwrap_or("avg").parse().map_err(|e: String| ApiError::bad_request("invalid_query", e))?;
+    if let Some(by) = Bucketing::parse(f.interval.as_deref(), f.agg.as_deref())? {
         let station = state.store.get_station(&p.scope(), device.station_id).await?;
-        let samples = state.store.numeric_samples(&p.tenant, &q, MAX_BUCKET_SAMPLES).await?.ok_or_else(|| {
-            let m = format!("more than {MAX_BUCKET_SAMPLES} samples in range; narrow from/to or choose a point");
-            ApiError::bad_request("range_too_large", m)
-        })?;
-        let items = aggregate(&samples, &station.time_zone, interval, agg);
+        let items = buckets(&state.store, &p.tenant, &q, &station.time_zone, by).await?;
         return Ok(Json(BucketPage { time_zone: station.time_zone.name().to_owned(), items }).into_response());
-    }
-    if f.agg.is_some() {
-        return Err(ApiError::bad_request("invalid_query", "agg needs interval"));
     }
     let page = ListQuery { limit: f.limit, cursor: None }.page()?;
     let page = mgc_kernel::page::PageRequest { cursor: f.cursor, ..page };

@@ -1,5 +1,5 @@
-//! A charge point is a masterdata device of kind `charger`, protocol `ocpp16`, named by its
-//! OCPP identity: when such a device exists, the charge point takes its device and station.
+//! A charge point is a masterdata device of kind `charger`, named by its identity, whose
+//! protocol is the charge point's (`ocpp16` for OCPP 1.6J, `ap3000`): when such a device exists, the charge point takes its device and station.
 
 use crate::{ChargePoint, ChargingError, ChargingTx};
 use chrono::{DateTime, Utc};
@@ -10,7 +10,7 @@ pub async fn link_charger<T: ChargingTx>(
     cp: &mut ChargePoint,
     now: DateTime<Utc>,
 ) -> Result<bool, ChargingError> {
-    Ok(match tx.charger_device(&cp.tenant, &cp.identity).await? {
+    Ok(match tx.charger_device(&cp.tenant, &cp.identity, cp.protocol).await? {
         Some((device, station)) => cp.link_device(device, station, now),
         None => false,
     })

@@ -28,6 +28,17 @@ named_enum! {
     }
 }
 
+impl Protocol {
+    /// The `protocol` of the masterdata device a charge point of this protocol is linked to
+    /// (the commands context sends through the adapter of that name).
+    pub fn device_protocol(self) -> &'static str {
+        match self {
+            Self::Ocpp16J => "ocpp16",
+            Self::Ap3000 => "ap3000",
+        }
+    }
+}
+
 named_enum! {
     /// Whether a charge point is reachable, derived from its last message and the heartbeat timeout.
     pub enum Connection {

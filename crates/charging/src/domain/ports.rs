@@ -93,12 +93,14 @@ pub trait IdTagRepository: Send {
 /// Masterdata's chargers as charging reads them (masterdata owns them; read-only here).
 #[async_trait]
 pub trait ChargerDirectory: Send {
-    /// The tenant's masterdata device of kind `charger` and protocol `ocpp16` whose name is
-    /// `identity` (device names are unique per tenant): its device and station.
+    /// The tenant's masterdata device of kind `charger` whose name is `identity` (device names
+    /// are unique per tenant) and whose protocol is the device protocol of `protocol`
+    /// ([`crate::Protocol::device_protocol`]): its device and station.
     async fn charger_device(
         &mut self,
         tenant: &TenantId,
         identity: &OcppIdentity,
+        protocol: crate::Protocol,
     ) -> Result<Option<(DeviceId, StationId)>, RepoError>;
 }
 

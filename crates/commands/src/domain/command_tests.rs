@@ -2,7 +2,7 @@
 
 use crate::domain::command::{Command, NewCommand, RpcOptions};
 use crate::domain::remote::RemoteRpcState;
-use crate::domain::rules::{blocks, fingerprint, fingerprint_of, key_reuse, may_send, KeyReuse};
+use crate::domain::rules::{fingerprint, fingerprint_of, key_reuse, KeyReuse};
 use crate::{CommandError, CommandSettings, CommandState};
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use mgc_contracts::CommandOrigin;
@@ -209,43 +209,6 @@ fn given_params_in_any_key_order_when_fingerprinted_then_equal() {
     assert_ne!(fingerprint(d, "m", &a, 30), fingerprint(d, "m", &a, 31));
     assert_eq!(fingerprint_of(d, "m", &a, 30, false), fingerprint(d, "m", &a, 30), "unchanged without the flag");
     assert_ne!(fingerprint_of(d, "m", &a, 30, true), fingerprint(d, "m", &a, 30), "waiting is another request");
-}
-
-#[test]
-fn given_in_flight_command_when_another_for_same_device_then_it_waits() {
-    let device = DeviceId::new();
-    let mut first = command_for(device, RpcOptions::default(), t0());
-    let second = command_for(device, RpcOptions::default(), t0() + Duration::seconds(1));
-    // The older pending one goes first.
-    assert!(blocks(&second, &first, t0()));
-    assert!(!blocks(&first, &second, t0()));
-    first.transition(Sent, "x", t0()).unwrap();
-    assert!(!may_send(&second, std::slice::from_ref(&first), t0()));
-    first.transition(Succeeded, "x", t0()).unwrap();
-    assert!(may_send(&second, &[first], t0()));
-}
-
-#[test]
-fn given_newer_command_being_sent_when_older_one_shows_up_then_the_older_waits() {
-    let device = DeviceId::new();
-    let older = command_for(device, RpcOptions::default(), t0());
-    let mut newer = command_for(device, RpcOptions::default(), t0() + Duration::seconds(1));
-    // A dispatcher claimed the newer one before the older one's issue committed.
-    newer.leased_until = Some(t0() + Duration::minutes(5));
-    assert!(blocks(&older, &newer, t0() + Duration::seconds(2)));
-    // Its lease ran out (the dispatcher died): no longer in flight, the older one goes first.
-    assert!(!blocks(&older, &newer, t0() + Duration::minutes(6)));
-}
-
-#[test]
-fn given_parallel_method_or_other_device_when_in_flight_then_no_wait() {
-    let device = DeviceId::new();
-    let mut first = command_for(device, RpcOptions::default(), t0());
-    first.transition(Sent, "x", t0()).unwrap();
-    let parallel = command_for(device, RpcOptions { parallel: true, ..RpcOptions::default() }, t0());
-    assert!(may_send(&parallel, std::slice::from_ref(&first), t0()));
-    let elsewhere = command_for(DeviceId::new(), RpcOptions::default(), t0());
-    assert!(may_send(&elsewhere, &[first], t0()));
 }
 
 #[test]

@@ -105,8 +105,9 @@ pub trait CommandUnits: Send + Sync {
     type Tx: CommandTx;
     /// Starts one.
     async fn begin_command_tx(&self) -> Result<Self::Tx, RepoError>;
-    /// Claims up to `limit` due pending commands (deadline not passed, per-device lock
-    /// respected, see [`crate::domain::rules::blocks`]) for `owner` until `lease_until`.
+    /// Claims up to `limit` due pending commands (deadline not passed) for `owner` until
+    /// `lease_until`, under the per-device lock: commands of one device that are not parallel
+    /// go one at a time, in issue order, and never beside one that is in flight or being sent.
     async fn claim_due_commands(
         &self,
         owner: &str,

@@ -1,3 +1,4 @@
 //! Command handlers of the telemetry context.
 
+pub mod query;
 pub mod record;

@@ -5,6 +5,7 @@
 //! dividing an hour) are counted from the start of the local hour, so they never straddle an
 //! hour boundary either. Points without a numeric value are ignored.
 
+use crate::domain::error::TelemetryError;
 use chrono::{DateTime, Utc};
 use mgc_kernel::{Granularity, StationTz, Window};
 use serde::Serialize;
@@ -28,7 +29,7 @@ pub enum Agg {
 }
 
 impl std::str::FromStr for Agg {
-    type Err = String;
+    type Err = TelemetryError;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Ok(match s {
             "avg" => Agg::Avg,
@@ -37,7 +38,7 @@ impl std::str::FromStr for Agg {
             "sum" => Agg::Sum,
             "count" => Agg::Count,
             "last" => Agg::Last,
-            other => return Err(format!("agg '{other}' must be one of avg, min, max, sum, count, last")),
+            other => return Err(TelemetryError::InvalidAgg(other.to_owned())),
         })
     }
 }
@@ -52,10 +53,9 @@ pub enum Interval {
 }
 
 impl std::str::FromStr for Interval {
-    type Err = String;
+    type Err = TelemetryError;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let bad =
-            || format!("interval '{s}' must be a divisor of an hour in minutes (e.g. 5m, 15m, 30m), 1h, 1d or 1mo");
+        let bad = || TelemetryError::InvalidInterval(s.to_owned());
         match s {
             "1h" => Ok(Interval::Calendar(Granularity::Hour)),
             "1d" => Ok(Interval::Calendar(Granularity::Day)),
@@ -149,9 +149,12 @@ mod tests {
         assert_eq!("60m".parse::<Interval>().unwrap(), Interval::Calendar(Granularity::Hour));
         assert_eq!("1mo".parse::<Interval>().unwrap(), Interval::Calendar(Granularity::Month));
         for bad in ["7m", "0m", "2h", "5", "m"] {
-            assert!(bad.parse::<Interval>().unwrap_err().contains(bad), "{bad}");
+            assert_eq!(bad.parse::<Interval>(), Err(TelemetryError::InvalidInterval(bad.to_owned())), "{bad}");
         }
-        assert!("median".parse::<Agg>().is_err());
+        assert_eq!("median".parse::<Agg>(), Err(TelemetryError::InvalidAgg("median".to_owned())));
+        let said = "7m".parse::<Interval>().err().map(|e| e.to_string());
+        let want = "interval '7m' must be a divisor of an hour in minutes (e.g. 5m, 15m, 30m), 1h, 1d or 1mo";
+        assert_eq!(said.as_deref(), Some(want));
     }
 
     #[test]

@@ -1,10 +1,10 @@
-//! Telemetry domain: received points and the payload parser that produces them.
+//! Telemetry domain: received and stored points, batches, aggregation and the repository ports.
 
 pub mod aggregate;
-pub mod payload;
+pub mod error;
 pub mod point;
 pub mod repository;
 pub mod stored;
 
-pub use payload::{parse_thingsboard, IngestContext, ParsedBatch, PayloadError, Skipped, TimeLimits};
+pub use error::TelemetryError;
 pub use point::{RawPoint, RawValue};

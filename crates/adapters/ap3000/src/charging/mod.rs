@@ -8,6 +8,7 @@
 mod presence;
 mod sessions;
 pub mod tables;
+pub mod telemetry;
 
 pub use sessions::{ChargeMode, SessionFailure};
 
@@ -17,8 +18,8 @@ use crate::PhysicalId;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use mgc_charging::{
-    self as charging, AuthorizationStatus, BootInfo, ChargingError, ChargingSettings, ChargingUnits, IdToken,
-    OcppIdentity, Protocol, RegistrationStatus, StatusReport, TransactionId,
+    self as charging, AuthorizationStatus, BootInfo, ChargingError, ChargingSettings, IdToken, OcppIdentity, Protocol,
+    RegistrationStatus, StatusReport, TransactionId,
 };
 use mgc_kernel::{SharedClock, TenantId};
 use std::collections::HashMap;
@@ -72,7 +73,7 @@ pub fn identity(pile: PhysicalId) -> Result<OcppIdentity, ChargingError> {
     OcppIdentity::parse(&pile.identity())
 }
 
-impl<U: ChargingUnits + 'static> ChargingHandler<U> {
+impl<U: telemetry::PileUnits + 'static> ChargingHandler<U> {
     /// Piles of `tenant` stored through `units`; downlinks go through `registry` and wait
     /// `downlink_wait` at most (enough for the protocol's send + one resend).
     pub fn new(
@@ -189,7 +190,7 @@ fn one_byte(command: u8, ok: bool) -> Option<Downlink> {
 }
 
 #[async_trait]
-impl<U: ChargingUnits + 'static> PileHandler for ChargingHandler<U> {
+impl<U: telemetry::PileUnits + 'static> PileHandler for ChargingHandler<U> {
     async fn report(&self, pile: PhysicalId, report: Uplink) -> Option<Downlink> {
         match report {
             Uplink::Register(r) => {

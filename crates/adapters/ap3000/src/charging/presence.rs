@@ -5,11 +5,10 @@
 
 use super::{lock, ChargingHandler};
 use crate::PhysicalId;
-use mgc_charging::ChargingUnits;
 use mgc_commands::{ConnectedDevice, ConnectionDirectory, PROTOCOL_AP3000};
 use std::sync::Arc;
 
-impl<U: ChargingUnits + 'static> ChargingHandler<U> {
+impl<U: super::telemetry::PileUnits + 'static> ChargingHandler<U> {
     /// Records every pile's connection in `directory` from now on; false when one was set already.
     pub fn set_directory(&self, directory: Arc<dyn ConnectionDirectory>) -> bool {
         self.inner.directory.set(directory).is_ok()

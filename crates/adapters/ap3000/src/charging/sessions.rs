@@ -10,8 +10,8 @@ use crate::gateway::SendFailure;
 use crate::messages::{charge_result_name, ChargeControl, Downlink, PowerHeartbeat, Settlement, Uplink};
 use crate::PhysicalId;
 use mgc_charging::{
-    self as charging, AuthorizationStatus, ChargingError, ChargingUnits, DeviceReport, IdToken, MeterSample,
-    MeterValuesInput, StartRequest, StopReason, StopRequest, TransactionId,
+    self as charging, AuthorizationStatus, ChargingError, DeviceReport, IdToken, MeterSample, MeterValuesInput,
+    StartRequest, StopReason, StopRequest, TransactionId,
 };
 use mgc_kernel::Wh;
 use serde_json::json;
@@ -74,7 +74,7 @@ pub enum SessionFailure {
     },
 }
 
-impl<U: ChargingUnits + 'static> ChargingHandler<U> {
+impl<U: super::telemetry::PileUnits + 'static> ChargingHandler<U> {
     /// Starts charging on `port` (0-based) of `pile` for `tag`: opens the session, then sends
     /// 0x82 start; a start the pile refuses or never answers closes the session again.
     pub async fn start(
@@ -187,6 +187,9 @@ impl<U: ChargingUnits + 'static> ChargingHandler<U> {
             return Ok(());
         };
         let now = self.now();
+        if let Err(e) = self.record_power(pile, p, now).await {
+            self.failed("power_telemetry", pile, &e);
+        }
         let sample = MeterSample {
             at: now,
             energy_register: Some(Wh(p.energy_wh())),

@@ -1,8 +1,8 @@
 //! Why an ingest request was not recorded.
 
+use crate::payload::PayloadError;
 use mgc_iam::IngestAuthError;
 use mgc_kernel::RepoError;
-use mgc_telemetry::domain::payload::PayloadError;
 
 /// A refused or failed ingest request; the HTTP edge maps it once.
 #[derive(Debug, thiserror::Error)]

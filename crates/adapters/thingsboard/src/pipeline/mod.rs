@@ -17,11 +17,11 @@ pub use quarantine_sweep::sweep_quarantine;
 pub use units::{IngestTx, IngestUnits};
 
 use crate::ingest::{forget_tenant, route_batch, RouteCache};
+use crate::payload::{parse_thingsboard, IngestContext, Skipped, TimeLimits};
 use chrono::{DateTime, Utc};
 use mgc_eventing::UnitOfWork;
 use mgc_iam::{IngestAuthError, Integration, IntegrationRepository, SignedRequest, TenantGate};
 use mgc_kernel::{IntegrationId, RepoError, SharedClock, TenantId, TtlCache};
-use mgc_telemetry::domain::payload::{parse_thingsboard, IngestContext, Skipped, TimeLimits};
 use mgc_telemetry::{BatchInput, BatchReport};
 use std::sync::Arc;
 use std::time::Duration;

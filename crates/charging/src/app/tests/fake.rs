@@ -232,6 +232,7 @@ impl ChargerDirectory for FakeTx {
         &mut self,
         tenant: &TenantId,
         identity: &OcppIdentity,
+        _protocol: crate::Protocol,
     ) -> Result<Option<(DeviceId, StationId)>, RepoError> {
         Ok(self.work.chargers.iter().find(|c| &c.0 == tenant && c.1 == identity.as_str()).map(|c| (c.2, c.3)))
     }

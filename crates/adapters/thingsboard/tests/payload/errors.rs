@@ -1,8 +1,8 @@
 //! Every rejection code with its path.
 
 use crate::support::{bare, err, named, ok};
-use mgc_telemetry::domain::payload::codes;
-use mgc_telemetry::domain::{parse_thingsboard, IngestContext, TimeLimits};
+use mgc_adapter_thingsboard::payload::codes;
+use mgc_adapter_thingsboard::payload::{parse_thingsboard, IngestContext, TimeLimits};
 
 #[test]
 fn given_non_json_body_when_parsing_then_malformed_json_at_root_with_position() {

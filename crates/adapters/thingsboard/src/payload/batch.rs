@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use super::error::{codes, PayloadError};
 use super::path::JsonPath;
 use super::{ParsedBatch, Skipped};
-use crate::domain::point::{RawPoint, RawValue};
+use mgc_telemetry::{RawPoint, RawValue};
 
 /// The identity of a point within one request.
 type PointKey = (String, DateTime<Utc>, String);

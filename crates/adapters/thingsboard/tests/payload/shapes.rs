@@ -1,7 +1,8 @@
 //! Each accepted shape, with values and timestamps checked.
 
 use crate::support::{at, at_ms, bare, named, num, ok, tuples, RECEIVED_S};
-use mgc_telemetry::domain::{IngestContext, RawValue};
+use mgc_adapter_thingsboard::payload::IngestContext;
+use mgc_telemetry::RawValue;
 
 #[test]
 fn given_canonical_object_when_parsing_then_points_of_named_device_at_ms_ts() {

@@ -62,10 +62,10 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Duration, Utc};
 use serde::Serialize;
 
-use super::point::RawPoint;
-#[cfg(doc)]
-use super::point::RawValue;
 pub use error::{codes, PayloadError};
+use mgc_telemetry::RawPoint;
+#[cfg(doc)]
+use mgc_telemetry::RawValue;
 
 /// What the HTTP edge knows besides the body (templated ThingsBoard headers and receive time).
 #[derive(Debug, Clone, PartialEq, Default)]

@@ -1,7 +1,7 @@
 //! Robustness: random bytes and random JSON-ish text never make the parser panic.
 
 use crate::support::{bare, named};
-use mgc_telemetry::domain::{parse_thingsboard, IngestContext, TimeLimits};
+use mgc_adapter_thingsboard::payload::{parse_thingsboard, IngestContext, TimeLimits};
 
 /// A small deterministic xorshift generator, so failures reproduce.
 struct Rng(u64);

@@ -4,7 +4,7 @@ use serde_json::Value;
 
 use super::error::{codes, PayloadError};
 use super::path::JsonPath;
-use crate::domain::point::RawValue;
+use mgc_telemetry::RawValue;
 
 /// Longest accepted key, in characters, after trimming.
 pub(crate) const MAX_KEY_CHARS: usize = 128;

@@ -1,10 +1,11 @@
 //! Value kinds, null skipping, key trimming and duplicate handling.
 
 use crate::support::{at, named, ok};
-use mgc_telemetry::domain::{RawValue, Skipped};
+use mgc_adapter_thingsboard::payload::{ParsedBatch, Skipped};
+use mgc_telemetry::RawValue;
 use serde_json::json;
 
-fn value_of(batch: &mgc_telemetry::domain::ParsedBatch, key: &str) -> Option<RawValue> {
+fn value_of(batch: &ParsedBatch, key: &str) -> Option<RawValue> {
     batch.points.iter().find(|p| p.key == key).map(|p| p.value.clone())
 }
 

@@ -1,7 +1,8 @@
 //! Fixtures shared by the payload tests.
 
 use chrono::{DateTime, Utc};
-use mgc_telemetry::domain::{parse_thingsboard, IngestContext, ParsedBatch, PayloadError, RawValue, TimeLimits};
+use mgc_adapter_thingsboard::payload::{parse_thingsboard, IngestContext, ParsedBatch, PayloadError, TimeLimits};
+use mgc_telemetry::RawValue;
 
 /// Receive time of every request: 2023-11-14T22:13:20Z.
 pub const RECEIVED_S: i64 = 1_700_000_000;
