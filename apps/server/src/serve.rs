@@ -65,16 +65,16 @@ pub async fn serve(mut config: Config) -> Result<(), String> {
         &clock,
     )?;
     if let Some(path) = &keys.generated {
-        eprintln!(
-            "mgc: first start: generated a JWT signing secret at {} (mode 0600).\n\
-             mgc: get an admin token with: mgc token --tenant {tenant} --role admin{}",
+        crate::logging::notice(&format!(
+            "first start: generated a JWT signing secret at {} (mode 0600).\n\
+             get an admin token with: mgc token --tenant {tenant} --role admin{}",
             path.display(),
             if config.data_dir.as_os_str() == "data" {
                 String::new()
             } else {
                 format!(" --data-dir {}", config.data_dir.display())
             }
-        );
+        ));
     }
     let tenants = Arc::new(mgc_iam::TenantGate::with_default_ttl(clock.clone()));
     let state = AppState {
