@@ -77,11 +77,13 @@ pub async fn serve(mut config: Config) -> Result<(), String> {
         ));
     }
     let tenants = Arc::new(mgc_iam::TenantGate::with_default_ttl(clock.clone()));
+    let metrics = mgc_api::http_metrics::install_recorder();
+    mgc_api::metrics_catalogue::build_info(env!("CARGO_PKG_VERSION"), env!("MGC_REVISION"));
     let state = AppState {
         store: store.clone(),
         clock: clock.clone(),
         jwt: Arc::new(keys.verifier),
-        metrics: mgc_api::http_metrics::install_recorder(),
+        metrics,
         config: ApiConfig {
             ready_max_outbox_lag_secs: config.outbox.ready_max_lag_secs,
             ready_timeout: std::time::Duration::from_millis(config.database.ready_timeout_ms),
