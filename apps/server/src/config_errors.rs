@@ -82,7 +82,7 @@ fn describe(figment: &Figment, e: &figment::Error) -> String {
     format!("{}: {what}", place(&path, metadata))
 }
 
-/// `file:line: key`, `MGC_KEY (environment)` or the bare key when it comes from the defaults.
+/// `file:line: key`, `key (variable MGC_KEY)` or the bare key when it comes from the defaults.
 fn place(path: &[String], metadata: Option<&Metadata>) -> String {
     let key = path.join(".");
     match metadata.and_then(|m| m.source.as_ref()) {
@@ -91,7 +91,7 @@ fn place(path: &[String], metadata: Option<&Metadata>) -> String {
             None => format!("{}: {key}", file.display()),
         },
         _ if metadata.is_some_and(|m| m.name.contains("environment")) => {
-            format!("MGC_{} (environment)", path.join("__").to_ascii_uppercase())
+            format!("{key} (variable MGC_{})", path.join("__").to_ascii_uppercase())
         }
         _ => key,
     }

@@ -171,9 +171,10 @@ pub async fn serve(mut config: Config) -> Result<(), String> {
 
     let local = listener.local_addr().map_err(|e| e.to_string())?;
     tracing::info!(%local, "HTTP server started");
+    let signal = shutdown_signal();
     println!("mgc: listening on http://{local}");
     let requested = async move {
-        shutdown_signal().await;
+        signal.await;
         let _ = ocpp_stop_tx.send(true);
     };
     crate::http_server::serve(listener, router, config.http.limits(), requested).await;
@@ -219,26 +220,34 @@ pub async fn serve(mut config: Config) -> Result<(), String> {
     Ok(())
 }
 
-async fn shutdown_signal() {
-    let ctrl_c = async {
+/// Resolves on SIGINT or SIGTERM. The handlers are installed when this is called, so a signal
+/// that arrives just after "listening" is printed is neither lost nor fatal.
+fn shutdown_signal() -> impl std::future::Future<Output = ()> {
+    #[cfg(unix)]
+    let (mut term, mut int) = {
+        use tokio::signal::unix::{signal, SignalKind};
+        (signal(SignalKind::terminate()).ok(), signal(SignalKind::interrupt()).ok())
+    };
+    async move {
+        #[cfg(unix)]
+        {
+            async fn recv(s: Option<&mut tokio::signal::unix::Signal>) {
+                match s {
+                    Some(s) => {
+                        s.recv().await;
+                    }
+                    None => std::future::pending::<()>().await,
+                }
+            }
+            tokio::select! {
+                _ = recv(term.as_mut()) => {}
+                _ = recv(int.as_mut()) => {}
+            }
+        }
+        #[cfg(not(unix))]
         if tokio::signal::ctrl_c().await.is_err() {
             std::future::pending::<()>().await;
         }
-    };
-    #[cfg(unix)]
-    let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! {
-        _ = ctrl_c => {}
-        _ = term => {}
+        tracing::info!("shutdown requested");
     }
-    tracing::info!("shutdown requested");
 }

@@ -108,13 +108,13 @@ fn with_json_logs_the_first_start_notice_is_a_json_line() {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    let stdout = child.stdout.take().unwrap();
-    let listening = std::io::BufRead::lines(std::io::BufReader::new(stdout))
-        .map_while(Result::ok)
-        .any(|l| l.starts_with("mgc: listening on http://"));
+    // The reader stays open until the process has exited: a closed stdout would fail its prints.
+    let mut stdout = std::io::BufRead::lines(std::io::BufReader::new(child.stdout.take().unwrap()));
+    let listening = stdout.by_ref().map_while(Result::ok).any(|l| l.starts_with("mgc: listening on http://"));
     assert!(listening, "mgc exited before listening");
     let status = common::terminate(&mut child);
-    assert!(status.success());
+    let rest: Vec<String> = stdout.map_while(Result::ok).collect();
+    assert!(status.success(), "exit {status}; stdout after listening: {rest:?}");
     let out = child.wait_with_output().unwrap();
     let lines = json_lines(&out.stderr);
     let notice = lines.iter().find(|l| l["fields"]["message"].as_str().unwrap().contains("first start"));
@@ -143,7 +143,7 @@ fn config_errors_are_all_listed_with_the_key_as_written_and_its_line() {
         format!("{f}:5: outbox.batch_size: invalid type"),
         format!("{f}:8: http.idle_timeout_ms: invalid value"),
         format!("{f}:11: database.max_connections: must be greater than 0"),
-        "MGC_INGEST__GROUP_COMMIT_WORKERS (environment): invalid type".to_owned(),
+        "ingest.group_commit_workers (variable MGC_INGEST__GROUP_COMMIT_WORKERS): invalid type".to_owned(),
     ] {
         assert!(stderr.contains(&expected), "missing {expected:?} in: {stderr}");
     }
