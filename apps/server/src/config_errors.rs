@@ -1,5 +1,5 @@
 //! Configuration errors a person can act on: every bad key (not only the first), named as it is
-//! written (`http.idle_timeout_ms`, `MGC_HTTP__IDLE_TIMEOUT_MS`), with the file and line it came from.
+//! written (`http.idle_timeout_ms`), with the file and line (or the `MGC_` variable) that set it.
 
 use figment::error::Kind;
 use figment::providers::Serialized;
