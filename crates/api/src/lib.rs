@@ -10,6 +10,7 @@ mod error_catalogue_tests;
 pub mod extract;
 pub mod health;
 pub mod http_metrics;
+pub mod metrics_catalogue;
 pub mod metrics_token;
 pub mod openapi;
 pub mod openapi_contract;
