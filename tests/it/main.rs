@@ -22,6 +22,7 @@ mod charging_api;
 mod charging_id_tags;
 mod charging_ocpp;
 mod charging_reports;
+mod charging_stats;
 mod charging_store;
 mod charging_telemetry;
 mod cluster_store;

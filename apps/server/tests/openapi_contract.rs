@@ -58,6 +58,8 @@ const KNOWN_GAPS: &[(&str, &str)] = &[
     ("settlements_list", "from <= to, at most 366 days"),
     ("settlements_export_csv", "from <= to, at most 366 days"),
     ("stats_get", "from before to"),
+    ("charging_stats_sessions", "from before to, at most 366 days (31 for hours)"),
+    ("third_stats_sessions", "from before to, at most 366 days (31 for hours)"),
     ("telemetry_raw", "from before to; cursor is <ts>|<point>"),
 ];
 

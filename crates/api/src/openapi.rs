@@ -63,6 +63,8 @@ use utoipa::OpenApi;
         crate::routes::third_party_devices::batch_status, crate::routes::third_party_devices::batch_control,
         crate::routes::third_party_readings::ports, crate::routes::third_party_readings::sessions,
         crate::routes::third_party_readings::realtime,
+        crate::routes::charging_stats::fleet, crate::routes::charging_stats::sessions,
+        crate::routes::charging_stats::third_fleet, crate::routes::charging_stats::third_sessions,
     ),
     components(schemas(error::ErrorBody, error::ErrorDetail, crate::routes::commands::IssueBody)),
     modifiers(&Contract),

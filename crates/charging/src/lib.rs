@@ -23,6 +23,7 @@ pub use app::id_tags::{current_local_list, put_id_tag, remove_id_tag};
 pub use app::meter_values::{meter_values, MeterValuesInput, MeterValuesOutcome};
 pub use app::registration::set_registration;
 pub use app::start::{start_transaction, StartOutcome, StartRequest};
+pub use app::stats::{fleet_stats, session_stats, SessionStatsRequest};
 pub use app::status::{session_state_for, status_notification, StatusOutcome};
 pub use app::stop::{stop_transaction, StopEffect, StopOutcome, StopRequest};
 pub use domain::charge_point::{BootInfo, ChargePoint, Connection, Protocol, RegistrationStatus};
@@ -46,4 +47,6 @@ pub use domain::session::{
 };
 pub use domain::session_state::SessionState;
 pub use domain::settings::ChargingSettings;
+pub use domain::stats::{fleet_figures, session_figures, FleetFigures, SessionFact, SessionFigures};
+pub use domain::stats_queries::ChargingStatsQueries;
 pub use domain::unmatched_stop::{UnmatchedStop, UnmatchedStopKind};

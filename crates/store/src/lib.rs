@@ -24,6 +24,7 @@ mod charging_queries;
 mod charging_reports;
 mod charging_rows;
 mod charging_sessions;
+mod charging_stats;
 mod charging_tag_queries;
 mod cluster;
 mod cluster_listen;

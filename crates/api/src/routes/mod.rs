@@ -8,6 +8,7 @@ pub mod api_keys;
 pub mod audit;
 pub mod charge_point_operations;
 pub mod charging;
+pub mod charging_stats;
 pub mod commands;
 pub mod dead_letters;
 pub mod id_tags;
@@ -49,6 +50,8 @@ pub fn charging_routes() -> axum::Router<crate::AppState> {
         .route("/api/v1/charge-points/{id}/composite-schedule", post(ops::composite_schedule))
         .route("/api/v1/charging-sessions", get(charging::list_sessions))
         .route("/api/v1/charging-sessions/{id}", get(charging::get_session))
+        .route("/api/v1/stats/charging/fleet", get(charging_stats::fleet))
+        .route("/api/v1/stats/charging/sessions", get(charging_stats::sessions))
 }
 
 /// Routes of shadow runs (kept here so the main router changes by one line).
@@ -112,6 +115,8 @@ pub fn third_party_routes() -> axum::Router<crate::AppState> {
     use axum::routing::{get, post};
     axum::Router::new()
         .route("/api/third/v1/devices", get(third_party_devices::list))
+        .route("/api/third/v1/stats/charging/fleet", get(charging_stats::third_fleet))
+        .route("/api/third/v1/stats/charging/sessions", get(charging_stats::third_sessions))
         .route("/api/third/v1/devices/batch/status", post(third_party_devices::batch_status))
         .route("/api/third/v1/devices/batch/control", post(third_party_devices::batch_control))
         .route("/api/third/v1/devices/{id}", get(third_party_devices::get))

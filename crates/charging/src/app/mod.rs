@@ -15,6 +15,7 @@ pub mod meter_values;
 mod persist;
 pub mod registration;
 pub mod start;
+pub mod stats;
 pub mod status;
 pub mod stop;
 #[cfg(test)]

@@ -19,4 +19,8 @@ pub mod session_state;
 #[cfg(test)]
 mod session_tests;
 pub mod settings;
+pub mod stats;
+pub mod stats_queries;
+#[cfg(test)]
+mod stats_tests;
 pub mod unmatched_stop;
