@@ -9,6 +9,7 @@ pub mod audit;
 pub mod charge_point_operations;
 pub mod charging;
 pub mod commands;
+pub mod csv_delimiter;
 pub mod dead_letters;
 pub mod id_tags;
 pub mod ingest;
