@@ -16,7 +16,9 @@ pub mod openapi_contract;
 pub mod refusal_audit;
 pub mod router;
 pub mod routes;
+pub mod schema_enums;
 pub mod state;
+pub mod whole;
 
 pub use error::ApiError;
 pub use mgc_adapter_thingsboard::{IngestConfig, IngestService};

@@ -17,6 +17,7 @@ pub mod ingest_rpc;
 pub mod integrations;
 pub mod masterdata;
 pub mod masterdata_edit;
+pub mod masterdata_schemas;
 pub mod me;
 pub mod notification_channels;
 pub mod notifications;
