@@ -37,8 +37,8 @@ const KNOWN_GAPS: &[(&str, &str)] = &[
         "alarm_rules_replace",
         "free object; fields by type (threshold: severity+condition or levels, no_data: no_data_secs)",
     ),
-    ("notification_channels_create", "free object; config shape depends on kind"),
-    ("notification_channels_replace", "free object; config shape depends on kind"),
+    ("notification_channels_create", "free object; extra fields are ignored but a NUL in them is refused"),
+    ("notification_channels_replace", "free object; extra fields are ignored but a NUL in them is refused"),
     ("stations_provision", "free object; device names and mapping raw keys unique within the request"),
     ("tariffs_create", "free object; periods on the 15-minute grid covering each day once"),
     ("tariffs_update", "free object; periods on the 15-minute grid covering each day once"),
@@ -51,7 +51,7 @@ const KNOWN_GAPS: &[(&str, &str)] = &[
     ("strategies_create", "params depend on the strategy type"),
     // Text with a NUL character is refused with 422 invalid_value (no backend stores it); the
     // component schemas say so, these free-object bodies (strategy params, mapping rules) do not yet.
-    ("point_mappings_set_scope", "NUL in text; point must be a catalogue point"),
+    ("point_mappings_set_scope", "NUL in text; raw keys unique within the rule set"),
     ("strategies_replace", "NUL in text inside the free-object params"),
     // Cross-field rules JSON Schema cannot state: from before to, a range of at most 366 days.
     ("settlements_list", "from <= to, at most 366 days"),
