@@ -87,7 +87,7 @@ mod tests {
         assert!(hash.chars().all(|c| c.is_ascii_hexdigit()));
         let mut recaused = v.clone();
         recaused.cause = "tariff assigned".into();
-        recaused.calculated_at = recaused.calculated_at + chrono::Duration::hours(1);
+        recaused.calculated_at += chrono::Duration::hours(1);
         assert_eq!(settlement_content_hash(&s, &recaused), hash, "cause and time are not content");
         let mut next = v.clone();
         next.version = 2;
