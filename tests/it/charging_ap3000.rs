@@ -18,19 +18,19 @@ use serde_json::{json, Value};
 use std::sync::Arc;
 use std::time::Duration;
 
-const PILE: PhysicalId = PhysicalId(0x04AB_373B);
-const OFFLINE: PhysicalId = PhysicalId(0x0400_0001);
-const CARD: u32 = 2_056_062_429;
-const WAIT: Duration = Duration::from_secs(10);
+pub(crate) const PILE: PhysicalId = PhysicalId(0x04AB_373B);
+pub(crate) const OFFLINE: PhysicalId = PhysicalId(0x0400_0001);
+pub(crate) const CARD: u32 = 2_056_062_429;
+pub(crate) const WAIT: Duration = Duration::from_secs(10);
 
-struct Env {
-    app: TestApp,
-    addr: String,
-    adapters: AdapterRegistry,
+pub(crate) struct Env {
+    pub(crate) app: TestApp,
+    pub(crate) addr: String,
+    pub(crate) adapters: AdapterRegistry,
     _stop: tokio::sync::watch::Sender<bool>,
 }
 
-async fn env(db: &mgc_tests::TestDatabase) -> Env {
+pub(crate) async fn env(db: &mgc_tests::TestDatabase) -> Env {
     let app = TestApp::new(db).await;
     let admin = app.bearer("acme", Role::Admin);
     let devices = [PILE, OFFLINE].map(|p| json!({"name": p.identity(), "kind": "charger"}));
@@ -80,7 +80,7 @@ impl Env {
     }
 
     /// Runs one dispatch round in the background (it waits for the pile's answers).
-    fn round(&self) -> tokio::task::JoinHandle<()> {
+    pub(crate) fn round(&self) -> tokio::task::JoinHandle<()> {
         let (store, adapters, clock) = (self.app.store.clone(), self.adapters.clone(), self.app.clock.shared());
         tokio::spawn(async move {
             mgc_commands::run_dispatch_round(&store, &adapters, &CommandSettings::default(), &clock, "test")
@@ -89,19 +89,19 @@ impl Env {
         })
     }
 
-    async fn command(&self, id: &str) -> Value {
+    pub(crate) async fn command(&self, id: &str) -> Value {
         let viewer = self.app.bearer("acme", Role::Viewer);
         self.app.call(Method::GET, &format!("/api/v1/commands/{id}"), Some(&viewer), None).await.1
     }
 }
 
-async fn expect(pile: &mut PileClient, command: u8) -> Frame {
+pub(crate) async fn expect(pile: &mut PileClient, command: u8) -> Frame {
     let frame = pile.recv(WAIT).await.unwrap().expect("a frame before the deadline");
     assert_eq!((frame.physical_id, frame.command), (PILE, command), "{frame:?}");
     frame
 }
 
-fn control(frame: &Frame) -> ChargeControl {
+pub(crate) fn control(frame: &Frame) -> ChargeControl {
     match Downlink::decode(frame.command, &frame.data).unwrap() {
         Downlink::ChargeControl(c) => c,
         other => panic!("not a 0x82: {other:?}"),

@@ -57,6 +57,12 @@ use utoipa::OpenApi;
         crate::routes::charging::set_registration,
         crate::routes::id_tags::list, crate::routes::id_tags::get, crate::routes::id_tags::put,
         crate::routes::id_tags::delete,
+        crate::routes::third_party::start, crate::routes::third_party::stop, crate::routes::third_party::status,
+        crate::routes::third_party::reboot, crate::routes::third_party_devices::list,
+        crate::routes::third_party_devices::get, crate::routes::third_party_devices::logs,
+        crate::routes::third_party_devices::batch_status, crate::routes::third_party_devices::batch_control,
+        crate::routes::third_party_readings::ports, crate::routes::third_party_readings::sessions,
+        crate::routes::third_party_readings::realtime,
     ),
     components(schemas(error::ErrorBody, error::ErrorDetail, crate::routes::commands::IssueBody)),
     modifiers(&Contract),
@@ -75,6 +81,7 @@ use utoipa::OpenApi;
         (name = "strategies", description = "Strategies per station, their versions and executions"),
         (name = "commands", description = "Device commands through ThingsBoard RPC: issue, list, cancel"),
         (name = "charging", description = "OCPP charge points (and their adoption), charging sessions, id tags"),
+        (name = "third-party", description = "Third-party platforms: piles by id or protocol identity, charges under the platform's order number, batch status and control"),
     )
 )]
 pub struct ApiDoc;

@@ -53,7 +53,7 @@ pub struct IssueBody {
     /// Seconds the command may take (1..=`commands.max_timeout_s`, 3600 unless configured;
     /// default `commands.default_timeout_s`).
     #[schema(minimum = 1, maximum = 3600)]
-    #[serde(default, deserialize_with = "crate::whole::opt_whole")]
+    #[serde(default, deserialize_with = "crate::whole_number::opt_whole")]
     pub timeout_s: Option<u32>,
     /// Same key within 24 h returns the existing command (also accepted as `Idempotency-Key`
     /// header): 1..=200 characters, not blank, no control characters.

@@ -1,6 +1,6 @@
-//! Integer body fields that also take an integer-valued JSON number such as `179.0`: JSON Schema
-//! (and so the OpenAPI document) counts it as an integer, serde's integer types refuse it. A
-//! fraction or a value outside the field's type is still refused (422).
+//! Integer fields that also take integer-valued JSON numbers (`1.0`, `179.0`): JSON Schema counts
+//! them as integers, so a client generated from the OpenAPI document may send them; serde's
+//! integer types refuse them. A fraction or a value outside the field's type is still refused (422).
 
 use serde::de::Error;
 use serde::{Deserialize, Deserializer};
@@ -27,8 +27,42 @@ pub fn opt_whole<'de, D: Deserializer<'de>, T: TryFrom<i64>>(d: D) -> Result<Opt
     Option::<serde_json::Number>::deserialize(d)?.as_ref().map(convert).transpose()
 }
 
+/// A `u32` written as `7` or `7.0`.
+pub fn u32_field<'de, D: Deserializer<'de>>(d: D) -> Result<u32, D::Error> {
+    whole(d)
+}
+
+/// An optional `u32` written as `7` or `7.0` (or null).
+pub fn opt_u32_field<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u32>, D::Error> {
+    opt_whole(d)
+}
+
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    #[derive(serde::Deserialize)]
+    struct Body {
+        #[serde(deserialize_with = "super::u32_field")]
+        port: u32,
+        #[serde(default, deserialize_with = "super::opt_u32_field")]
+        limit: Option<u32>,
+    }
+
+    #[test]
+    fn given_whole_numbers_in_either_form_then_read_and_fractions_refused() {
+        let b: Body = serde_json::from_str(r#"{"port": 1.0, "limit": 7}"#).unwrap();
+        assert_eq!((b.port, b.limit), (1, Some(7)));
+        let b: Body = serde_json::from_str(r#"{"port": 2, "limit": null}"#).unwrap();
+        assert_eq!((b.port, b.limit), (2, None));
+        assert!(serde_json::from_str::<Body>(r#"{"port": 1.5}"#).is_err());
+        assert!(serde_json::from_str::<Body>(r#"{"port": -1}"#).is_err());
+        assert!(serde_json::from_str::<Body>(r#"{"port": 4294967296}"#).is_err());
+    }
+}
+
+#[cfg(test)]
+mod generic_tests {
     use serde::Deserialize;
 
     #[derive(Debug, Deserialize, PartialEq)]
