@@ -59,10 +59,10 @@ async fn a_day_of_telemetry_becomes_statistics_a_priced_settlement_and_a_stateme
         assert_eq!(status, StatusCode::OK);
         let mut reader = csv::Reader::from_reader(&csv[3..]);
         let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
-        let net = rows.iter().find(|r| &r[0] == "total" && &r[3] == "net").unwrap();
-        assert_eq!((&net[7], &net[8]), ("63.10", "CNY"), "{}", db.backend);
-        let valley = rows.iter().find(|r| &r[0] == "day" && &r[4] == "valley").unwrap();
-        assert_eq!((&valley[1], &valley[5], &valley[7]), ("2026-03-02", "40000", "12.00"));
+        let net = rows.iter().find(|r| &r[7] == "total" && &r[10] == "net").unwrap();
+        assert_eq!((&net[14], &net[15]), ("63.10", "CNY"), "{}", db.backend);
+        let valley = rows.iter().find(|r| &r[7] == "day" && &r[11] == "valley").unwrap();
+        assert_eq!((&valley[8], &valley[12], &valley[14]), ("2026-03-02", "40.000", "12.00"));
 
         let (status, _, xlsx) = download(&s.app, &s.admin, &format!("/api/v1/statements/{id}.xlsx")).await;
         assert_eq!(status, StatusCode::OK);

@@ -54,6 +54,7 @@ mod notify_webhook;
 mod operations;
 mod outbox_atomicity;
 mod remap;
+mod report_exports;
 mod scope_policy;
 mod settlement_flow;
 mod settlement_pages;

@@ -18,6 +18,7 @@ pub mod openapi_rules;
 pub mod refusal_audit;
 pub mod router;
 pub mod routes;
+pub mod schema_enums;
 pub mod state;
 pub mod whole_number;
 

@@ -1,13 +1,15 @@
 //! Report rendering edge: daily settlements, monthly statements and shadow-run reports as CSV (UTF-8 with BOM,
-//! ISO dates, fixed column order), XLSX (rust_xlsxwriter) and PDF (pdf-writer, built-in
+//! ISO dates, fixed column order, `,` or `;`), XLSX (rust_xlsxwriter) and PDF (pdf-writer, built-in
 //! Helvetica plus an embedded CJK-capable font found at build time for other text). Pure functions from domain values to bytes; amounts are rendered exactly from
 //! integer minor units.
 
 #![warn(missing_docs)]
 
 mod csv_export;
+mod meta;
 mod pdf;
 mod pdf_font;
+mod pdf_metrics;
 mod shadow_csv;
 mod shadow_pdf;
 mod shadow_table;
@@ -16,7 +18,8 @@ mod table;
 mod xlsx;
 
 pub use csv_export::{settlements_csv, statement_csv, SETTLEMENT_CSV_COLUMNS, STATEMENT_CSV_COLUMNS};
-pub use pdf::{statement_pdf, StationLabel};
+pub use meta::{Delimiter, StationLabel, ENERGY_UNIT};
+pub use pdf::statement_pdf;
 pub use pdf_font::UNICODE_FONT;
 pub use shadow_csv::shadow_csv;
 pub use shadow_pdf::shadow_pdf;

@@ -1,8 +1,11 @@
-//! PDF rendering of a statement: A4 pages with a header naming the station, the day table, band
-//! totals, adjustments and the totals, set in the built-in Helvetica fonts, with text outside
+//! PDF rendering of a statement: A4 pages with a header naming the station, period, version,
+//! state, units and content hash, then the day table, band totals, adjustments and the totals
+//! (numbers right-aligned at their column's edge), set in the built-in Helvetica fonts, with text outside
 //! Latin-1 (Chinese station names, ...) in the embedded Unicode font (see `pdf_font`).
 
+use crate::meta::{StatementMeta, StationLabel, ENERGY_UNIT};
 use crate::pdf_font::{Glyph, Shaper};
+use crate::pdf_metrics::width;
 use crate::table::{amount, kwh};
 use crate::ReportError;
 use mgc_settlement::Statement;
@@ -16,25 +19,25 @@ const REGULAR: Name<'static> = Name(b"F1");
 const BOLD: Name<'static> = Name(b"F2");
 const UNICODE: Name<'static> = Name(b"F3");
 
-/// The station a report is for, as people know it.
-#[derive(Debug, Clone, Copy)]
-pub struct StationLabel<'a> {
-    /// Its name (any script).
-    pub name: &'a str,
-    /// Its code.
-    pub code: &'a str,
+/// One text cell: left-aligned at `x`, or right-aligned ending at `x`.
+#[derive(Clone)]
+pub(crate) struct Cell {
+    x: f32,
+    text: String,
+    right: bool,
 }
 
-/// One line of text cells at x positions.
+/// One line of text cells.
 pub(crate) struct Line {
     bold: bool,
     size: f32,
-    cells: Vec<(f32, String)>,
+    cells: Vec<Cell>,
 }
 
-/// A line of `cells` in the bold or regular font at `size`.
+/// A line of left-aligned `cells` in the bold or regular font at `size`.
 pub(crate) fn line(bold: bool, size: f32, cells: &[(f32, String)]) -> Line {
-    Line { bold, size, cells: cells.to_vec() }
+    let cells = cells.iter().map(|(x, text)| Cell { x: *x, text: text.clone(), right: false }).collect();
+    Line { bold, size, cells }
 }
 
 /// An empty line.
@@ -42,25 +45,41 @@ pub(crate) fn blank() -> Line {
     Line { bold: false, size: 10.0, cells: Vec::new() }
 }
 
-const COLS: [f32; 6] = [50.0, 135.0, 225.0, 315.0, 405.0, 495.0];
+/// Left edge of the first (text) column of a table.
+const FIRST: f32 = MARGIN;
+/// Right edges of the number columns 2..=6 of a table (the last on the right margin).
+const RIGHT_EDGES: [f32; 5] = [210.0, 300.0, 390.0, 470.0, PAGE_W - MARGIN];
 
+/// A table row: the first cell left-aligned, the other five (numbers) right-aligned.
 fn row(bold: bool, values: [String; 6]) -> Line {
-    let cells: Vec<(f32, String)> = COLS.iter().copied().zip(values).collect();
-    line(bold, 9.0, &cells)
+    let [first, rest @ ..] = values;
+    let mut cells = vec![Cell { x: FIRST, text: first, right: false }];
+    cells.extend(RIGHT_EDGES.iter().zip(rest).map(|(x, text)| Cell { x: *x, text, right: true }));
+    Line { bold, size: 9.0, cells }
+}
+
+/// The adjustments row: date and reason left-aligned, the three amounts right-aligned.
+fn adjustment_row(bold: bool, date: String, reason: String, amounts: [String; 3]) -> Line {
+    let mut cells = vec![Cell { x: FIRST, text: date, right: false }, Cell { x: 125.0, text: reason, right: false }];
+    cells.extend(RIGHT_EDGES[2..].iter().zip(amounts).map(|(x, text)| Cell { x: *x, text, right: true }));
+    Line { bold, size: 9.0, cells }
 }
 
 fn lines(s: &Statement, station: Option<StationLabel<'_>>) -> Vec<Line> {
     let c = &s.content;
     let cur = c.currency.to_string();
+    let meta = StatementMeta::of(s);
+    let hash_note = if s.content_hash.is_some() { "" } else { " (of this draft; stamped when issued)" };
     let mut out = vec![
         line(true, 16.0, &[(MARGIN, format!("Monthly energy statement {}", c.month))]),
         line(false, 10.0, &[(MARGIN, station_line(c.station_id, station))]),
-        line(false, 10.0, &[(MARGIN, format!("Version {} - {} - amounts in {cur}", s.version, s.state.as_str()))]),
+        line(false, 10.0, &[(MARGIN, format!("Period {} (local days)", meta.period(s)))]),
         line(
             false,
-            8.0,
-            &[(MARGIN, format!("Content SHA-256: {}", s.content_hash.as_deref().unwrap_or("(set when issued)")))],
+            10.0,
+            &[(MARGIN, format!("Version {} - {} - energy in {ENERGY_UNIT}, amounts in {cur}", s.version, s.state))],
         ),
+        line(false, 8.0, &[(MARGIN, format!("Content SHA-256: {}{hash_note}", meta.hash))]),
         blank(),
         row(true, ["Date", "Import kWh", "Import cost", "Export kWh", "Export revenue", "Net"].map(String::from)),
     ];
@@ -95,19 +114,19 @@ fn lines(s: &Statement, station: Option<StationLabel<'_>>) -> Vec<Line> {
     }
     if !c.adjustments.is_empty() {
         out.push(blank());
-        out.push(row(true, ["Adjusted day", "Reason", "", "Import cost", "Export revenue", "Net"].map(String::from)));
+        out.push(adjustment_row(
+            true,
+            "Adjusted day".into(),
+            "Reason".into(),
+            ["Import cost", "Export revenue", "Net"].map(String::from),
+        ));
         for a in &c.adjustments {
-            let reason: String = a.reason.chars().take(40).collect();
-            out.push(row(
+            let reason: String = a.reason.chars().take(36).collect();
+            out.push(adjustment_row(
                 false,
-                [
-                    a.date.to_string(),
-                    reason,
-                    String::new(),
-                    amount(s, a.import_cost_minor),
-                    amount(s, a.export_revenue_minor),
-                    amount(s, a.net_minor),
-                ],
+                a.date.to_string(),
+                reason,
+                [amount(s, a.import_cost_minor), amount(s, a.export_revenue_minor), amount(s, a.net_minor)],
             ));
         }
     }
@@ -204,10 +223,11 @@ fn page_content(shaper: &mut Shaper, lines: &[Line], number: usize, count: usize
     let mut content = Content::new();
     let mut y = PAGE_H - MARGIN;
     for l in lines {
-        for (x, text) in &l.cells {
+        for cell in &l.cells {
+            let x = if cell.right { cell.x - width(&cell.text, l.bold, l.size) } else { cell.x };
             content.begin_text();
-            content.next_line(*x, y);
-            show(&mut content, shaper, if l.bold { BOLD } else { REGULAR }, l.size, text);
+            content.next_line(x, y);
+            show(&mut content, shaper, if l.bold { BOLD } else { REGULAR }, l.size, &cell.text);
             content.end_text();
         }
         y -= LEADING;

@@ -1,5 +1,6 @@
 //! The statement as rows shared by the CSV, XLSX and PDF renderings.
 
+use chrono::NaiveDate;
 use mgc_settlement::domain::money_fmt::{major_units, price_units};
 use mgc_settlement::{BandLine, Statement};
 
@@ -8,8 +9,8 @@ use mgc_settlement::{BandLine, Statement};
 pub(crate) struct Row {
     /// `day`, `adjustment` or `total`.
     pub kind: &'static str,
-    /// ISO local date (empty on totals).
-    pub date: String,
+    /// Local date (absent on totals).
+    pub date: Option<NaiveDate>,
     /// Settlement `id vN` or adjustment id.
     pub reference: String,
     /// `import`, `export` or `net`.
@@ -28,7 +29,7 @@ pub(crate) struct Row {
 
 fn band_rows(
     rows: &mut Vec<Row>,
-    date: &str,
+    date: NaiveDate,
     reference: &str,
     direction: &'static str,
     lines: &[BandLine],
@@ -37,7 +38,7 @@ fn band_rows(
     for l in lines {
         rows.push(Row {
             kind: "day",
-            date: date.to_owned(),
+            date: Some(date),
             reference: reference.to_owned(),
             direction,
             band: l.band.clone(),
@@ -53,16 +54,16 @@ fn band_rows(
 pub(crate) fn statement_rows(s: &Statement) -> Vec<Row> {
     let mut rows = Vec::new();
     for d in &s.content.days {
-        let date = d.date.to_string();
+        let date = d.date;
         let reference = format!("{} v{}", d.settlement_id, d.settlement_version);
-        band_rows(&mut rows, &date, &reference, "import", &d.import, s);
-        band_rows(&mut rows, &date, &reference, "export", &d.export, s);
+        band_rows(&mut rows, date, &reference, "import", &d.import, s);
+        band_rows(&mut rows, date, &reference, "export", &d.export, s);
     }
     for a in &s.content.adjustments {
         for (direction, amount) in [("import", a.import_cost_minor), ("export", a.export_revenue_minor)] {
             rows.push(Row {
                 kind: "adjustment",
-                date: a.date.to_string(),
+                date: Some(a.date),
                 reference: a.adjustment_id.to_string(),
                 direction,
                 band: String::new(),
@@ -81,7 +82,7 @@ pub(crate) fn statement_rows(s: &Statement) -> Vec<Row> {
     ] {
         rows.push(Row {
             kind: "total",
-            date: String::new(),
+            date: None,
             reference: String::new(),
             direction,
             band: String::new(),

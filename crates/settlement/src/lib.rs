@@ -20,5 +20,6 @@ pub use domain::ports::{
 };
 pub use domain::schedule::{DayType, DayVariantSpec, PeriodSpec, ScheduleSpec, SeasonSpec};
 pub use domain::settlement::{Adjustment, DayInput, Settlement, SettlementState, SettlementVersion, TariffRef};
-pub use domain::statement::{Statement, StatementContent, StatementState};
+pub use domain::statement::{content_hash, Statement, StatementContent, StatementState};
 pub use domain::tariff::{Tariff, TariffAssignment, TariffRules, TariffSpec};
+pub use domain::version_hash::settlement_content_hash;

@@ -116,10 +116,12 @@ pub struct CommentBody {
 }
 
 /// Body of assign.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AssignBody {
-    /// User to assign to (`null` unassigns).
+    /// User to assign to (`null`, absent or blank unassigns); text without NUL.
+    #[serde(default)]
+    #[schema(pattern = "^[^\\u0000]*$")]
     pub assignee: Option<String>,
 }
 
@@ -175,7 +177,7 @@ pub async fn clear(
 
 /// Assigns an alarm to a user.
 #[utoipa::path(post, path = "/api/v1/alarms/{id}/assign", operation_id = "alarms_assign", tag = "alarms", params(("id" = String, Path, description = "alarm id")),
-    request_body(content = Object, description = "{assignee: string | null}"), security(("bearer" = []), ("api_key" = [])),
+    request_body = AssignBody, security(("bearer" = []), ("api_key" = [])),
     responses((status = 200, description = "the alarm"), (status = 404, body = crate::error::ErrorBody)))]
 pub async fn assign(
     State(state): State<AppState>,

@@ -20,12 +20,12 @@ pub struct CreateApiKey {
     #[schema(max_length = 100, pattern = "^[^\\u0000]*[^\\s\\u0000][^\\u0000]*$")]
     pub name: String,
     /// `admin`, `operator` or `viewer`: at most the caller's own role.
-    #[schema(value_type = String, example = "operator")]
+    #[schema(value_type = crate::schema_enums::RoleName, example = "operator")]
     pub role: Role,
     /// Stations the key is restricted to. Omitted: the caller's own scope (every station for a
     /// tenant-wide caller). A station-scoped caller can only name its own stations.
     #[serde(default)]
-    #[schema(value_type = Option<Vec<String>>)]
+    #[schema(value_type = Option<Vec<uuid::Uuid>>)]
     pub station_ids: Option<Vec<StationId>>,
 }
 

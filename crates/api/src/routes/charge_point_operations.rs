@@ -241,12 +241,19 @@ pub async fn clear_profiles(
 #[serde(deny_unknown_fields)]
 pub struct ScheduleBody {
     /// Connector (0: the charge point's grid connection).
+    #[schema(minimum = -2147483648, maximum = 2147483647)]
+    #[serde(deserialize_with = "crate::whole_number::whole")]
     pub connector_id: i32,
     /// Seconds from now the schedule covers.
+    #[schema(minimum = -2147483648, maximum = 2147483647)]
+    #[serde(deserialize_with = "crate::whole_number::whole")]
     pub duration_s: i32,
     /// `W` or `A` (the charge point's choice when absent).
+    #[schema(value_type = Option<crate::schema_enums::RateUnitName>)]
     pub rate_unit: Option<String>,
-    /// Seconds the charge point has to answer.
+    /// Seconds the charge point has to answer (1..=`commands.max_timeout_s`, 3600 unless configured).
+    #[schema(minimum = 1, maximum = 3600)]
+    #[serde(default, deserialize_with = "crate::whole_number::opt_whole")]
     pub timeout_s: Option<u32>,
 }
 

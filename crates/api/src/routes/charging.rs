@@ -237,6 +237,7 @@ pub async fn get_charge_point(
 #[serde(deny_unknown_fields)]
 pub struct RegistrationBody {
     /// `accepted` (adopt), `pending` or `rejected`.
+    #[schema(value_type = crate::schema_enums::RegistrationName)]
     pub registration: String,
 }
 

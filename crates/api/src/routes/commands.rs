@@ -42,14 +42,26 @@ pub struct IssueBody {
     /// Target device id.
     pub device_id: String,
     /// RPC method (1..=100 characters).
-    #[schema(max_length = 100, pattern = "^[^\\u0000]*[^\\s\\u0000][^\\u0000]*$")]
+    #[schema(
+        max_length = 100,
+        pattern = "^[^\\u0000-\\u001f\\u007f-\\u009f]*[^\\s\\u0000-\\u001f\\u007f-\\u009f][^\\u0000-\\u001f\\u007f-\\u009f]*$"
+    )]
     pub method: String,
     /// RPC parameters: a JSON object, or absent.
     #[schema(value_type = Option<Object>)]
     pub params: Option<serde_json::Value>,
-    /// Seconds the command may take (1..=`commands.max_timeout_s`; default `commands.default_timeout_s`).
+    /// Seconds the command may take (1..=`commands.max_timeout_s`, 3600 unless configured;
+    /// default `commands.default_timeout_s`).
+    #[schema(minimum = 1, maximum = 3600)]
+    #[serde(default, deserialize_with = "crate::whole_number::opt_whole")]
     pub timeout_s: Option<u32>,
-    /// Same key within 24 h returns the existing command (also accepted as `Idempotency-Key` header).
+    /// Same key within 24 h returns the existing command (also accepted as `Idempotency-Key`
+    /// header): 1..=200 characters, not blank, no control characters.
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = "^[^\\u0000-\\u001f\\u007f-\\u009f]*[^\\s\\u0000-\\u001f\\u007f-\\u009f][^\\u0000-\\u001f\\u007f-\\u009f]*$"
+    )]
     pub idempotency_key: Option<String>,
     /// When the device (an OCPP charge point) is not connected, wait for it until the deadline
     /// (retrying with backoff) instead of failing at once; default false.

@@ -23,7 +23,8 @@ pub struct IdTagView {
     pub status: String,
     /// Expiry.
     pub expires_at: Option<DateTime<Utc>>,
-    /// Parent (group) tag.
+    /// Parent (group) tag: 1 to 20 printable ASCII characters.
+    #[schema(pattern = "^[\\x20-\\x7e]{1,20}$")]
     pub parent: Option<String>,
 }
 
@@ -82,11 +83,13 @@ pub struct IdTagQuery {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct IdTagBody {
-    /// `accepted`, `blocked`, `expired` or `invalid`.
+    /// `accepted`, `blocked`, `expired`, `invalid` or `concurrent_tx`.
+    #[schema(value_type = crate::schema_enums::AuthorizationStatusName)]
     pub status: String,
     /// Expiry (RFC 3339).
     pub expires_at: Option<DateTime<Utc>>,
-    /// Parent (group) tag.
+    /// Parent (group) tag: 1 to 20 printable ASCII characters.
+    #[schema(pattern = "^[\\x20-\\x7e]{1,20}$")]
     pub parent: Option<String>,
 }
 
@@ -126,7 +129,8 @@ pub async fn get(
 }
 
 /// Creates or replaces an id tag (the list version grows only when something changed).
-#[utoipa::path(put, path = "/api/v1/id-tags/{id_tag}", operation_id = "id_tags_put", tag = "charging", params(("id_tag" = String, Path, description = "the tag")),
+#[utoipa::path(put, path = "/api/v1/id-tags/{id_tag}", operation_id = "id_tags_put", tag = "charging",
+    params(("id_tag" = String, Path, pattern = "^[\\x20-\\x7e]{1,20}$", description = "the tag: 1 to 20 printable ASCII characters")),
     request_body = IdTagBody, security(("bearer" = []), ("api_key" = [])),
     responses((status = 200, body = IdTagSaved), (status = 403, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn put(

@@ -46,6 +46,7 @@ pub struct UpdateIntegration {
 pub struct RotateIntegration {
     /// How long the old secret keeps working, seconds (default 86400, at most 30 days).
     #[schema(minimum = 0, maximum = 2_592_000)]
+    #[serde(default, deserialize_with = "crate::whole_number::opt_whole")]
     pub grace_secs: Option<i64>,
 }
 

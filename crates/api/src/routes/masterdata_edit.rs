@@ -14,7 +14,7 @@ use mgc_masterdata::{Device, DevicePatch, MasterdataQueries, Station, StationPat
 /// Changes the fields given; `null` clears an optional field.
 #[utoipa::path(patch, path = "/api/v1/stations/{id}", operation_id = "stations_update", tag = "masterdata",
     params(("id" = String, Path, description = "station id")),
-    request_body(content = Object, description = "StationPatch: code?, name?, time_zone?, location? (null clears), capacity_kw? (null clears), tb_asset_id? (null clears)"),
+    request_body = crate::routes::masterdata_schemas::StationPatchBody,
     security(("bearer" = []), ("api_key" = [])),
     responses((status = 200, description = "the station as stored"), (status = 404, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn patch_station(
@@ -50,7 +50,7 @@ pub async fn delete_station(
 /// Changes the fields given (renaming changes which ingest name resolves to it).
 #[utoipa::path(patch, path = "/api/v1/devices/{id}", operation_id = "devices_update", tag = "masterdata",
     params(("id" = String, Path, description = "device id")),
-    request_body(content = Object, description = "DevicePatch: name?, kind?, station_id?, tb_device_id? (null clears), protocol?"),
+    request_body = crate::routes::masterdata_schemas::DevicePatchBody,
     security(("bearer" = []), ("api_key" = [])),
     responses((status = 200, description = "the device as stored"), (status = 404, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn patch_device(

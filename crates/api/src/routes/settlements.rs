@@ -3,6 +3,7 @@
 
 use crate::auth::Auth;
 use crate::extract::{parse_id, ApiQuery, ListQuery};
+use crate::routes::csv_delimiter::CsvDelimiter;
 use crate::routes::masterdata::visible_station;
 use crate::{ApiError, AppState};
 use axum::extract::{Path, State};
@@ -12,6 +13,7 @@ use axum::Json;
 use chrono::NaiveDate;
 use mgc_iam::{Principal, Role};
 use mgc_kernel::StationId;
+use mgc_masterdata::MasterdataQueries;
 use mgc_settlement::{
     Adjustment, Settlement, SettlementFilter as Filter, SettlementId, SettlementQueries, SettlementVersion,
 };
@@ -21,7 +23,7 @@ use utoipa::{IntoParams, ToSchema};
 /// Longest range one list or export covers, in days.
 const MAX_RANGE_DAYS: i64 = 366;
 
-/// `?station_id=&from=&to=` (local dates, inclusive) of the CSV export.
+/// `?station_id=&from=&to=&delimiter=` (local dates, inclusive) of the CSV export.
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
@@ -32,6 +34,9 @@ pub struct SettlementFilter {
     pub from: String,
     /// Last local date (`YYYY-MM-DD`), inclusive.
     pub to: String,
+    /// Field separator: `comma` (default) or `semicolon`.
+    #[param(inline)]
+    pub delimiter: Option<CsvDelimiter>,
 }
 
 /// `?station_id=&from=&to=&limit=&cursor=` of the list.
@@ -157,7 +162,7 @@ pub async fn freeze(
 
 /// CSV download: one row per day, direction and band (columns in docs/settlement.md).
 #[utoipa::path(get, path = "/api/v1/exports/settlements.csv", operation_id = "settlements_export_csv", tag = "settlement", params(SettlementFilter), security(("bearer" = []), ("api_key" = [])),
-    responses((status = 200, description = "text/csv (UTF-8 with BOM)"), (status = 400, body = crate::error::ErrorBody)))]
+    responses((status = 200, description = "text/csv (UTF-8 with BOM): one row per day, direction and band naming station (code, name, id), date, version, state and content hash; energy in kWh"), (status = 400, body = crate::error::ErrorBody)))]
 pub async fn export_csv(
     State(state): State<AppState>,
     Auth(p): Auth,
@@ -165,7 +170,20 @@ pub async fn export_csv(
 ) -> Result<Response, ApiError> {
     p.require(Role::Viewer)?;
     let items = state.store.list_settlements(&p.scope(), &filter(&p, f.station_id.as_deref(), &f.from, &f.to)?).await?;
-    let bytes = mgc_reports::settlements_csv(&items).map_err(|e| {
+    // Each row names its station; a station deleted since has empty code and name (its id stays).
+    let mut stations = std::collections::HashMap::new();
+    for (s, _) in &items {
+        if let std::collections::hash_map::Entry::Vacant(slot) = stations.entry(s.station_id) {
+            slot.insert(MasterdataQueries::get_station(&state.store, &p.scope(), s.station_id).await.ok());
+        }
+    }
+    let label = |id: StationId| {
+        stations
+            .get(&id)
+            .and_then(Option::as_ref)
+            .map(|st| mgc_reports::StationLabel { name: &st.name, code: &st.code })
+    };
+    let bytes = mgc_reports::settlements_csv(&items, label, f.delimiter.unwrap_or_default().into()).map_err(|e| {
         tracing::error!(error = %e, "settlements CSV");
         ApiError::internal()
     })?;

@@ -2,6 +2,7 @@
 
 use crate::auth::Auth;
 use crate::extract::{parse_id, ApiJson, ApiQuery, ListQuery};
+use crate::routes::csv_delimiter::CsvDelimiter;
 use crate::routes::masterdata::visible_station;
 use crate::{ApiError, AppState};
 use axum::extract::{Path, State};
@@ -47,6 +48,16 @@ pub struct StatementListQuery {
     pub limit: Option<u32>,
     /// Cursor from the previous page's `next_cursor`.
     pub cursor: Option<String>,
+}
+
+/// `?delimiter=` of a statement download (CSV only; the other formats ignore it).
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct DownloadQuery {
+    /// CSV field separator: `comma` (default) or `semicolon`.
+    #[param(inline)]
+    pub delimiter: Option<CsvDelimiter>,
 }
 
 /// One page of statements.
@@ -98,9 +109,15 @@ pub async fn list(
 
 /// Shows a statement (`{id}`) or downloads it (`{id}.csv`, `{id}.xlsx`, `{id}.pdf`).
 #[utoipa::path(get, path = "/api/v1/statements/{id}", operation_id = "statements_get", tag = "settlement",
-    params(("id" = String, Path, description = "statement id, or id with .csv, .xlsx or .pdf")), security(("bearer" = []), ("api_key" = [])),
-    responses((status = 200, body = Object), (status = 404, body = crate::error::ErrorBody)))]
-pub async fn get(State(state): State<AppState>, Auth(p): Auth, Path(file): Path<String>) -> Result<Response, ApiError> {
+    params(("id" = String, Path, description = "statement id, or id with .csv, .xlsx or .pdf"), DownloadQuery), security(("bearer" = []), ("api_key" = [])),
+    responses((status = 200, body = Object, description = "the statement (JSON), or the file: CSV (UTF-8 with BOM), XLSX or PDF, each naming station, month, version, state and content hash"),
+        (status = 400, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody)))]
+pub async fn get(
+    State(state): State<AppState>,
+    Auth(p): Auth,
+    Path(file): Path<String>,
+    ApiQuery(q): ApiQuery<DownloadQuery>,
+) -> Result<Response, ApiError> {
     p.require(Role::Viewer)?;
     let (raw_id, extension) = match file.rsplit_once('.') {
         Some((id, ext)) => (id, Some(ext)),
@@ -124,18 +141,14 @@ pub async fn get(State(state): State<AppState>, Auth(p): Auth, Path(file): Path<
     let (Some(ext), Some(content_type)) = (extension, content_type) else {
         return Ok(Json(s).into_response());
     };
+    // The files name the station; a station deleted since is named by its id.
+    let station =
+        mgc_masterdata::MasterdataQueries::get_station(&state.store, &p.scope(), s.content.station_id).await.ok();
+    let label = station.as_ref().map(|st| mgc_reports::StationLabel { name: &st.name, code: &st.code });
     let rendered = match ext {
-        "csv" => mgc_reports::statement_csv(&s),
-        "xlsx" => mgc_reports::statement_xlsx(&s),
-        _ => {
-            // The header names the station; a station deleted since is named by its id.
-            let station =
-                mgc_masterdata::MasterdataQueries::get_station(&state.store, &p.scope(), s.content.station_id)
-                    .await
-                    .ok();
-            let label = station.as_ref().map(|st| mgc_reports::StationLabel { name: &st.name, code: &st.code });
-            mgc_reports::statement_pdf(&s, label)
-        }
+        "csv" => mgc_reports::statement_csv(&s, label, q.delimiter.unwrap_or_default().into()),
+        "xlsx" => mgc_reports::statement_xlsx(&s, label),
+        _ => mgc_reports::statement_pdf(&s, label),
     };
     let bytes = rendered.map_err(|e| {
         tracing::error!(error = %e, statement = %id, "statement rendering");

@@ -11,3 +11,4 @@ pub mod schedule;
 pub mod settlement;
 pub mod statement;
 pub mod tariff;
+pub mod version_hash;
