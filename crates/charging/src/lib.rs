@@ -15,7 +15,8 @@ pub mod domain;
 
 pub use app::authorize::authorize;
 pub use app::boot::{boot, boot_as, BootDecision};
-pub use app::connection::{disconnected, sweep_offline, SweepReport};
+pub use app::connection::{connected, disconnected, sweep_offline, SweepReport};
+pub use app::steps::{settlement_uploaded, start_answered, stop_requested, SettlementUpload};
 pub use app::credentials::{set_password, set_passwords};
 pub use app::device_reports::device_report;
 pub use app::heartbeat::heartbeat;
@@ -38,7 +39,7 @@ pub use domain::meter::{MeterSample, SampleSummary};
 pub use domain::password::{generate_password, PasswordHash};
 pub use domain::ports::{
     ChargePointRepository, ChargerDirectory, ChargingTx, ChargingUnits, ConnectorRepository, DeviceReportRepository,
-    IdTagRepository, SessionRepository,
+    IdTagRepository, SessionRepository, TimelineRepository,
 };
 pub use domain::queries::{ChargePointFilter, ChargingQueries, IdTagFilter};
 pub use domain::session::{
@@ -46,4 +47,7 @@ pub use domain::session::{
 };
 pub use domain::session_state::SessionState;
 pub use domain::settings::ChargingSettings;
+pub use domain::timeline_ports::{TimelinePurge, TimelineQueries};
+pub use app::timeline_sweep::{sweep_timeline, PURGE_BATCH};
+pub use domain::timeline::{FrameRef, TimeRange, TimelineEvent, TimelineEventId, TimelineKind, TimelineRetention};
 pub use domain::unmatched_stop::{UnmatchedStop, UnmatchedStopKind};

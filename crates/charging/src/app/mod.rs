@@ -17,5 +17,8 @@ pub mod registration;
 pub mod start;
 pub mod status;
 pub mod stop;
+pub mod steps;
+pub mod timeline_sweep;
+mod trail;
 #[cfg(test)]
 mod tests;

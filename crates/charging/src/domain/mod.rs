@@ -19,4 +19,8 @@ pub mod session_state;
 #[cfg(test)]
 mod session_tests;
 pub mod settings;
+pub mod timeline;
+pub mod timeline_ports;
+#[cfg(test)]
+mod timeline_tests;
 pub mod unmatched_stop;
