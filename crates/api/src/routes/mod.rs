@@ -8,6 +8,7 @@ pub mod api_keys;
 pub mod audit;
 pub mod charge_point_operations;
 pub mod charging;
+pub mod charging_timeline;
 pub mod commands;
 pub mod dead_letters;
 pub mod id_tags;
@@ -46,6 +47,10 @@ pub fn charging_routes() -> axum::Router<crate::AppState> {
         .route("/api/v1/charge-points/{id}/composite-schedule", post(ops::composite_schedule))
         .route("/api/v1/charging-sessions", get(charging::list_sessions))
         .route("/api/v1/charging-sessions/{id}", get(charging::get_session))
+        .route("/api/v1/charging-sessions/{id}/timeline", get(charging_timeline::session_timeline))
+        .route("/api/v1/charging-sessions/{id}/timeline.csv", get(charging_timeline::session_timeline_csv))
+        .route("/api/v1/charge-points/{id}/timeline", get(charging_timeline::charge_point_timeline))
+        .route("/api/v1/charge-points/{id}/timeline.csv", get(charging_timeline::charge_point_timeline_csv))
 }
 
 /// Routes of shadow runs (kept here so the main router changes by one line).
