@@ -8,7 +8,7 @@ CREATE TABLE charging_timeline (
     tenant_id         TEXT NOT NULL,
     charge_point_id   UUID NOT NULL,
     station_id        UUID,
-    connector         INTEGER,
+    connector         BIGINT,
     session_id        UUID,
     kind              TEXT NOT NULL,
     at                TIMESTAMPTZ NOT NULL,

@@ -24,6 +24,7 @@ mod charging_ocpp;
 mod charging_reports;
 mod charging_store;
 mod charging_telemetry;
+mod charging_timeline;
 mod cluster_store;
 mod commands_adapter;
 mod commands_early_rpc;

@@ -45,6 +45,7 @@ pub async fn status_notification<T: ChargingTx>(
         None => Some(Connector::first_report(tenant.clone(), cp.id, &report, now)),
     };
     let changed = entry.is_some();
+    let running = tx.open_sessions(tenant, cp.id).await?.into_iter().find(|s| s.connector == report.connector);
     if let Some((connector, entry)) = entry {
         tx.save_connector(&connector, std::slice::from_ref(&entry)).await?;
         emit(&mut tx, tenant, &events::connector_changed(&cp, connector.number, &entry), now).await?;
@@ -56,10 +57,10 @@ pub async fn status_notification<T: ChargingTx>(
             "vendor_error_code": entry.vendor_error_code,
         });
         let event = TimelineEvent::of_charge_point(&cp, TimelineKind::StatusChanged, now, details);
-        trail::append(&mut tx, event.on_connector(connector.number)).await?;
+        let event = event.on_connector(connector.number).in_session(running.as_ref().map(|s| s.id));
+        trail::append(&mut tx, event).await?;
     }
     let mut session_after = None;
-    let running = tx.open_sessions(tenant, cp.id).await?.into_iter().find(|s| s.connector == report.connector);
     if let Some(mut session) = running {
         let expected = session.state;
         if let Some(to) = session_state_for(report.status).filter(|_| changed) {

@@ -152,6 +152,13 @@ impl TimelineEvent {
         self
     }
 
+    /// The same event in `session` (when there is one).
+    #[must_use]
+    pub fn in_session(mut self, session: Option<SessionId>) -> Self {
+        self.session_id = session;
+        self
+    }
+
     /// The same event carried by `frame`.
     #[must_use]
     pub fn with_frame(mut self, frame: Option<FrameRef>) -> Self {
