@@ -18,19 +18,20 @@ use serde_json::{json, Value};
 use std::sync::Arc;
 use std::time::Duration;
 
-const PILE: PhysicalId = PhysicalId(0x04AB_373B);
+pub(crate) const PILE: PhysicalId = PhysicalId(0x04AB_373B);
 const OFFLINE: PhysicalId = PhysicalId(0x0400_0001);
-const CARD: u32 = 2_056_062_429;
+pub(crate) const CARD: u32 = 2_056_062_429;
 const WAIT: Duration = Duration::from_secs(10);
 
-struct Env {
-    app: TestApp,
-    addr: String,
+pub(crate) struct Env {
+    pub(crate) app: TestApp,
+    pub(crate) addr: String,
+    pub(crate) handler: ChargingHandler<mgc_store::Store>,
     adapters: AdapterRegistry,
     _stop: tokio::sync::watch::Sender<bool>,
 }
 
-async fn env(db: &mgc_tests::TestDatabase) -> Env {
+pub(crate) async fn env(db: &mgc_tests::TestDatabase) -> Env {
     let app = TestApp::new(db).await;
     let admin = app.bearer("acme", Role::Admin);
     let devices = [PILE, OFFLINE].map(|p| json!({"name": p.identity(), "kind": "charger"}));
@@ -63,8 +64,8 @@ async fn env(db: &mgc_tests::TestDatabase) -> Env {
     let addr = listener.local_addr().unwrap().to_string();
     tokio::spawn(gateway.serve(listener));
     let adapters =
-        AdapterRegistry::new().with(mgc_commands::PROTOCOL_AP3000, Arc::new(Ap3000CommandAdapter::new(handler)));
-    Env { app, addr, adapters, _stop: stop }
+        AdapterRegistry::new().with(mgc_commands::PROTOCOL_AP3000, Arc::new(Ap3000CommandAdapter::new(handler.clone())));
+    Env { app, addr, handler, adapters, _stop: stop }
 }
 
 impl Env {
@@ -95,13 +96,13 @@ impl Env {
     }
 }
 
-async fn expect(pile: &mut PileClient, command: u8) -> Frame {
+pub(crate) async fn expect(pile: &mut PileClient, command: u8) -> Frame {
     let frame = pile.recv(WAIT).await.unwrap().expect("a frame before the deadline");
     assert_eq!((frame.physical_id, frame.command), (PILE, command), "{frame:?}");
     frame
 }
 
-fn control(frame: &Frame) -> ChargeControl {
+pub(crate) fn control(frame: &Frame) -> ChargeControl {
     match Downlink::decode(frame.command, &frame.data).unwrap() {
         Downlink::ChargeControl(c) => c,
         other => panic!("not a 0x82: {other:?}"),

@@ -25,6 +25,7 @@ mod charging_reports;
 mod charging_store;
 mod charging_telemetry;
 mod charging_timeline;
+mod charging_timeline_ap3000;
 mod charging_timeline_retention;
 mod cluster_store;
 mod commands_adapter;
