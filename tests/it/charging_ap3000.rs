@@ -63,8 +63,8 @@ pub(crate) async fn env(db: &mgc_tests::TestDatabase) -> Env {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap().to_string();
     tokio::spawn(gateway.serve(listener));
-    let adapters =
-        AdapterRegistry::new().with(mgc_commands::PROTOCOL_AP3000, Arc::new(Ap3000CommandAdapter::new(handler.clone())));
+    let adapters = AdapterRegistry::new()
+        .with(mgc_commands::PROTOCOL_AP3000, Arc::new(Ap3000CommandAdapter::new(handler.clone())));
     Env { app, addr, handler, adapters, _stop: stop }
 }
 

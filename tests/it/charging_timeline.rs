@@ -36,7 +36,12 @@ fn status(connector: u32, status: &str) -> Value {
 async fn full_session(app: &TestApp) -> (String, String, String) {
     let admin = app.bearer("acme", Role::Admin);
     let (station, _) = charger_station(app, &admin).await;
-    let tag = IdTag { token: IdToken::parse("TAG1").unwrap(), status: AuthorizationStatus::Accepted, expires_at: None, parent: None };
+    let tag = IdTag {
+        token: IdToken::parse("TAG1").unwrap(),
+        status: AuthorizationStatus::Accepted,
+        expires_at: None,
+        parent: None,
+    };
     put_id_tag(app.store.begin().await.unwrap(), &tenant("acme"), tag).await.unwrap();
     let boot = json!({"chargePointVendor": "VendorX", "chargePointModel": "Wallbox"});
     call(app, "b1", "BootNotification", boot).await;
@@ -53,7 +58,8 @@ async fn full_session(app: &TestApp) -> (String, String, String) {
     let meter = json!({"connectorId": 1, "transactionId": transaction, "meterValue": [{"timestamp": ts(app.clock.now()),
         "sampledValue": [{"value": "2500", "unit": "Wh"}]}]});
     call(app, "m1", "MeterValues", meter).await;
-    let stop = json!({"transactionId": transaction, "meterStop": 4000, "timestamp": ts(app.clock.now()), "reason": "Local"});
+    let stop =
+        json!({"transactionId": transaction, "meterStop": 4000, "timestamp": ts(app.clock.now()), "reason": "Local"});
     call(app, "sp1", "StopTransaction", stop).await;
     call(app, "s3", "StatusNotification", status(1, "Available")).await;
     let tx = app.store.begin_charging_tx().await.unwrap();
@@ -72,7 +78,10 @@ async fn get(app: &TestApp, path: &str, token: &str) -> (StatusCode, Value) {
 /// (kind, frame message id) of each item.
 fn steps(page: &Value) -> Vec<(String, Option<String>)> {
     let items = page["items"].as_array().unwrap_or_else(|| panic!("{page}"));
-    items.iter().map(|i| (i["kind"].as_str().unwrap().to_owned(), i["frame"]["message_id"].as_str().map(str::to_owned))).collect()
+    items
+        .iter()
+        .map(|i| (i["kind"].as_str().unwrap().to_owned(), i["frame"]["message_id"].as_str().map(str::to_owned)))
+        .collect()
 }
 
 fn expected(list: &[(&str, Option<&str>)]) -> Vec<(String, Option<String>)> {
@@ -97,10 +106,19 @@ async fn given_a_full_ocpp_session_then_session_and_charge_point_timelines_are_e
         ];
         assert_eq!(steps(&page), expected(&want), "{}", db.backend);
         let items = page["items"].as_array().unwrap();
-        assert_eq!(items[0]["frame"], json!({"protocol": "ocpp1.6j", "message_id": "st1", "action": "StartTransaction"}));
-        assert_eq!((items[0]["connector"].as_u64(), items[0]["station_id"].as_str()), (Some(1), Some(station.as_str())));
+        assert_eq!(
+            items[0]["frame"],
+            json!({"protocol": "ocpp1.6j", "message_id": "st1", "action": "StartTransaction"})
+        );
+        assert_eq!(
+            (items[0]["connector"].as_u64(), items[0]["station_id"].as_str()),
+            (Some(1), Some(station.as_str()))
+        );
         assert_eq!(items[3]["details"]["energy_wh"], 1500);
-        assert_eq!((items[4]["details"]["energy_wh"].as_i64(), items[4]["details"]["reason"].as_str()), (Some(3000), Some("local")));
+        assert_eq!(
+            (items[4]["details"]["energy_wh"].as_i64(), items[4]["details"]["reason"].as_str()),
+            (Some(3000), Some("local"))
+        );
 
         let (s, page) = get(&app, &format!("/api/v1/charge-points/{charge_point}/timeline"), &viewer).await;
         assert_eq!(s, StatusCode::OK, "{page}");
@@ -121,7 +139,10 @@ async fn given_a_full_ocpp_session_then_session_and_charge_point_timelines_are_e
         let items = page["items"].as_array().unwrap();
         assert_eq!(items[0]["details"]["status"], "accepted");
         assert_eq!(items[3]["details"], json!({"id_tag": "TAG1", "status": "accepted"}));
-        assert_eq!((items[9]["details"]["from"].as_str(), items[9]["details"]["to"].as_str()), (Some("charging"), Some("available")));
+        assert_eq!(
+            (items[9]["details"]["from"].as_str(), items[9]["details"]["to"].as_str()),
+            (Some("charging"), Some("available"))
+        );
         assert!(items[9]["session_id"].is_null(), "after the stop the connector has no session");
     }
 }
@@ -205,7 +226,8 @@ async fn given_a_session_when_exported_as_csv_then_header_and_one_row_per_event_
         let app = TestApp::new(&db).await;
         let (_, _, session) = full_session(&app).await;
         let viewer = app.bearer("acme", Role::Viewer);
-        let (s, ct, bytes) = download(&app, &viewer, &format!("/api/v1/charging-sessions/{session}/timeline.csv")).await;
+        let (s, ct, bytes) =
+            download(&app, &viewer, &format!("/api/v1/charging-sessions/{session}/timeline.csv")).await;
         assert_eq!(s, StatusCode::OK);
         assert!(ct.starts_with("text/csv"), "{ct}");
         let text = String::from_utf8(bytes).unwrap();
@@ -213,9 +235,17 @@ async fn given_a_session_when_exported_as_csv_then_header_and_one_row_per_event_
         let lines: Vec<&str> = text.trim_end().split("\r\n").collect();
         assert_eq!(lines[0], mgc_reports::TIMELINE_CSV_COLUMNS.join(","));
         let kinds: Vec<&str> = lines[1..].iter().map(|l| l.split(',').nth(2).unwrap()).collect();
-        assert_eq!(kinds, ["start_requested", "start_accepted", "status_changed", "meter_progress", "stopped"], "{}", db.backend);
+        assert_eq!(
+            kinds,
+            ["start_requested", "start_accepted", "status_changed", "meter_progress", "stopped"],
+            "{}",
+            db.backend
+        );
         let start: Vec<&str> = lines[1].splitn(11, ',').collect();
-        assert_eq!((start[5], start[6], start[7], start[8], start[9]), ("1", session.as_str(), "ocpp1.6j", "st1", "StartTransaction"));
+        assert_eq!(
+            (start[5], start[6], start[7], start[8], start[9]),
+            ("1", session.as_str(), "ocpp1.6j", "st1", "StartTransaction")
+        );
         assert!(start[10].starts_with("\"{") && start[10].contains("\"\"meter_start_wh\"\":1000"), "{}", start[10]);
     }
 }

@@ -13,7 +13,10 @@ use std::time::{Duration, Instant};
 /// (kind, frame action) of each item.
 fn steps(page: &Value) -> Vec<(String, Option<String>)> {
     let items = page["items"].as_array().unwrap_or_else(|| panic!("{page}"));
-    items.iter().map(|i| (i["kind"].as_str().unwrap().to_owned(), i["frame"]["action"].as_str().map(str::to_owned))).collect()
+    items
+        .iter()
+        .map(|i| (i["kind"].as_str().unwrap().to_owned(), i["frame"]["action"].as_str().map(str::to_owned)))
+        .collect()
 }
 
 fn expected(list: &[(&str, Option<&str>)]) -> Vec<(String, Option<String>)> {
@@ -82,7 +85,10 @@ async fn given_a_pile_session_settled_with_a_wrong_duration_then_its_timeline_ha
         ];
         assert_eq!(steps(&page), expected(&want), "{}", db.backend);
         let items = page["items"].as_array().unwrap();
-        assert_eq!((items[0]["details"]["status"].as_str(), items[2]["details"]["by"].as_str()), (Some("pending"), Some("operator")));
+        assert_eq!(
+            (items[0]["details"]["status"].as_str(), items[2]["details"]["by"].as_str()),
+            (Some("pending"), Some("operator"))
+        );
         assert_eq!(items[8]["details"]["command"], "0x82");
         assert_eq!(items[11]["frame"]["protocol"], "ap3000");
         assert_eq!(items[11]["details"]["pile"]["energy_wh"], 480);
@@ -91,8 +97,14 @@ async fn given_a_pile_session_settled_with_a_wrong_duration_then_its_timeline_ha
         let session = items[12]["session_id"].as_str().expect("the mismatch is on the session").to_owned();
         let (_, page) = get(format!("/api/v1/charging-sessions/{session}/timeline")).await;
         let kinds: Vec<_> = steps(&page).into_iter().map(|(k, _)| k).collect();
-        let want =
-            ["start_requested", "start_accepted", "meter_progress", "stopped", "settlement_uploaded", "energy_mismatch"];
+        let want = [
+            "start_requested",
+            "start_accepted",
+            "meter_progress",
+            "stopped",
+            "settlement_uploaded",
+            "energy_mismatch",
+        ];
         assert_eq!(kinds, want, "{}", db.backend);
     }
 }

@@ -74,7 +74,11 @@ async fn given_old_events_when_swept_then_kept_by_kind_and_an_open_session_is_ne
             "{}",
             db.backend
         );
-        assert_eq!(gone, 4, "{}: start_requested, start_accepted, stopped of the ended session and the fault", db.backend);
+        assert_eq!(
+            gone, 4,
+            "{}: start_requested, start_accepted, stopped of the ended session and the fault",
+            db.backend
+        );
 
         // Much later: nothing more goes while the session stays open.
         assert_eq!(sweep_timeline(&s, retention, days(400), 10).await.unwrap(), 0);

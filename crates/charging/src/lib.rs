@@ -16,7 +16,6 @@ pub mod domain;
 pub use app::authorize::authorize;
 pub use app::boot::{boot, boot_as, BootDecision};
 pub use app::connection::{connected, disconnected, sweep_offline, SweepReport};
-pub use app::steps::{settlement_uploaded, start_answered, stop_requested, SettlementUpload};
 pub use app::credentials::{set_password, set_passwords};
 pub use app::device_reports::device_report;
 pub use app::heartbeat::heartbeat;
@@ -25,7 +24,9 @@ pub use app::meter_values::{meter_values, MeterValuesInput, MeterValuesOutcome};
 pub use app::registration::set_registration;
 pub use app::start::{start_transaction, StartOutcome, StartRequest};
 pub use app::status::{session_state_for, status_notification, StatusOutcome};
+pub use app::steps::{settlement_uploaded, start_answered, stop_requested, SettlementUpload};
 pub use app::stop::{stop_transaction, StopEffect, StopOutcome, StopRequest};
+pub use app::timeline_sweep::{sweep_timeline, PURGE_BATCH};
 pub use domain::charge_point::{BootInfo, ChargePoint, Connection, Protocol, RegistrationStatus};
 pub use domain::connector::{Connector, ConnectorErrorCode, ConnectorStatus, ConnectorStatusEntry, StatusReport};
 pub use domain::device_report::{
@@ -47,7 +48,6 @@ pub use domain::session::{
 };
 pub use domain::session_state::SessionState;
 pub use domain::settings::ChargingSettings;
-pub use domain::timeline_ports::{TimelinePurge, TimelineQueries};
-pub use app::timeline_sweep::{sweep_timeline, PURGE_BATCH};
 pub use domain::timeline::{FrameRef, TimeRange, TimelineEvent, TimelineEventId, TimelineKind, TimelineRetention};
+pub use domain::timeline_ports::{TimelinePurge, TimelineQueries};
 pub use domain::unmatched_stop::{UnmatchedStop, UnmatchedStopKind};

@@ -41,7 +41,9 @@ fn event_from_row(r: &impl RowExt) -> Result<TimelineEvent, RepoError> {
 #[async_trait]
 impl TimelineRepository for StoreTx {
     async fn append_timeline(&mut self, e: &TimelineEvent) -> Result<(), RepoError> {
-        let sql = format!("INSERT INTO charging_timeline ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)");
+        let sql = format!(
+            "INSERT INTO charging_timeline ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"
+        );
         let frame = e.frame.as_ref();
         on_tx!(self, c => sqlx::query(&sql)
             .bind(e.id.as_uuid()).bind(e.tenant.as_str()).bind(e.charge_point_id.as_uuid())

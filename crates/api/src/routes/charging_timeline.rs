@@ -145,7 +145,12 @@ impl Owner {
     }
 }
 
-async fn json_page(state: &AppState, p: &mgc_iam::Principal, owner: Owner, q: TimelineQuery) -> Result<Json<TimelinePage>, ApiError> {
+async fn json_page(
+    state: &AppState,
+    p: &mgc_iam::Principal,
+    owner: Owner,
+    q: TimelineQuery,
+) -> Result<Json<TimelinePage>, ApiError> {
     p.require(Role::Viewer)?;
     let (range, page) = q.parts()?;
     let page = owner.page(&state.store, &p.scope(), range, &page).await?;

@@ -5,10 +5,10 @@ use crate::{
     ChargePointRepository, ChargingError, ChargingSettings, ChargingTx, ChargingUnits, Connection, OcppIdentity,
     TimelineKind,
 };
-use serde_json::{json, Value};
 use chrono::{DateTime, Utc};
 use mgc_eventing::{emit, UnitOfWork};
 use mgc_kernel::TenantId;
+use serde_json::{json, Value};
 
 /// Records that the connection of `identity` closed at `now` (offline event when it was online),
 /// and commits; false when it was already offline or is unknown.

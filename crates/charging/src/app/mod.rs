@@ -16,9 +16,9 @@ mod persist;
 pub mod registration;
 pub mod start;
 pub mod status;
-pub mod stop;
 pub mod steps;
-pub mod timeline_sweep;
-mod trail;
+pub mod stop;
 #[cfg(test)]
 mod tests;
+pub mod timeline_sweep;
+mod trail;

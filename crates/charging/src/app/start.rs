@@ -7,10 +7,10 @@ use crate::{
     AuthorizationStatus, ChargingError, ChargingSession, ChargingTx, IdTagInfo, IdToken, NewSession, OcppIdentity,
     Protocol, SessionId, StopReason, TimelineKind, TransactionId,
 };
-use serde_json::json;
 use chrono::{DateTime, Utc};
 use mgc_eventing::emit;
 use mgc_kernel::{TenantId, Wh};
+use serde_json::json;
 
 /// A StartTransaction as the charging context sees it.
 #[derive(Debug, Clone, PartialEq)]

@@ -6,8 +6,7 @@ use crate::app::arrival::known;
 use crate::app::device_reports::record;
 use crate::app::trail;
 use crate::{
-    ChargingError, ChargingSettings, ChargingTx, DeviceReport, OcppIdentity, TimelineEvent, TimelineKind,
-    TransactionId,
+    ChargingError, ChargingSettings, ChargingTx, DeviceReport, OcppIdentity, TimelineEvent, TimelineKind, TransactionId,
 };
 use chrono::{DateTime, Utc};
 use mgc_kernel::TenantId;

@@ -70,7 +70,11 @@ pub struct FrameRef {
 impl FrameRef {
     /// An OCPP-J frame.
     pub fn ocpp(message_id: impl Into<String>, action: impl Into<String>) -> Self {
-        Self { protocol: crate::Protocol::Ocpp16J.as_str().to_owned(), message_id: message_id.into(), action: action.into() }
+        Self {
+            protocol: crate::Protocol::Ocpp16J.as_str().to_owned(),
+            message_id: message_id.into(),
+            action: action.into(),
+        }
     }
 
     /// An AP3000 frame: its message id and command byte.

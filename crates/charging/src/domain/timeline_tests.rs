@@ -1,6 +1,8 @@
 //! Timeline value objects: kind names, frames, retention cut-offs and time ranges.
 
-use crate::{ChargePoint, FrameRef, OcppIdentity, RegistrationStatus, TimeRange, TimelineEvent, TimelineKind, TimelineRetention};
+use crate::{
+    ChargePoint, FrameRef, OcppIdentity, RegistrationStatus, TimeRange, TimelineEvent, TimelineKind, TimelineRetention,
+};
 use chrono::{Duration, TimeZone, Utc};
 use mgc_kernel::TenantId;
 use serde_json::json;

@@ -217,11 +217,17 @@ impl<U: telemetry::PileUnits + 'static> PileHandler for ChargingHandler<U> {
                 one_byte(cmd::REGISTER, accepted)
             }
             Uplink::Heartbeat(h) => {
-                let ok = self.heartbeat(pile, &h.port_status, &frame(cmd::HEARTBEAT)).await.inspect_err(|e| self.failed("heartbeat", pile, e));
+                let ok = self
+                    .heartbeat(pile, &h.port_status, &frame(cmd::HEARTBEAT))
+                    .await
+                    .inspect_err(|e| self.failed("heartbeat", pile, e));
                 one_byte(cmd::HEARTBEAT, ok.is_ok())
             }
             Uplink::LegacyHeartbeat(h) => {
-                let ok = self.heartbeat(pile, &h.port_status, &frame(cmd::LEGACY_HEARTBEAT)).await.inspect_err(|e| self.failed("heartbeat", pile, e));
+                let ok = self
+                    .heartbeat(pile, &h.port_status, &frame(cmd::LEGACY_HEARTBEAT))
+                    .await
+                    .inspect_err(|e| self.failed("heartbeat", pile, e));
                 one_byte(cmd::LEGACY_HEARTBEAT, ok.is_ok())
             }
             Uplink::CardSwipe(s) => match self.card(pile, &s, &frame(cmd::CARD_SWIPE)).await {

@@ -26,7 +26,8 @@ impl<U: super::telemetry::PileUnits + 'static> ChargingHandler<U> {
         let recorded = async {
             let tx = self.inner.units.begin_charging_tx().await?;
             let details = serde_json::json!({ "protocol": mgc_charging::Protocol::Ap3000.as_str() });
-            mgc_charging::connected(tx, &self.inner.tenant, &super::identity(pile)?, details, self.inner.clock.now()).await
+            mgc_charging::connected(tx, &self.inner.tenant, &super::identity(pile)?, details, self.inner.clock.now())
+                .await
         };
         if let Err(e) = recorded.await {
             tracing::warn!(%pile, error = %e, "could not record the pile's connection on the timeline");

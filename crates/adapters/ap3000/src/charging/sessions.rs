@@ -124,7 +124,8 @@ impl<U: super::telemetry::PileUnits + 'static> ChargingHandler<U> {
         let requested = async {
             let tx = self.inner.units.begin_charging_tx().await?;
             let details = json!({ "command": "0x82", "port": u16::from(port) + 1 });
-            charging::stop_requested(tx, &self.inner.tenant, &identity(pile)?, live.transaction, details, self.now()).await
+            charging::stop_requested(tx, &self.inner.tenant, &identity(pile)?, live.transaction, details, self.now())
+                .await
         };
         if let Err(e) = requested.await {
             tracing::warn!(%pile, transaction = %live.transaction, error = %e, "cannot record the stop request on the timeline");
@@ -181,8 +182,16 @@ impl<U: super::telemetry::PileUnits + 'static> ChargingHandler<U> {
         };
         let recorded = async {
             let tx = self.inner.units.begin_charging_tx().await?;
-            charging::start_answered(tx, &self.inner.tenant, &identity(pile)?, transaction, accepted, details, self.now())
-                .await
+            charging::start_answered(
+                tx,
+                &self.inner.tenant,
+                &identity(pile)?,
+                transaction,
+                accepted,
+                details,
+                self.now(),
+            )
+            .await
         };
         if let Err(e) = recorded.await {
             tracing::warn!(%pile, %transaction, error = %e, "cannot record the start answer on the timeline");
@@ -210,7 +219,12 @@ impl<U: super::telemetry::PileUnits + 'static> ChargingHandler<U> {
     }
 
     /// A power heartbeat: the session's energy so far as a meter value.
-    pub(super) async fn power(&self, pile: PhysicalId, p: &PowerHeartbeat, frame: &FrameRef) -> Result<(), ChargingError> {
+    pub(super) async fn power(
+        &self,
+        pile: PhysicalId,
+        p: &PowerHeartbeat,
+        frame: &FrameRef,
+    ) -> Result<(), ChargingError> {
         let Some(transaction) = transaction_of(&p.order) else {
             tracing::debug!(%pile, port = p.port + 1, "power heartbeat of a session started offline; not mapped");
             return Ok(());

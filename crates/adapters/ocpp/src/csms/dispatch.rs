@@ -41,7 +41,9 @@ pub async fn answer_parsed<U: CsmsUnits>(
         return None;
     };
     let result = match ChargePointCall::parse(&action, &payload) {
-        Ok(call) => handle_call(units, settings, caller, call, &FrameRef::ocpp(id.as_str(), action.as_str()), now).await,
+        Ok(call) => {
+            handle_call(units, settings, caller, call, &FrameRef::ocpp(id.as_str(), action.as_str()), now).await
+        }
         Err(violation) => Err(violation),
     };
     let reply = match result {

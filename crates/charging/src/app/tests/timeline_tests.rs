@@ -33,7 +33,9 @@ async fn given_a_full_session_then_every_step_is_on_the_timeline_in_order_with_i
         timestamp: None,
     };
     status_notification(w.store.tx(), &tenant(), &cp1(), report, at(2)).await.unwrap();
-    authorize(w.store.framed(FrameRef::ocpp("a-1", "Authorize")), &tenant(), &cp1(), &tag("TAG1"), at(3)).await.unwrap();
+    authorize(w.store.framed(FrameRef::ocpp("a-1", "Authorize")), &tenant(), &cp1(), &tag("TAG1"), at(3))
+        .await
+        .unwrap();
     let id = w.start(1, 1000, 4).await.transaction_id;
     meter(&w, id, 1500, 5).await;
     meter(&w, id, 1400, 6).await;
