@@ -19,15 +19,15 @@ use std::sync::Arc;
 use std::time::Duration;
 
 pub(crate) const PILE: PhysicalId = PhysicalId(0x04AB_373B);
-const OFFLINE: PhysicalId = PhysicalId(0x0400_0001);
+pub(crate) const OFFLINE: PhysicalId = PhysicalId(0x0400_0001);
 pub(crate) const CARD: u32 = 2_056_062_429;
-const WAIT: Duration = Duration::from_secs(10);
+pub(crate) const WAIT: Duration = Duration::from_secs(10);
 
 pub(crate) struct Env {
     pub(crate) app: TestApp,
     pub(crate) addr: String,
     pub(crate) handler: ChargingHandler<mgc_store::Store>,
-    adapters: AdapterRegistry,
+    pub(crate) adapters: AdapterRegistry,
     _stop: tokio::sync::watch::Sender<bool>,
 }
 
@@ -81,7 +81,7 @@ impl Env {
     }
 
     /// Runs one dispatch round in the background (it waits for the pile's answers).
-    fn round(&self) -> tokio::task::JoinHandle<()> {
+    pub(crate) fn round(&self) -> tokio::task::JoinHandle<()> {
         let (store, adapters, clock) = (self.app.store.clone(), self.adapters.clone(), self.app.clock.shared());
         tokio::spawn(async move {
             mgc_commands::run_dispatch_round(&store, &adapters, &CommandSettings::default(), &clock, "test")
@@ -90,7 +90,7 @@ impl Env {
         })
     }
 
-    async fn command(&self, id: &str) -> Value {
+    pub(crate) async fn command(&self, id: &str) -> Value {
         let viewer = self.app.bearer("acme", Role::Viewer);
         self.app.call(Method::GET, &format!("/api/v1/commands/{id}"), Some(&viewer), None).await.1
     }

@@ -372,6 +372,36 @@ fn shadow() -> Vec<mgc_strategy::app::shadow_run::ShadowError> {
     all
 }
 
+fn platform() -> Vec<mgc_platform::PlatformError> {
+    use mgc_platform::PlatformError as E;
+    let all = vec![
+        E::invalid("order_no", "x"),
+        E::invalid("limit", "x"),
+        E::UnknownDevice("d".into()),
+        E::NotLinked("d".into()),
+        E::Offline("d".into()),
+        E::ModeNotSupported { protocol: "ap3000".into(), mode: "power" },
+        E::OrderConflict("o".into()),
+        E::UnknownOrder("o".into()),
+        E::NoOpenSession(1),
+    ];
+    for e in &all {
+        match e {
+            E::Invalid { .. }
+            | E::UnknownDevice(_)
+            | E::NotLinked(_)
+            | E::Offline(_)
+            | E::ModeNotSupported { .. }
+            | E::OrderConflict(_)
+            | E::UnknownOrder(_)
+            | E::NoOpenSession(_)
+            | E::Command(_)
+            | E::Repo(_) => {}
+        }
+    }
+    all
+}
+
 #[test]
 fn every_refusal_of_every_context_has_its_row_in_the_error_code_table() {
     let mut answered: Vec<ApiError> = Vec::new();
@@ -386,6 +416,7 @@ fn every_refusal_of_every_context_has_its_row_in_the_error_code_table() {
     answered.extend(alarms().into_iter().map(ApiError::from));
     answered.extend(masterdata().into_iter().map(ApiError::from));
     answered.extend(integrations().into_iter().map(ApiError::from));
+    answered.extend(platform().into_iter().map(ApiError::from));
     answered.extend(analytics().into_iter().map(crate::routes::analytics::close_error));
     answered.extend(shadow().into_iter().map(crate::routes::shadow_runs::shadow_error));
     let table = documented();

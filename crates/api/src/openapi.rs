@@ -59,6 +59,10 @@ use utoipa::OpenApi;
         crate::routes::charging_timeline::session_timeline_csv, crate::routes::charging_timeline::charge_point_timeline_csv,
         crate::routes::id_tags::list, crate::routes::id_tags::get, crate::routes::id_tags::put,
         crate::routes::id_tags::delete,
+        crate::routes::third_party::start, crate::routes::third_party::stop, crate::routes::third_party::status,
+        crate::routes::third_party::reboot, crate::routes::third_party_devices::list,
+        crate::routes::third_party_devices::get, crate::routes::third_party_devices::logs,
+        crate::routes::third_party_devices::batch_status, crate::routes::third_party_devices::batch_control,
     ),
     components(schemas(error::ErrorBody, error::ErrorDetail, crate::routes::commands::IssueBody)),
     modifiers(&Contract),
@@ -77,6 +81,7 @@ use utoipa::OpenApi;
         (name = "strategies", description = "Strategies per station, their versions and executions"),
         (name = "commands", description = "Device commands through ThingsBoard RPC: issue, list, cancel"),
         (name = "charging", description = "OCPP charge points (and their adoption), charging sessions, id tags"),
+        (name = "third-party", description = "Third-party platforms: piles by id or protocol identity, charges under the platform's order number, batch status and control"),
     )
 )]
 pub struct ApiDoc;

@@ -72,6 +72,7 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::routes::strategy_routes())
         .merge(crate::routes::command_routes())
         .merge(crate::routes::charging_routes())
+        .merge(crate::routes::third_party_routes())
         .layer(middleware::from_fn_with_state(state.clone(), auth::authenticate_and_audit));
     let operations = Router::new()
         .route("/healthz", get(health::healthz))

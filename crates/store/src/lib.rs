@@ -46,6 +46,7 @@ mod notifications;
 mod notifications_queue;
 mod outbox;
 mod outbox_instance;
+mod platform_orders;
 mod processed;
 pub mod request_audit;
 mod rows;

@@ -28,6 +28,8 @@ pub mod strategies;
 pub mod strategy_executions;
 pub mod tariffs;
 pub mod telemetry;
+pub mod third_party;
+pub mod third_party_devices;
 
 /// Routes of charging: the read side and the operations on a charge point (kept here so the
 /// main router changes by one line).
@@ -107,4 +109,19 @@ pub fn command_routes() -> axum::Router<crate::AppState> {
         .route("/api/v1/commands", post(commands::issue).get(commands::list))
         .route("/api/v1/commands/{id}", get(commands::get))
         .route("/api/v1/commands/{id}/cancel", post(commands::cancel))
+}
+
+/// Routes of the third-party platform API (`/api/third/v1`, API keys or tokens, same scope rules).
+pub fn third_party_routes() -> axum::Router<crate::AppState> {
+    use axum::routing::{get, post};
+    axum::Router::new()
+        .route("/api/third/v1/devices", get(third_party_devices::list))
+        .route("/api/third/v1/devices/batch/status", post(third_party_devices::batch_status))
+        .route("/api/third/v1/devices/batch/control", post(third_party_devices::batch_control))
+        .route("/api/third/v1/devices/{id}", get(third_party_devices::get))
+        .route("/api/third/v1/devices/{id}/logs", get(third_party_devices::logs))
+        .route("/api/third/v1/devices/{id}/reboot", post(third_party::reboot))
+        .route("/api/third/v1/devices/{id}/charge/start", post(third_party::start))
+        .route("/api/third/v1/devices/{id}/charge/stop", post(third_party::stop))
+        .route("/api/third/v1/devices/{id}/charge/status", get(third_party::status))
 }

@@ -1,0 +1,51 @@
+//! Ports of the platform use cases: stored orders and the scoped pile lookup, on a unit of work
+//! that is also the charging and commands contexts' one (an order and its command commit together).
+
+use crate::{ChargeOrder, DeviceRef, OrderNo};
+use async_trait::async_trait;
+use mgc_charging::{ChargePoint, ChargePointId, ChargingTx};
+use mgc_commands::{CommandId, CommandTx};
+use mgc_kernel::{RepoError, Scope, TenantId};
+
+/// Charge orders and the piles they address, inside a unit of work.
+#[async_trait]
+pub trait OrderRepository: Send {
+    /// The pile `device` names, when it is in `scope` (tenant, and station for a scoped caller).
+    async fn charge_point_in_scope(
+        &mut self,
+        scope: &Scope,
+        device: &DeviceRef,
+    ) -> Result<Option<ChargePoint>, RepoError>;
+    /// The tenant's order of this number.
+    async fn order(&mut self, tenant: &TenantId, order_no: &OrderNo) -> Result<Option<ChargeOrder>, RepoError>;
+    /// The latest order placed on a pile's port.
+    async fn latest_order_on(
+        &mut self,
+        tenant: &TenantId,
+        charge_point: ChargePointId,
+        port: u32,
+    ) -> Result<Option<ChargeOrder>, RepoError>;
+    /// Stores a new order (a used order number is a conflict).
+    async fn insert_order(&mut self, order: &ChargeOrder) -> Result<(), RepoError>;
+    /// Records the command that stops an order.
+    async fn set_stop_command(
+        &mut self,
+        tenant: &TenantId,
+        order_no: &OrderNo,
+        command: CommandId,
+    ) -> Result<(), RepoError>;
+}
+
+/// The unit of work of the platform use cases.
+pub trait PlatformTx: OrderRepository + ChargingTx + CommandTx {}
+
+impl<T> PlatformTx for T where T: OrderRepository + ChargingTx + CommandTx {}
+
+/// Starts units of work for the platform use cases.
+#[async_trait]
+pub trait PlatformUnits: Send + Sync {
+    /// The unit of work.
+    type Tx: PlatformTx;
+    /// Starts one.
+    async fn begin_platform_tx(&self) -> Result<Self::Tx, RepoError>;
+}

@@ -1,0 +1,120 @@
+//! Third-party platforms' charge orders and the scoped pile lookup on the unit of work.
+
+use crate::charging_rows::{charge_point_from_row, CHARGE_POINT_COLUMNS};
+use crate::rows::{db_err, tenant_of, to_u32, RowExt};
+use crate::scope_sql::{bind_stations, station_clause};
+use crate::{Store, StoreTx};
+use async_trait::async_trait;
+use mgc_charging::{ChargePoint, ChargePointId};
+use mgc_commands::CommandId;
+use mgc_kernel::{RepoError, Scope, TenantId};
+use mgc_platform::{ChargeMode, ChargeOrder, DeviceRef, OrderNo, OrderRepository, PlatformUnits};
+
+const ORDER_COLUMNS: &str =
+    "tenant_id, order_no, charge_point_id, port, mode, limit_value, id_tag, start_command_id, stop_command_id, created_at";
+
+fn order_from_row(r: &impl RowExt) -> Result<ChargeOrder, RepoError> {
+    let corrupt = |what: &str| RepoError::Backend(format!("charge order: stored {what} is not valid"));
+    let limit = r.opt_int("limit_value")?.map(|l| u32::try_from(l).map_err(|_| corrupt("limit"))).transpose()?;
+    let mode_name = r.text("mode")?;
+    Ok(ChargeOrder {
+        tenant: tenant_of(r)?,
+        order_no: OrderNo::parse(&r.text("order_no")?).map_err(|_| corrupt("order_no"))?,
+        charge_point_id: ChargePointId::from_uuid(r.uuid("charge_point_id")?),
+        port: to_u32(r.int("port")?, "port")?,
+        mode: ChargeMode::parse(&mode_name, limit).map_err(|_| corrupt("mode"))?,
+        id_tag: r.text("id_tag")?,
+        start_command_id: CommandId::from_uuid(r.uuid("start_command_id")?),
+        stop_command_id: r.opt_uuid("stop_command_id")?.map(CommandId::from_uuid),
+        created_at: r.time("created_at")?,
+    })
+}
+
+#[async_trait]
+impl OrderRepository for StoreTx {
+    async fn charge_point_in_scope(
+        &mut self,
+        scope: &Scope,
+        device: &DeviceRef,
+    ) -> Result<Option<ChargePoint>, RepoError> {
+        let stations = scope.stations.as_deref();
+        let clause = station_clause("station_id", stations, 3);
+        let (column, key) = match device {
+            DeviceRef::Id(id) => ("id", Key::Id(id.as_uuid())),
+            DeviceRef::Identity(identity) => ("identity", Key::Text(identity.as_str().to_owned())),
+        };
+        let sql =
+            format!("SELECT {CHARGE_POINT_COLUMNS} FROM charge_points WHERE tenant_id = $1 AND {column} = $2{clause}");
+        let tenant = scope.tenant.as_str();
+        let stations = scope.stations.as_ref();
+        let row = match key {
+            Key::Id(id) => on_tx!(self, c => bind_stations!(sqlx::query(&sql).bind(tenant).bind(id), stations)
+                .fetch_optional(&mut *c).await.map_err(db_err)?.as_ref().map(charge_point_from_row).transpose()),
+            Key::Text(text) => {
+                on_tx!(self, c => bind_stations!(sqlx::query(&sql).bind(tenant).bind(text.as_str()), stations)
+                .fetch_optional(&mut *c).await.map_err(db_err)?.as_ref().map(charge_point_from_row).transpose())
+            }
+        };
+        row
+    }
+
+    async fn order(&mut self, tenant: &TenantId, order_no: &OrderNo) -> Result<Option<ChargeOrder>, RepoError> {
+        let sql = format!("SELECT {ORDER_COLUMNS} FROM charge_orders WHERE tenant_id = $1 AND order_no = $2");
+        on_tx!(self, c => sqlx::query(&sql).bind(tenant.as_str()).bind(order_no.as_str())
+            .fetch_optional(&mut *c).await.map_err(db_err)?.as_ref().map(order_from_row).transpose())
+    }
+
+    async fn latest_order_on(
+        &mut self,
+        tenant: &TenantId,
+        charge_point: ChargePointId,
+        port: u32,
+    ) -> Result<Option<ChargeOrder>, RepoError> {
+        let sql = format!(
+            "SELECT {ORDER_COLUMNS} FROM charge_orders WHERE tenant_id = $1 AND charge_point_id = $2 AND port = $3
+             ORDER BY created_at DESC, order_no DESC LIMIT 1"
+        );
+        on_tx!(self, c => sqlx::query(&sql).bind(tenant.as_str()).bind(charge_point.as_uuid()).bind(i64::from(port))
+            .fetch_optional(&mut *c).await.map_err(db_err)?.as_ref().map(order_from_row).transpose())
+    }
+
+    async fn insert_order(&mut self, o: &ChargeOrder) -> Result<(), RepoError> {
+        let sql =
+            format!("INSERT INTO charge_orders ({ORDER_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)");
+        on_tx!(self, c => sqlx::query(&sql)
+            .bind(o.tenant.as_str()).bind(o.order_no.as_str()).bind(o.charge_point_id.as_uuid()).bind(i64::from(o.port))
+            .bind(o.mode.name()).bind(o.mode.limit().map(i64::from)).bind(o.id_tag.as_str())
+            .bind(o.start_command_id.as_uuid()).bind(o.stop_command_id.map(|c| c.as_uuid())).bind(o.created_at)
+            .execute(&mut *c).await.map_err(db_err).map(|_| ()))
+    }
+
+    async fn set_stop_command(
+        &mut self,
+        tenant: &TenantId,
+        order_no: &OrderNo,
+        command: CommandId,
+    ) -> Result<(), RepoError> {
+        let sql = "UPDATE charge_orders SET stop_command_id = $3 WHERE tenant_id = $1 AND order_no = $2";
+        let updated = on_tx!(self, c => sqlx::query(sql).bind(tenant.as_str()).bind(order_no.as_str())
+            .bind(command.as_uuid()).execute(&mut *c).await.map_err(db_err)?.rows_affected());
+        if updated != 1 {
+            return Err(RepoError::Conflict(format!("charge order {order_no} is not stored")));
+        }
+        Ok(())
+    }
+}
+
+/// The lookup key of a pile.
+enum Key {
+    Id(uuid::Uuid),
+    Text(String),
+}
+
+#[async_trait]
+impl PlatformUnits for Store {
+    type Tx = StoreTx;
+
+    async fn begin_platform_tx(&self) -> Result<StoreTx, RepoError> {
+        self.begin().await
+    }
+}
