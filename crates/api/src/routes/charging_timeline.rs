@@ -89,7 +89,7 @@ pub struct TimelinePage {
 pub struct TimelineQuery {
     /// From, RFC 3339 (inclusive).
     pub from: Option<DateTime<Utc>>,
-    /// To, RFC 3339 (exclusive); after `from`.
+    /// To, RFC 3339 (exclusive); not after `from`: an empty range.
     pub to: Option<DateTime<Utc>>,
     /// Items per page (1..=500, default 50; ignored by the CSV export).
     pub limit: Option<u32>,

@@ -202,7 +202,8 @@ impl TimelineRetention {
     }
 }
 
-/// Time range of a timeline query: `from <= at < to`, each bound optional.
+/// Time range of a timeline query: `from <= at < to`, each bound optional (`from` not before
+/// `to` is an empty range).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct TimeRange {
     /// Inclusive lower bound.
@@ -212,11 +213,11 @@ pub struct TimeRange {
 }
 
 impl TimeRange {
-    /// A range; refused when `from` is not before `to`.
+    /// A range; refused when a bound is outside the years 0 to 9999 (what every backend stores).
     pub fn new(from: Option<DateTime<Utc>>, to: Option<DateTime<Utc>>) -> Result<Self, ChargingError> {
-        if let (Some(f), Some(t)) = (from, to) {
-            if f >= t {
-                return Err(ChargingError::invalid("from", "must be before 'to'"));
+        for (field, bound) in [("from", from), ("to", to)] {
+            if bound.is_some_and(|b| !(0..=9999).contains(&chrono::Datelike::year(&b))) {
+                return Err(ChargingError::invalid(field, "must be within the years 0 to 9999"));
             }
         }
         Ok(Self { from, to })
