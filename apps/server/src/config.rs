@@ -4,7 +4,7 @@
 use crate::cli::GlobalOpts;
 use figment::providers::{Env, Format, Serialized, Toml};
 use figment::Figment;
-use mgc_eventing::{Backoff, DispatcherConfig};
+use mgc_eventing::DispatcherConfig;
 use mgc_kernel::TenantId;
 use serde::{Deserialize, Serialize};
 use std::net::SocketAddr;
@@ -160,32 +160,8 @@ pub struct AuthConfig {
     pub token_ttl_secs: i64,
 }
 
-/// Outbox dispatcher settings.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct OutboxConfig {
-    /// Events claimed per round.
-    pub batch_size: u32,
-    /// Attempts before an event goes to the dead-letter table.
-    pub max_attempts: u32,
-    /// First retry delay (ms); doubles per attempt, with jitter.
-    pub backoff_base_ms: u64,
-    /// Longest retry delay (ms).
-    pub backoff_max_ms: u64,
-    /// Claim lease (s): another instance may take an event after it.
-    pub lease_secs: u64,
-    /// This instance's id; a restart with the same id releases its dead predecessor's claims at
-    /// once. Empty: `<host name>:<absolute data dir>`. Never share one between live processes.
-    pub instance_id: String,
-    /// Polling fallback when no wake-up arrives (ms).
-    pub poll_interval_ms: u64,
-    /// `/readyz` fails above this outbox lag (s).
-    pub ready_max_lag_secs: f64,
-    /// Hours delivered events are kept before they are purged.
-    pub retention_hours: u64,
-}
-
 pub use crate::config_database::DatabaseConfig;
+pub use crate::config_outbox::OutboxConfig;
 
 impl Default for Config {
     fn default() -> Self {
@@ -229,22 +205,6 @@ impl Default for AuthConfig {
     }
 }
 
-impl Default for OutboxConfig {
-    fn default() -> Self {
-        Self {
-            batch_size: 100,
-            max_attempts: 10,
-            backoff_base_ms: 500,
-            backoff_max_ms: 300_000,
-            lease_secs: 60,
-            instance_id: String::new(),
-            poll_interval_ms: 1000,
-            ready_max_lag_secs: 300.0,
-            retention_hours: 168,
-        }
-    }
-}
-
 impl Config {
     /// Loads defaults ← file ← `MGC_*` ← flags, then validates.
     pub fn load(opts: &GlobalOpts, listen: Option<&str>) -> Result<Self, String> {
@@ -260,25 +220,37 @@ impl Config {
             ENV_KEYS.iter().any(|k| key == *k || key.starts_with(&format!("{k}.")))
         });
         figment = figment.merge(env);
-        let mut config: Config = figment.extract().map_err(|e| format!("invalid configuration: {e}"))?;
+        let defaults = figment::value::Value::serialize(Config::default()).map_err(|e| e.to_string())?;
+        let (mut config, mut problems) = crate::config_errors::extract_all::<Config>(&figment, &defaults)?;
+        // Flags win over file and environment; their keys are not located in the file.
+        let mut from_flags = Vec::new();
         if let Some(d) = &opts.data_dir {
             config.data_dir = d.clone();
+            from_flags.push("data_dir");
         }
         if let Some(u) = &opts.database_url {
             config.database_url = u.clone();
+            from_flags.push("database_url");
         }
         if let Some(f) = &opts.log_format {
             config.log_format = f.clone();
+            from_flags.push("log_format");
         }
         if let Some(l) = listen {
             config.listen = l.to_owned();
+            from_flags.push("listen");
         }
-        config.validate()?;
-        Ok(config)
+        let settings = config.problems().into_iter().map(|p| crate::config_errors::locate(&figment, &from_flags, p));
+        problems.extend(settings);
+        if problems.is_empty() {
+            Ok(config)
+        } else {
+            Err(format!("invalid configuration:\n  - {}", problems.join("\n  - ")))
+        }
     }
 
-    /// Checks every setting; the message names each bad one.
-    pub fn validate(&self) -> Result<(), String> {
+    /// What is wrong with the settings, each message starting with the key it is about.
+    pub fn problems(&self) -> Vec<String> {
         let mut problems = Vec::new();
         if let Err(e) = self.listen_addr() {
             problems.push(e);
@@ -333,25 +305,7 @@ impl Config {
         if self.auth.token_ttl_secs <= 0 {
             problems.push("auth.token_ttl_secs: must be positive".into());
         }
-        let o = &self.outbox;
-        for (name, v) in [
-            ("batch_size", u64::from(o.batch_size)),
-            ("max_attempts", u64::from(o.max_attempts)),
-            ("backoff_base_ms", o.backoff_base_ms),
-            ("lease_secs", o.lease_secs),
-            ("poll_interval_ms", o.poll_interval_ms),
-            ("retention_hours", o.retention_hours),
-        ] {
-            if v == 0 {
-                problems.push(format!("outbox.{name}: must be greater than 0"));
-            }
-        }
-        if o.backoff_max_ms < o.backoff_base_ms {
-            problems.push("outbox.backoff_max_ms: must be at least backoff_base_ms".into());
-        }
-        if !o.ready_max_lag_secs.is_finite() || o.ready_max_lag_secs <= 0.0 {
-            problems.push("outbox.ready_max_lag_secs: must be positive".into());
-        }
+        problems.extend(self.outbox.problems());
         problems.extend(self.analytics.problems());
         if self.settlement.freeze_check_interval_secs == 0 {
             problems.push("settlement.freeze_check_interval_secs: must be greater than 0".into());
@@ -366,11 +320,7 @@ impl Config {
         problems.extend(self.ocpp.problems());
         problems.extend(self.ap3000.problems());
         problems.extend(self.database.problems());
-        if problems.is_empty() {
-            Ok(())
-        } else {
-            Err(format!("invalid configuration:\n  - {}", problems.join("\n  - ")))
-        }
+        problems
     }
 
     /// The effective database URL.
@@ -428,18 +378,7 @@ impl Config {
 
     /// Dispatcher tuning from the outbox settings.
     pub fn dispatcher(&self) -> DispatcherConfig {
-        let o = &self.outbox;
-        DispatcherConfig {
-            batch_size: o.batch_size,
-            max_attempts: o.max_attempts,
-            lease: Duration::from_secs(o.lease_secs),
-            backoff: Backoff {
-                base: Duration::from_millis(o.backoff_base_ms),
-                max: Duration::from_millis(o.backoff_max_ms),
-            },
-            poll_interval: Duration::from_millis(o.poll_interval_ms),
-            retention: Duration::from_secs(o.retention_hours.saturating_mul(3600)),
-        }
+        self.outbox.dispatcher()
     }
 
     /// The configuration as TOML with secrets hidden (for `check-config`).

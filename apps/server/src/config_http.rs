@@ -18,6 +18,9 @@ pub struct HttpSettings {
     pub max_connections_per_address: usize,
     /// When not empty, `/metrics` answers only `Authorization: Bearer <metrics_token>`.
     pub metrics_token: String,
+    /// After shutdown was requested: how long open connections may take to finish (event
+    /// streams are ended at once; this bounds answers still being written).
+    pub drain_deadline_ms: u64,
 }
 
 impl std::fmt::Debug for HttpSettings {
@@ -26,6 +29,7 @@ impl std::fmt::Debug for HttpSettings {
             .field("header_read_timeout_ms", &self.header_read_timeout_ms)
             .field("idle_timeout_ms", &self.idle_timeout_ms)
             .field("max_connections_per_address", &self.max_connections_per_address)
+            .field("drain_deadline_ms", &self.drain_deadline_ms)
             .field("metrics_token", &if self.metrics_token.is_empty() { "" } else { "***" })
             .finish()
     }
@@ -38,6 +42,7 @@ impl Default for HttpSettings {
             idle_timeout_ms: 60_000,
             max_connections_per_address: 256,
             metrics_token: String::new(),
+            drain_deadline_ms: 10_000,
         }
     }
 }
@@ -51,6 +56,9 @@ impl HttpSettings {
         if self.idle_timeout_ms == 0 {
             return Err("http.idle_timeout_ms must be > 0".into());
         }
+        if self.drain_deadline_ms > 300_000 {
+            return Err("http.drain_deadline_ms must be at most 300000".into());
+        }
         Ok(())
     }
 
@@ -60,6 +68,7 @@ impl HttpSettings {
             header_read_timeout: Duration::from_millis(self.header_read_timeout_ms),
             idle_timeout: Duration::from_millis(self.idle_timeout_ms),
             max_per_address: self.max_connections_per_address,
+            drain_deadline: Duration::from_millis(self.drain_deadline_ms),
         }
     }
 }

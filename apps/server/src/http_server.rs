@@ -1,8 +1,14 @@
 //! The HTTP accept loop of `mgc serve` (hyper's HTTP/1 server): a header-read timeout against
 //! slowloris and idle keep-alive connections, an idle timeout on connections where nothing
-//! moves, a cap on open connections per client address, and a bounded drain on shutdown.
+//! moves, a cap on open connections per client address, and a bounded drain on shutdown in
+//! which event streams (SSE) end at once instead of holding the process open.
 
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::middleware::Next;
+use axum::response::Response;
 use axum::Router;
+use futures_util::StreamExt;
 use hyper::server::conn::http1;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::service::TowerToHyperService;
@@ -19,9 +25,6 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{mpsc, watch};
 use tokio::time::Instant;
 
-/// How long open connections may take to finish after shutdown was requested.
-const DRAIN_DEADLINE: Duration = Duration::from_secs(10);
-
 /// What the accept loop enforces.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ConnectionLimits {
@@ -31,6 +34,8 @@ pub struct ConnectionLimits {
     pub idle_timeout: Duration,
     /// Open connections per client IP address (0 = no cap).
     pub max_per_address: usize,
+    /// How long open connections may take to finish after shutdown was requested.
+    pub drain_deadline: Duration,
 }
 
 /// Serves `app` on `listener` until `shutdown` completes, then drains (bounded).
@@ -40,6 +45,7 @@ pub async fn serve(listener: TcpListener, app: Router, limits: ConnectionLimits,
     let open = Arc::new(Mutex::new(HashMap::<IpAddr, usize>::new()));
     let (stop_tx, stop_rx) = watch::channel(false);
     let (alive_tx, mut alive_rx) = mpsc::channel::<()>(1);
+    let app = app.layer(axum::middleware::from_fn_with_state(stop_rx.clone(), end_streams_on_stop));
     tokio::pin!(shutdown);
     loop {
         let (stream, peer) = tokio::select! {
@@ -71,9 +77,29 @@ pub async fn serve(listener: TcpListener, app: Router, limits: ConnectionLimits,
     drop(listener);
     let _ = stop_tx.send(true);
     drop(alive_tx);
-    if tokio::time::timeout(DRAIN_DEADLINE, alive_rx.recv()).await.is_err() {
+    if tokio::time::timeout(limits.drain_deadline, alive_rx.recv()).await.is_err() {
         tracing::warn!("open HTTP connections did not finish within the drain deadline");
     }
+}
+
+/// Ends an event-stream answer's body when shutdown is requested, so its connection can close.
+async fn end_streams_on_stop(State(stop): State<watch::Receiver<bool>>, req: Request, next: Next) -> Response {
+    let res = next.run(req).await;
+    let is_stream = res
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/event-stream"));
+    if !is_stream {
+        return res;
+    }
+    let (parts, body) = res.into_parts();
+    let mut stop = stop;
+    let stopped = async move {
+        // An error means the accept loop is gone: stop as well.
+        let _ = stop.wait_for(|s| *s).await;
+    };
+    Response::from_parts(parts, Body::from_stream(body.into_data_stream().take_until(stopped)))
 }
 
 /// Runs one connection; asks it to close (after the answer in progress) when idle or on shutdown.

@@ -17,8 +17,10 @@ mod config_charging;
 mod config_cluster;
 mod config_commands;
 mod config_database;
+mod config_errors;
 mod config_http;
 mod config_ocpp;
+mod config_outbox;
 mod http_server;
 mod logging;
 mod maintenance;
@@ -37,17 +39,18 @@ use std::process::ExitCode;
 
 fn main() -> ExitCode {
     let cli = cli::Cli::parse();
+    let hint = logging::format_hint(&cli.global);
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(rt) => rt,
         Err(e) => {
-            eprintln!("mgc: cannot start the async runtime: {e}");
+            logging::fatal(&format!("cannot start the async runtime: {e}"), hint.as_deref());
             return ExitCode::FAILURE;
         }
     };
     match runtime.block_on(commands::run(cli)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("mgc: {e}");
+            logging::fatal(&e, hint.as_deref());
             ExitCode::FAILURE
         }
     }

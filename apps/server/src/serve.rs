@@ -26,6 +26,11 @@ pub async fn open_store(config: &Config) -> Result<Store, String> {
 /// Runs until SIGINT/SIGTERM: drains HTTP, then lets the dispatcher finish its batch.
 pub async fn serve(mut config: Config) -> Result<(), String> {
     let clock: SharedClock = Arc::new(SystemClock);
+    // Bound first: a port in use is reported before migrating or starting any task.
+    let addr = config.listen_addr()?;
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|e| format!("cannot listen on {addr} (setting `listen`, flag --listen, MGC_LISTEN): {e}"))?;
     std::fs::create_dir_all(&config.data_dir)
         .map_err(|e| format!("cannot create data dir {}: {e}", config.data_dir.display()))?;
     let store = open_store(&config).await?;
@@ -60,23 +65,25 @@ pub async fn serve(mut config: Config) -> Result<(), String> {
         &clock,
     )?;
     if let Some(path) = &keys.generated {
-        eprintln!(
-            "mgc: first start: generated a JWT signing secret at {} (mode 0600).\n\
-             mgc: get an admin token with: mgc token --tenant {tenant} --role admin{}",
+        crate::logging::notice(&format!(
+            "first start: generated a JWT signing secret at {} (mode 0600).\n\
+             get an admin token with: mgc token --tenant {tenant} --role admin{}",
             path.display(),
             if config.data_dir.as_os_str() == "data" {
                 String::new()
             } else {
                 format!(" --data-dir {}", config.data_dir.display())
             }
-        );
+        ));
     }
     let tenants = Arc::new(mgc_iam::TenantGate::with_default_ttl(clock.clone()));
+    let metrics = mgc_api::http_metrics::install_recorder();
+    mgc_api::metrics_catalogue::build_info(env!("CARGO_PKG_VERSION"), env!("MGC_REVISION"));
     let state = AppState {
         store: store.clone(),
         clock: clock.clone(),
         jwt: Arc::new(keys.verifier),
-        metrics: mgc_api::http_metrics::install_recorder(),
+        metrics,
         config: ApiConfig {
             ready_max_outbox_lag_secs: config.outbox.ready_max_lag_secs,
             ready_timeout: std::time::Duration::from_millis(config.database.ready_timeout_ms),
@@ -169,13 +176,12 @@ pub async fn serve(mut config: Config) -> Result<(), String> {
         router = router.merge(routes);
     }
 
-    let addr = config.listen_addr()?;
-    let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| format!("cannot listen on {addr}: {e}"))?;
     let local = listener.local_addr().map_err(|e| e.to_string())?;
     tracing::info!(%local, "HTTP server started");
+    let signal = shutdown_signal();
     println!("mgc: listening on http://{local}");
     let requested = async move {
-        shutdown_signal().await;
+        signal.await;
         let _ = ocpp_stop_tx.send(true);
     };
     crate::http_server::serve(listener, router, config.http.limits(), requested).await;
@@ -224,26 +230,34 @@ pub async fn serve(mut config: Config) -> Result<(), String> {
     Ok(())
 }
 
-async fn shutdown_signal() {
-    let ctrl_c = async {
+/// Resolves on SIGINT or SIGTERM. The handlers are installed when this is called, so a signal
+/// that arrives just after "listening" is printed is neither lost nor fatal.
+fn shutdown_signal() -> impl std::future::Future<Output = ()> {
+    #[cfg(unix)]
+    let (mut term, mut int) = {
+        use tokio::signal::unix::{signal, SignalKind};
+        (signal(SignalKind::terminate()).ok(), signal(SignalKind::interrupt()).ok())
+    };
+    async move {
+        #[cfg(unix)]
+        {
+            async fn recv(s: Option<&mut tokio::signal::unix::Signal>) {
+                match s {
+                    Some(s) => {
+                        s.recv().await;
+                    }
+                    None => std::future::pending::<()>().await,
+                }
+            }
+            tokio::select! {
+                _ = recv(term.as_mut()) => {}
+                _ = recv(int.as_mut()) => {}
+            }
+        }
+        #[cfg(not(unix))]
         if tokio::signal::ctrl_c().await.is_err() {
             std::future::pending::<()>().await;
         }
-    };
-    #[cfg(unix)]
-    let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! {
-        _ = ctrl_c => {}
-        _ = term => {}
+        tracing::info!("shutdown requested");
     }
-    tracing::info!("shutdown requested");
 }

@@ -120,7 +120,7 @@ async fn within<T>(
     }
 }
 
-/// Prometheus exposition; outbox and pool gauges are refreshed on each scrape.
+/// Prometheus exposition; outbox, pool and process gauges are refreshed on each scrape.
 #[utoipa::path(get, path = "/metrics", operation_id = "metrics", tag = "operations", responses((status = 200, content_type = "text/plain"),
     (status = 401, body = crate::error::ErrorBody, description = "metrics_token is configured and the bearer token is missing or wrong")))]
 pub async fn metrics(State(state): State<AppState>, headers: axum::http::HeaderMap) -> Response {
@@ -134,6 +134,7 @@ pub async fn metrics(State(state): State<AppState>, headers: axum::http::HeaderM
     let (idle, active) = state.store.pool_figures();
     metrics::gauge!("mgc_db_pool_connections", "state" => "idle").set(f64::from(idle));
     metrics::gauge!("mgc_db_pool_connections", "state" => "active").set(f64::from(active));
+    crate::http_metrics::collect_process();
     state.metrics.run_upkeep();
     ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], state.metrics.render()).into_response()
 }

@@ -1,5 +1,7 @@
-//! Prometheus recorder and the HTTP request duration histogram.
+//! Prometheus recorder (histograms, never summaries), process metrics and the HTTP request
+//! duration histogram.
 
+use crate::metrics_catalogue::{MetricKind, METRICS};
 use axum::extract::{MatchedPath, Request};
 use axum::middleware::Next;
 use axum::response::Response;
@@ -8,17 +10,29 @@ use std::sync::OnceLock;
 use std::time::Instant;
 
 static HANDLE: OnceLock<PrometheusHandle> = OnceLock::new();
+static PROCESS: OnceLock<metrics_process::Collector> = OnceLock::new();
 
-const DURATION_BUCKETS: &[f64] = &[0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0];
-
-/// Installs the process-wide Prometheus recorder once and returns its handle.
+/// Installs the process-wide Prometheus recorder once and returns its handle; every metric of the
+/// catalogue is described (help and unit) and its zero series registered.
 pub fn install_recorder() -> PrometheusHandle {
     HANDLE
         .get_or_init(|| {
-            let builder = PrometheusBuilder::new()
-                .set_buckets_for_metric(Matcher::Full("mgc_http_request_duration_seconds".into()), DURATION_BUCKETS)
+            // Buckets for any histogram outside the catalogue too: never a summary.
+            let mut builder = PrometheusBuilder::new()
+                .set_buckets(crate::metrics_catalogue::DEFAULT_BUCKETS)
                 .unwrap_or_else(|_| PrometheusBuilder::new());
-            match builder.install_recorder() {
+            for m in METRICS {
+                if let MetricKind::Histogram(buckets) = m.kind {
+                    builder = match builder.set_buckets_for_metric(Matcher::Full(m.name.into()), buckets) {
+                        Ok(b) => b,
+                        Err(e) => {
+                            tracing::warn!(metric = m.name, error = %e, "histogram buckets not set");
+                            PrometheusBuilder::new()
+                        }
+                    };
+                }
+            }
+            let handle = match builder.install_recorder() {
                 Ok(handle) => handle,
                 Err(e) => {
                     // Another recorder is installed (e.g. by an embedding application):
@@ -26,9 +40,19 @@ pub fn install_recorder() -> PrometheusHandle {
                     tracing::warn!(error = %e, "global metrics recorder already set");
                     PrometheusBuilder::new().build_recorder().handle()
                 }
-            }
+            };
+            crate::metrics_catalogue::describe_and_register();
+            PROCESS.get_or_init(metrics_process::Collector::default).describe();
+            handle
         })
         .clone()
+}
+
+/// Refreshes the process metrics (CPU, memory, file descriptors, start time, threads).
+pub fn collect_process() {
+    if let Some(collector) = PROCESS.get() {
+        collector.collect();
+    }
 }
 
 /// Records `mgc_http_request_duration_seconds{method, route, status}`.

@@ -10,13 +10,16 @@ mod error_catalogue_tests;
 pub mod extract;
 pub mod health;
 pub mod http_metrics;
+pub mod metrics_catalogue;
 pub mod metrics_token;
 pub mod openapi;
 pub mod openapi_contract;
+pub mod openapi_rules;
 pub mod refusal_audit;
 pub mod router;
 pub mod routes;
 pub mod state;
+pub mod whole_number;
 
 pub use error::ApiError;
 pub use mgc_adapter_thingsboard::{IngestConfig, IngestService};

@@ -63,6 +63,8 @@ use utoipa::OpenApi;
         crate::routes::third_party::reboot, crate::routes::third_party_devices::list,
         crate::routes::third_party_devices::get, crate::routes::third_party_devices::logs,
         crate::routes::third_party_devices::batch_status, crate::routes::third_party_devices::batch_control,
+        crate::routes::third_party_readings::ports, crate::routes::third_party_readings::sessions,
+        crate::routes::third_party_readings::realtime,
     ),
     components(schemas(error::ErrorBody, error::ErrorDetail, crate::routes::commands::IssueBody)),
     modifiers(&Contract),

@@ -56,6 +56,7 @@ impl Modify for Contract {
             components.responses.insert((*name).to_owned(), RefOr::T(error_response(description)));
         }
         body_ids(components);
+        crate::openapi_rules::charge_modes(components);
         for (path, item) in openapi.paths.paths.iter_mut() {
             for op in operations(item) {
                 complete(path, op);
@@ -89,7 +90,7 @@ fn operations(item: &mut PathItem) -> impl Iterator<Item = &mut Operation> {
 
 /// Adds the security and the shared error responses one operation of `path` can give.
 fn complete(path: &str, op: &mut Operation) {
-    let api = path.starts_with("/api/v1/");
+    let api = path.starts_with("/api/v1/") || path.starts_with("/api/third/v1/");
     let ingest = path.starts_with("/ingest/");
     if api {
         op.security =
@@ -198,6 +199,9 @@ fn constrain(p: &mut Parameter, op: &str) {
         (ParameterIn::Path, "id") if op == "statements_get" => string.pattern(Some(
             "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}(\\.(csv|xlsx|pdf))?$",
         )),
+        // A pile of the third-party API: our id or its protocol identity (printable ASCII, no '/';
+        // documented without a leading '.' so that no client resolves `..` as a path step).
+        (ParameterIn::Path, "id") if op.starts_with("third_") => string.pattern(Some("^[!-,0-~-][!-.0-~]{0,47}$")),
         (ParameterIn::Path, "id" | "execution_id") => uuid(),
         (ParameterIn::Path, "id_tag") => string.pattern(Some("^[ -~]{1,20}$")),
         (_, "scope") => string.pattern(Some(SCOPE_PATTERN)),

@@ -60,16 +60,15 @@ pub enum ChargeMode {
 }
 
 impl ChargeMode {
-    /// Reads `mode` and `limit` as a platform sends them: `full` takes no limit, the others a
-    /// limit above 0 (seconds, Wh, W).
+    /// Reads `mode` and `limit` as a platform sends them: `full` ignores a limit, the others need
+    /// one above 0 (seconds, Wh, W).
     pub fn parse(mode: &str, limit: Option<u32>) -> Result<Self, PlatformError> {
         let need = |unit: &str| match limit {
             Some(l) if l > 0 => Ok(l),
             _ => Err(PlatformError::invalid("limit", format!("mode {mode} needs a limit above 0 ({unit})"))),
         };
         match mode {
-            "full" if limit.is_none() => Ok(Self::Full),
-            "full" => Err(PlatformError::invalid("limit", "mode full takes no limit")),
+            "full" => Ok(Self::Full),
             "time" => need("seconds").map(Self::Time),
             "energy" => need("Wh").map(Self::Energy),
             "power" => need("W").map(Self::Power),
@@ -161,15 +160,12 @@ mod tests {
     #[test]
     fn given_modes_and_limits_when_parsed_then_limits_are_required_above_zero() {
         assert_eq!(ChargeMode::parse("full", None).unwrap(), ChargeMode::Full);
+        assert_eq!(ChargeMode::parse("full", Some(5)).unwrap(), ChargeMode::Full, "a limit means nothing when full");
         assert_eq!(ChargeMode::parse("time", Some(600)).unwrap(), ChargeMode::Time(600));
         assert_eq!(ChargeMode::parse("energy", Some(5000)).unwrap(), ChargeMode::Energy(5000));
         assert_eq!(ChargeMode::parse("power", Some(3500)).unwrap(), ChargeMode::Power(3500));
-        for (mode, limit, field) in [
-            ("full", Some(1), "limit"),
-            ("time", None, "limit"),
-            ("energy", Some(0), "limit"),
-            ("boost", Some(1), "mode"),
-        ] {
+        for (mode, limit, field) in [("time", None, "limit"), ("energy", Some(0), "limit"), ("boost", Some(1), "mode")]
+        {
             let err = ChargeMode::parse(mode, limit).unwrap_err();
             assert!(err.to_string().starts_with(field), "{mode} {limit:?}: {err}");
         }

@@ -3,7 +3,7 @@
 
 use crate::{ChargeOrder, DeviceRef, OrderNo};
 use async_trait::async_trait;
-use mgc_charging::{ChargePoint, ChargePointId, ChargingTx};
+use mgc_charging::{ChargePoint, ChargePointId, ChargingSession, ChargingTx, Connector, SessionId};
 use mgc_commands::{CommandId, CommandTx};
 use mgc_kernel::{RepoError, Scope, TenantId};
 
@@ -16,6 +16,20 @@ pub trait OrderRepository: Send {
         scope: &Scope,
         device: &DeviceRef,
     ) -> Result<Option<ChargePoint>, RepoError>;
+    /// Every connector a pile reported, by number.
+    async fn connectors_of(
+        &mut self,
+        tenant: &TenantId,
+        charge_point: ChargePointId,
+    ) -> Result<Vec<Connector>, RepoError>;
+    /// A pile's sessions, newest first: up to `limit` started before session `before` (none: the newest).
+    async fn sessions_of(
+        &mut self,
+        tenant: &TenantId,
+        charge_point: ChargePointId,
+        before: Option<SessionId>,
+        limit: u32,
+    ) -> Result<Vec<ChargingSession>, RepoError>;
     /// The tenant's order of this number.
     async fn order(&mut self, tenant: &TenantId, order_no: &OrderNo) -> Result<Option<ChargeOrder>, RepoError>;
     /// The latest order placed on a pile's port.

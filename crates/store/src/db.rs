@@ -5,8 +5,9 @@ use crate::rows::db_err;
 use crate::storage_health::{StorageHealth, WriteHealth};
 use crate::tx::{StoreTx, TxConn};
 use mgc_kernel::RepoError;
-use sqlx::postgres::{PgPool, PgPoolOptions};
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{ConnectOptions, Connection};
 use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
@@ -100,13 +101,7 @@ impl Store {
         let db = if url.starts_with("sqlite:") {
             connect_sqlite(url, options, faults.clone()).await?
         } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            let pool = PgPoolOptions::new()
-                .max_connections(options.max_connections.max(2))
-                .acquire_timeout(options.acquire_timeout)
-                .connect(url)
-                .await
-                .map_err(|e| RepoError::Backend(format!("cannot connect to PostgreSQL: {e}")))?;
-            Db::Postgres { pool }
+            Db::Postgres { pool: connect_postgres(url, options).await? }
         } else {
             return Err(RepoError::Invalid(format!(
                 "unsupported database URL '{}': use sqlite://PATH or postgres://...",
@@ -240,6 +235,33 @@ pub fn redact(url: &str) -> String {
         }
         _ => url.to_owned(),
     }
+}
+
+/// Opens the PostgreSQL pool after one direct connection attempt: the pool alone retries until
+/// its timeout and then says only "pool timed out", hiding the cause (connection refused, bad
+/// password, unknown database).
+async fn connect_postgres(url: &str, options: &StoreOptions) -> Result<PgPool, RepoError> {
+    let cannot = |e: &dyn std::fmt::Display| {
+        RepoError::Backend(format!("cannot connect to PostgreSQL at {}: {e}", crate::redact(url)))
+    };
+    let connect = PgConnectOptions::from_str(url).map_err(|e| cannot(&e))?;
+    match tokio::time::timeout(options.acquire_timeout, connect.connect()).await {
+        Ok(Ok(probe)) => {
+            let _ = probe.close().await;
+        }
+        Ok(Err(e)) => return Err(cannot(&e)),
+        Err(_) => {
+            let waited =
+                format!("no answer within {} ms (database.acquire_timeout_ms)", options.acquire_timeout.as_millis());
+            return Err(cannot(&waited));
+        }
+    }
+    PgPoolOptions::new()
+        .max_connections(options.max_connections.max(2))
+        .acquire_timeout(options.acquire_timeout)
+        .connect_with(connect)
+        .await
+        .map_err(|e| cannot(&e))
 }
 
 #[cfg(test)]

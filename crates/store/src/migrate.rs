@@ -27,8 +27,8 @@ const SQLITE: &[(i64, &str, &str)] = &[
     (16, "ocpp_device_reports", include_str!("../../../migrations/sqlite/0016_ocpp_device_reports.sql")),
     (17, "tenant_disabled", include_str!("../../../migrations/sqlite/0017_tenant_disabled.sql")),
     (18, "cluster_connections", include_str!("../../../migrations/sqlite/0018_cluster_connections.sql")),
+    (19, "charge_orders", include_str!("../../../migrations/sqlite/0019_charge_orders.sql")),
     (24, "charging_timeline", include_str!("../../../migrations/sqlite/0024_charging_timeline.sql")),
-    (25, "charge_orders", include_str!("../../../migrations/sqlite/0025_charge_orders.sql")),
 ];
 
 /// (version, description, SQL) of every PostgreSQL migration, in order.
@@ -55,8 +55,8 @@ const POSTGRES: &[(i64, &str, &str)] = &[
     (16, "ocpp_device_reports", include_str!("../../../migrations/postgres/0016_ocpp_device_reports.sql")),
     (17, "tenant_disabled", include_str!("../../../migrations/postgres/0017_tenant_disabled.sql")),
     (18, "cluster_connections", include_str!("../../../migrations/postgres/0018_cluster_connections.sql")),
+    (19, "charge_orders", include_str!("../../../migrations/postgres/0019_charge_orders.sql")),
     (24, "charging_timeline", include_str!("../../../migrations/postgres/0024_charging_timeline.sql")),
-    (25, "charge_orders", include_str!("../../../migrations/postgres/0025_charge_orders.sql")),
 ];
 
 fn migrator(list: &'static [(i64, &'static str, &'static str)]) -> Migrator {

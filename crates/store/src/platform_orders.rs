@@ -1,11 +1,14 @@
 //! Third-party platforms' charge orders and the scoped pile lookup on the unit of work.
 
-use crate::charging_rows::{charge_point_from_row, CHARGE_POINT_COLUMNS};
+use crate::charging_rows::{
+    charge_point_from_row, connector_from_row, session_from_row, CHARGE_POINT_COLUMNS, CONNECTOR_COLUMNS,
+    SESSION_COLUMNS,
+};
 use crate::rows::{db_err, tenant_of, to_u32, RowExt};
 use crate::scope_sql::{bind_stations, station_clause};
 use crate::{Store, StoreTx};
 use async_trait::async_trait;
-use mgc_charging::{ChargePoint, ChargePointId};
+use mgc_charging::{ChargePoint, ChargePointId, ChargingSession, Connector, SessionId};
 use mgc_commands::CommandId;
 use mgc_kernel::{RepoError, Scope, TenantId};
 use mgc_platform::{ChargeMode, ChargeOrder, DeviceRef, OrderNo, OrderRepository, PlatformUnits};
@@ -56,6 +59,34 @@ impl OrderRepository for StoreTx {
             }
         };
         row
+    }
+
+    async fn connectors_of(
+        &mut self,
+        tenant: &TenantId,
+        charge_point: ChargePointId,
+    ) -> Result<Vec<Connector>, RepoError> {
+        let sql = format!(
+            "SELECT {CONNECTOR_COLUMNS} FROM charging_connectors WHERE tenant_id = $1 AND charge_point_id = $2 ORDER BY number"
+        );
+        on_tx!(self, c => sqlx::query(&sql).bind(tenant.as_str()).bind(charge_point.as_uuid())
+            .fetch_all(&mut *c).await.map_err(db_err)?.iter().map(connector_from_row).collect())
+    }
+
+    async fn sessions_of(
+        &mut self,
+        tenant: &TenantId,
+        charge_point: ChargePointId,
+        before: Option<SessionId>,
+        limit: u32,
+    ) -> Result<Vec<ChargingSession>, RepoError> {
+        let sql = format!(
+            "SELECT {SESSION_COLUMNS} FROM charging_sessions WHERE tenant_id = $1 AND charge_point_id = $2
+             AND ($3 IS NULL OR id < $3) ORDER BY id DESC LIMIT $4"
+        );
+        on_tx!(self, c => sqlx::query(&sql).bind(tenant.as_str()).bind(charge_point.as_uuid())
+            .bind(before.map(|s| s.as_uuid())).bind(i64::from(limit))
+            .fetch_all(&mut *c).await.map_err(db_err)?.iter().map(session_from_row).collect())
     }
 
     async fn order(&mut self, tenant: &TenantId, order_no: &OrderNo) -> Result<Option<ChargeOrder>, RepoError> {

@@ -30,6 +30,7 @@ pub mod tariffs;
 pub mod telemetry;
 pub mod third_party;
 pub mod third_party_devices;
+pub mod third_party_readings;
 
 /// Routes of charging: the read side and the operations on a charge point (kept here so the
 /// main router changes by one line).
@@ -120,6 +121,9 @@ pub fn third_party_routes() -> axum::Router<crate::AppState> {
         .route("/api/third/v1/devices/batch/control", post(third_party_devices::batch_control))
         .route("/api/third/v1/devices/{id}", get(third_party_devices::get))
         .route("/api/third/v1/devices/{id}/logs", get(third_party_devices::logs))
+        .route("/api/third/v1/devices/{id}/ports", get(third_party_readings::ports))
+        .route("/api/third/v1/devices/{id}/sessions", get(third_party_readings::sessions))
+        .route("/api/third/v1/devices/{id}/realtime", get(third_party_readings::realtime))
         .route("/api/third/v1/devices/{id}/reboot", post(third_party::reboot))
         .route("/api/third/v1/devices/{id}/charge/start", post(third_party::start))
         .route("/api/third/v1/devices/{id}/charge/stop", post(third_party::stop))

@@ -113,19 +113,21 @@ impl From<&ChargeOrder> for OrderView {
 pub struct StartBody {
     /// Connector number (1-based).
     #[schema(minimum = 1, maximum = 255)]
+    #[serde(deserialize_with = "crate::whole_number::u32_field")]
     pub port: u32,
     /// How the charge ends by itself: `full` (no limit), `time` (limit in s), `energy` (limit in
     /// Wh) or `power` (full, at most limit W). OCPP piles take `full` and `power`, AP3000 piles
     /// `full`, `time` and `energy`; another mode is 422 `mode_not_supported`.
     pub mode: StartMode,
-    /// Seconds, Wh or W; required above 0 except for `full`.
+    /// Seconds, Wh or W; required above 0 except for `full` (which ignores it).
     #[schema(minimum = 1)]
+    #[serde(default, deserialize_with = "crate::whole_number::opt_u32_field")]
     pub limit: Option<u32>,
     /// The platform's order number (1–64 of letters, digits, `-_.:`): the same order never starts twice.
     #[schema(min_length = 1, max_length = 64, pattern = "^[A-Za-z0-9_.:-]{1,64}$")]
     pub order_no: String,
     /// Id tag the session runs under (default `PLATFORM`; the tenant registers it as an id tag).
-    #[schema(min_length = 1, max_length = 20)]
+    #[schema(min_length = 1, max_length = 20, pattern = "^[ -~]{1,20}$")]
     pub id_tag: Option<String>,
 }
 
@@ -212,6 +214,7 @@ pub async fn start(
 pub struct StopBody {
     /// Connector number the order runs on.
     #[schema(minimum = 1, maximum = 255)]
+    #[serde(deserialize_with = "crate::whole_number::u32_field")]
     pub port: u32,
     /// The order to stop.
     #[schema(min_length = 1, max_length = 64, pattern = "^[A-Za-z0-9_.:-]{1,64}$")]

@@ -174,17 +174,19 @@ pub struct BatchControlItem {
     pub action: BatchAction,
     /// Connector number (start, stop).
     #[schema(minimum = 1, maximum = 255)]
+    #[serde(default, deserialize_with = "crate::whole_number::opt_u32_field")]
     pub port: Option<u32>,
     /// Mode of a start.
     pub mode: Option<StartMode>,
     /// Limit of a start.
     #[schema(minimum = 1)]
+    #[serde(default, deserialize_with = "crate::whole_number::opt_u32_field")]
     pub limit: Option<u32>,
     /// Order number (start, stop).
     #[schema(min_length = 1, max_length = 64, pattern = "^[A-Za-z0-9_.:-]{1,64}$")]
     pub order_no: Option<String>,
     /// Id tag of a start (default `PLATFORM`).
-    #[schema(min_length = 1, max_length = 20)]
+    #[schema(min_length = 1, max_length = 20, pattern = "^[ -~]{1,20}$")]
     pub id_tag: Option<String>,
 }
 
