@@ -26,6 +26,7 @@ pub(crate) const WAIT: Duration = Duration::from_secs(10);
 pub(crate) struct Env {
     pub(crate) app: TestApp,
     pub(crate) addr: String,
+    pub(crate) handler: ChargingHandler<mgc_store::Store>,
     pub(crate) adapters: AdapterRegistry,
     _stop: tokio::sync::watch::Sender<bool>,
 }
@@ -62,9 +63,9 @@ pub(crate) async fn env(db: &mgc_tests::TestDatabase) -> Env {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap().to_string();
     tokio::spawn(gateway.serve(listener));
-    let adapters =
-        AdapterRegistry::new().with(mgc_commands::PROTOCOL_AP3000, Arc::new(Ap3000CommandAdapter::new(handler)));
-    Env { app, addr, adapters, _stop: stop }
+    let adapters = AdapterRegistry::new()
+        .with(mgc_commands::PROTOCOL_AP3000, Arc::new(Ap3000CommandAdapter::new(handler.clone())));
+    Env { app, addr, handler, adapters, _stop: stop }
 }
 
 impl Env {

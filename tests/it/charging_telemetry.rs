@@ -34,7 +34,7 @@ async fn call(app: &TestApp, identity: &str, action: &str, payload: Value) -> Va
 }
 
 /// Station `ev-1` (UTC) with the ocpp16 charger `CP9`; returns (station id, device id).
-async fn charger_station(app: &TestApp, admin: &str) -> (String, String) {
+pub(crate) async fn charger_station(app: &TestApp, admin: &str) -> (String, String) {
     let body =
         json!({"code": "ev-1", "name": "EV hub", "time_zone": "UTC", "devices": [{"name": "CP9", "kind": "charger"}]});
     let provisioned = crate::ingest_support::provision(app, admin, body).await;

@@ -60,7 +60,7 @@ impl Ap3000 {
         Arc::new(Ap3000CommandAdapter::new(self.handler.clone()))
     }
 
-    /// Records each pile that binds to a connection in the connection directory (so commands
+    /// Records each pile that binds to a connection on its timeline and in the connection directory (so commands
     /// issued on any instance reach it here, and its waiting commands are due at once); without a
     /// directory, makes its waiting commands due itself. Ends when `stop` turns true.
     pub fn wake_on_connect(
@@ -84,8 +84,9 @@ impl Ap3000 {
                         Err(RecvError::Closed) => break,
                     },
                 };
+                // Records `connected` on the pile's timeline, and the connection in the directory.
+                handler.pile_connected(pile).await;
                 if handler.has_directory() {
-                    handler.pile_connected(pile).await;
                     continue;
                 }
                 let name = pile.identity();

@@ -32,6 +32,7 @@ const ENV_KEYS: &[&str] = &[
     "thingsboard",
     "commands",
     "ocpp",
+    "charging",
     "ap3000",
     "http",
     "cluster",
@@ -79,6 +80,8 @@ pub struct Config {
     pub commands: crate::config_commands::CommandsConfig,
     /// OCPP 1.6J endpoint for chargers.
     pub ocpp: crate::config_ocpp::OcppConfig,
+    /// Charging audit trail retention.
+    pub charging: crate::config_charging::ChargingConfig,
     /// AP3000 TCP gateway for charging piles.
     pub ap3000: crate::config_ap3000::Ap3000Config,
     /// HTTP connection limits.
@@ -182,6 +185,7 @@ impl Default for Config {
             thingsboard: Default::default(),
             commands: Default::default(),
             ocpp: Default::default(),
+            charging: Default::default(),
             ap3000: Default::default(),
             http: Default::default(),
             cluster: Default::default(),
@@ -266,6 +270,9 @@ impl Config {
                 "database_url: '{}' must start with sqlite:, postgres:// or postgresql://",
                 mgc_store::redact(&url)
             ));
+        }
+        if let Err(e) = self.charging.retention() {
+            problems.push(e);
         }
         if let Err(e) = self.http.validate().and(self.cluster.validate()) {
             problems.push(e);

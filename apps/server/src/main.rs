@@ -13,6 +13,7 @@ mod commands;
 mod config;
 mod config_analytics;
 mod config_ap3000;
+mod config_charging;
 mod config_cluster;
 mod config_commands;
 mod config_database;
@@ -31,6 +32,7 @@ mod shadow_tasks;
 mod simulate;
 mod strategy_tasks;
 mod tenant_cli;
+mod timeline_tasks;
 
 use clap::Parser;
 use std::process::ExitCode;

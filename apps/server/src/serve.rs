@@ -157,6 +157,13 @@ pub async fn serve(mut config: Config) -> Result<(), String> {
         config.strategy.clone(),
         stop_rx.clone(),
     ));
+    let timeline_task = tokio::spawn(crate::timeline_tasks::run(
+        store.clone(),
+        state.clock.clone(),
+        config.charging.retention()?,
+        std::time::Duration::from_secs(config.charging.timeline_sweep_interval_s),
+        stop_rx.clone(),
+    ));
     let maintenance_task = tokio::spawn(crate::maintenance::run(
         store.clone(),
         state.clock.clone(),
@@ -200,6 +207,9 @@ pub async fn serve(mut config: Config) -> Result<(), String> {
     }
     if let Err(e) = strategy_task.await {
         tracing::error!(error = %e, "strategy task ended abnormally");
+    }
+    if let Err(e) = timeline_task.await {
+        tracing::error!(error = %e, "timeline retention task ended abnormally");
     }
     if let Err(e) = maintenance_task.await {
         tracing::error!(error = %e, "maintenance task ended abnormally");

@@ -55,6 +55,8 @@ use utoipa::OpenApi;
         crate::routes::charge_point_operations::cancel_reservation, crate::routes::charge_point_operations::set_profile,
         crate::routes::charge_point_operations::clear_profiles, crate::routes::charge_point_operations::composite_schedule,
         crate::routes::charging::set_registration,
+        crate::routes::charging_timeline::session_timeline, crate::routes::charging_timeline::charge_point_timeline,
+        crate::routes::charging_timeline::session_timeline_csv, crate::routes::charging_timeline::charge_point_timeline_csv,
         crate::routes::id_tags::list, crate::routes::id_tags::get, crate::routes::id_tags::put,
         crate::routes::id_tags::delete,
         crate::routes::third_party::start, crate::routes::third_party::stop, crate::routes::third_party::status,

@@ -15,7 +15,7 @@ pub mod domain;
 
 pub use app::authorize::authorize;
 pub use app::boot::{boot, boot_as, BootDecision};
-pub use app::connection::{disconnected, sweep_offline, SweepReport};
+pub use app::connection::{connected, disconnected, sweep_offline, SweepReport};
 pub use app::credentials::{set_password, set_passwords};
 pub use app::device_reports::device_report;
 pub use app::heartbeat::heartbeat;
@@ -25,7 +25,9 @@ pub use app::registration::set_registration;
 pub use app::start::{start_transaction, StartOutcome, StartRequest};
 pub use app::stats::{fleet_stats, session_stats, SessionStatsRequest};
 pub use app::status::{session_state_for, status_notification, StatusOutcome};
+pub use app::steps::{settlement_uploaded, start_answered, stop_requested, SettlementUpload};
 pub use app::stop::{stop_transaction, StopEffect, StopOutcome, StopRequest};
+pub use app::timeline_sweep::{sweep_timeline, PURGE_BATCH};
 pub use domain::charge_point::{BootInfo, ChargePoint, Connection, Protocol, RegistrationStatus};
 pub use domain::connector::{Connector, ConnectorErrorCode, ConnectorStatus, ConnectorStatusEntry, StatusReport};
 pub use domain::device_report::{
@@ -39,7 +41,7 @@ pub use domain::meter::{MeterSample, SampleSummary};
 pub use domain::password::{generate_password, PasswordHash};
 pub use domain::ports::{
     ChargePointRepository, ChargerDirectory, ChargingTx, ChargingUnits, ConnectorRepository, DeviceReportRepository,
-    IdTagRepository, SessionRepository,
+    IdTagRepository, SessionRepository, TimelineRepository,
 };
 pub use domain::queries::{ChargePointFilter, ChargingQueries, IdTagFilter};
 pub use domain::session::{
@@ -49,4 +51,6 @@ pub use domain::session_state::SessionState;
 pub use domain::settings::ChargingSettings;
 pub use domain::stats::{fleet_figures, session_figures, FleetFigures, SessionFact, SessionFigures};
 pub use domain::stats_queries::ChargingStatsQueries;
+pub use domain::timeline::{FrameRef, TimeRange, TimelineEvent, TimelineEventId, TimelineKind, TimelineRetention};
+pub use domain::timeline_ports::{TimelinePurge, TimelineQueries};
 pub use domain::unmatched_stop::{UnmatchedStop, UnmatchedStopKind};

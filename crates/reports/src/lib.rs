@@ -1,4 +1,4 @@
-//! Report rendering edge: daily settlements, monthly statements and shadow-run reports as CSV (UTF-8 with BOM,
+//! Report rendering edge: daily settlements, monthly statements, shadow-run reports and charging timelines as CSV (UTF-8 with BOM,
 //! ISO dates, fixed column order, `,` or `;`), XLSX (rust_xlsxwriter) and PDF (pdf-writer, built-in
 //! Helvetica plus an embedded CJK-capable font found at build time for other text). Pure functions from domain values to bytes; amounts are rendered exactly from
 //! integer minor units.
@@ -15,6 +15,7 @@ mod shadow_pdf;
 mod shadow_table;
 mod shadow_xlsx;
 mod table;
+mod timeline_csv;
 mod xlsx;
 
 pub use csv_export::{settlements_csv, statement_csv, SETTLEMENT_CSV_COLUMNS, STATEMENT_CSV_COLUMNS};
@@ -25,6 +26,7 @@ pub use shadow_csv::shadow_csv;
 pub use shadow_pdf::shadow_pdf;
 pub use shadow_table::SHADOW_CSV_COLUMNS;
 pub use shadow_xlsx::shadow_xlsx;
+pub use timeline_csv::{timeline_csv, TIMELINE_CSV_COLUMNS};
 pub use xlsx::statement_xlsx;
 
 /// Why a report could not be rendered.

@@ -26,6 +26,7 @@ mod charging_rows;
 mod charging_sessions;
 mod charging_stats;
 mod charging_tag_queries;
+mod charging_timeline;
 mod cluster;
 mod cluster_listen;
 mod commands;

@@ -28,6 +28,7 @@ const SQLITE: &[(i64, &str, &str)] = &[
     (17, "tenant_disabled", include_str!("../../../migrations/sqlite/0017_tenant_disabled.sql")),
     (18, "cluster_connections", include_str!("../../../migrations/sqlite/0018_cluster_connections.sql")),
     (19, "charge_orders", include_str!("../../../migrations/sqlite/0019_charge_orders.sql")),
+    (20, "charging_timeline", include_str!("../../../migrations/sqlite/0020_charging_timeline.sql")),
 ];
 
 /// (version, description, SQL) of every PostgreSQL migration, in order.
@@ -55,6 +56,7 @@ const POSTGRES: &[(i64, &str, &str)] = &[
     (17, "tenant_disabled", include_str!("../../../migrations/postgres/0017_tenant_disabled.sql")),
     (18, "cluster_connections", include_str!("../../../migrations/postgres/0018_cluster_connections.sql")),
     (19, "charge_orders", include_str!("../../../migrations/postgres/0019_charge_orders.sql")),
+    (20, "charging_timeline", include_str!("../../../migrations/postgres/0020_charging_timeline.sql")),
 ];
 
 fn migrator(list: &'static [(i64, &'static str, &'static str)]) -> Migrator {

@@ -25,6 +25,8 @@ pub struct StoreTx {
     pub(crate) store: Arc<Inner>,
     /// The audit entry of the HTTP request this unit of work serves (see [`crate::request_audit`]).
     pub(crate) audit: Option<Arc<crate::request_audit::RequestAudit>>,
+    /// The protocol frame a charging unit of work handles (see [`mgc_charging::TimelineRepository`]).
+    pub(crate) charging_frame: Option<mgc_charging::FrameRef>,
 }
 
 impl std::fmt::Debug for StoreTx {
@@ -36,7 +38,7 @@ impl std::fmt::Debug for StoreTx {
 impl StoreTx {
     pub(crate) fn new(conn: TxConn, store: Arc<Inner>) -> Self {
         let audit = crate::request_audit::current();
-        Self { conn, appended_events: false, alarm_writes: Default::default(), store, audit }
+        Self { conn, appended_events: false, alarm_writes: Default::default(), store, audit, charging_frame: None }
     }
 
     /// Marks that this unit of work makes events due, so its commit wakes the dispatchers:

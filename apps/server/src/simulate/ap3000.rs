@@ -216,6 +216,15 @@ async fn pile(args: &Ap3000Args, n: u32, end: Instant, c: &Counters) -> Result<(
         c.add(RECEIVED, 1);
         on_frame(&mut link, id, frame, &mut session, &mut next_swipe, &mut port, args, c).await?;
     }
+    // A card swiped just before the end: the server opens the session before it sends the start,
+    // so wait for that start (or the refusal) and settle it like any other.
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while !args.no_sessions && session.is_none() && next_swipe.is_none() {
+        let wait = deadline.saturating_duration_since(Instant::now());
+        let Some(frame) = link.recv(wait).await.map_err(|e| e.to_string())? else { break };
+        c.add(RECEIVED, 1);
+        on_frame(&mut link, id, frame, &mut session, &mut next_swipe, &mut port, args, c).await?;
+    }
     if let Some(s) = session.take() {
         settle(&mut link, id, args, &s, 7, c).await?;
         // The settlement's acknowledgement, so that it is stored before the connection closes.

@@ -9,6 +9,7 @@ pub mod audit;
 pub mod charge_point_operations;
 pub mod charging;
 pub mod charging_stats;
+pub mod charging_timeline;
 pub mod commands;
 pub mod csv_delimiter;
 pub mod dead_letters;
@@ -54,6 +55,10 @@ pub fn charging_routes() -> axum::Router<crate::AppState> {
         .route("/api/v1/charging-sessions/{id}", get(charging::get_session))
         .route("/api/v1/stats/charging/fleet", get(charging_stats::fleet))
         .route("/api/v1/stats/charging/sessions", get(charging_stats::sessions))
+        .route("/api/v1/charging-sessions/{id}/timeline", get(charging_timeline::session_timeline))
+        .route("/api/v1/charging-sessions/{id}/timeline.csv", get(charging_timeline::session_timeline_csv))
+        .route("/api/v1/charge-points/{id}/timeline", get(charging_timeline::charge_point_timeline))
+        .route("/api/v1/charge-points/{id}/timeline.csv", get(charging_timeline::charge_point_timeline_csv))
 }
 
 /// Routes of shadow runs (kept here so the main router changes by one line).

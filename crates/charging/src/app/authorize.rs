@@ -1,8 +1,9 @@
 //! Authorize: decide whether an id tag may charge.
 
 use crate::app::arrival::{arrive, Needs};
+use crate::app::trail;
 use crate::domain::id_tag::authorize as decide;
-use crate::{AuthorizationStatus, ChargingError, ChargingTx, IdTagInfo, IdToken, OcppIdentity};
+use crate::{AuthorizationStatus, ChargingError, ChargingTx, IdTagInfo, IdToken, OcppIdentity, TimelineKind};
 use chrono::{DateTime, Utc};
 use mgc_kernel::TenantId;
 
@@ -15,11 +16,13 @@ pub async fn authorize<T: ChargingTx>(
     tag: &IdToken,
     now: DateTime<Utc>,
 ) -> Result<IdTagInfo, ChargingError> {
-    arrive(&mut tx, tenant, identity, Needs::Accepted, now).await?;
+    let cp = arrive(&mut tx, tenant, identity, Needs::Accepted, now).await?;
     let mut info = decide(tx.id_tag(tenant, tag).await?.as_ref(), now);
     if info.status == AuthorizationStatus::Accepted && tx.tag_has_open_session(tenant, tag).await? {
         info.status = AuthorizationStatus::ConcurrentTx;
     }
+    let details = serde_json::json!({ "id_tag": tag.as_str(), "status": info.status.as_str() });
+    trail::of_charge_point(&mut tx, &cp, TimelineKind::Authorized, details, now).await?;
     tx.commit().await?;
     Ok(info)
 }

@@ -3,11 +3,11 @@
 
 use crate::app::arrival::mark_seen;
 use crate::app::link::link_charger;
-use crate::app::{events, persist};
+use crate::app::{events, persist, trail};
 use crate::domain::charge_point::registration_for_boot;
 use crate::{
     BootInfo, ChargePoint, ChargePointId, ChargingError, ChargingSettings, ChargingTx, OcppIdentity, Protocol,
-    RegistrationStatus, StopReason, TransactionId,
+    RegistrationStatus, StopReason, TimelineKind, TransactionId,
 };
 use chrono::{DateTime, Utc};
 use mgc_eventing::emit;
@@ -75,6 +75,17 @@ pub async fn boot_as<T: ChargingTx>(
         closed_sessions.push(session.transaction_id);
     }
     emit(&mut tx, tenant, &events::registered(&cp, first_boot, now), now).await?;
+    let boot = cp.boot_info.as_ref();
+    let details = serde_json::json!({
+        "status": cp.registration.as_str(),
+        "first_boot": first_boot,
+        "protocol": cp.protocol.as_str(),
+        "vendor": boot.map(|b| b.vendor.as_str()),
+        "model": boot.map(|b| b.model.as_str()),
+        "firmware_version": boot.and_then(|b| b.firmware_version.as_deref()),
+        "closed_sessions": closed_sessions.iter().map(|t| t.0).collect::<Vec<_>>(),
+    });
+    trail::of_charge_point(&mut tx, &cp, TimelineKind::Registered, details, now).await?;
     tx.commit().await?;
     let interval_s = match cp.registration {
         RegistrationStatus::Accepted => settings.heartbeat_interval_s,

@@ -1,12 +1,14 @@
 //! Connection state: a closed connection, and the sweep that marks silent charge points offline.
 
-use crate::app::events;
+use crate::app::{events, trail};
 use crate::{
     ChargePointRepository, ChargingError, ChargingSettings, ChargingTx, ChargingUnits, Connection, OcppIdentity,
+    TimelineKind,
 };
 use chrono::{DateTime, Utc};
 use mgc_eventing::{emit, UnitOfWork};
 use mgc_kernel::TenantId;
+use serde_json::{json, Value};
 
 /// Records that the connection of `identity` closed at `now` (offline event when it was online),
 /// and commits; false when it was already offline or is unknown.
@@ -23,9 +25,29 @@ pub async fn disconnected<T: ChargingTx>(
     if went_offline {
         tx.save_charge_point(&cp).await?;
         emit(&mut tx, tenant, &events::connection_changed(&cp, false, "connection closed", now), now).await?;
+        let details = json!({ "reason": "connection closed" });
+        trail::of_charge_point(&mut tx, &cp, TimelineKind::Disconnected, details, now).await?;
         tx.commit().await?;
     }
     Ok(went_offline)
+}
+
+/// Records on the timeline that a connection of `identity` opened at `now` (`details`: what the
+/// adapter knows of it, e.g. protocol and peer), and commits; false when the identity is not
+/// known yet (its boot will register it).
+pub async fn connected<T: ChargingTx>(
+    mut tx: T,
+    tenant: &TenantId,
+    identity: &OcppIdentity,
+    details: Value,
+    now: DateTime<Utc>,
+) -> Result<bool, ChargingError> {
+    let Some(cp) = tx.charge_point_by_identity(tenant, identity).await? else {
+        return Ok(false);
+    };
+    trail::of_charge_point(&mut tx, &cp, TimelineKind::Connected, details, now).await?;
+    tx.commit().await?;
+    Ok(true)
 }
 
 /// What a sweep did.
@@ -54,7 +76,8 @@ pub async fn sweep_offline<U: ChargingUnits>(
         if cp.connection(now, timeout) == Connection::Offline && cp.mark_offline(now) {
             tx.save_charge_point(&cp).await?;
             let why = format!("no message for {} s", settings.offline_after_s);
-            emit(&mut tx, &tenant, &events::connection_changed(&cp, false, why, now), now).await?;
+            emit(&mut tx, &tenant, &events::connection_changed(&cp, false, why.clone(), now), now).await?;
+            trail::of_charge_point(&mut tx, &cp, TimelineKind::Disconnected, json!({ "reason": why }), now).await?;
             UnitOfWork::commit(tx).await?;
             report.marked_offline += 1;
         }

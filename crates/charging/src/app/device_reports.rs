@@ -3,7 +3,7 @@
 
 use crate::app::arrival::{arrive, Needs};
 use crate::domain::device_report::{bounded, decide, DeviceReport, DeviceReportRecord};
-use crate::{ChargingError, ChargingSettings, ChargingTx, DataTransferDecision, OcppIdentity};
+use crate::{ChargePoint, ChargingError, ChargingSettings, ChargingTx, DataTransferDecision, OcppIdentity};
 use chrono::{DateTime, Utc};
 use mgc_kernel::TenantId;
 
@@ -17,7 +17,21 @@ pub async fn device_report<T: ChargingTx>(
     settings: &ChargingSettings,
     now: DateTime<Utc>,
 ) -> Result<Option<DataTransferDecision>, ChargingError> {
-    let mut cp = arrive(&mut tx, tenant, identity, Needs::Known, now).await?;
+    let (_, decision) = record(&mut tx, tenant, identity, report, settings, now).await?;
+    tx.commit().await?;
+    Ok(decision)
+}
+
+/// [`device_report`] without the commit: the charge point and the DataTransfer answer.
+pub(crate) async fn record<T: ChargingTx>(
+    tx: &mut T,
+    tenant: &TenantId,
+    identity: &OcppIdentity,
+    report: DeviceReport,
+    settings: &ChargingSettings,
+    now: DateTime<Utc>,
+) -> Result<(ChargePoint, Option<DataTransferDecision>), ChargingError> {
+    let mut cp = arrive(tx, tenant, identity, Needs::Known, now).await?;
     let (report, decision, data_truncated) = match report {
         DeviceReport::DataTransfer { vendor_id, message_id, data } => {
             let decision = decide(&vendor_id, &settings.data_transfer_vendors);
@@ -39,6 +53,5 @@ pub async fn device_report<T: ChargingTx>(
         received_at: now,
     };
     tx.record_device_report(&record).await?;
-    tx.commit().await?;
-    Ok(decision)
+    Ok((cp, decision))
 }

@@ -1,10 +1,10 @@
 //! MeterValues: add samples to the connector's running session, with a throttled update event.
 
 use crate::app::arrival::{arrive, Needs};
-use crate::app::persist;
+use crate::app::{persist, trail};
 use crate::{
     ChargingError, ChargingSession, ChargingSettings, ChargingTx, MeterSample, OcppIdentity, SampleSummary,
-    SessionChanges, TransactionId,
+    SessionChanges, TimelineKind, TransactionId,
 };
 use chrono::{DateTime, Utc};
 use mgc_kernel::TenantId;
@@ -63,11 +63,22 @@ pub async fn meter_values<T: ChargingTx>(
     if session.state.is_terminal() {
         return finish(tx, MeterValuesOutcome::SessionEnded(session.transaction_id)).await;
     }
-    let expected = session.state;
+    let (expected, was_backwards) = (session.state, session.meter_went_backwards);
     let summary = session.record_samples(&input.samples, now)?;
+    let last = input.samples.last().cloned();
     let due = summary.recorded > 0 && session.update_due(now, settings.session_update_min_interval());
     let changes = SessionChanges { transitions: Vec::new(), samples: input.samples };
     persist::save_session(&mut tx, &mut session, expected, &changes, due, now).await?;
+    let details = serde_json::json!({
+        "transaction_id": session.transaction_id.0,
+        "samples": summary.recorded,
+        "energy_wh": session.energy().0,
+        "register_wh": last.as_ref().and_then(|s| s.energy_register).map(|w| w.0),
+        "power_w": last.as_ref().and_then(|s| s.power_w),
+        "soc_percent": last.and_then(|s| s.soc_percent),
+    });
+    trail::of_session(&mut tx, &session, TimelineKind::MeterProgress, details, now).await?;
+    trail::backwards_if_new(&mut tx, &session, was_backwards, now).await?;
     finish(tx, MeterValuesOutcome::Recorded { transaction_id: session.transaction_id, summary, update_emitted: due })
         .await
 }

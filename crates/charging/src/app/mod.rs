@@ -17,6 +17,9 @@ pub mod registration;
 pub mod start;
 pub mod stats;
 pub mod status;
+pub mod steps;
 pub mod stop;
 #[cfg(test)]
 mod tests;
+pub mod timeline_sweep;
+mod trail;

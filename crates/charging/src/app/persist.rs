@@ -1,7 +1,7 @@
 //! Saving a changed session with the events its changes call for (same unit of work).
 
-use crate::app::events;
-use crate::{ChargingError, ChargingSession, ChargingTx, SessionChanges, SessionState, StopReason};
+use crate::app::{events, trail};
+use crate::{ChargingError, ChargingSession, ChargingTx, SessionChanges, SessionState, StopReason, TimelineKind};
 use chrono::{DateTime, Utc};
 use mgc_eventing::emit;
 
@@ -31,7 +31,7 @@ pub async fn save_session<T: ChargingTx>(
 }
 
 /// Ends a running session without a StopTransaction (`failed`, see [`ChargingSession::close`])
-/// and saves it with its `ChargingSessionEnded`.
+/// and saves it with its `ChargingSessionEnded`, `stopped` and `session_without_stop` on the timeline.
 pub async fn close_session<T: ChargingTx>(
     tx: &mut T,
     session: &mut ChargingSession,
@@ -42,5 +42,8 @@ pub async fn close_session<T: ChargingTx>(
     let expected = session.state;
     let t = session.close(reason, why, now)?;
     let changes = SessionChanges { transitions: vec![t], samples: Vec::new() };
-    save_session(tx, session, expected, &changes, false, now).await
+    save_session(tx, session, expected, &changes, false, now).await?;
+    trail::of_session(tx, session, TimelineKind::Stopped, trail::ended_details(session), now).await?;
+    let details = serde_json::json!({ "transaction_id": session.transaction_id.0, "why": why });
+    trail::of_session(tx, session, TimelineKind::SessionWithoutStop, details, now).await
 }

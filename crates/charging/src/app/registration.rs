@@ -2,7 +2,8 @@
 
 use crate::app::arrival::known;
 use crate::app::link::link_charger;
-use crate::{ChargePoint, ChargingError, ChargingTx, OcppIdentity, RegistrationStatus};
+use crate::app::trail;
+use crate::{ChargePoint, ChargingError, ChargingTx, OcppIdentity, RegistrationStatus, TimelineKind};
 use chrono::{DateTime, Utc};
 use mgc_kernel::TenantId;
 
@@ -20,6 +21,8 @@ pub async fn set_registration<T: ChargingTx>(
     cp.set_registration(registration, now);
     link_charger(&mut tx, &mut cp, now).await?;
     tx.save_charge_point(&cp).await?;
+    let details = serde_json::json!({ "status": registration.as_str(), "by": "operator" });
+    trail::of_charge_point(&mut tx, &cp, TimelineKind::Registered, details, now).await?;
     tx.commit().await?;
     Ok(cp)
 }

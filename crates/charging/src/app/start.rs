@@ -1,15 +1,16 @@
 //! StartTransaction: open a charging session, idempotent for a start re-sent after a reconnect.
 
 use crate::app::arrival::{arrive, Needs};
-use crate::app::{events, persist};
+use crate::app::{events, persist, trail};
 use crate::domain::id_tag::authorize;
 use crate::{
-    ChargingError, ChargingSession, ChargingTx, IdTagInfo, IdToken, NewSession, OcppIdentity, SessionId, StopReason,
-    TransactionId,
+    AuthorizationStatus, ChargingError, ChargingSession, ChargingTx, IdTagInfo, IdToken, NewSession, OcppIdentity,
+    Protocol, SessionId, StopReason, TimelineKind, TransactionId,
 };
 use chrono::{DateTime, Utc};
 use mgc_eventing::emit;
 use mgc_kernel::{TenantId, Wh};
+use serde_json::json;
 
 /// A StartTransaction as the charging context sees it.
 #[derive(Debug, Clone, PartialEq)]
@@ -95,6 +96,22 @@ pub async fn start_transaction<T: ChargingTx>(
     );
     tx.insert_session(&session).await?;
     emit(&mut tx, tenant, &events::session_started(&session), now).await?;
+    let details = json!({
+        "transaction_id": transaction_id.0,
+        "id_tag": session.id_tag.as_str(),
+        "authorization": session.authorization.as_str(),
+        "meter_start_wh": session.meter_start.0,
+        "started_at": session.started_at,
+    });
+    trail::of_session(&mut tx, &session, TimelineKind::StartRequested, details, now).await?;
+    let ids = json!({ "transaction_id": transaction_id.0, "authorization": session.authorization.as_str() });
+    if session.authorization != AuthorizationStatus::Accepted {
+        trail::of_session(&mut tx, &session, TimelineKind::StartRefused, ids, now).await?;
+    } else if cp.protocol == Protocol::Ocpp16J {
+        // An OCPP charge point already charges when it sends StartTransaction; an AP3000 pile
+        // starts only when it acknowledges the start command (see `steps::start_answered`).
+        trail::of_session(&mut tx, &session, TimelineKind::StartAccepted, ids, now).await?;
+    }
     tx.commit().await?;
     Ok(StartOutcome { transaction_id, session_id: session.id, id_tag_info, created: true, superseded })
 }

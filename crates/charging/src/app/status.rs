@@ -1,10 +1,10 @@
 //! StatusNotification: record the connector's status and let its running session follow.
 
 use crate::app::arrival::{arrive, Needs};
-use crate::app::{events, persist};
+use crate::app::{events, persist, trail};
 use crate::{
     ChargingError, ChargingTx, Connector, ConnectorStatus, OcppIdentity, SessionChanges, SessionState, StatusReport,
-    TransactionId,
+    TimelineEvent, TimelineKind, TransactionId,
 };
 use chrono::{DateTime, Utc};
 use mgc_eventing::emit;
@@ -45,12 +45,22 @@ pub async fn status_notification<T: ChargingTx>(
         None => Some(Connector::first_report(tenant.clone(), cp.id, &report, now)),
     };
     let changed = entry.is_some();
+    let running = tx.open_sessions(tenant, cp.id).await?.into_iter().find(|s| s.connector == report.connector);
     if let Some((connector, entry)) = entry {
         tx.save_connector(&connector, std::slice::from_ref(&entry)).await?;
         emit(&mut tx, tenant, &events::connector_changed(&cp, connector.number, &entry), now).await?;
+        let details = serde_json::json!({
+            "from": entry.from.map(|s| s.as_str()),
+            "to": entry.status.as_str(),
+            "error_code": entry.error_code.as_str(),
+            "info": entry.info,
+            "vendor_error_code": entry.vendor_error_code,
+        });
+        let event = TimelineEvent::of_charge_point(&cp, TimelineKind::StatusChanged, now, details);
+        let event = event.on_connector(connector.number).in_session(running.as_ref().map(|s| s.id));
+        trail::append(&mut tx, event).await?;
     }
     let mut session_after = None;
-    let running = tx.open_sessions(tenant, cp.id).await?.into_iter().find(|s| s.connector == report.connector);
     if let Some(mut session) = running {
         let expected = session.state;
         if let Some(to) = session_state_for(report.status).filter(|_| changed) {

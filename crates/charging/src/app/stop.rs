@@ -2,12 +2,12 @@
 //! running session is recorded, never lost.
 
 use crate::app::arrival::{arrive, Needs};
-use crate::app::persist;
+use crate::app::{persist, trail};
 use crate::domain::id_tag::authorize;
 use crate::domain::session::Stopped;
 use crate::{
     ChargingError, ChargingTx, IdTagInfo, IdToken, MeterSample, OcppIdentity, SessionChanges, SessionState, StopInput,
-    StopReason, TransactionId, UnmatchedStop, UnmatchedStopKind,
+    StopReason, TimelineEvent, TimelineKind, TransactionId, UnmatchedStop, UnmatchedStopKind,
 };
 use chrono::{DateTime, Utc};
 use mgc_kernel::{TenantId, Wh};
@@ -71,7 +71,7 @@ pub async fn stop_transaction<T: ChargingTx>(
     let effect = match session {
         None => StopEffect::Unmatched(UnmatchedStopKind::UnknownTransaction),
         Some(mut session) => {
-            let expected = session.state;
+            let (expected, was_backwards) = (session.state, session.meter_went_backwards);
             if !session.state.is_terminal() {
                 session.record_samples(&req.transaction_data, now)?;
             }
@@ -85,6 +85,9 @@ pub async fn stop_transaction<T: ChargingTx>(
                 Ok(Stopped::Ended(t)) => {
                     let changes = SessionChanges { transitions: vec![t], samples: req.transaction_data.clone() };
                     persist::save_session(&mut tx, &mut session, expected, &changes, false, now).await?;
+                    let details = trail::ended_details(&session);
+                    trail::of_session(&mut tx, &session, TimelineKind::Stopped, details, now).await?;
+                    trail::backwards_if_new(&mut tx, &session, was_backwards, now).await?;
                     StopEffect::Ended { state: session.state, energy: session.energy() }
                 }
                 Ok(Stopped::Repeated) => StopEffect::Repeated,
@@ -106,6 +109,13 @@ pub async fn stop_transaction<T: ChargingTx>(
             received_at: now,
         };
         tx.record_unmatched_stop(&unmatched).await?;
+        let details = serde_json::json!({
+            "transaction_id": req.transaction_id.0,
+            "unmatched": kind.as_str(),
+            "meter_stop_wh": req.meter_stop.0,
+            "stopped_at": req.stopped_at,
+        });
+        trail::append(&mut tx, TimelineEvent::of_charge_point(&cp, TimelineKind::Stopped, now, details)).await?;
         tracing::warn!(transaction = %req.transaction_id, kind = %kind, "stop matched no running session; recorded");
     }
     tx.commit().await?;

@@ -23,4 +23,8 @@ pub mod stats;
 pub mod stats_queries;
 #[cfg(test)]
 mod stats_tests;
+pub mod timeline;
+pub mod timeline_ports;
+#[cfg(test)]
+mod timeline_tests;
 pub mod unmatched_stop;

@@ -4,6 +4,7 @@ use crate::{
     ChargePoint, ChargePointId, ChargingSession, Connector, ConnectorStatusEntry, DeviceReportRecord, IdTag, IdToken,
     LocalAuthorizationList, OcppIdentity, SessionChanges, SessionState, TransactionId, UnmatchedStop,
 };
+use crate::{FrameRef, TimelineEvent};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use mgc_eventing::{OutboxWriter, UnitOfWork};
@@ -111,6 +112,18 @@ pub trait DeviceReportRepository: Send {
     async fn record_device_report(&mut self, record: &DeviceReportRecord) -> Result<(), RepoError>;
 }
 
+/// The audit trail, inside a unit of work: events are appended with the state change they record.
+#[async_trait]
+pub trait TimelineRepository: Send {
+    /// Appends one event.
+    async fn append_timeline(&mut self, event: &TimelineEvent) -> Result<(), RepoError>;
+    /// Names the protocol frame this unit of work handles (set by the adapter that began it);
+    /// the events its services append carry it.
+    fn set_frame(&mut self, frame: FrameRef);
+    /// The frame named by [`TimelineRepository::set_frame`].
+    fn frame(&self) -> Option<FrameRef>;
+}
+
 /// Everything one charging unit of work needs.
 pub trait ChargingTx:
     ChargePointRepository
@@ -119,6 +132,7 @@ pub trait ChargingTx:
     + IdTagRepository
     + ChargerDirectory
     + DeviceReportRepository
+    + TimelineRepository
     + OutboxWriter
     + UnitOfWork
 {
@@ -131,6 +145,7 @@ impl<T> ChargingTx for T where
         + IdTagRepository
         + ChargerDirectory
         + DeviceReportRepository
+        + TimelineRepository
         + OutboxWriter
         + UnitOfWork
 {

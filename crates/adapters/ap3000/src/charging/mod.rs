@@ -18,8 +18,8 @@ use crate::PhysicalId;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use mgc_charging::{
-    self as charging, AuthorizationStatus, BootInfo, ChargingError, ChargingSettings, IdToken, OcppIdentity, Protocol,
-    RegistrationStatus, StatusReport, TransactionId,
+    self as charging, AuthorizationStatus, BootInfo, ChargingError, ChargingSettings, ChargingUnits, FrameRef, IdToken,
+    OcppIdentity, Protocol, RegistrationStatus, StatusReport, TimelineRepository, TransactionId,
 };
 use mgc_kernel::{SharedClock, TenantId};
 use std::collections::HashMap;
@@ -113,12 +113,24 @@ impl<U: telemetry::PileUnits + 'static> ChargingHandler<U> {
         self.inner.clock.now()
     }
 
+    /// A charging unit of work carrying `frame` onto the timeline.
+    async fn framed_tx(&self, frame: &FrameRef) -> Result<<U as ChargingUnits>::Tx, ChargingError> {
+        let mut tx = self.inner.units.begin_charging_tx().await?;
+        tx.set_frame(frame.clone());
+        Ok(tx)
+    }
+
     fn failed(&self, report: &'static str, pile: PhysicalId, e: &ChargingError) {
         metrics::counter!(FAILED_COUNTER, "report" => report).increment(1);
         tracing::warn!(%pile, report, error = %e, "AP3000 report not applied");
     }
 
-    async fn register(&self, pile: PhysicalId, r: &Register) -> Result<RegistrationStatus, ChargingError> {
+    async fn register(
+        &self,
+        pile: PhysicalId,
+        r: &Register,
+        frame: &FrameRef,
+    ) -> Result<RegistrationStatus, ChargingError> {
         let info = BootInfo {
             vendor: "AP3000".into(),
             model: format!("type 0x{:02X}, {} ports", r.device_type, r.ports),
@@ -127,7 +139,7 @@ impl<U: telemetry::PileUnits + 'static> ChargingHandler<U> {
             meter_type: None,
             meter_serial_number: None,
         };
-        let tx = self.inner.units.begin_charging_tx().await?;
+        let tx = self.framed_tx(frame).await?;
         let id = identity(pile)?;
         let decision =
             charging::boot_as(tx, &self.inner.tenant, &id, Protocol::Ap3000, info, &self.inner.settings, self.now())
@@ -136,7 +148,7 @@ impl<U: telemetry::PileUnits + 'static> ChargingHandler<U> {
         Ok(decision.status)
     }
 
-    async fn heartbeat(&self, pile: PhysicalId, ports: &[u8]) -> Result<(), ChargingError> {
+    async fn heartbeat(&self, pile: PhysicalId, ports: &[u8], frame: &FrameRef) -> Result<(), ChargingError> {
         let id = identity(pile)?;
         let now = self.now();
         charging::heartbeat(self.inner.units.begin_charging_tx().await?, &self.inner.tenant, &id, now).await?;
@@ -155,17 +167,17 @@ impl<U: telemetry::PileUnits + 'static> ChargingHandler<U> {
                 vendor_error_code: None,
                 timestamp: Some(now),
             };
-            let tx = self.inner.units.begin_charging_tx().await?;
+            let tx = self.framed_tx(frame).await?;
             charging::status_notification(tx, &self.inner.tenant, &id, report, now).await?;
         }
         lock(&self.inner.ports).insert(pile, ports.to_vec());
         Ok(())
     }
 
-    async fn card(&self, pile: PhysicalId, swipe: &CardSwipe) -> Result<Downlink, ChargingError> {
+    async fn card(&self, pile: PhysicalId, swipe: &CardSwipe, frame: &FrameRef) -> Result<Downlink, ChargingError> {
         let id = identity(pile)?;
         let tag = IdToken::parse(&swipe.card_number().to_string())?;
-        let tx = self.inner.units.begin_charging_tx().await?;
+        let tx = self.framed_tx(frame).await?;
         let info = charging::authorize(tx, &self.inner.tenant, &id, &tag, self.now()).await?;
         let status = match info.status {
             AuthorizationStatus::Accepted => 0,
@@ -191,10 +203,11 @@ fn one_byte(command: u8, ok: bool) -> Option<Downlink> {
 
 #[async_trait]
 impl<U: telemetry::PileUnits + 'static> PileHandler for ChargingHandler<U> {
-    async fn report(&self, pile: PhysicalId, report: Uplink) -> Option<Downlink> {
+    async fn report(&self, pile: PhysicalId, message_id: u16, report: Uplink) -> Option<Downlink> {
+        let frame = |command| FrameRef::ap3000(message_id, command);
         match report {
             Uplink::Register(r) => {
-                let accepted = match self.register(pile, &r).await {
+                let accepted = match self.register(pile, &r, &frame(cmd::REGISTER)).await {
                     Ok(status) => status == RegistrationStatus::Accepted,
                     Err(e) => {
                         self.failed("register", pile, &e);
@@ -204,14 +217,20 @@ impl<U: telemetry::PileUnits + 'static> PileHandler for ChargingHandler<U> {
                 one_byte(cmd::REGISTER, accepted)
             }
             Uplink::Heartbeat(h) => {
-                let ok = self.heartbeat(pile, &h.port_status).await.inspect_err(|e| self.failed("heartbeat", pile, e));
+                let ok = self
+                    .heartbeat(pile, &h.port_status, &frame(cmd::HEARTBEAT))
+                    .await
+                    .inspect_err(|e| self.failed("heartbeat", pile, e));
                 one_byte(cmd::HEARTBEAT, ok.is_ok())
             }
             Uplink::LegacyHeartbeat(h) => {
-                let ok = self.heartbeat(pile, &h.port_status).await.inspect_err(|e| self.failed("heartbeat", pile, e));
+                let ok = self
+                    .heartbeat(pile, &h.port_status, &frame(cmd::LEGACY_HEARTBEAT))
+                    .await
+                    .inspect_err(|e| self.failed("heartbeat", pile, e));
                 one_byte(cmd::LEGACY_HEARTBEAT, ok.is_ok())
             }
-            Uplink::CardSwipe(s) => match self.card(pile, &s).await {
+            Uplink::CardSwipe(s) => match self.card(pile, &s, &frame(cmd::CARD_SWIPE)).await {
                 Ok(reply) => Some(reply),
                 Err(e) => {
                     self.failed("card_swipe", pile, &e);
@@ -219,14 +238,14 @@ impl<U: telemetry::PileUnits + 'static> PileHandler for ChargingHandler<U> {
                 }
             },
             Uplink::PowerHeartbeat(p) => {
-                if let Err(e) = self.power(pile, &p).await {
+                if let Err(e) = self.power(pile, &p, &frame(cmd::POWER_HEARTBEAT)).await {
                     self.failed("power_heartbeat", pile, &e);
                 }
                 None
             }
             Uplink::Settlement(s) => {
                 // Always acknowledged: an unanswered record blocks the pile's later ones (§8.4).
-                if let Err(e) = self.settle(pile, &s).await {
+                if let Err(e) = self.settle(pile, &s, &frame(cmd::SETTLEMENT)).await {
                     self.failed("settlement", pile, &e);
                 }
                 one_byte(cmd::SETTLEMENT, true)

@@ -19,9 +19,19 @@ impl<U: super::telemetry::PileUnits + 'static> ChargingHandler<U> {
         self.inner.directory.get().is_some()
     }
 
-    /// `pile` bound to a connection of this process: records it in the directory (which makes
-    /// its waiting commands due and wakes the dispatcher); nothing without a directory.
+    /// `pile` bound to a connection of this process: records `connected` on its timeline (when it
+    /// is known), and records it in the directory (which makes its waiting commands due and wakes
+    /// the dispatcher) when there is one.
     pub async fn pile_connected(&self, pile: PhysicalId) {
+        let recorded = async {
+            let tx = self.inner.units.begin_charging_tx().await?;
+            let details = serde_json::json!({ "protocol": mgc_charging::Protocol::Ap3000.as_str() });
+            mgc_charging::connected(tx, &self.inner.tenant, &super::identity(pile)?, details, self.inner.clock.now())
+                .await
+        };
+        if let Err(e) = recorded.await {
+            tracing::warn!(%pile, error = %e, "could not record the pile's connection on the timeline");
+        }
         let Some(directory) = self.inner.directory.get() else { return };
         let device = ConnectedDevice {
             tenant: self.inner.tenant.clone(),

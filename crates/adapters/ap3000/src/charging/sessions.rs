@@ -10,8 +10,8 @@ use crate::gateway::SendFailure;
 use crate::messages::{charge_result_name, ChargeControl, Downlink, PowerHeartbeat, Settlement, Uplink};
 use crate::PhysicalId;
 use mgc_charging::{
-    self as charging, AuthorizationStatus, ChargingError, DeviceReport, IdToken, MeterSample, MeterValuesInput,
-    StartRequest, StopReason, StopRequest, TransactionId,
+    self as charging, AuthorizationStatus, ChargingError, FrameRef, IdToken, MeterSample, MeterValuesInput,
+    SettlementUpload, StartRequest, StopReason, StopRequest, TransactionId,
 };
 use mgc_kernel::Wh;
 use serde_json::json;
@@ -104,7 +104,9 @@ impl<U: super::telemetry::PileUnits + 'static> ChargingHandler<U> {
         let live = LivePort { transaction, order, started: Some(now), energy_wh: 0 };
         lock(&self.inner.live).insert((pile, port), live);
         let (rate_mode, limit) = mode.wire();
-        match self.control(pile, port, 1, rate_mode, limit, order).await {
+        let answered = self.control(pile, port, 1, rate_mode, limit, order).await;
+        self.start_answered(pile, transaction, &answered).await;
+        match answered {
             Ok(()) => Ok(transaction),
             Err(e) => {
                 lock(&self.inner.live).remove(&(pile, port));
@@ -119,6 +121,15 @@ impl<U: super::telemetry::PileUnits + 'static> ChargingHandler<U> {
     pub async fn stop(&self, pile: PhysicalId, port: u8) -> Result<TransactionId, SessionFailure> {
         let live = lock(&self.inner.live).get(&(pile, port)).cloned();
         let Some(live) = live else { return Err(SessionFailure::NotCharging { pile, port: u16::from(port) + 1 }) };
+        let requested = async {
+            let tx = self.inner.units.begin_charging_tx().await?;
+            let details = json!({ "command": "0x82", "port": u16::from(port) + 1 });
+            charging::stop_requested(tx, &self.inner.tenant, &identity(pile)?, live.transaction, details, self.now())
+                .await
+        };
+        if let Err(e) = requested.await {
+            tracing::warn!(%pile, transaction = %live.transaction, error = %e, "cannot record the stop request on the timeline");
+        }
         self.control(pile, port, 0, 0, 0, live.order).await?;
         Ok(live.transaction)
     }
@@ -160,6 +171,33 @@ impl<U: super::telemetry::PileUnits + 'static> ChargingHandler<U> {
         }
     }
 
+    /// Records the pile's answer to the 0x82 start of `transaction` on the timeline.
+    async fn start_answered(&self, pile: PhysicalId, transaction: TransactionId, answer: &Result<(), SessionFailure>) {
+        let (accepted, details) = match answer {
+            Ok(()) => (true, json!({ "command": "0x82", "result": 0 })),
+            Err(SessionFailure::Refused { result, name, .. }) => {
+                (false, json!({ "command": "0x82", "result": result, "result_name": name }))
+            }
+            Err(e) => (false, json!({ "command": "0x82", "error": e.to_string() })),
+        };
+        let recorded = async {
+            let tx = self.inner.units.begin_charging_tx().await?;
+            charging::start_answered(
+                tx,
+                &self.inner.tenant,
+                &identity(pile)?,
+                transaction,
+                accepted,
+                details,
+                self.now(),
+            )
+            .await
+        };
+        if let Err(e) = recorded.await {
+            tracing::warn!(%pile, %transaction, error = %e, "cannot record the start answer on the timeline");
+        }
+    }
+
     /// Ends a session that never ran (the pile refused or did not answer the start).
     async fn close(&self, pile: PhysicalId, transaction: TransactionId, why: &str) {
         let now = self.now();
@@ -181,7 +219,12 @@ impl<U: super::telemetry::PileUnits + 'static> ChargingHandler<U> {
     }
 
     /// A power heartbeat: the session's energy so far as a meter value.
-    pub(super) async fn power(&self, pile: PhysicalId, p: &PowerHeartbeat) -> Result<(), ChargingError> {
+    pub(super) async fn power(
+        &self,
+        pile: PhysicalId,
+        p: &PowerHeartbeat,
+        frame: &FrameRef,
+    ) -> Result<(), ChargingError> {
         let Some(transaction) = transaction_of(&p.order) else {
             tracing::debug!(%pile, port = p.port + 1, "power heartbeat of a session started offline; not mapped");
             return Ok(());
@@ -201,7 +244,7 @@ impl<U: super::telemetry::PileUnits + 'static> ChargingHandler<U> {
             transaction_id: Some(transaction),
             samples: vec![sample],
         };
-        let tx = self.inner.units.begin_charging_tx().await?;
+        let tx = self.framed_tx(frame).await?;
         charging::meter_values(tx, &self.inner.tenant, &identity(pile)?, input, &self.inner.settings, now).await?;
         let mut live = lock(&self.inner.live);
         let entry =
@@ -212,7 +255,7 @@ impl<U: super::telemetry::PileUnits + 'static> ChargingHandler<U> {
 
     /// A settlement: ends the session with the pile's energy and records the pile's figures
     /// beside the computed ones (a duplicate is recorded again and changes nothing else).
-    pub(super) async fn settle(&self, pile: PhysicalId, s: &Settlement) -> Result<(), ChargingError> {
+    pub(super) async fn settle(&self, pile: PhysicalId, s: &Settlement, frame: &FrameRef) -> Result<(), ChargingError> {
         let id = identity(pile)?;
         let now = self.now();
         let transaction = transaction_of(&s.order);
@@ -227,7 +270,7 @@ impl<U: super::telemetry::PileUnits + 'static> ChargingHandler<U> {
                 id_tag: None,
                 transaction_data: Vec::new(),
             };
-            let tx = self.inner.units.begin_charging_tx().await?;
+            let tx = self.framed_tx(frame).await?;
             match charging::stop_transaction(tx, &self.inner.tenant, &id, req, now).await {
                 Ok(_) | Err(ChargingError::SessionEnded(_)) => {}
                 Err(e) => return Err(e),
@@ -251,13 +294,16 @@ impl<U: super::telemetry::PileUnits + 'static> ChargingHandler<U> {
             "computed": {"energy_wh": computed_energy, "duration_s": computed_duration},
             "mismatch": mismatch,
         });
-        let report = DeviceReport::DataTransfer {
-            vendor_id: "ap3000".into(),
-            message_id: Some("settlement".into()),
-            data: Some(data.to_string()),
-        };
-        let tx = self.inner.units.begin_charging_tx().await?;
-        charging::device_report(tx, &self.inner.tenant, &id, report, &self.inner.settings, now).await?;
-        Ok(())
+        let mismatch = mismatch.then(|| {
+            json!({
+                "pile": {"energy_wh": s.energy_wh(), "duration_s": s.duration_s},
+                "computed": {"energy_wh": computed_energy, "duration_s": computed_duration},
+                "duration_tolerance_s": DURATION_TOLERANCE_S,
+            })
+        });
+        let upload =
+            SettlementUpload { transaction_id: transaction, connector: u32::from(s.port) + 1, figures: data, mismatch };
+        let tx = self.framed_tx(frame).await?;
+        charging::settlement_uploaded(tx, &self.inner.tenant, &id, upload, &self.inner.settings, now).await
     }
 }

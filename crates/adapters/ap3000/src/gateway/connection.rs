@@ -113,7 +113,7 @@ async fn on_item<H: PileHandler>(
     if outbound.on_answer(&frame, &report) {
         return true;
     }
-    let Some(answer) = gw.handler.report(frame.physical_id, report).await else { return true };
+    let Some(answer) = gw.handler.report(frame.physical_id, frame.message_id, report).await else { return true };
     let (command, data) = answer.encode();
     match Frame::new(frame.physical_id, frame.message_id, command, data).encode() {
         Ok(bytes) => write(writer, &bytes, gw).await,

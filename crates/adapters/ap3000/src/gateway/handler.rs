@@ -8,8 +8,9 @@ use async_trait::async_trait;
 /// Handles the reports of piles (not the answers to the server's own downlinks).
 #[async_trait]
 pub trait PileHandler: Send + Sync + 'static {
-    /// Handles one report of `pile`; returns the answer to send back (same message id).
-    async fn report(&self, pile: PhysicalId, report: Uplink) -> Option<Downlink>;
+    /// Handles one report of `pile` that came in the frame with `message_id`; returns the answer
+    /// to send back (same message id).
+    async fn report(&self, pile: PhysicalId, message_id: u16, report: Uplink) -> Option<Downlink>;
 
     /// The piles whose connection closed (and that did not move to another connection).
     async fn gone(&self, piles: Vec<PhysicalId>);
@@ -48,7 +49,7 @@ pub struct ProtocolReplies;
 
 #[async_trait]
 impl PileHandler for ProtocolReplies {
-    async fn report(&self, _pile: PhysicalId, report: Uplink) -> Option<Downlink> {
+    async fn report(&self, _pile: PhysicalId, _message_id: u16, report: Uplink) -> Option<Downlink> {
         let now = u32::try_from(chrono::Utc::now().timestamp()).unwrap_or(0);
         protocol_reply(&report, now)
     }

@@ -30,6 +30,9 @@ pub(crate) async fn serve_connection<U: CsmsUnits + Clone + 'static>(
     };
     let mut calls = CallQueue::new(format!("csms{}", registration.id()));
     tracing::info!(tenant = %caller.tenant, identity = %caller.identity, "charge point connected");
+    if let Err(e) = connected(&csms, &caller).await {
+        tracing::warn!(identity = %caller.identity, error = %e, "could not record the connection on the timeline");
+    }
     let (close, why) = {
         let mut stop = csms.shutdown.clone();
         // Also ends when the sender is gone: no composition root left to keep the connection for.
@@ -122,6 +125,12 @@ fn device(caller: &Caller) -> ConnectedDevice {
         protocol: PROTOCOL_OCPP16.to_owned(),
         target: caller.identity.as_str().to_owned(),
     }
+}
+
+async fn connected<U: ChargingUnits>(csms: &Csms<U>, caller: &Caller) -> Result<bool, mgc_charging::ChargingError> {
+    let tx = csms.units.begin_charging_tx().await?;
+    let details = serde_json::json!({ "protocol": mgc_charging::Protocol::Ocpp16J.as_str() });
+    mgc_charging::connected(tx, &caller.tenant, &caller.identity, details, csms.clock.now()).await
 }
 
 async fn disconnected<U: ChargingUnits>(csms: &Csms<U>, caller: &Caller) -> Result<bool, mgc_charging::ChargingError> {

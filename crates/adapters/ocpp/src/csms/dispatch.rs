@@ -6,7 +6,7 @@ use crate::frame::{Frame, FrameError};
 use crate::incoming::ChargePointCall;
 use crate::ingest::CsmsUnits;
 use chrono::{DateTime, Utc};
-use mgc_charging::ChargingSettings;
+use mgc_charging::{ChargingSettings, FrameRef};
 
 /// Answers one text frame of `caller` received at `now`: a CALLRESULT or CALLERROR for a CALL,
 /// a CALLERROR for a malformed frame with a readable id, nothing otherwise (answers to calls
@@ -41,7 +41,9 @@ pub async fn answer_parsed<U: CsmsUnits>(
         return None;
     };
     let result = match ChargePointCall::parse(&action, &payload) {
-        Ok(call) => handle_call(units, settings, caller, call, now).await,
+        Ok(call) => {
+            handle_call(units, settings, caller, call, &FrameRef::ocpp(id.as_str(), action.as_str()), now).await
+        }
         Err(violation) => Err(violation),
     };
     let reply = match result {

@@ -21,7 +21,8 @@ use crate::schema::Violation;
 use crate::ErrorCode;
 use chrono::{DateTime, Utc};
 use mgc_charging::{
-    self as charging, ChargingError, ChargingSettings, DataTransferDecision, DeviceReport, OcppIdentity, TransactionId,
+    self as charging, ChargingError, ChargingSettings, DataTransferDecision, DeviceReport, FrameRef, OcppIdentity,
+    TimelineRepository, TransactionId,
 };
 use mgc_kernel::{RepoError, TenantId};
 use serde_json::Value;
@@ -52,15 +53,21 @@ fn storage(e: RepoError) -> Violation {
 
 /// Runs `call` of `caller` received at `now` through the ingest pipeline (meter readings) and
 /// its application service (one unit of work each) and returns the CALLRESULT payload, or the violation to answer as a CALLERROR.
+/// The charging unit of work carries `frame` (the CALL's message id and action) onto the timeline.
 pub async fn handle_call<U: CsmsUnits>(
     units: &U,
     settings: &ChargingSettings,
     caller: &Caller,
     call: ChargePointCall,
+    frame: &FrameRef,
     now: DateTime<Utc>,
 ) -> Result<Value, Violation> {
     let (t, id) = (&caller.tenant, &caller.identity);
-    let begin = || async { units.begin_charging_tx().await.map_err(storage) };
+    let begin = || async {
+        let mut tx = units.begin_charging_tx().await.map_err(storage)?;
+        tx.set_frame(frame.clone());
+        Ok::<_, Violation>(tx)
+    };
     let payload = match call {
         ChargePointCall::BootNotification(req) => boot_response(
             &charging::boot(begin().await?, t, id, boot_info(&req), settings, now).await.map_err(refusal)?,

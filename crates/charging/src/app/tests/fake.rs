@@ -7,6 +7,7 @@ use crate::{
     IdToken, LocalAuthorizationList, MeterSample, OcppIdentity, SessionChanges, SessionRepository, SessionState,
     TransactionId, UnmatchedStop,
 };
+use crate::{FrameRef, TimelineEvent, TimelineKind, TimelineRepository};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use mgc_contracts::{EventEnvelope, IntegrationEvent};
@@ -29,6 +30,7 @@ pub struct FakeState {
     /// Masterdata chargers: (tenant, name, device, station).
     pub chargers: Vec<(TenantId, String, DeviceId, StationId)>,
     pub reports: Vec<DeviceReportRecord>,
+    pub timeline: Vec<TimelineEvent>,
 }
 
 /// The shared store.
@@ -42,11 +44,24 @@ pub struct FakeStore {
 pub struct FakeTx {
     shared: Arc<Mutex<FakeState>>,
     work: FakeState,
+    frame: Option<FrameRef>,
 }
 
 impl FakeStore {
     pub fn tx(&self) -> FakeTx {
-        FakeTx { shared: self.state.clone(), work: self.snapshot() }
+        FakeTx { shared: self.state.clone(), work: self.snapshot(), frame: None }
+    }
+
+    /// A unit of work handling `frame`.
+    pub fn framed(&self, frame: FrameRef) -> FakeTx {
+        let mut tx = self.tx();
+        tx.frame = Some(frame);
+        tx
+    }
+
+    /// The kinds on the committed timeline, in append order.
+    pub fn timeline_kinds(&self) -> Vec<TimelineKind> {
+        self.snapshot().timeline.iter().map(|e| e.kind).collect()
     }
 
     pub fn snapshot(&self) -> FakeState {
@@ -243,6 +258,22 @@ impl DeviceReportRepository for FakeTx {
     async fn record_device_report(&mut self, record: &DeviceReportRecord) -> Result<(), RepoError> {
         self.work.reports.push(record.clone());
         Ok(())
+    }
+}
+
+#[async_trait]
+impl TimelineRepository for FakeTx {
+    async fn append_timeline(&mut self, event: &TimelineEvent) -> Result<(), RepoError> {
+        self.work.timeline.push(event.clone());
+        Ok(())
+    }
+
+    fn set_frame(&mut self, frame: FrameRef) {
+        self.frame = Some(frame);
+    }
+
+    fn frame(&self) -> Option<FrameRef> {
+        self.frame.clone()
     }
 }
 

@@ -9,6 +9,7 @@ mod fake;
 mod idempotency_proptests;
 mod session_flow_tests;
 mod status_tests;
+mod timeline_tests;
 
 use crate::{
     boot, put_id_tag, start_transaction, stop_transaction, AuthorizationStatus, BootDecision, BootInfo,
