@@ -63,6 +63,7 @@ mod shadow_support;
 mod statement_pdf;
 mod station_scope;
 mod station_time_zone;
+mod stats_compact;
 mod store_contract;
 mod strategy_crud;
 mod strategy_flow;

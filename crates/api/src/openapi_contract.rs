@@ -163,6 +163,7 @@ const QUERY_ENUMS: &[(&str, &str, &[&str])] = &[
     ("devices_list", "kind", &["meter", "pv_inverter", "battery", "pcs", "charger", "ups", "load", "other"]),
     ("strategies_list", "type", &["schedule", "peak_shaving", "anti_backflow", "tou_arbitrage"]),
     ("stats_get", "granularity", &["hour", "day", "month", "year"]),
+    ("stats_get", "format", &["json", "compact"]),
     ("charge_points_list", "registration", &["accepted", "pending", "rejected"]),
     ("charge_points_clear_profiles", "purpose", &["ChargePointMaxProfile", "TxDefaultProfile", "TxProfile"]),
     ("id_tags_list", "status", &["accepted", "blocked", "expired", "invalid", "concurrent_tx"]),
