@@ -48,12 +48,12 @@ fn insert_sql(rows: usize) -> String {
 }
 
 /// Four 15-minute slots, as wide as the ones the close writes.
-fn slots(start: DateTime<Utc>) -> String {
+fn slots(start: DateTime<Utc>) -> Value {
     let s: Vec<Value> = (0..4)
         .map(|q| json!({"start": start + Duration::minutes(15 * q), "grid_import_wh": 1000 + q, "grid_export_wh": 0,
             "pv_generation_wh": 500, "battery_charge_wh": 0, "battery_discharge_wh": 0, "load_wh": 1500, "charging_wh": 0}))
         .collect();
-    Value::Array(s).to_string()
+    Value::Array(s)
 }
 
 macro_rules! seed_rows {
@@ -84,9 +84,9 @@ macro_rules! seed_rows {
                     .bind(0_i64)
                     .bind(if quality.is_some() { 0.8 } else { 1.0 })
                     .bind(quality)
-                    .bind("[]")
+                    .bind(sqlx::types::Json(Value::Array(Vec::new())))
                     .bind(calculated)
-                    .bind(slots(start));
+                    .bind(sqlx::types::Json(slots(start)));
             }
             q.execute(&mut *tx).await.unwrap();
         }
