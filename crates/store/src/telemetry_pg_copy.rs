@@ -10,10 +10,8 @@ use mgc_telemetry::domain::stored::StoredPoint;
 use sqlx::{Executor, PgConnection};
 use std::fmt::Write;
 
-/// Batches smaller than this are cheaper as one `INSERT` (one round trip instead of four:
-/// SAVEPOINT, COPY, its data, RELEASE); a group commit of small ingest requests (64 clients x
-/// 5 points) stays below it, a 1000-point batch goes through COPY.
-pub(crate) const COPY_MIN_POINTS: usize = 400;
+/// Batches smaller than this are cheaper as one `INSERT` (fewer round trips).
+pub(crate) const COPY_MIN_POINTS: usize = 64;
 
 const COPY: &str = "COPY telemetry_points (tenant_id, device_id, point, ts, num_value, value, raw_key, received_at) \
                     FROM STDIN (FORMAT text)";
