@@ -21,7 +21,7 @@ fmt:
     cargo fmt --all
 
 # Every benchmark.
-bench: bench-outbox bench-ingest bench-close bench-alarm bench-command bench-ocpp bench-ap3000
+bench: bench-outbox bench-ingest bench-close bench-stats bench-alarm bench-command bench-ocpp bench-ap3000
 
 # Outbox append and dispatch throughput against a same-run insert baseline (BENCH_EVENTS=5000).
 bench-outbox:
@@ -69,3 +69,10 @@ token TENANT="default" ROLE="admin":
 # query of a year of hourly data (BENCH_STATIONS=1000, BENCH_QUERIES=200).
 bench-close:
     cargo bench -p mgc-tests --bench close
+
+# A year of hourly station statistics (8,784 rows) through the release `mgc serve` on PostgreSQL
+# and SQLite: p50/p95 of the JSON and compact (`format=compact`) forms against a same-run raw SQL
+# SELECT of the same rows (BENCH_STATS_QUERIES=200; goal p95 <= 20 ms).
+bench-stats:
+    cargo build --release -p mgc-server
+    cargo bench -p mgc-tests --bench stats

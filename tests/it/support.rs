@@ -97,7 +97,7 @@ impl TestApp {
             clock: clock.shared(),
             jwt: Arc::new(JwtVerifier::hs256(SECRET)),
             metrics: mgc_api::http_metrics::install_recorder(),
-            config,
+            config: Arc::new(config),
             ingest: Arc::new(mgc_api::IngestService::start(
                 store.clone(),
                 clock.shared(),
@@ -110,10 +110,10 @@ impl TestApp {
             commands_wakeup: Arc::new(tokio::sync::Notify::new()),
             // As `mgc serve` with `[ocpp]` enabled: OCPP commands are checked when issued (no
             // charge point is connected here, so sending one fails fast).
-            adapters: mgc_commands::AdapterRegistry::new().with(
+            adapters: Arc::new(mgc_commands::AdapterRegistry::new().with(
                 mgc_commands::PROTOCOL_OCPP16,
                 Arc::new(mgc_adapter_ocpp::commands::OcppCommandAdapter::new(Default::default())),
-            ),
+            )),
             refusal_audit: Arc::default(),
         };
         Self { router: mgc_api::router(state), store, clock, issuer: JwtIssuer::hs256(SECRET), _db: None }

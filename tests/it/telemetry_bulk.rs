@@ -12,9 +12,9 @@ use mgc_telemetry::{record_batches, BatchInput, BatchReport, RawValue};
 use mgc_tests::all_databases;
 use serde_json::json;
 
-/// 100 points of one device: numbers, then text and JSON with characters COPY must escape.
+/// 400 points of one device (above the COPY threshold): numbers, then text and JSON with characters COPY must escape.
 fn batch(device: DeviceId, value_shift: f64) -> Vec<StoredPoint> {
-    let mut points: Vec<StoredPoint> = (0..97)
+    let mut points: Vec<StoredPoint> = (0..397)
         .map(|i| {
             let v = f64::from(i) * 0.1 + value_shift;
             StoredPoint {
@@ -63,7 +63,7 @@ async fn large_batches_round_trip_exactly_and_fall_back_when_keys_exist() {
         let store = store(&db).await;
         let d = DeviceId::new();
         let first = record(&store, batch(d, 0.0)).await;
-        assert_eq!((first.stored.new, first.stored.duplicate), (100, 0), "{}", db.backend);
+        assert_eq!((first.stored.new, first.stored.duplicate), (400, 0), "{}", db.backend);
 
         let q = PointQuery {
             device_id: d,
@@ -72,7 +72,7 @@ async fn large_batches_round_trip_exactly_and_fall_back_when_keys_exist() {
             to: t0() + chrono::Duration::days(1),
         };
         let stored = store.list_points(&tenant("acme"), &q, &PageRequest { limit: 500, cursor: None }).await.unwrap();
-        assert_eq!(stored.items.len(), 100, "{}", db.backend);
+        assert_eq!(stored.items.len(), 400, "{}", db.backend);
         for p in batch(d, 0.0) {
             let row = stored.items.iter().find(|r| r.point == p.point && r.ts == p.ts).unwrap();
             assert_eq!((&row.value, row.num_value), (&p.value, p.num_value), "{}: {}", db.backend, p.point);
@@ -80,13 +80,13 @@ async fn large_batches_round_trip_exactly_and_fall_back_when_keys_exist() {
 
         // Same batch again: all duplicates, nothing news.
         let again = record(&store, batch(d, 0.0)).await;
-        assert_eq!((again.stored.new, again.stored.duplicate, again.event), (0, 100, false), "{}", db.backend);
+        assert_eq!((again.stored.new, again.stored.duplicate, again.event), (0, 400, false), "{}", db.backend);
         // Stored keys with changed values plus one new key: the upsert path counts exactly.
         let mut changed = batch(d, 1.0);
-        changed.truncate(97);
+        changed.truncate(397);
         changed[5] = batch(d, 0.0).swap_remove(5);
         changed.push(StoredPoint { ts: t0() + chrono::Duration::hours(1), ..changed[0].clone() });
         let mixed = record(&store, changed).await;
-        assert_eq!((mixed.stored.new, mixed.stored.changed, mixed.stored.duplicate), (1, 96, 1), "{}", db.backend);
+        assert_eq!((mixed.stored.new, mixed.stored.changed, mixed.stored.duplicate), (1, 396, 1), "{}", db.backend);
     }
 }

@@ -84,7 +84,7 @@ pub async fn serve(mut config: Config) -> Result<(), String> {
         clock: clock.clone(),
         jwt: Arc::new(keys.verifier),
         metrics,
-        config: ApiConfig {
+        config: Arc::new(ApiConfig {
             ready_max_outbox_lag_secs: config.outbox.ready_max_lag_secs,
             ready_timeout: std::time::Duration::from_millis(config.database.ready_timeout_ms),
             ready_max_write_failures: config.database.ready_max_write_failures,
@@ -92,7 +92,7 @@ pub async fn serve(mut config: Config) -> Result<(), String> {
             analytics: config.analytics(),
             commands: config.commands.to_settings(),
             metrics_token: Some(config.http.metrics_token.clone()).filter(|t| !t.is_empty()),
-        },
+        }),
         ingest: Arc::new(mgc_api::IngestService::start(
             store.clone(),
             clock.clone(),
@@ -103,7 +103,7 @@ pub async fn serve(mut config: Config) -> Result<(), String> {
         jobs_wakeup: Arc::new(tokio::sync::Notify::new()),
         shadow_wakeup: Arc::new(tokio::sync::Notify::new()),
         commands_wakeup: commands_wakeup.clone(),
-        adapters: adapters.clone(),
+        adapters: Arc::new(adapters.clone()),
         refusal_audit: Arc::default(),
     };
     let (stop_tx, stop_rx) = watch::channel(false);

@@ -166,6 +166,7 @@ const QUERY_ENUMS: &[(&str, &str, &[&str])] = &[
     ("stats_get", "granularity", &["hour", "day", "month", "year"]),
     ("charging_stats_sessions", "granularity", &["hour", "day", "month", "year"]),
     ("third_stats_sessions", "granularity", &["hour", "day", "month", "year"]),
+    ("stats_get", "format", &["json", "compact"]),
     ("charge_points_list", "registration", &["accepted", "pending", "rejected"]),
     ("charge_points_clear_profiles", "purpose", &["ChargePointMaxProfile", "TxDefaultProfile", "TxProfile"]),
     ("id_tags_list", "status", &["accepted", "blocked", "expired", "invalid", "concurrent_tx"]),
@@ -292,5 +293,17 @@ mod tests {
             }
         }
         assert!(ids.len() > 100, "every operation was seen: {}", ids.len());
+    }
+
+    #[test]
+    fn given_the_document_then_the_compact_stats_form_is_described() {
+        let doc = ApiDoc::openapi();
+        let schemas = doc.components.map(|c| c.schemas).unwrap_or_default();
+        assert!(schemas.contains_key("StatsColumns"), "the columns of format=compact have a schema");
+        let page = serde_json::to_value(schemas.get("StatsPage")).unwrap_or_default();
+        assert!(page["properties"]["columns"].is_object(), "StatsPage names its columns: {page}");
+        let stats = doc.paths.paths.get("/api/v1/stats").and_then(|i| i.get.clone());
+        let params = stats.and_then(|op| op.parameters).unwrap_or_default();
+        assert!(params.iter().any(|p| p.name == "format"), "the format parameter is documented");
     }
 }

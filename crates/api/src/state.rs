@@ -50,8 +50,8 @@ pub struct AppState {
     pub jwt: Arc<JwtVerifier>,
     /// Prometheus exposition.
     pub metrics: PrometheusHandle,
-    /// Edge settings.
-    pub config: ApiConfig,
+    /// Edge settings (shared: every layer of every request clones the state).
+    pub config: Arc<ApiConfig>,
     /// The ThingsBoard ingest pipeline (owned by its adapter).
     pub ingest: Arc<mgc_adapter_thingsboard::IngestService<Store>>,
     /// Wakes the background job runner when a job is queued.
@@ -62,7 +62,7 @@ pub struct AppState {
     pub commands_wakeup: Arc<tokio::sync::Notify>,
     /// The device adapters by protocol (the dispatcher's own), which check a command's method
     /// and parameters when it is issued.
-    pub adapters: mgc_commands::AdapterRegistry,
+    pub adapters: Arc<mgc_commands::AdapterRegistry>,
     /// Tenants that may act (exist and are not disabled), cached on the clock; shared with the
     /// ingest pipeline.
     pub tenants: Arc<mgc_iam::TenantGate>,

@@ -14,6 +14,7 @@ pub mod scope;
 pub mod tenant;
 pub mod ttl_cache;
 pub mod units;
+pub mod utc_text;
 pub mod window;
 
 /// Re-exported so that [`define_id!`] expands to `$crate::uuid::Uuid` in other crates.

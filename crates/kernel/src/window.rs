@@ -51,8 +51,10 @@ pub use station_tz::StationTz;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct Window {
     /// First instant inside the window.
+    #[serde(serialize_with = "crate::utc_text::serialize")]
     pub start: DateTime<Utc>,
     /// First instant after the window.
+    #[serde(serialize_with = "crate::utc_text::serialize")]
     pub end: DateTime<Utc>,
 }
 

@@ -26,8 +26,12 @@ fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("tests/ has a parent").to_path_buf()
 }
 
-/// The release binary (built beforehand).
+/// The release binary (built beforehand), or the one `BENCH_MGC` names (e.g. a copy of an
+/// earlier build, for before/after figures).
 pub fn mgc_binary() -> PathBuf {
+    if let Some(bin) = std::env::var_os("BENCH_MGC") {
+        return PathBuf::from(bin);
+    }
     let target = std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| workspace_root().join("target"), PathBuf::from);
     let bin = target.join("release").join("mgc");
     assert!(bin.is_file(), "{} not found: build it first with `cargo build --release -p mgc-server`", bin.display());
@@ -114,6 +118,20 @@ fn request(addr: &str, head: &str, body: &str) -> (u16, Value) {
     let (head, payload) = answer.split_once("\r\n\r\n").unwrap_or((&answer, ""));
     let status = head.split_whitespace().nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
     (status, serde_json::from_str(payload).unwrap_or(Value::String(payload.to_owned())))
+}
+
+/// GET with a bearer token over a fresh connection; returns status and the raw body.
+pub fn http_get_raw(addr: &str, path: &str, token: &str) -> (u16, Vec<u8>) {
+    let mut stream = TcpStream::connect(addr).unwrap_or_else(|e| panic!("cannot connect to {addr}: {e}"));
+    stream.set_nodelay(true).expect("nodelay");
+    write!(stream, "GET {path} HTTP/1.1\r\nHost: {addr}\r\nAuthorization: Bearer {token}\r\nConnection: close\r\n\r\n")
+        .expect("write request");
+    let mut answer = Vec::new();
+    stream.read_to_end(&mut answer).expect("read answer");
+    let split = answer.windows(4).position(|w| w == b"\r\n\r\n").map_or(answer.len(), |i| i + 4);
+    let head = String::from_utf8_lossy(&answer[..split]);
+    let status = head.split_whitespace().nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
+    (status, answer[split..].to_vec())
 }
 
 /// POST with a bearer token; returns status and JSON answer (read after the response is complete).

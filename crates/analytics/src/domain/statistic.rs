@@ -42,6 +42,7 @@ pub struct StationStat {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub sources: Vec<SourceVersion>,
     /// When it was calculated.
+    #[serde(serialize_with = "mgc_kernel::utc_text::serialize")]
     pub calculated_at: DateTime<Utc>,
 }
 

@@ -4,9 +4,11 @@
 use crate::auth::Auth;
 use crate::extract::{parse_id, ApiJson, ApiQuery};
 use crate::routes::masterdata::visible_station;
+use crate::routes::stats_columns::StatsColumns;
 use crate::{ApiError, AppState};
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
 use axum::Json;
 use chrono::{DateTime, Duration, Utc};
 use mgc_analytics::app::close::{close_range_now, CloseError, CloseRequest};
@@ -40,6 +42,9 @@ pub struct StatsFilter {
     pub point: Option<String>,
     /// `all` to list every version, not only the current ones.
     pub versions: Option<String>,
+    /// `json` (default: an object per window in `items`) or `compact` (station windows as column
+    /// arrays in `columns`: the same numbers without repeated keys; not with `device_id`/`point`).
+    pub format: Option<String>,
 }
 
 /// Statistics of a station (flows) or of its device points.
@@ -61,6 +66,9 @@ pub struct StatsPage {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(value_type = Option<Vec<Object>>)]
     pub points: Option<Vec<PointStat>>,
+    /// Station windows as column arrays (`format=compact`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub columns: Option<StatsColumns>,
 }
 
 /// Longest range one stats query may span, per granularity.
@@ -79,7 +87,7 @@ pub async fn stats(
     State(state): State<AppState>,
     Auth(p): Auth,
     ApiQuery(f): ApiQuery<StatsFilter>,
-) -> Result<Json<StatsPage>, ApiError> {
+) -> Result<Response, ApiError> {
     p.require(Role::Viewer)?;
     let station_id: StationId = parse_id(&f.station_id, "station")?;
     visible_station(&p, station_id)?;
@@ -106,6 +114,22 @@ pub async fn stats(
             ))
         }
     };
+    let compact = match f.format.as_deref() {
+        None | Some("json") => false,
+        Some("compact") => true,
+        Some(other) => {
+            return Err(ApiError::bad_request(
+                "invalid_query",
+                format!("format must be 'json' or 'compact', not '{other}'"),
+            ))
+        }
+    };
+    if compact && (f.device_id.is_some() || f.point.is_some()) {
+        return Err(ApiError::bad_request(
+            "invalid_query",
+            "format=compact lists station windows; leave out device_id and point",
+        ));
+    }
     let station = state.store.get_station(&p.scope(), station_id).await?;
     let device = f.device_id.as_deref().map(|d| parse_id::<DeviceId>(d, "device")).transpose()?;
     let q = StatsQuery {
@@ -116,12 +140,31 @@ pub async fn stats(
         point: f.point.clone(),
         all_versions,
     };
-    let (items, points) = if device.is_some() || f.point.is_some() {
-        (None, Some(state.store.point_stats(&p.tenant, &q).await?))
+    let (items, points, columns) = if device.is_some() || f.point.is_some() {
+        (None, Some(state.store.point_stats(&p.tenant, &q).await?), None)
+    } else if compact {
+        (None, None, Some(StatsColumns::of(state.store.station_stats(&p.tenant, &q).await?)))
     } else {
-        (Some(state.store.station_stats(&p.tenant, &q).await?), None)
+        (Some(state.store.station_stats(&p.tenant, &q).await?), None, None)
     };
-    Ok(Json(StatsPage { station_id, time_zone: station.time_zone.name().to_owned(), granularity, items, points }))
+    let time_zone = station.time_zone.name().to_owned();
+    let rows = items.as_ref().map_or(0, Vec::len) + points.as_ref().map_or(0, Vec::len);
+    let rows = rows + columns.as_ref().map_or(0, |c| c.period.len());
+    Ok(page_response(&StatsPage { station_id, time_zone, granularity, items, points, columns }, rows))
+}
+
+/// The page as JSON in a buffer sized for it up front: a year of hours is megabytes, which a
+/// small buffer growing by doubling would copy over and over.
+fn page_response(page: &StatsPage, rows: usize) -> Response {
+    let per_row = if page.columns.is_some() { 160 } else { 400 };
+    let mut buf = Vec::with_capacity(256 + rows * per_row);
+    match serde_json::to_writer(&mut buf, page) {
+        Ok(()) => ([(header::CONTENT_TYPE, "application/json")], buf).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "stats page not serializable");
+            ApiError::internal().into_response()
+        }
+    }
 }
 
 /// Body of `POST /api/v1/analytics/window-close`.

@@ -27,6 +27,7 @@ pub mod remap;
 pub mod settlements;
 pub mod shadow_runs;
 pub mod statements;
+pub mod stats_columns;
 pub mod strategies;
 pub mod strategy_executions;
 pub mod tariffs;

@@ -125,7 +125,6 @@ where
         }
     }
     let latest: Vec<&StoredPoint> = newest.into_values().collect();
-    uow.advance_latest(tenant, &latest).await?;
     let mut quarantined = Vec::with_capacity(batches.len());
     for b in batches {
         let n = if b.unrouted.is_empty() { 0 } else { uow.quarantine(tenant, &b.unrouted, b.received_at).await? };
@@ -146,6 +145,9 @@ where
         };
         emit(uow, tenant, &ev, received_at).await?;
     }
+    // Latest values last: their rows are the ones concurrent group commits share (one row per
+    // device point), so their locks are held only from here to the commit.
+    uow.advance_latest(tenant, &latest).await?;
     // Back from merged indexes to each batch.
     let mut owner = Vec::with_capacity(merged.len());
     for (b, points) in deduped.iter().enumerate() {
