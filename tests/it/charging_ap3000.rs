@@ -49,6 +49,15 @@ pub(crate) async fn env(db: &mgc_tests::TestDatabase) -> Env {
         parent: None,
     };
     put_id_tag(app.store.begin().await.unwrap(), &tenant("acme"), tag).await.unwrap();
+    let (addr, handler, adapters, stop) = gateway(&app).await;
+    Env { app, addr, handler, adapters, _stop: stop }
+}
+
+/// An AP3000 gateway on `app`'s database (a second one is what another instance would run): its
+/// address, its charging handler, its command adapters and the sender that stops it.
+pub(crate) async fn gateway(
+    app: &TestApp,
+) -> (String, ChargingHandler<mgc_store::Store>, AdapterRegistry, tokio::sync::watch::Sender<bool>) {
     let settings = GatewaySettings {
         ack_timeout: Duration::from_millis(300),
         spacing: Duration::from_millis(5),
@@ -65,11 +74,11 @@ pub(crate) async fn env(db: &mgc_tests::TestDatabase) -> Env {
     tokio::spawn(gateway.serve(listener));
     let adapters = AdapterRegistry::new()
         .with(mgc_commands::PROTOCOL_AP3000, Arc::new(Ap3000CommandAdapter::new(handler.clone())));
-    Env { app, addr, handler, adapters, _stop: stop }
+    (addr, handler, adapters, stop)
 }
 
 impl Env {
-    async fn issue(&self, pile: PhysicalId, method: &str, params: Value) -> String {
+    pub(crate) async fn issue(&self, pile: PhysicalId, method: &str, params: Value) -> String {
         let op = self.app.bearer("acme", Role::Operator);
         let (_, devices) = self.app.call(Method::GET, "/api/v1/devices", Some(&op), None).await;
         let device =

@@ -18,6 +18,7 @@ mod auth_refusals;
 mod chain_e2e;
 mod charge_point_operations;
 mod charging_ap3000;
+mod charging_ap3000_failover;
 mod charging_api;
 mod charging_id_tags;
 mod charging_ocpp;

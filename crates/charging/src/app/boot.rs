@@ -69,7 +69,14 @@ pub async fn boot_as<T: ChargingTx>(
     link_charger(&mut tx, &mut cp, now).await?;
     mark_seen(&mut tx, &mut cp, "BootNotification", now).await?;
     let mut closed_sessions = Vec::new();
-    for mut session in tx.open_sessions(tenant, cp.id).await? {
+    // An OCPP BootNotification means the charge point restarted: its transactions are gone. An
+    // AP3000 pile registers on every new connection (a network blip, another instance) while it
+    // may go on charging; its sessions end with the settlement it uploads for each order.
+    let open = match cp.protocol {
+        Protocol::Ocpp16J => tx.open_sessions(tenant, cp.id).await?,
+        Protocol::Ap3000 => Vec::new(),
+    };
+    for mut session in open {
         let why = "the charge point booted while the session was open";
         persist::close_session(&mut tx, &mut session, StopReason::ClosedAtBoot, why, now).await?;
         closed_sessions.push(session.transaction_id);

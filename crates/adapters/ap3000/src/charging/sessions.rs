@@ -13,6 +13,7 @@ use mgc_charging::{
     self as charging, AuthorizationStatus, ChargingError, FrameRef, IdToken, MeterSample, MeterValuesInput,
     SettlementUpload, StartRequest, StopReason, StopRequest, TransactionId,
 };
+use mgc_charging::{ChargingUnits, SessionRepository};
 use mgc_kernel::Wh;
 use serde_json::json;
 
@@ -120,7 +121,12 @@ impl<U: super::telemetry::PileUnits + 'static> ChargingHandler<U> {
     /// session ends when the pile's settlement arrives.
     pub async fn stop(&self, pile: PhysicalId, port: u8) -> Result<TransactionId, SessionFailure> {
         let live = lock(&self.inner.live).get(&(pile, port)).cloned();
-        let Some(live) = live else { return Err(SessionFailure::NotCharging { pile, port: u16::from(port) + 1 }) };
+        let live = match live {
+            Some(live) => live,
+            // Started through another instance, or before a restart: the stored open session
+            // of the port names the order (its number is derived from the transaction).
+            None => self.stored_open(pile, port).await?,
+        };
         let requested = async {
             let tx = self.inner.units.begin_charging_tx().await?;
             let details = json!({ "command": "0x82", "port": u16::from(port) + 1 });
@@ -132,6 +138,25 @@ impl<U: super::telemetry::PileUnits + 'static> ChargingHandler<U> {
         }
         self.control(pile, port, 0, 0, 0, live.order).await?;
         Ok(live.transaction)
+    }
+
+    /// The running session of `port` (0-based) as stored, as a live port; `NotCharging` without one.
+    async fn stored_open(&self, pile: PhysicalId, port: u8) -> Result<LivePort, SessionFailure> {
+        let not_charging = || SessionFailure::NotCharging { pile, port: u16::from(port) + 1 };
+        let id = identity(pile)?;
+        let cp = self.inner.units.find_charge_point(&self.inner.tenant, &id).await.map_err(ChargingError::from)?;
+        let cp = cp.ok_or_else(not_charging)?;
+        let mut tx = self.inner.units.begin_charging_tx().await.map_err(ChargingError::from)?;
+        let open = tx.open_sessions(&self.inner.tenant, cp.id).await.map_err(ChargingError::from)?;
+        let session = open.into_iter().find(|s| s.connector == u32::from(port) + 1).ok_or_else(not_charging)?;
+        let live = LivePort {
+            transaction: session.transaction_id,
+            order: order_for(session.transaction_id),
+            started: Some(session.started_at),
+            energy_wh: session.energy().0,
+        };
+        lock(&self.inner.live).insert((pile, port), live.clone());
+        Ok(live)
     }
 
     async fn control(

@@ -70,6 +70,22 @@ async fn given_open_session_when_charge_point_reboots_then_session_failed_with_c
 }
 
 #[tokio::test]
+async fn given_an_ap3000_pile_charging_when_it_registers_again_then_its_session_stays_open() {
+    let w = World::new();
+    crate::boot_as(w.store.tx(), &tenant(), &cp1(), crate::Protocol::Ap3000, boot_info(), &w.settings, t0())
+        .await
+        .unwrap();
+    let started = w.start(1, 1000, 10).await;
+    let again =
+        crate::boot_as(w.store.tx(), &tenant(), &cp1(), crate::Protocol::Ap3000, boot_info(), &w.settings, at(600))
+            .await
+            .unwrap();
+    assert!(again.closed_sessions.is_empty(), "a reconnect is not a reboot");
+    assert_ne!(w.store.session(started.transaction_id).state, SessionState::Failed);
+    assert!(w.store.events::<ChargingSessionEnded>().is_empty());
+}
+
+#[tokio::test]
 async fn given_unknown_charge_point_when_heartbeat_then_unknown_and_nothing_stored() {
     let w = World::new();
     let err = heartbeat(w.store.tx(), &tenant(), &cp1(), t0()).await.unwrap_err();
