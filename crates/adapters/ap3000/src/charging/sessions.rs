@@ -9,11 +9,11 @@ use super::{identity, lock, ChargingHandler, LivePort};
 use crate::gateway::SendFailure;
 use crate::messages::{charge_result_name, ChargeControl, Downlink, PowerHeartbeat, Settlement, Uplink};
 use crate::PhysicalId;
+use mgc_charging::SessionRepository;
 use mgc_charging::{
     self as charging, AuthorizationStatus, ChargingError, FrameRef, IdToken, MeterSample, MeterValuesInput,
     SettlementUpload, StartRequest, StopReason, StopRequest, TransactionId,
 };
-use mgc_charging::{ChargingUnits, SessionRepository};
 use mgc_kernel::Wh;
 use serde_json::json;
 
