@@ -115,11 +115,17 @@ async fn given_an_order_when_started_repeated_and_stopped_then_the_pile_gets_one
         assert_eq!(command["state"], "succeeded", "{b}: {command}");
         assert_eq!(pile.recv(std::time::Duration::from_millis(300)).await.unwrap(), None, "{b}: one start only");
 
+        // The session's start event links it to the order that asked for it.
+        env.app.pump().await;
         let (s, status) =
             env.app.call(Method::GET, &format!("{by_identity}/charge/status?port=1"), Some(&key), None).await;
         assert_eq!(s, StatusCode::OK, "{status}");
         assert_eq!(status["order"]["order_no"], "ORD-1", "{b}: {status}");
         assert_eq!(status["session"]["connector"], 1, "{b}: the session the start opened: {status}");
+        assert_eq!(
+            status["order"]["session_id"], status["session"]["id"],
+            "{b}: the order knows its session: {status}"
+        );
         assert_eq!(status["device"]["connected"], true);
 
         let stop = json!({"port": 1, "order_no": "ORD-1", "reason": "user"});

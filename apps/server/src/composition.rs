@@ -17,4 +17,5 @@ pub fn register_consumers(dispatcher: &mut Dispatcher<Store>, config: &ApiConfig
     dispatcher.register(Arc::new(mgc_strategy::CommandOutcomeConsumer));
     dispatcher.register(Arc::new(mgc_commands::CommandRequestedConsumer::new(clock.clone(), config.commands.clone())));
     dispatcher.register(Arc::new(mgc_alarms::TelemetryAlarmConsumer::new(clock.clone())));
+    dispatcher.register(Arc::new(mgc_platform::OrderSessionLinker));
 }

@@ -11,6 +11,7 @@
 mod device_ref;
 mod downlink;
 mod error;
+mod link;
 mod order;
 mod ports;
 mod queries;
@@ -21,6 +22,7 @@ mod stop;
 pub use device_ref::DeviceRef;
 pub use downlink::{reboot_command, start_command, stop_command, Downlink};
 pub use error::PlatformError;
+pub use link::OrderSessionLinker;
 pub use order::{ChargeMode, ChargeOrder, OrderNo, StartCharge, DEFAULT_ID_TAG};
 pub use ports::{OrderRepository, PlatformTx, PlatformUnits};
 pub use queries::{ports, sessions};

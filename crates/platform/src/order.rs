@@ -2,7 +2,7 @@
 
 use crate::PlatformError;
 use chrono::{DateTime, Utc};
-use mgc_charging::{ChargePointId, IdToken};
+use mgc_charging::{ChargePointId, IdToken, SessionId};
 use mgc_commands::CommandId;
 use mgc_kernel::TenantId;
 use serde::Serialize;
@@ -129,6 +129,8 @@ pub struct ChargeOrder {
     pub start_command_id: CommandId,
     /// The stop command, once stopped by the platform.
     pub stop_command_id: Option<CommandId>,
+    /// The session the order started, once its start was seen.
+    pub session_id: Option<SessionId>,
     /// When the platform placed it.
     pub created_at: DateTime<Utc>,
 }

@@ -3,6 +3,7 @@
 
 use crate::{ChargeOrder, DeviceRef, OrderNo};
 use async_trait::async_trait;
+use chrono::{DateTime, Utc};
 use mgc_charging::{ChargePoint, ChargePointId, ChargingSession, ChargingTx, Connector, SessionId};
 use mgc_commands::{CommandId, CommandTx};
 use mgc_kernel::{RepoError, Scope, TenantId};
@@ -41,6 +42,17 @@ pub trait OrderRepository: Send {
     ) -> Result<Option<ChargeOrder>, RepoError>;
     /// Stores a new order (a used order number is a conflict).
     async fn insert_order(&mut self, order: &ChargeOrder) -> Result<(), RepoError>;
+    /// Links the session that started on a pile's port at `started_at` to the order placed
+    /// there for it: the latest order of the port not linked yet, placed at most 15 minutes
+    /// before the start (or 5 after, for a pile's clock running behind); its number, if any.
+    async fn link_session(
+        &mut self,
+        tenant: &TenantId,
+        charge_point: ChargePointId,
+        port: u32,
+        session: SessionId,
+        started_at: DateTime<Utc>,
+    ) -> Result<Option<OrderNo>, RepoError>;
     /// Records the command that stops an order.
     async fn set_stop_command(
         &mut self,

@@ -107,6 +107,7 @@ async fn start_once<U: PlatformUnits>(
         id_tag: request.id_tag.to_string(),
         start_command_id: command.id,
         stop_command_id: None,
+        session_id: None,
         created_at: issuer.now,
     };
     tx.insert_order(&order).await?;

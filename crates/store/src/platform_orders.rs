@@ -8,13 +8,14 @@ use crate::rows::{db_err, tenant_of, to_u32, RowExt};
 use crate::scope_sql::{bind_stations, station_clause};
 use crate::{Store, StoreTx};
 use async_trait::async_trait;
+use chrono::{DateTime, Duration, Utc};
 use mgc_charging::{ChargePoint, ChargePointId, ChargingSession, Connector, SessionId};
 use mgc_commands::CommandId;
 use mgc_kernel::{RepoError, Scope, TenantId};
 use mgc_platform::{ChargeMode, ChargeOrder, DeviceRef, OrderNo, OrderRepository, PlatformUnits};
 
-const ORDER_COLUMNS: &str =
-    "tenant_id, order_no, charge_point_id, port, mode, limit_value, id_tag, start_command_id, stop_command_id, created_at";
+const ORDER_COLUMNS: &str = "tenant_id, order_no, charge_point_id, port, mode, limit_value, id_tag, start_command_id,
+    stop_command_id, created_at, session_id";
 
 fn order_from_row(r: &impl RowExt) -> Result<ChargeOrder, RepoError> {
     let corrupt = |what: &str| RepoError::Backend(format!("charge order: stored {what} is not valid"));
@@ -29,6 +30,7 @@ fn order_from_row(r: &impl RowExt) -> Result<ChargeOrder, RepoError> {
         id_tag: r.text("id_tag")?,
         start_command_id: CommandId::from_uuid(r.uuid("start_command_id")?),
         stop_command_id: r.opt_uuid("stop_command_id")?.map(CommandId::from_uuid),
+        session_id: r.opt_uuid("session_id")?.map(SessionId::from_uuid),
         created_at: r.time("created_at")?,
     })
 }
@@ -110,13 +112,37 @@ impl OrderRepository for StoreTx {
     }
 
     async fn insert_order(&mut self, o: &ChargeOrder) -> Result<(), RepoError> {
-        let sql =
-            format!("INSERT INTO charge_orders ({ORDER_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)");
+        let sql = format!(
+            "INSERT INTO charge_orders ({ORDER_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"
+        );
         on_tx!(self, c => sqlx::query(&sql)
             .bind(o.tenant.as_str()).bind(o.order_no.as_str()).bind(o.charge_point_id.as_uuid()).bind(i64::from(o.port))
             .bind(o.mode.name()).bind(o.mode.limit().map(i64::from)).bind(o.id_tag.as_str())
             .bind(o.start_command_id.as_uuid()).bind(o.stop_command_id.map(|c| c.as_uuid())).bind(o.created_at)
+            .bind(o.session_id.map(|s| s.as_uuid()))
             .execute(&mut *c).await.map_err(db_err).map(|_| ()))
+    }
+
+    async fn link_session(
+        &mut self,
+        tenant: &TenantId,
+        charge_point: ChargePointId,
+        port: u32,
+        session: SessionId,
+        started_at: DateTime<Utc>,
+    ) -> Result<Option<OrderNo>, RepoError> {
+        let (earliest, latest) = (started_at - Duration::minutes(15), started_at + Duration::minutes(5));
+        let sql = "SELECT order_no FROM charge_orders WHERE tenant_id = $1 AND charge_point_id = $2 AND port = $3
+            AND session_id IS NULL AND created_at >= $4 AND created_at <= $5 ORDER BY created_at DESC, order_no DESC LIMIT 1";
+        let found: Option<String> = on_tx!(self, c => sqlx::query_scalar(sql).bind(tenant.as_str())
+            .bind(charge_point.as_uuid()).bind(i64::from(port)).bind(earliest).bind(latest)
+            .fetch_optional(&mut *c).await.map_err(db_err)?);
+        let Some(order_no) = found else { return Ok(None) };
+        let sql =
+            "UPDATE charge_orders SET session_id = $3 WHERE tenant_id = $1 AND order_no = $2 AND session_id IS NULL";
+        on_tx!(self, c => sqlx::query(sql).bind(tenant.as_str()).bind(order_no.as_str()).bind(session.as_uuid())
+            .execute(&mut *c).await.map_err(db_err).map(|_| ()))?;
+        OrderNo::parse(&order_no).map(Some).map_err(|_| RepoError::Backend(format!("stored order number '{order_no}'")))
     }
 
     async fn set_stop_command(

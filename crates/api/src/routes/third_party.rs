@@ -87,6 +87,8 @@ pub struct OrderView {
     pub start_command_id: String,
     /// The stop command, once stopped through this API.
     pub stop_command_id: Option<String>,
+    /// The session the order started, once the pile started it.
+    pub session_id: Option<String>,
     /// When it was placed.
     pub created_at: DateTime<Utc>,
 }
@@ -102,6 +104,7 @@ impl From<&ChargeOrder> for OrderView {
             id_tag: o.id_tag.clone(),
             start_command_id: o.start_command_id.to_string(),
             stop_command_id: o.stop_command_id.map(|c| c.to_string()),
+            session_id: o.session_id.map(|s| s.to_string()),
             created_at: o.created_at,
         }
     }
