@@ -132,8 +132,18 @@ async fn given_an_order_when_started_repeated_and_stopped_then_the_pile_gets_one
         let (s, stopped) =
             env.app.call(Method::POST, &format!("{by_identity}/charge/stop"), Some(&key), Some(stop.clone())).await;
         assert_eq!(s, StatusCode::ACCEPTED, "{b}: {stopped}");
-        let (s, again) = env.app.call(Method::POST, &format!("{by_id}/charge/stop"), Some(&key), Some(stop)).await;
+        let (s, again) =
+            env.app.call(Method::POST, &format!("{by_id}/charge/stop"), Some(&key), Some(stop.clone())).await;
         assert_eq!((s, &again["id"]), (StatusCode::OK, &stopped["id"]), "{b}: one stop command per order");
+        // The pile does not answer the stop: it fails after its resend, and a new stop may be sent.
+        env.round().await.unwrap();
+        assert_eq!(env.command(stopped["id"].as_str().unwrap()).await["state"], "failed", "{b}");
+        let path = format!("{by_identity}/charge/stop");
+        let (s, retried) = env.app.call(Method::POST, &path, Some(&key), Some(stop.clone())).await;
+        assert_eq!(s, StatusCode::ACCEPTED, "{b}: {retried}");
+        assert_ne!(retried["id"], stopped["id"], "{b}: a new stop command");
+        let (s, again) = env.app.call(Method::POST, &path, Some(&key), Some(stop)).await;
+        assert_eq!((s, &again["id"]), (StatusCode::OK, &retried["id"]), "{b}: and only one");
         let unknown = json!({"port": 1, "order_no": "ORD-9"});
         let (s, e) = env.app.call(Method::POST, &format!("{by_identity}/charge/stop"), Some(&key), Some(unknown)).await;
         assert_eq!((s, e["error"]["code"].as_str()), (StatusCode::NOT_FOUND, Some("unknown_order")), "{e}");
@@ -141,7 +151,7 @@ async fn given_an_order_when_started_repeated_and_stopped_then_the_pile_gets_one
         let (_, logs) = env.app.call(Method::GET, &format!("{by_identity}/logs"), Some(&key), None).await;
         let methods: Vec<&str> =
             logs["items"].as_array().unwrap().iter().filter_map(|c| c["method"].as_str()).collect();
-        assert_eq!(methods, ["stop", "start"], "{b}: newest first, one start: {logs}");
+        assert_eq!(methods, ["stop", "stop", "start"], "{b}: newest first, one start: {logs}");
     }
 }
 

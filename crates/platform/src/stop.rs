@@ -6,7 +6,7 @@ use crate::{
 };
 use chrono::{DateTime, Utc};
 use mgc_charging::SessionRepository;
-use mgc_commands::{AdapterRegistry, Command, CommandRepository, CommandSettings, IssueRequest};
+use mgc_commands::{AdapterRegistry, Command, CommandRepository, CommandSettings, CommandState, IssueRequest};
 use mgc_contracts::CommandOrigin;
 use mgc_kernel::{DeviceId, Scope};
 
@@ -42,7 +42,8 @@ pub struct Issuer<'a> {
 }
 
 /// Stops order `request.order_no` on the pile `device` names: the order must be on that pile
-/// and port; a second stop of the same order returns the first stop command.
+/// and port; a second stop of the same order returns the first stop command, unless that one
+/// ended without success, when a new one is sent.
 pub async fn stop_charge<U: PlatformUnits>(
     units: &U,
     scope: &Scope,
@@ -57,16 +58,26 @@ pub async fn stop_charge<U: PlatformUnits>(
     if order.charge_point_id != cp.id || order.port != request.port {
         return Err(unknown());
     }
+    // A stop already under way (or done) is answered with its command; one that ended without
+    // success (the pile did not answer, was unplugged…) may be sent again.
+    let mut attempt = None;
     if let Some(id) = order.stop_command_id {
         if let Some(command) = tx.command(&scope.tenant, id).await? {
-            return Ok(Controls { command, created: false });
+            if command.state != CommandState::Succeeded && command.state.is_terminal() {
+                attempt = Some(command.id);
+            } else {
+                return Ok(Controls { command, created: false });
+            }
         }
     }
     let device_id = reachable(&cp)?;
     let open = tx.open_sessions(&scope.tenant, cp.id).await?;
     let transaction = open.iter().find(|s| s.connector == request.port).map(|s| s.transaction_id);
     let downlink = stop_command(cp.protocol, request.port, transaction)?;
-    let key = format!("order:{}:stop", request.order_no);
+    let key = match attempt {
+        None => format!("order:{}:stop", request.order_no),
+        Some(failed) => format!("order:{}:stop:after:{failed}", request.order_no),
+    };
     let command = send(&mut tx, scope, device_id, downlink, Some(key), issuer).await?;
     tx.set_stop_command(&scope.tenant, &request.order_no, command.id).await?;
     commit(tx).await?;

@@ -227,13 +227,13 @@ pub struct StopBody {
     pub reason: Option<String>,
 }
 
-/// Stops an order: 202 with its stop command; 200 with the first stop command when it was
-/// stopped before.
+/// Stops an order: 202 with its stop command; 200 with that command when it was stopped before
+/// (a stop that ended without success — the pile did not answer — is sent again: 202).
 #[utoipa::path(post, path = "/api/third/v1/devices/{id}/charge/stop", operation_id = "third_charge_stop", tag = "third-party",
     params(("id" = String, Path, description = "charge point id or protocol identity")), request_body = StopBody,
     security(("api_key" = []), ("bearer" = [])),
     responses((status = 202, body = CommandRef, description = "stop command issued"),
-        (status = 200, body = CommandRef, description = "the order's stop command issued before"),
+        (status = 200, body = CommandRef, description = "the order's stop command issued before (pending, under way or succeeded)"),
         (status = 404, body = crate::error::ErrorBody, description = "unknown_device, unknown_order"),
         (status = 409, body = crate::error::ErrorBody, description = "no_open_session (OCPP), device_not_linked, device_offline"),
         (status = 422, body = crate::error::ErrorBody, description = "invalid_order")))]
