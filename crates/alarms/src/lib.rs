@@ -5,6 +5,8 @@
 //! `app/` holds the command handlers, the telemetry consumer and the scheduler tick, each
 //! behind the ports in [`domain::ports`], implemented by `mgc-store`.
 
+#![warn(missing_docs)]
+
 pub mod app;
 pub mod domain;
 

@@ -1,5 +1,5 @@
 //! Reads every request body before routing, so that each route sees at most
-//! [`MAX_BODY_BYTES`](crate::router::MAX_BODY_BYTES): a larger body is answered with 413
+//! [`MAX_BODY_BYTES`]: a larger body is answered with 413
 //! `payload_too_large` in the JSON error shape, also on routes that take no body, and the
 //! body is consumed first so a client still sending reads that answer instead of a reset.
 

@@ -1,6 +1,8 @@
 //! HTTP edge of microgrid-cloud: the axum router with one JSON error shape, JWT/API-key
 //! authentication, role checks, the audit log, request ids, metrics, health and OpenAPI.
 
+#![warn(missing_docs)]
+
 pub mod auth;
 pub mod body_limit;
 pub mod deadline;

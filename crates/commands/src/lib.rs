@@ -7,6 +7,8 @@
 //! background rounds, each behind the ports in [`domain::ports`], implemented by `mgc-store`
 //! (repositories) and the adapters (e.g. ThingsBoard RPC).
 
+#![warn(missing_docs)]
+
 pub mod app;
 pub mod domain;
 

@@ -3,6 +3,8 @@
 //! Every event is a payload type implementing [`IntegrationEvent`] (a stable name and a
 //! schema version) wrapped in an [`EventEnvelope`] that carries id, tenant, aggregate and time.
 
+#![warn(missing_docs)]
+
 pub mod analytics_events;
 pub mod envelope;
 pub mod iam_events;

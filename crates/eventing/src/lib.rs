@@ -9,6 +9,8 @@
 //! retries failures with exponential backoff and jitter ([`Backoff`]) and dead-letters an event
 //! after the configured number of attempts.
 
+#![warn(missing_docs)]
+
 pub mod backoff;
 pub mod dispatcher;
 pub mod emit;

@@ -2,6 +2,8 @@
 //! with which role; JWT validation and minting, API keys (stored hashed), HMAC-SHA256
 //! signatures for device integrations, and the audit log port.
 
+#![warn(missing_docs)]
+
 pub mod api_key;
 pub mod api_key_service;
 pub mod audit;

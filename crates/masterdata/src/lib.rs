@@ -1,6 +1,8 @@
 //! Masterdata context: the stations and devices of a tenant, the catalogue of semantic points,
 //! and the mappings from the raw keys devices send to those points.
 
+#![warn(missing_docs)]
+
 pub mod app;
 pub mod domain;
 

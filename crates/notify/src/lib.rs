@@ -3,6 +3,8 @@
 //! timeouts, exponential backoff with jitter, a circuit breaker and a rate limit per endpoint,
 //! and dead-lettering after the maximum attempts or age.
 
+#![warn(missing_docs)]
+
 pub mod queue;
 
 pub use queue::{ClaimedDelivery, DeliveryQueue};

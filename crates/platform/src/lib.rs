@@ -8,6 +8,8 @@
 //! This crate sits at the edge floor beside the protocol adapters: it uses the charging and
 //! commands contexts' application ports; neither of them knows it.
 
+#![warn(missing_docs)]
+
 mod device_ref;
 mod downlink;
 mod error;

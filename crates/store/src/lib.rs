@@ -1,8 +1,10 @@
 //! Storage edge: one `Store` over SQLite (embedded default) or PostgreSQL (production).
 //!
 //! Repositories are written once with `$n` placeholders, which both backends accept, and
-//! compiled for each backend by the [`on_tx!`]/[`on_read!`]/[`on_write!`] macros. Only what must
+//! compiled for each backend by the `on_tx!`/`on_read!`/`on_write!` macros. Only what must
 //! differ (locking clauses, wake-ups, connection set-up) is written per backend.
+
+#![warn(missing_docs)]
 
 #[macro_use]
 mod macros;

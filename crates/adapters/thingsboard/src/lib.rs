@@ -4,6 +4,8 @@
 //! re-ingests them when such a device is provisioned; [`rpc`] sends commands as ThingsBoard
 //! server-side RPC.
 
+#![warn(missing_docs)]
+
 pub mod ingest;
 pub mod payload;
 pub mod pipeline;

@@ -45,7 +45,7 @@ impl SaveReport {
 }
 
 /// Computes `hours` of the cursor's station from raw samples (and every later hour that
-/// started from a stale counter state, see [`super::hours`]), saves what changed and rolls the
+/// started from a stale counter state, see `super::hours`), saves what changed and rolls the
 /// changes up into their days, months and years.
 pub async fn compute_hours<Tx>(
     tx: &mut Tx,

@@ -3,7 +3,7 @@
 //! seen + connector status of each port that changed; card swipe → id-tag authorization (and a
 //! start on that port when accepted); power heartbeats → meter values; settlement → the session
 //! ends with the pile's energy, and the pile's figures are kept beside the computed ones
-//! ([`sessions`]); a closed connection → offline.
+//! (`sessions`); a closed connection → offline.
 
 mod presence;
 mod sessions;

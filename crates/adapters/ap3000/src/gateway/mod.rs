@@ -1,5 +1,5 @@
 //! The AP3000 TCP gateway: accepts piles' connections (a global cap and a per-IP rate of new
-//! connections), serves each in its own task ([`connection`]), routes downlinks to the
+//! connections), serves each in its own task (`connection`), routes downlinks to the
 //! connection that carries the pile ([`Registry`]), and drains on shutdown.
 
 mod admission;
