@@ -168,17 +168,18 @@ pub struct ControlAnswer {
     pub command: Option<CommandRef>,
 }
 
-fn start_request(body: StartBody) -> Result<StartCharge, ApiError> {
-    let id_tag = body.id_tag.as_deref().unwrap_or(mgc_platform::DEFAULT_ID_TAG);
-    let id_tag = IdToken::parse(id_tag).map_err(|e| {
+/// A start as the platform asked for it (one body or one batch item), checked.
+pub(crate) fn start_request(
+    port: u32,
+    mode: StartMode,
+    limit: Option<u32>,
+    order_no: &str,
+    id_tag: Option<&str>,
+) -> Result<StartCharge, ApiError> {
+    let id_tag = IdToken::parse(id_tag.unwrap_or(mgc_platform::DEFAULT_ID_TAG)).map_err(|e| {
         ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_charge_request", format!("id_tag: {e}"))
     })?;
-    Ok(StartCharge {
-        port: body.port,
-        mode: ChargeMode::parse(body.mode.name(), body.limit)?,
-        order_no: OrderNo::parse(&body.order_no)?,
-        id_tag,
-    })
+    Ok(StartCharge { port, mode: ChargeMode::parse(mode.name(), limit)?, order_no: OrderNo::parse(order_no)?, id_tag })
 }
 
 /// Starts a charge under the platform's order number: 201 with the new order and its start
@@ -199,7 +200,7 @@ pub async fn start(
 ) -> Result<(StatusCode, Json<ControlAnswer>), ApiError> {
     p.require(Role::Operator)?;
     let device = device_ref(&id)?;
-    let request = start_request(body)?;
+    let request = start_request(body.port, body.mode, body.limit, &body.order_no, body.id_tag.as_deref())?;
     let started = mgc_platform::start_charge(&state.store, &p.scope(), &device, &request, issuer(&state, &p)).await?;
     let (status, command) = match &started {
         Started::Created(_, c) => {

@@ -4,15 +4,15 @@
 use crate::auth::Auth;
 use crate::extract::{ApiJson, ApiQuery, ListQuery};
 use crate::routes::charging::{ChargePointPage, ChargePointView};
-use crate::routes::third_party::{device_ref, issuer, CommandRef, OrderView, StartMode};
+use crate::routes::third_party::{device_ref, issuer, start_request, CommandRef, OrderView, StartMode};
 use crate::{ApiError, AppState};
 use axum::extract::{Path, State};
 use axum::Json;
-use mgc_charging::{ChargePointFilter, ChargingQueries, IdToken};
+use mgc_charging::{ChargePointFilter, ChargingQueries};
 use mgc_commands::{Command, CommandFilter, CommandQueries};
 use mgc_iam::{Principal, Role};
 use mgc_kernel::page::{Page, PageRequest};
-use mgc_platform::{ChargeMode, OrderNo, StartCharge, Started, StopCharge};
+use mgc_platform::{OrderNo, Started, StopCharge};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -274,20 +274,13 @@ async fn control_one(state: &AppState, p: &Principal, item: BatchControlItem) ->
     };
     match item.action {
         BatchAction::Start => {
-            let request = StartCharge {
-                port: item.port.ok_or_else(|| missing("port"))?,
-                mode: ChargeMode::parse(item.mode.ok_or_else(|| missing("mode"))?.name(), item.limit)?,
-                order_no: OrderNo::parse(item.order_no.as_deref().ok_or_else(|| missing("order_no"))?)?,
-                id_tag: IdToken::parse(item.id_tag.as_deref().unwrap_or(mgc_platform::DEFAULT_ID_TAG)).map_err(
-                    |e| {
-                        ApiError::new(
-                            axum::http::StatusCode::UNPROCESSABLE_ENTITY,
-                            "invalid_charge_request",
-                            format!("id_tag: {e}"),
-                        )
-                    },
-                )?,
-            };
+            let request = start_request(
+                item.port.ok_or_else(|| missing("port"))?,
+                item.mode.ok_or_else(|| missing("mode"))?,
+                item.limit,
+                item.order_no.as_deref().ok_or_else(|| missing("order_no"))?,
+                item.id_tag.as_deref(),
+            )?;
             let started = mgc_platform::start_charge(&state.store, &scope, &target, &request, issuer(state, p)).await?;
             Ok(match &started {
                 Started::Created(o, c) => done(201, Some(c), Some(o.into())),
