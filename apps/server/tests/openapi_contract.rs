@@ -37,18 +37,14 @@ const KNOWN_GAPS: &[(&str, &str)] = &[
         "alarm_rules_replace",
         "free object; fields by type (threshold: severity+condition or levels, no_data: no_data_secs)",
     ),
-    ("notification_channels_create", "free object; extra fields are ignored but a NUL in them is refused"),
-    ("notification_channels_replace", "free object; extra fields are ignored but a NUL in them is refused"),
     ("stations_provision", "free object; device names and mapping raw keys unique within the request"),
     ("tariffs_create", "free object; periods on the 15-minute grid covering each day once"),
     ("tariffs_update", "free object; periods on the 15-minute grid covering each day once"),
     ("shadow_runs_create", "battery and strategy params not in the schema; from <= to, ended"),
     ("charge_points_set_profile", "OCPP charging profile not in the schema"),
-    ("strategies_create", "params depend on the strategy type"),
     // Text with a NUL character is refused with 422 invalid_value (no backend stores it); the
     // component schemas say so, these free-object bodies (strategy params, mapping rules) do not yet.
     ("point_mappings_set_scope", "NUL in text; raw keys unique within the rule set"),
-    ("strategies_replace", "NUL in text inside the free-object params"),
 ];
 
 /// Operations with a rule JSON Schema cannot state (it relates two values, or a value and the
@@ -64,6 +60,12 @@ const CROSS_FIELD_RULES: &[(&str, &str)] = &[
     ("telemetry_raw", "from before to; cursor is <ts>|<point>"),
     ("charge_points_reserve", "expires_at after the service's clock"),
     ("commands_issue", "the Idempotency-Key header and the body's idempotency_key agree when both are given"),
+    (
+        "strategies_create",
+        "min below max state of charge, recharge level under the import limit, margin within the rated \
+         power, a schedule entry sets something, a band not both charge and discharge, powers within the battery's",
+    ),
+    ("strategies_replace", "as strategies_create"),
 ];
 
 /// The schemathesis configuration that states [`CROSS_FIELD_RULES`].

@@ -34,11 +34,41 @@ where
             .await
             .map_err(|r| ApiError::new(r.status(), "payload_too_large", r.body_text()))?;
         reject_nul(&bytes)?;
+        let bytes = integral_numbers_as_integers(bytes);
         match Json::<T>::from_bytes(&bytes) {
             Ok(Json(v)) => Ok(ApiJson(v)),
             Err(rejection) => Err(json_rejection(rejection)),
         }
     }
+}
+
+/// The body with every integer-valued number written as a float (`7.0`, `1e3`) rewritten as an
+/// integer: JSON Schema counts those as integers, so a client generated from the OpenAPI document
+/// may send them where an integer is asked for, and serde's integer types refuse them. Fractions,
+/// floats beyond 2^53 and text that is not JSON are left for the deserializer to judge.
+fn integral_numbers_as_integers(bytes: Bytes) -> Bytes {
+    fn rewrite(v: &mut serde_json::Value) -> bool {
+        match v {
+            serde_json::Value::Number(n) if !n.is_i64() && !n.is_u64() => match n.as_f64() {
+                Some(f) if f.fract() == 0.0 && f.abs() < 9_007_199_254_740_992.0 => {
+                    *v = serde_json::Value::from(f as i64);
+                    true
+                }
+                _ => false,
+            },
+            serde_json::Value::Array(items) => items.iter_mut().fold(false, |changed, i| rewrite(i) | changed),
+            serde_json::Value::Object(map) => map.values_mut().fold(false, |changed, i| rewrite(i) | changed),
+            _ => false,
+        }
+    }
+    if !bytes.iter().any(|b| matches!(b, b'.' | b'e' | b'E')) {
+        return bytes;
+    }
+    let Ok(mut value) = serde_json::from_slice::<serde_json::Value>(&bytes) else { return bytes };
+    if !rewrite(&mut value) {
+        return bytes;
+    }
+    serde_json::to_vec(&value).map_or(bytes, Bytes::from)
 }
 
 /// `application/json` or any `application/*+json`, as axum's own `Json` accepts.
@@ -153,7 +183,9 @@ pub fn parse_id<T: FromStr>(raw: &str, what: &str) -> Result<T, ApiError> {
 
 #[cfg(test)]
 mod tests {
-    use super::has_escaped_nul;
+    #![allow(clippy::unwrap_used)]
+    use super::{has_escaped_nul, integral_numbers_as_integers};
+    use axum::body::Bytes;
 
     #[test]
     fn given_json_texts_when_scanned_then_only_real_nul_escapes_count() {
@@ -162,6 +194,15 @@ mod tests {
         assert!(!has_escaped_nul(br#"{"m": "a\\u0000b"}"#), "an escaped backslash then u0000 is text");
         assert!(has_escaped_nul(br#"{"m": "\\\u0000"}"#), "backslash, then a NUL");
         assert!(!has_escaped_nul(br#"{"m": "u0000"}"#));
+    }
+
+    #[test]
+    fn given_integral_floats_then_they_become_integers_and_fractions_stay() {
+        let out = integral_numbers_as_integers(Bytes::from_static(br#"{"a": 7.0, "b": [1e3, 2.5], "c": "7.0"}"#));
+        let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+        assert_eq!(v, serde_json::json!({"a": 7, "b": [1000, 2.5], "c": "7.0"}));
+        let untouched = Bytes::from_static(br#"{"a": 7, "b": "x"#);
+        assert_eq!(integral_numbers_as_integers(untouched.clone()), untouched);
         assert!(!has_escaped_nul(br#"{"m": "\u0001 \n"}"#));
     }
 }

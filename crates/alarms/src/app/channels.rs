@@ -6,23 +6,45 @@ use crate::{AlarmError, ChannelId};
 use chrono::{DateTime, Utc};
 use mgc_kernel::TenantId;
 use serde::Deserialize;
+use serde_json::Value;
 
-/// The JSON body of `POST`/`PUT /api/v1/notification-channels`.
+/// The JSON body of `POST`/`PUT /api/v1/notification-channels`: `name`, `enabled?`, `kind` and
+/// its `config`; any other field is refused.
 #[derive(Debug, Clone, Deserialize)]
+#[serde(try_from = "ChannelInputFields")]
 pub struct ChannelInput {
     /// Human name.
     pub name: String,
     /// Enabled (default true).
-    #[serde(default)]
     pub enabled: Option<bool>,
     /// `kind` and `config`.
-    #[serde(flatten)]
     pub config: ChannelConfig,
+}
+
+/// The fields of a [`ChannelInput`] as sent (serde cannot refuse unknown fields next to a
+/// flattened enum, so the kind and its config are read apart and joined).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ChannelInputFields {
+    name: String,
+    #[serde(default)]
+    enabled: Option<bool>,
+    kind: Value,
+    config: Value,
+}
+
+impl TryFrom<ChannelInputFields> for ChannelInput {
+    type Error = serde_json::Error;
+
+    fn try_from(f: ChannelInputFields) -> Result<Self, Self::Error> {
+        let config = serde_json::from_value(serde_json::json!({"kind": f.kind, "config": f.config}))?;
+        Ok(ChannelInput { name: f.name, enabled: f.enabled, config })
+    }
 }
 
 fn validated(input: &ChannelInput) -> Result<String, AlarmError> {
     let name = input.name.trim().to_owned();
-    if name.is_empty() || name.len() > 200 {
+    if name.is_empty() || name.chars().count() > 200 {
         return Err(AlarmError::InvalidChannel("name: required, at most 200 characters".into()));
     }
     input.config.validate().map_err(AlarmError::InvalidChannel)?;

@@ -32,7 +32,7 @@ pub enum RobotFormat {
 
 /// Kind and settings of a channel.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "kind", content = "config", rename_all = "snake_case")]
+#[serde(tag = "kind", content = "config", rename_all = "snake_case", deny_unknown_fields)]
 pub enum ChannelConfig {
     /// Our signed JSON envelope, POSTed to `url`.
     Webhook {
@@ -107,21 +107,26 @@ pub struct Channel {
     pub updated_at: DateTime<Utc>,
 }
 
+/// White space or a control character: never part of a URL or an address.
+fn blank_or_control(c: char) -> bool {
+    c.is_whitespace() || c.is_control()
+}
+
+/// `http://` or `https://` and at least one more character, none of them white space, a control
+/// character or a bracket (IPv6 literals are not taken: give the receiver a host name).
 fn check_url(url: &str, field: &str) -> Result<(), String> {
-    if (url.starts_with("http://") || url.starts_with("https://"))
-        && url.len() > 8
-        && !url.contains(char::is_whitespace)
-    {
-        Ok(())
-    } else {
-        Err(format!("{field}: '{url}' is not an http(s) URL"))
+    let rest = url.strip_prefix("http://").or_else(|| url.strip_prefix("https://"));
+    let bad = |c: char| blank_or_control(c) || c == '[' || c == ']';
+    match rest {
+        Some(rest) if !rest.is_empty() && !url.contains(bad) => Ok(()),
+        _ => Err(format!("{field}: '{}' is not an http(s) URL", url.escape_debug())),
     }
 }
 
 fn check_address(a: &str, field: &str) -> Result<(), String> {
     match a.split_once('@') {
-        Some((l, d)) if !l.is_empty() && d.contains('.') && !a.contains(char::is_whitespace) => Ok(()),
-        _ => Err(format!("{field}: '{a}' is not an email address")),
+        Some((l, d)) if !l.is_empty() && d.contains('.') && !a.contains(blank_or_control) => Ok(()),
+        _ => Err(format!("{field}: '{}' is not an email address", a.escape_debug())),
     }
 }
 
@@ -141,7 +146,7 @@ impl ChannelConfig {
         match self {
             ChannelConfig::Webhook { url, secret, headers } => {
                 check_url(url, "config.url")?;
-                if secret.len() < 16 {
+                if secret.chars().count() < 16 {
                     return Err("config.secret: at least 16 characters (leave it out to have one generated)".into());
                 }
                 let bad_name = |h: &str| {
@@ -225,5 +230,35 @@ mod tests {
             to: vec!["nobody".into()],
         };
         assert!(email.validate().unwrap_err().starts_with("config.to"));
+    }
+
+    #[test]
+    fn given_urls_with_brackets_controls_or_nothing_after_the_scheme_then_refused() {
+        let url = |u: &str| ChannelConfig::Wecom { url: u.into(), format: RobotFormat::Text }.validate();
+        assert!(url("http://a").is_ok());
+        assert!(url("https://hooks.example.com/x?y=1").is_ok());
+        for bad in ["http://", "https://", "http://[::1]/x", "http://a\u{1}b", "http://a b", "http://a\u{85}"] {
+            assert!(url(bad).is_err(), "{bad:?} accepted");
+        }
+    }
+
+    #[test]
+    fn given_a_short_multibyte_secret_then_characters_are_counted() {
+        let hook =
+            |s: &str| ChannelConfig::Webhook { url: "http://a".into(), secret: s.into(), headers: BTreeMap::new() };
+        assert!(hook(&"密".repeat(15)).validate().is_err(), "15 characters are too few, whatever their bytes");
+        assert!(hook(&"密".repeat(16)).validate().is_ok());
+    }
+
+    #[test]
+    fn given_channel_input_with_an_unknown_field_then_refused() {
+        let base = json!({"name": "n", "kind": "wecom", "config": {"url": "http://a"}});
+        assert!(serde_json::from_value::<crate::ChannelInput>(base.clone()).is_ok());
+        let mut extra = base.clone();
+        extra["colour"] = json!("red");
+        assert!(serde_json::from_value::<crate::ChannelInput>(extra).is_err());
+        let mut inner = base;
+        inner["config"]["colour"] = json!("red");
+        assert!(serde_json::from_value::<crate::ChannelInput>(inner).is_err());
     }
 }

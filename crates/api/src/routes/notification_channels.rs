@@ -34,7 +34,7 @@ fn generated_secret() -> String {
 
 /// Creates a channel; a webhook without `secret` gets a generated one, shown in this response only.
 #[utoipa::path(post, path = "/api/v1/notification-channels", operation_id = "notification_channels_create", tag = "notifications",
-    request_body(content = Object, description = "{name, kind: webhook|dingtalk|wecom|email, config: {...}, enabled?} (see docs/alarms.md)"),
+    request_body = crate::routes::channel_schemas::ChannelBody,
     security(("bearer" = []), ("api_key" = [])),
     responses((status = 201, description = "the channel with its secret"), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn create(
@@ -45,7 +45,7 @@ pub async fn create(
     p.require(Role::Admin)?;
     p.require_tenant_wide("a notification channel")?;
     if let ChannelConfig::Webhook { secret, .. } = &mut body.config {
-        if secret.is_empty() {
+        if secret.is_empty() || secret == "***" {
             *secret = generated_secret();
         }
     }
@@ -85,7 +85,7 @@ pub async fn get(
 
 /// Replaces a channel; secrets left out or given as `***` are kept.
 #[utoipa::path(put, path = "/api/v1/notification-channels/{id}", operation_id = "notification_channels_replace", tag = "notifications", params(("id" = String, Path, description = "channel id")),
-    request_body(content = Object, description = "as for POST"), security(("bearer" = []), ("api_key" = [])),
+    request_body = crate::routes::channel_schemas::ChannelBody, security(("bearer" = []), ("api_key" = [])),
     responses((status = 200, description = "the channel"), (status = 404, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn replace(
     State(state): State<AppState>,

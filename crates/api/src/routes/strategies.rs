@@ -91,7 +91,7 @@ pub(crate) async fn visible(state: &AppState, p: &Principal, raw: &str) -> Resul
 }
 
 /// Creates a strategy (version 1).
-#[utoipa::path(post, path = "/api/v1/strategies", operation_id = "strategies_create", tag = "strategies", request_body = StrategyBody,
+#[utoipa::path(post, path = "/api/v1/strategies", operation_id = "strategies_create", tag = "strategies", request_body = crate::routes::strategy_schemas::StrategyDefinition,
     security(("bearer" = []), ("api_key" = [])),
     responses((status = 201, description = "the strategy"), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn create(
@@ -148,7 +148,7 @@ pub async fn get(
 
 /// Replaces a strategy's definition (version + 1).
 #[utoipa::path(put, path = "/api/v1/strategies/{id}", operation_id = "strategies_replace", tag = "strategies", params(("id" = String, Path, description = "strategy id")),
-    request_body = StrategyBody, security(("bearer" = []), ("api_key" = [])),
+    request_body = crate::routes::strategy_schemas::StrategyDefinition, security(("bearer" = []), ("api_key" = [])),
     responses((status = 200, description = "the strategy"), (status = 404, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn replace(
     State(state): State<AppState>,

@@ -103,7 +103,10 @@ impl ScheduleEntry {
     /// The parsed local time (validated by [`StrategyParams::validate`]).
     #[must_use]
     pub fn time(&self) -> Option<NaiveTime> {
-        NaiveTime::parse_from_str(&self.at, "%H:%M").ok()
+        // Exactly two digits each: `9:05` or `09:5` are not taken (chrono alone would).
+        let b = self.at.as_bytes();
+        let digits = b.len() == 5 && b[2] == b':' && [0, 1, 3, 4].iter().all(|&i| b[i].is_ascii_digit());
+        digits.then(|| NaiveTime::parse_from_str(&self.at, "%H:%M").ok()).flatten()
     }
 }
 
@@ -264,7 +267,7 @@ fn validate_schedule(p: &ScheduleParams) -> Result<(), String> {
             }
         }
         if let Some(m) = &e.pcs_mode {
-            if m.trim().is_empty() || m.len() > 64 || m.chars().any(char::is_control) {
+            if m.trim().is_empty() || m.chars().count() > 64 || m.chars().any(char::is_control) {
                 return Err(format!("{path}.pcs_mode: must be 1-64 printable characters"));
             }
         }
@@ -281,7 +284,7 @@ fn validate_tou(p: &TouArbitrageParams) -> Result<(), String> {
         if let Some((i, b)) = bands
             .iter()
             .enumerate()
-            .find(|(_, b)| b.trim().is_empty() || b.len() > 64 || b.chars().any(char::is_control))
+            .find(|(_, b)| b.trim().is_empty() || b.chars().count() > 64 || b.chars().any(char::is_control))
         {
             return Err(format!(
                 "params.{field}[{i}]: '{}' is not a band name (1-64 printable characters)",
@@ -365,5 +368,16 @@ mod tests {
             "battery": {"min_soc_pct": 10.0, "max_soc_pct": 90.0, "max_charge_w": 2000, "max_discharge_w": 2000}}}))
         .unwrap();
         assert!(p.validate().unwrap_err().contains("params.discharge_bands[1]"));
+    }
+
+    #[test]
+    fn given_schedule_times_then_only_two_digit_hh_mm_is_a_time() {
+        let entry =
+            |at: &str| ScheduleEntry { at: at.into(), days: all_days(), battery_power_w: Some(1), pcs_mode: None };
+        assert!(entry("09:05").time().is_some());
+        assert!(entry("23:59").time().is_some());
+        for bad in ["9:05", "09:5", "24:00", "0905", "09:05 ", "+9:05"] {
+            assert!(entry(bad).time().is_none(), "{bad:?} taken as a time");
+        }
     }
 }

@@ -92,7 +92,7 @@ struct Checked {
 
 fn check(input: &StrategyInput) -> Result<Checked, String> {
     let name = input.name.trim();
-    if name.is_empty() || name.chars().count() > 120 || name.chars().any(char::is_control) {
+    if name.is_empty() || input.name.chars().count() > 120 || input.name.chars().any(char::is_control) {
         return Err("name: must be 1-120 printable characters".to_owned());
     }
     input.params.validate()?;
