@@ -14,6 +14,7 @@ pub mod health;
 pub mod http_metrics;
 pub mod metrics_catalogue;
 pub mod metrics_token;
+pub mod ocpp_schema;
 pub mod openapi;
 pub mod openapi_contract;
 pub mod openapi_rules;

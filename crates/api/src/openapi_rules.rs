@@ -25,6 +25,19 @@ pub fn charge_modes(components: &mut Components) {
     components.schemas.insert("StartBody".to_owned(), RefOr::T(Schema::AllOf(combined)));
 }
 
+/// `ProfileBody.profile`: the OCPP 1.6 `ChargingProfile` as the OCPP adapter checks it.
+pub fn charging_profile(components: &mut Components) {
+    use mgc_adapter_ocpp::messages::smart_charging::CHARGING_PROFILE;
+    if let Some(RefOr::T(Schema::Object(body))) = components.schemas.get_mut("ProfileBody") {
+        let profile = crate::ocpp_schema::object(CHARGING_PROFILE)
+            .description(Some(
+                "the OCPP 1.6 ChargingProfile (chargingProfileId, stackLevel, purpose, kind, chargingSchedule …)",
+            ))
+            .build();
+        body.properties.insert("profile".to_owned(), RefOr::T(Schema::Object(profile)));
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]

@@ -168,12 +168,14 @@ pub async fn cancel_reservation(
 #[serde(deny_unknown_fields)]
 pub struct ProfileBody {
     /// Connector (0: the charge point as a whole).
+    #[schema(minimum = -2147483648, maximum = 2147483647)]
     pub connector_id: i32,
     /// The OCPP 1.6 `ChargingProfile` object (chargingProfileId, stackLevel, purpose, kind,
-    /// chargingSchedule …), validated against the 1.6 schema.
+    /// chargingSchedule …), validated against the 1.6 schema (the document states that schema).
     #[schema(value_type = Object)]
     pub profile: Value,
-    /// Seconds the charge point has to answer.
+    /// Seconds the charge point has to answer (1..=`commands.max_timeout_s`, 3600 unless configured).
+    #[schema(minimum = 1, maximum = 3600)]
     pub timeout_s: Option<u32>,
 }
 
