@@ -23,6 +23,7 @@ pub mod masterdata_schemas;
 pub mod me;
 pub mod notification_channels;
 pub mod notifications;
+pub mod provision_schemas;
 pub mod remap;
 pub mod settlements;
 pub mod shadow_runs;
