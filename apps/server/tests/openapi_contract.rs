@@ -39,8 +39,6 @@ const KNOWN_GAPS: &[(&str, &str)] = &[
     ),
     ("notification_channels_create", "free object; extra fields are ignored but a NUL in them is refused"),
     ("notification_channels_replace", "free object; extra fields are ignored but a NUL in them is refused"),
-    ("tariffs_create", "free object; periods on the 15-minute grid covering each day once"),
-    ("tariffs_update", "free object; periods on the 15-minute grid covering each day once"),
     ("shadow_runs_create", "battery and strategy params not in the schema; from <= to, ended"),
     ("charge_points_set_profile", "OCPP charging profile not in the schema"),
     ("strategies_create", "params depend on the strategy type"),
@@ -64,6 +62,14 @@ const CROSS_FIELD_RULES: &[(&str, &str)] = &[
     ("charge_points_reserve", "expires_at after the service's clock"),
     ("commands_issue", "the Idempotency-Key header and the body's idempotency_key agree when both are given"),
     ("stations_provision", "device names and each device's mapping raw keys unique within the request"),
+    (
+        "tariffs_create",
+        "periods cover each day once; bands priced; seasons cover each month once; valid_to >= valid_from",
+    ),
+    (
+        "tariffs_update",
+        "periods cover each day once; bands priced; seasons cover each month once; valid_to >= valid_from",
+    ),
 ];
 
 /// The schemathesis configuration that states [`CROSS_FIELD_RULES`].

@@ -31,6 +31,7 @@ pub mod statements;
 pub mod stats_columns;
 pub mod strategies;
 pub mod strategy_executions;
+pub mod tariff_schemas;
 pub mod tariffs;
 pub mod telemetry;
 pub mod third_party;
