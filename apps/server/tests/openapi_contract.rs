@@ -39,7 +39,6 @@ const KNOWN_GAPS: &[(&str, &str)] = &[
     ),
     ("notification_channels_create", "free object; extra fields are ignored but a NUL in them is refused"),
     ("notification_channels_replace", "free object; extra fields are ignored but a NUL in them is refused"),
-    ("shadow_runs_create", "battery and strategy params not in the schema; from <= to, ended"),
     ("charge_points_set_profile", "OCPP charging profile not in the schema"),
     ("strategies_create", "params depend on the strategy type"),
     // Text with a NUL character is refused with 422 invalid_value (no backend stores it); the
@@ -70,6 +69,7 @@ const CROSS_FIELD_RULES: &[(&str, &str)] = &[
         "tariffs_update",
         "periods cover each day once; bands priced; seasons cover each month once; valid_to >= valid_from",
     ),
+    ("shadow_runs_create", "from <= to, ended in the station's time zone; the strategy type's own parameter rules"),
 ];
 
 /// The schemathesis configuration that states [`CROSS_FIELD_RULES`].

@@ -26,6 +26,7 @@ pub mod notifications;
 pub mod provision_schemas;
 pub mod remap;
 pub mod settlements;
+pub mod shadow_run_schemas;
 pub mod shadow_runs;
 pub mod statements;
 pub mod stats_columns;
