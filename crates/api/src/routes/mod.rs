@@ -1,5 +1,6 @@
 //! Versioned REST resources under `/api/v1`.
 
+pub mod alarm_rule_schemas;
 pub mod alarm_rules;
 pub mod alarm_stream;
 pub mod alarms;
