@@ -204,6 +204,9 @@ async fn bad_shadow_run_requests_get_422_naming_the_field() {
                 "battery.efficiency",
             ),
             ("battery", json!({"capacity_wh": 100000}), "battery:"),
+            // serde would read a struct from an array of its fields in order: the forms are objects.
+            ("battery", json!([100000, 10000, 20000, 0.9, 50.0]), "battery: must be an object"),
+            ("strategy", json!(["peak_shaving", {}]), "strategy: must be an object"),
         ];
         for (field, value, expect) in cases {
             let mut body = peak_shaving_run(&s.station);

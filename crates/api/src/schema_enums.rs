@@ -53,3 +53,37 @@ pub enum RateUnitName {
     /// Amperes.
     A,
 }
+
+/// An IANA time zone name `mgc_kernel::StationTz` accepts (exact spelling), e.g. `Asia/Shanghai`.
+pub struct TimeZoneName;
+
+impl utoipa::PartialSchema for TimeZoneName {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        names_schema("an IANA time zone name, e.g. Asia/Shanghai", mgc_kernel::StationTz::known_names())
+    }
+}
+
+impl ToSchema for TimeZoneName {}
+
+/// A semantic point of the catalogue (`GET /api/v1/points`), e.g. `active_power_w`.
+pub struct PointName;
+
+impl utoipa::PartialSchema for PointName {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        names_schema(
+            "a point of the catalogue (GET /api/v1/points)",
+            mgc_contracts::points::catalogue().iter().map(|p| p.name),
+        )
+    }
+}
+
+impl ToSchema for PointName {}
+
+/// A string schema taking exactly `names`.
+fn names_schema(
+    description: &str,
+    names: impl Iterator<Item = &'static str>,
+) -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+    use utoipa::openapi::schema::{ObjectBuilder, Type};
+    ObjectBuilder::new().schema_type(Type::String).description(Some(description)).enum_values(Some(names)).into()
+}

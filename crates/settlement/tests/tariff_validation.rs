@@ -119,3 +119,20 @@ fn given_bad_currency_price_or_dates_when_validated_then_named() {
     t["valid_to"] = json!("2025-12-31");
     assert!(rejection(&t).contains("valid_to: 2025-12-31 is before valid_from 2026-01-01"));
 }
+
+#[test]
+fn given_padded_currency_price_or_time_or_an_overlong_name_when_validated_then_refused_as_sent() {
+    let mut t = tou_json();
+    t["currency"] = json!(" CNY");
+    assert!(rejection(&t).starts_with("currency:"));
+    let mut t = tou_json();
+    t["export"]["price"] = json!("0.39 ");
+    assert!(rejection(&t).starts_with("export.price:"));
+    let t = weekday_periods(json!([{"from": " 00:00", "to": "24:00", "band": "flat"}]));
+    assert!(rejection(&t).contains("periods[0].from: ' 00:00'"));
+    let mut t = tou_json();
+    t["name"] = json!(format!(" {}", "n".repeat(200)));
+    assert!(rejection(&t).starts_with("name:"), "201 characters as sent");
+    t["name"] = json!("\u{3000}");
+    assert!(rejection(&t).starts_with("name:"), "blank");
+}

@@ -200,8 +200,8 @@ impl RuleInput {
     /// Validates into a rule definition; the message names the bad field.
     pub fn into_spec(self) -> Result<(RuleSpec, bool), String> {
         let name = self.name.trim().to_owned();
-        if name.is_empty() || name.len() > 200 {
-            return Err("name: required, at most 200 characters".into());
+        if name.is_empty() || self.name.chars().count() > 200 {
+            return Err("name: required, not blank, at most 200 characters as sent".into());
         }
         let trigger = match self.kind.as_deref().unwrap_or("threshold") {
             "threshold" => self.threshold_trigger()?,
@@ -212,7 +212,7 @@ impl RuleInput {
             s.validate()?;
         }
         let message = self.message.clone().unwrap_or_else(|| DEFAULT_MESSAGE.to_owned());
-        if message.len() > 2000 {
+        if message.chars().count() > 2000 {
             return Err("message: at most 2000 characters".into());
         }
         validate_template(&message)?;
@@ -297,8 +297,16 @@ impl RuleInput {
     }
 
     fn no_data_trigger(&self) -> Result<Trigger, String> {
-        if self.condition.is_some() || self.levels.is_some() || self.clear_condition.is_some() {
-            return Err("condition/levels/clear_condition: not used by a no_data rule".into());
+        let threshold_only = [
+            ("condition", self.condition.is_some()),
+            ("levels", self.levels.is_some()),
+            ("clear_condition", self.clear_condition.is_some()),
+            ("hysteresis", self.hysteresis.is_some()),
+            ("duration_secs", self.duration_secs.is_some()),
+            ("repeat_count", self.repeat_count.is_some()),
+        ];
+        if let Some((field, _)) = threshold_only.iter().find(|(_, given)| *given) {
+            return Err(format!("{field}: not used by a no_data rule"));
         }
         let silent_secs = self.no_data_secs.filter(|s| *s > 0).ok_or("no_data_secs: required, positive")?;
         Ok(Trigger::NoData {
@@ -366,6 +374,29 @@ mod tests {
             let err = input(body.clone()).unwrap_err();
             assert!(err.starts_with(field), "{body}: {err}");
         }
+    }
+
+    #[test]
+    fn given_a_no_data_rule_with_threshold_fields_then_each_is_named() {
+        for field in ["hysteresis", "duration_secs", "repeat_count", "clear_condition"] {
+            let value =
+                if field == "clear_condition" { json!({"point": "t", "op": "<", "value": 0}) } else { json!(0) };
+            let mut body = json!({"name": "x", "type": "no_data", "no_data_secs": 60});
+            body[field] = value;
+            let err = input(body).unwrap_err();
+            assert!(err.starts_with(field), "{field}: {err}");
+        }
+    }
+
+    #[test]
+    fn given_text_limits_then_characters_as_sent_are_counted() {
+        let rule = |name: String, message: String| {
+            input(json!({"name": name, "type": "no_data", "no_data_secs": 60, "message": message}))
+        };
+        assert!(rule("é".repeat(200), "ü".repeat(2000)).is_ok(), "characters, not bytes");
+        assert!(rule(format!(" {}", "n".repeat(200)), "m".into()).unwrap_err().starts_with("name"));
+        assert!(rule("\u{3000}".into(), "m".into()).unwrap_err().starts_with("name"));
+        assert!(rule("n".into(), "ü".repeat(2001)).unwrap_err().starts_with("message"));
     }
 
     #[test]

@@ -26,8 +26,15 @@ const DAYS: [(&str, Weekday); 7] = [
     ("sun", Weekday::Sun),
 ];
 
+/// `HH:MM` with two digits each, 00:00-23:59.
 fn parse_time(s: &str, field: &str) -> Result<NaiveTime, String> {
-    NaiveTime::parse_from_str(s, "%H:%M").map_err(|_| format!("schedule.{field}: '{s}' is not HH:MM"))
+    let bad = || format!("schedule.{field}: '{s}' is not HH:MM");
+    let b = s.as_bytes();
+    let shaped = b.len() == 5 && b[2] == b':' && [0, 1, 3, 4].iter().all(|&i| b[i].is_ascii_digit());
+    if !shaped {
+        return Err(bad());
+    }
+    NaiveTime::parse_from_str(s, "%H:%M").map_err(|_| bad())
 }
 
 impl Schedule {
@@ -103,5 +110,9 @@ mod tests {
         assert!(s.validate().unwrap_err().contains("'monday'"));
         let s = Schedule { days: vec![], start: "8am".into(), end: "18:00".into() };
         assert!(s.validate().unwrap_err().starts_with("schedule.start"));
+        for loose in ["8:00", "08:5", " 08:00", "08:00 ", "24:00"] {
+            let s = Schedule { days: vec![], start: "07:00".into(), end: loose.into() };
+            assert!(s.validate().unwrap_err().starts_with("schedule.end"), "{loose}");
+        }
     }
 }

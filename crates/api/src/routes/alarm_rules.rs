@@ -37,7 +37,7 @@ async fn check_rule_scope(
 
 /// Creates a rule (version 1).
 #[utoipa::path(post, path = "/api/v1/alarm-rules", operation_id = "alarm_rules_create", tag = "alarms",
-    request_body(content = Object, description = "Rule: name, scope{station_id?, device_id?, device_kind?}, type (threshold|no_data), severity + condition or levels[{severity, condition}], clear_condition?, hysteresis?, duration_secs?, repeat_count?, no_data_secs?, points?, schedule?{days, start, end}, message?, channels[], cooldown_secs?, escalation?{after_secs, channels}, enabled? (see docs/alarms.md)"),
+    request_body(content = crate::routes::alarm_rule_schemas::AlarmRuleBody, description = "the rule (see docs/alarms.md)"),
     security(("bearer" = []), ("api_key" = [])),
     responses((status = 201, description = "the rule"), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn create(
@@ -79,7 +79,7 @@ pub async fn get(
 
 /// Replaces a rule's definition (version + 1).
 #[utoipa::path(put, path = "/api/v1/alarm-rules/{id}", operation_id = "alarm_rules_replace", tag = "alarms", params(("id" = String, Path, description = "rule id")),
-    request_body(content = Object, description = "the full rule, as for POST"), security(("bearer" = []), ("api_key" = [])),
+    request_body(content = crate::routes::alarm_rule_schemas::AlarmRuleBody, description = "the full rule, as for POST"), security(("bearer" = []), ("api_key" = [])),
     responses((status = 200, description = "the rule"), (status = 404, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn replace(
     State(state): State<AppState>,

@@ -67,7 +67,7 @@ pub(crate) fn visible_station(p: &Principal, id: StationId) -> Result<(), ApiErr
 }
 
 /// Creates or updates a station with its devices and mappings; the same body twice changes nothing.
-#[utoipa::path(post, path = "/api/v1/provisioning/stations", operation_id = "stations_provision", tag = "masterdata", request_body(content = Object, description = "ProvisionRequest: code, name, time_zone, location?, capacity_kw?, tb_asset_id?, devices[{name, kind, tb_device_id?, mappings?[{raw_key, point, scale?, offset?, unit?}]}]"),
+#[utoipa::path(post, path = "/api/v1/provisioning/stations", operation_id = "stations_provision", tag = "masterdata", request_body = crate::routes::provision_schemas::ProvisionBody,
     security(("bearer" = []), ("api_key" = [])),
     responses((status = 200, description = "the provisioned station and devices, with created/changed flags"), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn provision(
@@ -161,8 +161,9 @@ pub async fn unmapped_keys(
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SetMappings {
-    /// The complete rule set of the scope: `[{raw_key, point, scale?, offset?, unit?}]`.
-    #[schema(value_type = Vec<Object>)]
+    /// The complete rule set of the scope: `[{raw_key, point, scale?, offset?, unit?}]`, raw keys
+    /// unique within it.
+    #[schema(value_type = Vec<crate::routes::provision_schemas::ProvisionMapping>)]
     pub mappings: Vec<mgc_masterdata::MappingSpec>,
 }
 

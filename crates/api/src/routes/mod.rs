@@ -1,5 +1,6 @@
 //! Versioned REST resources under `/api/v1`.
 
+pub mod alarm_rule_schemas;
 pub mod alarm_rules;
 pub mod alarm_stream;
 pub mod alarms;
@@ -24,14 +25,17 @@ pub mod masterdata_schemas;
 pub mod me;
 pub mod notification_channels;
 pub mod notifications;
+pub mod provision_schemas;
 pub mod remap;
 pub mod settlements;
+pub mod shadow_run_schemas;
 pub mod shadow_runs;
 pub mod statements;
 pub mod stats_columns;
 pub mod strategies;
 pub mod strategy_executions;
 pub mod strategy_schemas;
+pub mod tariff_schemas;
 pub mod tariffs;
 pub mod telemetry;
 pub mod third_party;

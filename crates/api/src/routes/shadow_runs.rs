@@ -4,6 +4,7 @@
 use crate::auth::Auth;
 use crate::extract::{parse_id, ApiJson, ApiQuery, ListQuery};
 use crate::routes::masterdata::visible_station;
+use crate::routes::shadow_run_schemas::{BatteryBody, RunViewBody, StepSeconds, StrategyChoiceBody};
 use crate::{ApiError, AppState};
 use axum::extract::{Path, State};
 use axum::http::{header, StatusCode};
@@ -28,18 +29,22 @@ pub struct CreateShadowRun {
     /// Station of the caller's tenant.
     pub station_id: String,
     /// `{"type": ..., "params": {...}}` inline, or `{"id": ...}` of a saved strategy of the station.
-    #[schema(value_type = Object)]
+    #[schema(value_type = StrategyChoiceBody)]
     pub strategy: Value,
-    /// First local day `YYYY-MM-DD` (station's zone).
+    /// First local day `YYYY-MM-DD` (station's zone), not after `to`.
+    #[schema(format = Date)]
     pub from: String,
     /// Last local day `YYYY-MM-DD`, inclusive; must have ended.
+    #[schema(format = Date)]
     pub to: String,
     /// Simulation step in seconds (a divisor of 900, at least 10; default 60).
+    #[schema(value_type = Option<StepSeconds>)]
     pub step_s: Option<u32>,
-    /// `{capacity_wh, max_charge_w, max_discharge_w, efficiency, initial_soc}`.
-    #[schema(value_type = Object)]
+    /// The simulated battery.
+    #[schema(value_type = BatteryBody)]
     pub battery: Value,
     /// Notification channel told when the run finishes.
+    #[schema(format = Uuid)]
     pub notify_channel_id: Option<String>,
 }
 
@@ -77,6 +82,9 @@ fn local_day(raw: &str, field: &str) -> Result<NaiveDate, ApiError> {
 
 /// The strategy part of the body: `{"id"}` of a saved strategy or `{"type", "params"}` inline.
 fn choice_of(v: Value) -> Result<StrategyChoice, ApiError> {
+    if !v.is_object() {
+        return Err(invalid("strategy: must be an object, {\"id\"} or {\"type\", \"params\"}".into()));
+    }
     let Some(raw) = v.get("id") else {
         return serde_json::from_value(v).map(StrategyChoice::Inline).map_err(|e| invalid(format!("strategy: {e}")));
     };
@@ -97,6 +105,9 @@ async fn spec_of(state: &AppState, p: &Principal, body: CreateShadowRun) -> Resu
         .as_deref()
         .map(|c| c.parse().map_err(|_| invalid(format!("notify_channel_id: '{c}' is not a channel id"))))
         .transpose()?;
+    if !body.battery.is_object() {
+        return Err(invalid("battery: must be an object".into()));
+    }
     let battery: BatteryModel = serde_json::from_value(body.battery).map_err(|e| invalid(format!("battery: {e}")))?;
     visible_station(p, station_id)?;
     let choice = choice_of(body.strategy)?;
@@ -117,7 +128,7 @@ async fn spec_of(state: &AppState, p: &Principal, body: CreateShadowRun) -> Resu
 /// Queues a shadow run; follow it here or at `GET /api/v1/jobs/{job_id}`.
 #[utoipa::path(post, path = "/api/v1/shadow-runs", operation_id = "shadow_runs_create", tag = "shadow-runs", request_body = CreateShadowRun,
     security(("bearer" = []), ("api_key" = [])),
-    responses((status = 202, body = Object, description = "the queued run with its job id"), (status = 404, body = crate::error::ErrorBody),
+    responses((status = 202, body = RunViewBody, description = "the queued run with its job id"), (status = 404, body = crate::error::ErrorBody),
         (status = 422, body = crate::error::ErrorBody)))]
 pub async fn create(
     State(state): State<AppState>,
@@ -151,7 +162,7 @@ pub async fn list(
 
 /// A shadow run: its request, state, progress and totals.
 #[utoipa::path(get, path = "/api/v1/shadow-runs/{id}", operation_id = "shadow_runs_get", tag = "shadow-runs", params(("id" = String, Path, description = "shadow run id")),
-    security(("bearer" = []), ("api_key" = [])), responses((status = 200, body = Object), (status = 404, body = crate::error::ErrorBody)))]
+    security(("bearer" = []), ("api_key" = [])), responses((status = 200, body = RunViewBody), (status = 404, body = crate::error::ErrorBody)))]
 pub async fn get(
     State(state): State<AppState>,
     Auth(p): Auth,

@@ -3,6 +3,7 @@
 use crate::auth::Auth;
 use crate::extract::{parse_id, ApiJson};
 use crate::routes::masterdata::visible_station;
+use crate::routes::tariff_schemas::{TariffBody, TariffView};
 use crate::{ApiError, AppState};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -23,10 +24,10 @@ fn invalid_tariff(spec: &TariffSpec) -> Result<(), ApiError> {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct TariffDetail {
     /// Current version.
-    #[schema(value_type = Object)]
+    #[schema(value_type = TariffView)]
     pub tariff: Tariff,
     /// All versions, oldest first.
-    #[schema(value_type = Vec<Object>)]
+    #[schema(value_type = Vec<TariffView>)]
     pub versions: Vec<Tariff>,
 }
 
@@ -34,7 +35,7 @@ pub struct TariffDetail {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct TariffUpdated {
     /// The tariff as stored.
-    #[schema(value_type = Object)]
+    #[schema(value_type = TariffView)]
     pub tariff: Tariff,
     /// Days that got a new settlement version.
     pub repriced_days: usize,
@@ -42,8 +43,8 @@ pub struct TariffUpdated {
 
 /// Creates a tariff (version 1).
 #[utoipa::path(post, path = "/api/v1/tariffs", operation_id = "tariffs_create", tag = "settlement",
-    request_body(content = Object, description = "TariffSpec: see docs/settlement.md"), security(("bearer" = []), ("api_key" = [])),
-    responses((status = 201, body = Object), (status = 422, body = crate::error::ErrorBody)))]
+    request_body = TariffBody, security(("bearer" = []), ("api_key" = [])),
+    responses((status = 201, body = TariffView), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn create(
     State(state): State<AppState>,
     Auth(p): Auth,
@@ -58,7 +59,7 @@ pub async fn create(
 
 /// Lists the tenant's tariffs (current versions).
 #[utoipa::path(get, path = "/api/v1/tariffs", operation_id = "tariffs_list", tag = "settlement", security(("bearer" = []), ("api_key" = [])),
-    responses((status = 200, body = Vec<Object>)))]
+    responses((status = 200, body = Vec<TariffView>)))]
 pub async fn list(State(state): State<AppState>, Auth(p): Auth) -> Result<Json<Vec<Tariff>>, ApiError> {
     p.require(Role::Viewer)?;
     Ok(Json(state.store.list_tariffs(&p.tenant).await?))
@@ -81,7 +82,7 @@ pub async fn get(
 
 /// Replaces the definition: version n+1; unfrozen days of stations using it are re-priced.
 #[utoipa::path(put, path = "/api/v1/tariffs/{id}", operation_id = "tariffs_update", tag = "settlement", params(("id" = String, Path, description = "tariff id")),
-    request_body(content = Object, description = "TariffSpec"), security(("bearer" = []), ("api_key" = [])),
+    request_body = TariffBody, security(("bearer" = []), ("api_key" = [])),
     responses((status = 200, body = TariffUpdated), (status = 404, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn update(
     State(state): State<AppState>,

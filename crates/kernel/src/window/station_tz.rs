@@ -21,6 +21,11 @@ impl StationTz {
     /// The UTC zone.
     pub const UTC: StationTz = StationTz(Tz::UTC);
 
+    /// Every name [`StationTz::parse`] accepts.
+    pub fn known_names() -> impl Iterator<Item = &'static str> {
+        chrono_tz::TZ_VARIANTS.iter().map(|tz| tz.name())
+    }
+
     /// Looks up an IANA zone name such as `"Asia/Shanghai"` (exact spelling).
     pub fn parse(name: &str) -> Result<StationTz, KernelError> {
         name.parse::<Tz>().map(StationTz).map_err(|_| KernelError::InvalidTimeZone { value: name.to_owned() })

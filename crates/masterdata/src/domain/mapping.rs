@@ -75,9 +75,8 @@ impl PointMapping {
 
     /// Checks the rule; the message names what is wrong.
     pub fn validate(&self) -> Result<(), String> {
-        let key = self.raw_key.trim();
-        if key.is_empty() || key.chars().count() > 128 {
-            return Err("raw_key must be 1 to 128 characters".into());
+        if self.raw_key.trim().is_empty() || self.raw_key.chars().count() > 128 {
+            return Err("raw_key must be 1 to 128 characters as sent, not blank".into());
         }
         if lookup_point(&self.point).is_none() {
             return Err(format!("point '{}' is not in the catalogue (GET /api/v1/points lists it)", self.point));

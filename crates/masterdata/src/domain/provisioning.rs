@@ -67,10 +67,10 @@ fn one() -> f64 {
     1.0
 }
 
+/// Text of 1 to `max` characters as sent (surrounding whitespace counts), not only whitespace.
 pub(crate) fn text(field: &str, v: &str, max: usize) -> Result<(), String> {
-    let n = v.trim().chars().count();
-    if n == 0 || n > max {
-        return Err(format!("{field}: must be 1 to {max} characters"));
+    if v.trim().is_empty() || v.chars().count() > max {
+        return Err(format!("{field}: must be 1 to {max} characters, not blank"));
     }
     Ok(())
 }
@@ -151,6 +151,22 @@ mod tests {
         let mut r = request();
         r.location = Some(GeoPoint { latitude: 95.0, longitude: 0.0 });
         assert!(r.validate().unwrap_err().contains("latitude"));
+    }
+
+    #[test]
+    fn given_text_padded_past_its_limit_then_refused_as_sent() {
+        let mut r = request();
+        r.code = format!(" {} ", "c".repeat(99));
+        assert!(r.validate().unwrap_err().starts_with("code"), "101 characters as sent");
+        let mut r = request();
+        r.code = format!("{} ", "c".repeat(99));
+        assert!(r.validate().is_ok(), "100 characters as sent");
+        let mut r = request();
+        r.devices[0].mappings.as_mut().unwrap()[0].raw_key = format!("{}\t", "k".repeat(128));
+        assert!(r.validate().unwrap_err().contains("raw_key"));
+        let mut r = request();
+        r.name = "\u{3000}\u{85}".into();
+        assert!(r.validate().unwrap_err().starts_with("name"), "only whitespace");
     }
 
     #[test]

@@ -171,7 +171,7 @@ impl ScheduleSpec {
 }
 
 fn parse_price(path: &str, raw: &str, currency: Currency) -> Result<PricePerKwh, String> {
-    PricePerKwh::parse_decimal(raw.trim(), currency).map_err(|e| format!("{path}: {e}"))
+    PricePerKwh::parse_decimal(raw, currency).map_err(|e| format!("{path}: {e}"))
 }
 
 fn compile_tou(
@@ -278,7 +278,7 @@ fn compile_variants(
 /// Parses `HH:MM` into minutes of the day; `24:00` only when `end`.
 pub fn parse_time(at: &str, raw: &str, end: bool) -> Result<u32, String> {
     let bad = || format!("{at}: '{raw}' is not a time of day (HH:MM, 00:00-24:00)");
-    let (h, m) = raw.trim().split_once(':').ok_or_else(bad)?;
+    let (h, m) = raw.split_once(':').ok_or_else(bad)?;
     let two_digits = |s: &str| s.len() == 2 && s.bytes().all(|b| b.is_ascii_digit());
     if !two_digits(h) || !two_digits(m) {
         return Err(bad());

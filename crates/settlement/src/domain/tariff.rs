@@ -50,11 +50,10 @@ pub struct TariffRules {
 impl TariffSpec {
     /// Checks every field; the message names the field and what is wrong with it.
     pub fn validate(&self) -> Result<TariffRules, String> {
-        let name = self.name.trim();
-        if name.is_empty() || name.chars().count() > 200 {
-            return Err("name: must be 1-200 characters".to_owned());
+        if self.name.trim().is_empty() || self.name.chars().count() > 200 {
+            return Err("name: must be 1-200 characters as sent, not blank".to_owned());
         }
-        let currency = Currency::parse(self.currency.trim()).map_err(|e| format!("currency: {e}"))?;
+        let currency = Currency::parse(&self.currency).map_err(|e| format!("currency: {e}"))?;
         if let Some(to) = self.valid_to {
             if to < self.valid_from {
                 return Err(format!("valid_to: {to} is before valid_from {}", self.valid_from));
