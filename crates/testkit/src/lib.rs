@@ -21,23 +21,34 @@
 //! | typed results | [`TestApp::stats`] → [`StatWindow`], [`TestApp::settlements`] → [`SettlementView`], [`TestApp::alarms`] → [`AlarmView`], [`TestApp::command`] → [`CommandView`] |
 //! | outside parties | [`WebhookReceiver`] (signature check), [`fake_thingsboard::FakeThingsBoard`] (RPC) |
 //!
-//! ```no_run
-//! use mgc_testkit::{all_databases, StationBuilder, TestApp};
+//! The example of docs/testing-with-mgc.md, run as a doc test:
+//!
+//! ```
 //! use mgc_iam::Role;
+//! use mgc_testkit::{all_databases, StationBuilder, TestApp};
 //! use serde_json::json;
 //!
-//! # async fn doc() {
-//! for db in all_databases().await {
-//!     let app = TestApp::new(&db).await;
-//!     let admin = app.bearer("acme", Role::Admin);
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() {
+//! for db in all_databases().await {                // SQLite, then PostgreSQL if available
+//!     let app = TestApp::new(&db).await;            // router + migrated store + manual clock
+//!     let admin = app.bearer("acme", Role::Admin);  // a JWT valid for 1 h of app time
 //!     let station = app
-//!         .provision(&admin, &StationBuilder::new("s1", "Asia/Shanghai").device("meter-1", "meter"))
+//!         .provision(&admin, &StationBuilder::new("s1", "Asia/Shanghai")
+//!             .device("meter-1", "meter")
+//!             .mapping("P", "active_power_w", 1000.0))   // P arrives in kW
 //!         .await;
-//!     let tb = app.integration(&admin, false).await;
+//!     let tb = app.integration(&admin, false).await;     // id + secret, signs every post
 //!     let ts = app.now().timestamp_millis();
-//!     app.post_telemetry(&tb, &json!([{"device": "meter-1", "ts": ts, "values": {"active_power_w": 1500}}])).await;
-//!     app.advance_until_quiet(chrono::Duration::hours(2)).await;
-//!     assert!(!app.stats(&admin, &station.id, "hour", mgc_testkit::t0(), app.now()).await.is_empty());
+//!     app.post_telemetry(&tb, &json!([{"device": "meter-1", "ts": ts, "values": {"P": 12.0}}])).await;
+//!     app.advance(chrono::Duration::minutes(2));
+//!     let ts = app.now().timestamp_millis();
+//!     app.post_telemetry(&tb, &json!([{"device": "meter-1", "ts": ts, "values": {"P": 12.0}}])).await;
+//!     app.advance_until_quiet(chrono::Duration::minutes(70)).await; // past the hour + 5 min grace
+//!     let viewer = app.bearer("acme", Role::Viewer);
+//!     let t0 = mgc_testkit::t0();
+//!     let hours = app.stats(&viewer, &station.id, "hour", t0, t0 + chrono::Duration::hours(1)).await;
+//!     assert_eq!(hours[0].energy.grid_import_wh, 400, "{}", db.backend); // 12 kW × 2 min
 //! }
 //! # }
 //! ```
