@@ -7,16 +7,13 @@ use axum::body::Body;
 use axum::http::{Method, Request, StatusCode};
 use axum::Router;
 use chrono::{DateTime, Utc};
-use mgc_adapter_thingsboard::{ThingsBoardRpc, ThingsBoardSettings};
 use mgc_api::ApiConfig;
 use mgc_commands::{AdapterRegistry, CommandSettings, DispatchReport, ScanReport};
 use mgc_iam::sign_post;
 use mgc_iam::Role;
-use mgc_tests::fake_thingsboard::{FakeThingsBoard, PASSWORD, USERNAME};
+use mgc_tests::fake_thingsboard::FakeThingsBoard;
 use mgc_tests::TestDatabase;
 use serde_json::{json, Value};
-use std::sync::Arc;
-use std::time::Duration;
 use tower::ServiceExt;
 
 /// ThingsBoard id of `pv-1` in `station_body`.
@@ -40,13 +37,7 @@ pub struct CommandEnv {
 
 /// Adapters with the ThingsBoard RPC client for `url`.
 pub fn adapters_for(url: &str, app: &TestApp) -> AdapterRegistry {
-    let settings = ThingsBoardSettings {
-        url: url.to_owned(),
-        username: USERNAME.into(),
-        password: PASSWORD.into(),
-        request_timeout: Duration::from_secs(5),
-    };
-    AdapterRegistry::new().with("thingsboard", Arc::new(ThingsBoardRpc::new(settings, app.clock.shared()).unwrap()))
+    mgc_testkit::fake_thingsboard::adapters_for(url, &app.clock.shared())
 }
 
 /// Settings of the tests: `reboot` one-way, `getStatus` parallel, `setMode` persistent.

@@ -1,25 +1,17 @@
 //! Helpers of the ingest tests: provisioning, integrations, signed posts, reading back.
 
 use crate::support::TestApp;
-use axum::body::Body;
-use axum::http::{Method, Request, StatusCode};
+use axum::http::{Method, StatusCode};
 use mgc_eventing::OutboxStore;
-use mgc_iam::sign_post;
 use mgc_kernel::Clock;
 use serde_json::{json, Value};
 
-/// An integration's id and secret.
-pub struct Ingest {
-    /// Id.
-    pub id: String,
-    /// Secret.
-    pub secret: String,
-}
+/// An integration's id and secret (the kit's [`mgc_testkit::Integration`]).
+pub use mgc_testkit::{Integration as Ingest, TELEMETRY};
 
+/// Provisions a station from a raw body, asserting 200; returns the answer.
 pub async fn provision(app: &TestApp, admin: &str, body: Value) -> Value {
-    let (s, b) = app.call(Method::POST, "/api/v1/provisioning/stations", Some(admin), Some(body)).await;
-    assert_eq!(s, StatusCode::OK, "{b}");
-    b
+    app.provision_body(admin, body).await
 }
 
 pub fn station_body() -> Value {
@@ -32,40 +24,24 @@ pub fn station_body() -> Value {
     })
 }
 
+/// Creates an integration, asserting 201.
 pub async fn integration(app: &TestApp, admin: &str, allow_static: bool) -> Ingest {
-    let (s, b) = app
-        .call(
-            Method::POST,
-            "/api/v1/integrations",
-            Some(admin),
-            Some(json!({"name": "tb-prod", "allow_static": allow_static})),
-        )
-        .await;
-    assert_eq!(s, StatusCode::CREATED, "{b}");
-    Ingest { id: b["id"].as_str().unwrap().into(), secret: b["secret"].as_str().unwrap().into() }
+    app.integration(admin, allow_static).await
 }
-
-/// Path of the telemetry endpoint.
-pub const TELEMETRY: &str = "/ingest/thingsboard/telemetry";
 
 /// Posts `body` signed with the integration's secret at the app's current time.
 pub async fn post_signed(app: &TestApp, ing: &Ingest, body: &str, extra: &[(&str, &str)]) -> (StatusCode, Value) {
-    let ts = app.clock.now().timestamp().to_string();
-    let sig = sign_post(ing.secret.as_bytes(), TELEMETRY, &ts, extra, body.as_bytes());
-    post_with(app, body, &[("x-integration-id", &ing.id), ("x-timestamp", &ts), ("x-signature", &sig)], extra).await
+    app.post_signed(ing, body, extra).await
 }
 
+/// Posts `body` with exactly these headers.
 pub async fn post_with(
     app: &TestApp,
     body: &str,
     auth: &[(&str, &str)],
     extra: &[(&str, &str)],
 ) -> (StatusCode, Value) {
-    let mut req = Request::post("/ingest/thingsboard/telemetry").header("content-type", "application/json");
-    for (k, v) in auth.iter().chain(extra) {
-        req = req.header(*k, *v);
-    }
-    app.send(req.body(Body::from(body.to_owned())).unwrap()).await
+    app.post_with(body, auth, extra).await
 }
 
 pub async fn device_id(app: &TestApp, token: &str, name: &str) -> String {

@@ -87,4 +87,5 @@ mod telemetry_bulk;
 mod telemetry_storage;
 mod tenant_disable;
 mod tenant_isolation;
+mod testkit_api;
 mod third_party;

@@ -3,7 +3,7 @@
 
 use crate::ingest_support::provision;
 use crate::support::{tenant, TestApp};
-use axum::http::{Method, StatusCode};
+use axum::http::StatusCode;
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use mgc_contracts::{EnergySlot, EventEnvelope, FlowEnergy, SourceVersion, StatisticCalculated};
 use mgc_eventing::{Dispatcher, DispatcherConfig, OutboxWriter, UnitOfWork};
@@ -38,17 +38,12 @@ pub fn tou_tariff() -> Value {
 
 /// Creates a tariff; returns its id.
 pub async fn create_tariff(app: &TestApp, admin: &str, body: Value) -> String {
-    let (s, b) = app.call(Method::POST, "/api/v1/tariffs", Some(admin), Some(body)).await;
-    assert_eq!(s, StatusCode::CREATED, "{b}");
-    b["id"].as_str().unwrap().to_owned()
+    app.create_tariff(admin, body).await
 }
 
 /// Assigns a tariff to a station from `from`; returns the response body.
 pub async fn assign(app: &TestApp, admin: &str, station: &str, tariff: &str, from: &str) -> Value {
-    let body = json!({"tariff_id": tariff, "effective_from": from});
-    let (s, b) = app.call(Method::PUT, &format!("/api/v1/stations/{station}/tariff"), Some(admin), Some(body)).await;
-    assert_eq!(s, StatusCode::OK, "{b}");
-    b
+    app.assign_tariff(admin, station, tariff, from).await
 }
 
 /// A day event for `day` in `zone`: uniform import/export per 15-minute slot.
@@ -128,9 +123,7 @@ pub async fn auto_freeze(app: &TestApp, days: u32) -> usize {
 
 /// GET returning 200 with a JSON body.
 pub async fn get_ok(app: &TestApp, token: &str, path: &str) -> Value {
-    let (s, b) = app.call(Method::GET, path, Some(token), None).await;
-    assert_eq!(s, StatusCode::OK, "{path}: {b}");
-    b
+    app.get_ok(token, path).await
 }
 
 /// The settlement list of a station over a range (one page of up to 500, oldest day first).
@@ -145,15 +138,10 @@ pub async fn settlements(app: &TestApp, token: &str, station: &str, from: &str, 
 
 /// Raw GET returning status, content type and bytes.
 pub async fn download(app: &TestApp, token: &str, path: &str) -> (StatusCode, String, Vec<u8>) {
-    use tower::ServiceExt;
     let req = axum::http::Request::builder()
         .uri(path)
         .header("authorization", token)
         .body(axum::body::Body::empty())
         .unwrap();
-    let resp = app.router.clone().oneshot(req).await.unwrap();
-    let status = resp.status();
-    let ct = resp.headers().get("content-type").map(|v| v.to_str().unwrap().to_owned()).unwrap_or_default();
-    let bytes = axum::body::to_bytes(resp.into_body(), usize::MAX).await.unwrap().to_vec();
-    (status, ct, bytes)
+    app.send_raw(req).await
 }

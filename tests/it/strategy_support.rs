@@ -71,9 +71,7 @@ pub fn peak_body(station: &str, enabled: bool) -> Value {
 
 /// Creates a strategy; returns its body.
 pub async fn create(app: &TestApp, token: &str, body: Value) -> Value {
-    let (s, b) = app.call(Method::POST, "/api/v1/strategies", Some(token), Some(body)).await;
-    assert_eq!(s, StatusCode::CREATED, "{b}");
-    b
+    app.create_strategy(token, body).await
 }
 
 /// One scheduler round at the app clock (what `mgc serve` runs every few seconds).

@@ -250,3 +250,16 @@ async fn persistent(
         None => (StatusCode::NOT_FOUND, r#"{"message":"Requested item wasn't found!"}"#).into_response(),
     }
 }
+
+/// Command adapters with the ThingsBoard RPC client logging in to the fake at `url` (with
+/// [`USERNAME`]/[`PASSWORD`]) on `clock`.
+pub fn adapters_for(url: &str, clock: &mgc_kernel::SharedClock) -> mgc_commands::AdapterRegistry {
+    let settings = mgc_adapter_thingsboard::ThingsBoardSettings {
+        url: url.to_owned(),
+        username: USERNAME.into(),
+        password: PASSWORD.into(),
+        request_timeout: Duration::from_secs(5),
+    };
+    let client = mgc_adapter_thingsboard::ThingsBoardRpc::new(settings, clock.clone()).expect("ThingsBoard RPC client");
+    mgc_commands::AdapterRegistry::new().with("thingsboard", Arc::new(client))
+}
