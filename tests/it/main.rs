@@ -82,6 +82,8 @@ mod store_contract_telemetry;
 mod strategy_crud;
 mod strategy_flow;
 mod strategy_support;
+mod subscriptions;
+mod subscriptions_support;
 mod support;
 mod telemetry_bulk;
 mod telemetry_storage;

@@ -417,6 +417,7 @@ fn every_refusal_of_every_context_has_its_row_in_the_error_code_table() {
     answered.extend(masterdata().into_iter().map(ApiError::from));
     answered.extend(integrations().into_iter().map(ApiError::from));
     answered.extend(platform().into_iter().map(ApiError::from));
+    answered.extend(crate::routes::subscriptions::refusals().into_iter().map(ApiError::from));
     answered.extend(analytics().into_iter().map(crate::routes::analytics::close_error));
     answered.extend(shadow().into_iter().map(crate::routes::shadow_runs::shadow_error));
     let table = documented();

@@ -200,6 +200,20 @@ pub const METRICS: &[MetricSpec] = &[
         None,
     ),
     spec(
+        "mgc_subscription_deliveries_total",
+        Counter,
+        Some(Unit::Count),
+        "Platform subscription delivery attempts, by subscription id and outcome (delivered, failed, dead).",
+        None,
+    ),
+    spec(
+        "mgc_subscription_delivery_latency_seconds",
+        Histogram(DELIVERY_SECONDS),
+        Some(Unit::Seconds),
+        "Time from queueing to acceptance of platform subscription deliveries, in seconds, by subscription id.",
+        None,
+    ),
+    spec(
         "mgc_notify_breaker_open",
         Gauge,
         Some(Unit::Count),

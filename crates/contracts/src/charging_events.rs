@@ -204,6 +204,39 @@ impl IntegrationEvent for ChargingSessionEnded {
     }
 }
 
+/// A pile uploaded its settlement record of a charge (AP3000 0x03): its own figures next to the
+/// computed ones, on the session it settles when one matches.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ChargingSettlementUploaded {
+    /// The charge point.
+    pub charge_point_id: Uuid,
+    /// Its protocol identity.
+    pub identity: String,
+    /// Its station, when assigned.
+    pub station_id: Option<StationId>,
+    /// Connector (port) number.
+    pub connector: u32,
+    /// The session it settles, when one matches.
+    pub session_id: Option<Uuid>,
+    /// The pile's and the computed figures, as recorded.
+    pub figures: serde_json::Value,
+    /// True when the pile's figures disagree with the computed ones.
+    pub mismatch: bool,
+    /// When it was received.
+    pub at: DateTime<Utc>,
+}
+
+impl IntegrationEvent for ChargingSettlementUploaded {
+    const TYPE: &'static str = "charging.settlement_uploaded";
+    const VERSION: u32 = 1;
+    fn aggregate(&self) -> (&'static str, String) {
+        match self.session_id {
+            Some(s) => ("charging_session", s.to_string()),
+            None => ("charge_point", self.charge_point_id.to_string()),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -30,5 +30,5 @@ pub mod charging_events;
 
 pub use charging_events::{
     ChargePointConnectionChanged, ChargePointRegistered, ChargingSessionEnded, ChargingSessionStarted,
-    ChargingSessionUpdated, ConnectorStatusChanged,
+    ChargingSessionUpdated, ChargingSettlementUploaded, ConnectorStatusChanged,
 };

@@ -14,6 +14,8 @@ pub struct ClaimedDelivery {
     pub delivery: Delivery,
     /// Its channel.
     pub channel: Option<Channel>,
+    /// True when the channel is a platform subscription (its figures are kept per subscription).
+    pub subscription: bool,
 }
 
 /// Worker-side access to persisted deliveries.

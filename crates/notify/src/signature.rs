@@ -55,6 +55,15 @@ mod tests {
     }
 
     #[test]
+    fn the_worked_example_of_docs_third_party_md_holds() {
+        let body = br#"{"id":"0193a1b2-0000-7000-8000-000000000001","event":"ping"}"#;
+        let sig = webhook_signature("platform-secret-0123456789", "1765108800", body);
+        assert_eq!(sig, "sha256=6b350d99e342fc473e2188fc3214b063b002b0e82312d0601d57e51a8342791b");
+        let doc = include_str!("../../../docs/third-party.md");
+        assert!(doc.contains(&sig[7..]), "docs/third-party.md shows this signature");
+    }
+
+    #[test]
     fn given_dingtalk_secret_then_signature_is_url_safe() {
         let s = dingtalk_sign("SECabc", 1_700_000_000_000);
         assert!(!s.contains('+') && !s.contains('/') && !s.contains('='));

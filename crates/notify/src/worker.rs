@@ -251,6 +251,7 @@ impl<Q: DeliveryQueue> NotifyWorker<Q> {
         if c.channel.is_none() {
             self.queue.delivery_dead(&self.owner, d.id, d.attempts, "channel no longer exists").await?;
             metrics::counter!("mgc_notify_dead_total", "channel" => kind).increment(1);
+            subscription_outcome(c, "dead", None);
             return Ok(Outcome::Dead);
         }
         let slots = match self.admit(d.channel_id, now) {
@@ -273,16 +274,19 @@ impl<Q: DeliveryQueue> NotifyWorker<Q> {
                 metrics::counter!("mgc_notify_sent_total", "channel" => kind).increment(1);
                 let latency = (done - d.created_at).num_milliseconds().max(0) as f64 / 1000.0;
                 metrics::histogram!("mgc_notify_delivery_latency_seconds", "channel" => kind).record(latency);
+                subscription_outcome(c, "delivered", Some(latency));
                 Ok(Outcome::Delivered)
             }
             Err(e) => {
                 metrics::counter!("mgc_notify_failed_total", "channel" => kind).increment(1);
+                subscription_outcome(c, "failed", None);
                 let too_old = done - d.age_from >= self.config.max_age;
                 if attempt >= self.config.max_attempts || too_old {
                     let why = if too_old { "max age" } else { "max attempts" };
                     let error = format!("{e} (gave up: {why})");
                     self.queue.delivery_dead(&self.owner, d.id, attempt, &error).await?;
                     metrics::counter!("mgc_notify_dead_total", "channel" => kind).increment(1);
+                    subscription_outcome(c, "dead", None);
                     tracing::error!(delivery = %d.id, channel = %d.channel_id, attempt, %error, "notification dead-lettered");
                     return Ok(Outcome::Dead);
                 }
@@ -293,5 +297,20 @@ impl<Q: DeliveryQueue> NotifyWorker<Q> {
                 Ok(Outcome::Failed)
             }
         }
+    }
+}
+
+/// Per-subscription figures of a platform subscription's delivery attempt: attempts by outcome
+/// (`delivered`, `failed`, `dead`) and the latency of delivered ones, labelled by subscription
+/// id (one series per subscription: bounded by the subscriptions the tenants keep).
+fn subscription_outcome(c: &ClaimedDelivery, outcome: &'static str, latency_s: Option<f64>) {
+    if !c.subscription {
+        return;
+    }
+    let id = c.delivery.channel_id.to_string();
+    metrics::counter!("mgc_subscription_deliveries_total", "subscription" => id.clone(), "outcome" => outcome)
+        .increment(1);
+    if let Some(latency) = latency_s {
+        metrics::histogram!("mgc_subscription_delivery_latency_seconds", "subscription" => id).record(latency);
     }
 }

@@ -20,6 +20,7 @@ mod queries;
 mod start;
 mod status;
 mod stop;
+pub mod subscriptions;
 
 pub use device_ref::DeviceRef;
 pub use downlink::{reboot_command, start_command, stop_command, Downlink};
@@ -31,3 +32,11 @@ pub use queries::{ports, sessions};
 pub use start::{start_charge, Started};
 pub use status::{charge_status, find_device, PortStatus};
 pub use stop::{reboot, stop_charge, Controls, Issuer, StopCharge};
+pub use subscriptions::app::{create_subscription, delete_subscription, ping_subscription, update_subscription};
+pub use subscriptions::domain::{Subscription, SubscriptionId, SubscriptionInput, EVENT_TYPES};
+pub use subscriptions::error::SubscriptionError;
+pub use subscriptions::notifier::SubscriptionNotifier;
+pub use subscriptions::ports::{
+    DeliveryFigures, Notice, SubscriptionQueries, SubscriptionRepository, SubscriptionTx, SubscriptionUnits,
+};
+pub use subscriptions::stats::{stats_of, Latency, SubscriptionStats};

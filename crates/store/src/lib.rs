@@ -50,6 +50,7 @@ mod notifications_queue;
 mod outbox;
 mod outbox_instance;
 mod platform_orders;
+mod platform_subscriptions;
 mod processed;
 pub mod request_audit;
 mod rows;

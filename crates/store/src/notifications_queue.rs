@@ -6,9 +6,10 @@ use crate::rows::{db_err, tenant_of, RowExt};
 use crate::{Backend, Store};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use mgc_alarms::{Channel, ChannelId, DeliveryId};
+use mgc_alarms::{Channel, ChannelConfig, ChannelId, DeliveryId};
 use mgc_kernel::{RepoError, TenantId};
 use mgc_notify::{ClaimedDelivery, DeliveryQueue};
+use mgc_platform::{SubscriptionId, SubscriptionQueries};
 use std::collections::HashMap;
 
 impl Store {
@@ -17,6 +18,25 @@ impl Store {
         let inner = self.inner.clone();
         on_read!(self, p => sqlx::query(&sql).bind(tenant.as_str()).bind(id.as_uuid())
             .fetch_optional(p).await.map_err(db_err)?.as_ref().map(|r| channel_from_row(&inner, r)).transpose())
+    }
+
+    /// Where a delivery goes: a notification channel, or a platform subscription sent as a
+    /// webhook channel with its URL and secret (true: a subscription). None when deleted.
+    async fn endpoint_of(&self, tenant: &TenantId, id: ChannelId) -> Result<(Option<Channel>, bool), RepoError> {
+        if let Some(channel) = self.channel_by_id(tenant, id).await? {
+            return Ok((Some(channel), false));
+        }
+        let sub = SubscriptionQueries::get_subscription(self, tenant, SubscriptionId::from_uuid(id.as_uuid())).await?;
+        let channel = sub.map(|s| Channel {
+            id,
+            tenant: s.tenant,
+            name: "platform subscription".into(),
+            enabled: s.enabled,
+            config: ChannelConfig::Webhook { url: s.url, secret: s.secret, headers: Default::default() },
+            created_at: s.created_at,
+            updated_at: s.updated_at,
+        });
+        Ok((channel, true))
     }
 
     async fn release(&self, sql: &str, owner: &str, id: DeliveryId, r: Releaser<'_>) -> Result<(), RepoError> {
@@ -58,6 +78,8 @@ impl DeliveryQueue for Store {
                  AND (d.lease_until IS NULL OR d.lease_until < $3)
                  AND NOT EXISTS (SELECT 1 FROM notification_deliveries e WHERE e.channel_id = d.channel_id
                      AND e.alarm_id = d.alarm_id AND e.seq < d.seq AND e.state IN ('pending', 'retrying'))
+                 AND NOT EXISTS (SELECT 1 FROM notification_deliveries e WHERE e.channel_id = d.channel_id
+                     AND e.order_key = d.order_key AND e.seq < d.seq AND e.state IN ('pending', 'retrying'))
                  ORDER BY d.seq LIMIT $4 {lock})
              RETURNING {DELIVERY_COLUMNS}"
         );
@@ -65,14 +87,14 @@ impl DeliveryQueue for Store {
             .fetch_all(p).await.map_err(db_err)?.iter()
             .map(|r| Ok((r.int("seq")?, tenant_of(r)?, delivery_from_row(r)?))).collect::<Result<Vec<_>, RepoError>>()?);
         rows.sort_by_key(|(seq, _, _)| *seq);
-        let mut channels: HashMap<ChannelId, Option<Channel>> = HashMap::new();
+        let mut channels: HashMap<ChannelId, (Option<Channel>, bool)> = HashMap::new();
         let mut out = Vec::with_capacity(rows.len());
         for (_, tenant, delivery) in rows {
             if let std::collections::hash_map::Entry::Vacant(slot) = channels.entry(delivery.channel_id) {
-                slot.insert(self.channel_by_id(&tenant, delivery.channel_id).await?);
+                slot.insert(self.endpoint_of(&tenant, delivery.channel_id).await?);
             }
-            let channel = channels.get(&delivery.channel_id).cloned().flatten();
-            out.push(ClaimedDelivery { tenant, delivery, channel });
+            let (channel, subscription) = channels.get(&delivery.channel_id).cloned().unwrap_or_default();
+            out.push(ClaimedDelivery { tenant, delivery, channel, subscription });
         }
         Ok(out)
     }

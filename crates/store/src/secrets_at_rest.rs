@@ -78,6 +78,9 @@ pub(crate) fn open_json(inner: &Inner, stored: serde_json::Value) -> Result<serd
     }
 }
 
+/// Tables whose `config` JSON is sealed whole: notification channels and platform subscriptions.
+const SEALED_CONFIG_TABLES: [&str; 2] = ["notification_channels", "platform_subscriptions"];
+
 /// id, secret, previous secret of an integration as stored.
 type SecretRow = (uuid::Uuid, String, Option<String>);
 
@@ -90,9 +93,11 @@ impl Store {
                 ring.open(&stored).map_err(box_err)?;
             }
         }
-        for (_, config) in self.channel_rows().await? {
-            if let Some(text) = sealed_text(&config) {
-                ring.open(text).map_err(box_err)?;
+        for table in SEALED_CONFIG_TABLES {
+            for (_, config) in self.channel_rows(table).await? {
+                if let Some(text) = sealed_text(&config) {
+                    ring.open(text).map_err(box_err)?;
+                }
             }
         }
         self.inner.keyring.set(Arc::new(ring)).map_err(|_| RepoError::Backend("keyring installed twice".into()))
@@ -120,13 +125,21 @@ impl Store {
                 .execute(p).await.map_err(db_err)?.rows_affected());
             report.sealed += 1;
         }
-        self.seal_channels(&ring, rotate, &mut report).await?;
+        for table in SEALED_CONFIG_TABLES {
+            self.seal_channels(table, &ring, rotate, &mut report).await?;
+        }
         Ok(report)
     }
 
-    /// [`Self::seal_secrets`] of the notification channels' settings.
-    async fn seal_channels(&self, ring: &Keyring, rotate: bool, report: &mut SecretsReport) -> Result<(), RepoError> {
-        for (id, config) in self.channel_rows().await? {
+    /// [`Self::seal_secrets`] of the notification channels' (or subscriptions') settings.
+    async fn seal_channels(
+        &self,
+        table: &str,
+        ring: &Keyring,
+        rotate: bool,
+        report: &mut SecretsReport,
+    ) -> Result<(), RepoError> {
+        for (id, config) in self.channel_rows(table).await? {
             report.rows += 1;
             let plain = match sealed_text(&config) {
                 Some(text) if !rotate || sealed_with(text, ring.current_id()) => continue,
@@ -134,18 +147,18 @@ impl Store {
                 None => config,
             };
             let sealed = serde_json::json!({ SEALED_JSON_KEY: ring.seal(&plain.to_string()).map_err(box_err)? });
-            let sql = "UPDATE notification_channels SET config = $2 WHERE id = $1";
-            on_write!(self, p => sqlx::query(sql).bind(id).bind(sqlx::types::Json(&sealed))
+            let sql = format!("UPDATE {table} SET config = $2 WHERE id = $1");
+            on_write!(self, p => sqlx::query(&sql).bind(id).bind(sqlx::types::Json(&sealed))
                 .execute(p).await.map_err(db_err)?.rows_affected());
             report.sealed += 1;
         }
         Ok(())
     }
 
-    async fn channel_rows(&self) -> Result<Vec<(uuid::Uuid, serde_json::Value)>, RepoError> {
-        let sql = "SELECT id, config FROM notification_channels ORDER BY id";
+    async fn channel_rows(&self, table: &str) -> Result<Vec<(uuid::Uuid, serde_json::Value)>, RepoError> {
+        let sql = format!("SELECT id, config FROM {table} ORDER BY id");
         let rows: Vec<(uuid::Uuid, sqlx::types::Json<serde_json::Value>)> =
-            on_read!(self, p => sqlx::query_as(sql).fetch_all(p).await.map_err(db_err)?);
+            on_read!(self, p => sqlx::query_as(&sql).fetch_all(p).await.map_err(db_err)?);
         Ok(rows.into_iter().map(|(id, config)| (id, config.0)).collect())
     }
 

@@ -36,6 +36,7 @@ pub mod strategies;
 pub mod strategy_executions;
 pub mod strategy_schemas;
 pub mod tariff_schemas;
+pub mod subscriptions;
 pub mod tariffs;
 pub mod telemetry;
 pub mod third_party;
@@ -100,6 +101,13 @@ pub fn alarm_routes() -> axum::Router<crate::AppState> {
         .route("/api/v1/notifications", get(notifications::list))
         .route("/api/v1/notifications/{id}", get(notifications::get))
         .route("/api/v1/notifications/{id}/retry", post(notifications::retry))
+        .route("/api/v1/subscriptions", post(subscriptions::create).get(subscriptions::list))
+        .route(
+            "/api/v1/subscriptions/{id}",
+            get(subscriptions::get).put(subscriptions::replace).delete(subscriptions::delete),
+        )
+        .route("/api/v1/subscriptions/{id}/ping", post(subscriptions::ping))
+        .route("/api/v1/subscriptions/{id}/stats", get(subscriptions::stats))
 }
 
 /// Routes of strategies, their versions and executions (one line in the main router).

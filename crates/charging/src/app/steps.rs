@@ -9,6 +9,8 @@ use crate::{
     ChargingError, ChargingSettings, ChargingTx, DeviceReport, OcppIdentity, TimelineEvent, TimelineKind, TransactionId,
 };
 use chrono::{DateTime, Utc};
+use mgc_contracts::ChargingSettlementUploaded;
+use mgc_eventing::emit;
 use mgc_kernel::TenantId;
 use serde_json::{json, Value};
 
@@ -103,9 +105,20 @@ pub async fn settlement_uploaded<T: ChargingTx>(
         None => TimelineEvent::of_charge_point(&cp, kind, now, details).on_connector(upload.connector),
     };
     trail::append(&mut tx, event(TimelineKind::SettlementUploaded, upload.figures.clone())).await?;
+    let uploaded = ChargingSettlementUploaded {
+        charge_point_id: cp.id.as_uuid(),
+        identity: cp.identity.to_string(),
+        station_id: cp.station_id,
+        connector: session.as_ref().map_or(upload.connector, |s| s.connector),
+        session_id: session.as_ref().map(|s| s.id.as_uuid()),
+        figures: upload.figures.clone(),
+        mismatch: upload.mismatch.is_some(),
+        at: now,
+    };
     if let Some(mismatch) = upload.mismatch {
         trail::append(&mut tx, event(TimelineKind::EnergyMismatch, mismatch)).await?;
     }
+    emit(&mut tx, tenant, &uploaded, now).await?;
     tx.commit().await?;
     Ok(())
 }
