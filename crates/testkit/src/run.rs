@@ -174,7 +174,8 @@ impl TestApp {
         let now = self.clock.now();
         let clock = self.clock.shared();
         let delivered = self.pump().await;
-        let analytics = self.analytics_round().await;
+        let analytics =
+            mgc_analytics::app::scheduler::run_round(&self.store, now, &self.config.analytics).await.unwrap();
         assert!(analytics.errors.is_empty(), "analytics round failed: {:?}", analytics.errors);
         let saved = &analytics.saved;
         let jobs = mgc_analytics::app::recompute::run_jobs(&self.store, &clock, &self.config.analytics).await.unwrap();
