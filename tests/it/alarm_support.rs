@@ -11,7 +11,7 @@ use mgc_store::Store;
 use serde_json::{json, Value};
 
 /// The kit's recording webhook receiver.
-pub use mgc_testkit::WebhookReceiver as Receiver;
+pub use mgc_testkit::{Received, WebhookReceiver as Receiver};
 
 /// A dispatcher with every production consumer (the alarm one included), driven by the app's
 /// manual clock.
