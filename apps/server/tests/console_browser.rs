@@ -5,7 +5,9 @@
 //! `chromium-driver`, driven by tests/python/console_browser.py through Selenium from the venv
 //! `target/console-venv`, `MGC_CONSOLE_VENV` points at another): log in with a token, see a live
 //! value change after an ingest, acknowledge an alarm that arrived over SSE, issue and void a
-//! statement and download its PDF, run a shadow run to the end, read the API reference.
+//! statement and download its PDF, run a shadow run to the end, issue a command and watch it end,
+//! see a tariff's validation message, open every page (each control has an accessible name; a
+//! tablet-wide window folds the navigation), read the API reference.
 //! Screenshots of the pages land in `target/console-screenshots/`. Without Chromium the browser
 //! test says so loudly and passes, unless `MGC_REQUIRE_CHROMIUM=1` (as in CI).
 
@@ -122,7 +124,17 @@ fn an_operator_runs_a_station_from_the_console_in_chromium_on_sqlite() {
         .unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success(), "the console script failed:\n{stdout}{}", String::from_utf8_lossy(&out.stderr));
-    for step in ["login", "live value", "alarm ack", "statement issue void pdf", "shadow run", "pages", "docs"] {
+    for step in [
+        "login",
+        "live value",
+        "alarm ack",
+        "statement issue void pdf",
+        "shadow run",
+        "command",
+        "tariff validation",
+        "pages",
+        "docs",
+    ] {
         assert!(stdout.contains(&format!("ok {step}\n")), "step {step} did not pass:\n{stdout}");
     }
 

@@ -30,7 +30,7 @@ export default async function tariffs(view, ctx) {
     toast(editing ? `Tariff saved as version ${t.version}; ${res.repriced_days ?? 0} days repriced` : 'Tariff created');
     fill(out, h('p.ok', `Saved: ${t.name} version ${t.version}.`));
     await load();
-  }, out);
+  }, out, { id: 'tariff-save' });
   const assign = button('Assign to the station', async () => {
     if (!editing) throw Object.assign(new Error('Open a saved tariff first.'), { code: 'no_tariff' });
     const res = await api.put(`/api/v1/stations/${ctx.station}/tariff`, { tariff_id: editing, effective_from: effective.value });
