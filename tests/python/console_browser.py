@@ -204,6 +204,16 @@ def steps(c, api, integration, day, station_id, downloads):
     assert alarms["items"] and alarms["items"][0]["acknowledged_by"], alarms
     print("ok alarm ack", flush=True)
 
+    # The rules editor reads a stored rule back into the form it is written in: saved unchanged,
+    # it becomes version 2.
+    c.go("alarm-rules", "Alarm rules")
+    c.one("edit rule", '#rule-list button[data-action="edit"]').click()
+    c.wait("the rule in the editor", lambda: "console overload" in c.one("editor", "#rule-editor").get_attribute("value"))
+    c.one("save rule", "#rule-save").click()
+    c.wait("version 2", lambda: "version 2" in c.one("rule out", "#rule-out").text)
+    c.shot("04-alarm-rules")
+    print("ok alarm rule edit", flush=True)
+
     c.go("statements", "Settlements & statements")
     month = day.strftime("%Y-%m")
     c.d.execute_script("document.getElementById('statement-month').value = arguments[0]", month)
@@ -256,7 +266,8 @@ def steps(c, api, integration, day, station_id, downloads):
     c.go("stats", "Statistics")
     c.one("the chart", "svg.chart rect.bar")
     c.shot("07-statistics")
-    for page, heading in [("stations", "Stations & devices"), ("alarms", "Alarms"), ("statements", "Settlements & statements"),
+    for page, heading in [("stations", "Stations & devices"), ("alarms", "Alarms"), ("alarm-rules", "Alarm rules"),
+                          ("statements", "Settlements & statements"),
                           ("commands", "Commands"), ("shadow", "Shadow runs"), ("charging", "Charging"),
                           ("tariffs", "Tariffs"), ("strategies", "Strategies"), ("dead-letters", "Dead letters"),
                           ("audit", "Audit log"), ("stats", "Statistics")]:

@@ -128,6 +128,7 @@ fn an_operator_runs_a_station_from_the_console_in_chromium_on_sqlite() {
         "login",
         "live value",
         "alarm ack",
+        "alarm rule edit",
         "statement issue void pdf",
         "shadow run",
         "command",

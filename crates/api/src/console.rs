@@ -46,6 +46,7 @@ pub const ASSETS: &[Asset] = &[
     asset!("js/login.js", JS),
     asset!("js/pages/stations.js", JS),
     asset!("js/pages/alarms.js", JS),
+    asset!("js/pages/alarm_rules.js", JS),
     asset!("js/pages/stats.js", JS),
     asset!("js/pages/statements.js", JS),
     asset!("js/pages/commands.js", JS),

@@ -7,6 +7,7 @@ import { loginForm } from './login.js';
 const PAGES = {
   stations: () => import('./pages/stations.js'),
   alarms: () => import('./pages/alarms.js'),
+  'alarm-rules': () => import('./pages/alarm_rules.js'),
   stats: () => import('./pages/stats.js'),
   statements: () => import('./pages/statements.js'),
   commands: () => import('./pages/commands.js'),

@@ -65,23 +65,30 @@ export default async function alarms(view, ctx) {
       fill(list, errorBox(e));
     }
   };
-  onlyStation.addEventListener('change', reload);
   status.addEventListener('change', reload);
 
-  const stop = api.stream(`/api/v1/alarms/stream${api.qs({ station_id: ctx.station && onlyStation.checked ? ctx.station : '' })}`,
-    async (ev) => {
-      if (ev.event !== 'alarm') return;
-      let entry;
-      try { entry = JSON.parse(ev.data); } catch (_) { return; }
-      feed.prepend(h('li', { dataset: { alarm: entry.alarm_id, action: entry.action } },
-        `${when(entry.at)} · ${entry.action} · ${entry.severity} · ${entry.message} (${entry.actor})`));
-      while (feed.children.length > 50) feed.lastChild.remove();
-      try { upsert(await api.get(`/api/v1/alarms/${entry.alarm_id}`)); } catch (_) { /* gone or out of scope */ }
-    },
-    (state) => {
-      live.textContent = state === 'open' ? 'live' : 'reconnecting';
-      live.className = `badge s-${state === 'open' ? 'live' : 'retry'}`;
-      if (state === 'open') reload();
-    });
-  return stop;
+  let stop = () => {};
+  // The stream follows the station filter: restarted (from the head) when it changes, then the
+  // list is read again once it is open, so nothing between the two is missed.
+  const follow = () => {
+    stop();
+    stop = api.stream(`/api/v1/alarms/stream${api.qs({ station_id: onlyStation.checked ? ctx.station : '' })}`,
+      async (ev) => {
+        if (ev.event !== 'alarm') return;
+        let entry;
+        try { entry = JSON.parse(ev.data); } catch (_) { return; }
+        feed.prepend(h('li', { dataset: { alarm: entry.alarm_id, action: entry.action } },
+          `${when(entry.at)} · ${entry.action} · ${entry.severity} · ${entry.message} (${entry.actor})`));
+        while (feed.children.length > 50) feed.lastChild.remove();
+        try { upsert(await api.get(`/api/v1/alarms/${entry.alarm_id}`)); } catch (_) { /* gone or out of scope */ }
+      },
+      (state) => {
+        live.textContent = state === 'open' ? 'live' : 'reconnecting';
+        live.className = `badge s-${state === 'open' ? 'live' : 'retry'}`;
+        if (state === 'open') reload();
+      });
+  };
+  onlyStation.addEventListener('change', follow);
+  follow();
+  return () => stop();
 }
