@@ -281,6 +281,19 @@ def steps(c, api, integration, day, station_id, downloads):
     c.no_errors()
     print("ok pages", flush=True)
 
+    # A second login with an API key: the tenant picker holds both, the header says which is active.
+    key = api.call("POST", "/api/v1/api-keys", {"name": "console viewer", "role": "viewer"})["key"]
+    c.go("stations", "Stations & devices")
+    c.one("add login", "#add-login").click()
+    c.d.execute_script("document.querySelector('form.login select[name=kind]').value = 'apikey'")
+    c.one("key field", "form.login textarea").send_keys(key)
+    c.one("log in", "form.login button[type=submit]").click()
+    c.wait("two logins in the tenant picker", lambda: len(c.css("#tenant-picker option")) == 2)
+    c.wait("the API key login active", lambda: "api_key" in c.one("who", "#who").text)
+    assert "viewer" in c.one("picker", "#tenant-picker").get_attribute("innerText"), "the viewer login is listed"
+    c.shot("10-api-key-login")
+    print("ok api key login", flush=True)
+
     c.d.get(c.base + "/docs")
     c.wait("the API reference", lambda: len(c.css("details.op")) > 50)
     c.same_origin_only()

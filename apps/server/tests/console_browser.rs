@@ -134,6 +134,7 @@ fn an_operator_runs_a_station_from_the_console_in_chromium_on_sqlite() {
         "command",
         "tariff validation",
         "pages",
+        "api key login",
         "docs",
     ] {
         assert!(stdout.contains(&format!("ok {step}\n")), "step {step} did not pass:\n{stdout}");
