@@ -30,6 +30,7 @@ function route() {
 
 async function render() {
   if (cleanup) { cleanup(); cleanup = null; }
+  document.getElementById('toast').classList.remove('show');
   const login = api.current();
   document.getElementById('nav').hidden = !login;
   document.getElementById('pickers').hidden = !login;
