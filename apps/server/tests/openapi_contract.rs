@@ -16,7 +16,6 @@
 mod common;
 
 use common::*;
-use std::path::{Path, PathBuf};
 use std::process::Command;
 
 /// Examples per operation and phase when `MGC_SCHEMATHESIS_EXAMPLES` does not say.
@@ -79,47 +78,10 @@ fn cross_field_config() -> String {
     )
 }
 
-fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-fn run(cmd: &mut Command, what: &str) {
-    let out = cmd.output().unwrap_or_else(|e| panic!("{what}: cannot run: {e}"));
-    assert!(
-        out.status.success(),
-        "{what} failed:\n{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
-/// The venv's bin directory, creating the venv when missing or made from other requirements.
-fn venv_bin() -> PathBuf {
-    let venv = std::env::var_os("MGC_CONTRACT_VENV").map(PathBuf::from).unwrap_or_else(|| {
-        Path::new(env!("CARGO_TARGET_TMPDIR"))
-            .parent()
-            .map_or_else(|| repo_root().join("target"), Path::to_path_buf)
-            .join("contract-venv")
-    });
-    let requirements = repo_root().join("tests/python/requirements-contract.txt");
-    let wanted = std::fs::read_to_string(&requirements).unwrap();
-    let marker = venv.join("mgc-requirements.txt");
-    let bin = venv.join("bin");
-    if bin.join("schemathesis").exists() && std::fs::read_to_string(&marker).is_ok_and(|m| m == wanted) {
-        return bin;
-    }
-    run(Command::new("python3").args(["-m", "venv"]).arg(&venv), "python3 -m venv");
-    run(
-        Command::new(bin.join("pip")).args(["install", "--disable-pip-version-check", "-q", "-r"]).arg(&requirements),
-        "pip install -r tests/python/requirements-contract.txt",
-    );
-    std::fs::write(&marker, wanted).unwrap();
-    bin
-}
-
 #[test]
 fn the_served_document_is_valid_openapi_and_the_running_service_conforms_to_it() {
-    let bin = venv_bin();
+    let bin = common::python::venv_bin("contract-venv", "requirements-contract.txt", "MGC_CONTRACT_VENV");
+    let run = common::python::run;
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
     let server = Server::start(&data, &[]);

@@ -5,6 +5,7 @@
 
 pub mod auth;
 pub mod body_limit;
+pub mod console;
 pub mod deadline;
 pub mod error;
 #[cfg(test)]

@@ -15,12 +15,12 @@ use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
 use utoipa::OpenApi;
-use utoipa_scalar::{Scalar, Servable};
 
 /// Largest request body accepted (bytes).
 pub const MAX_BODY_BYTES: usize = 4 * 1024 * 1024;
 
-/// The complete router: `/api/v1/*` (authenticated, audited), operations endpoints, OpenAPI.
+/// The complete router: `/api/v1/*` (authenticated, audited), operations endpoints, OpenAPI, and
+/// the operator console (`/`) with the API reference (`/docs`).
 pub fn router(state: AppState) -> Router {
     let api = Router::new()
         .route("/api/v1/me", get(me::me))
@@ -84,7 +84,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(api)
         .merge(operations)
-        .merge(Scalar::with_url("/docs", ApiDoc::openapi()))
+        .merge(crate::console::routes())
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(middleware::from_fn(crate::body_limit::limit))
