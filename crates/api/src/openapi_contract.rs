@@ -58,6 +58,7 @@ impl Modify for Contract {
         body_ids(components);
         crate::openapi_rules::charge_modes(components);
         crate::routes::tariff_schemas::close_schedule_variants(components);
+        crate::routes::alarm_rule_schemas::rule_forms(components);
         for (path, item) in openapi.paths.paths.iter_mut() {
             for op in operations(item) {
                 complete(path, op);
