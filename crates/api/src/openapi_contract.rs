@@ -59,6 +59,7 @@ impl Modify for Contract {
         crate::openapi_rules::charge_modes(components);
         crate::openapi_rules::charging_profile(components);
         crate::routes::tariff_schemas::close_schedule_variants(components);
+        crate::routes::alarm_rule_schemas::rule_forms(components);
         for (path, item) in openapi.paths.paths.iter_mut() {
             for op in operations(item) {
                 complete(path, op);

@@ -198,6 +198,56 @@ pub struct AlarmEscalationBody {
     channels: Vec<String>,
 }
 
+/// States the three forms of [`AlarmRuleBody`]: a threshold rule of one level (`severity` and
+/// `condition`), a threshold rule of `levels`, and a `no_data` rule (`no_data_secs`); the fields a
+/// form does not use may only be null there.
+pub fn rule_forms(components: &mut utoipa::openapi::Components) {
+    use serde_json::{json, Value};
+    use utoipa::openapi::schema::AllOfBuilder;
+    let Some(body) = components.schemas.remove("AlarmRuleBody") else { return };
+    let null = || ObjectBuilder::new().schema_type(Type::Null);
+    let threshold = || ObjectBuilder::new().enum_values(Some([json!("threshold"), Value::Null]));
+    let reference = |name: &str| RefOr::Ref(Ref::from_schema_name(name));
+    let single = ObjectBuilder::new()
+        .property("type", threshold())
+        .property("severity", reference("SeverityName"))
+        .property("condition", reference("AlarmCondition"))
+        .property("levels", null())
+        .property("no_data_secs", null())
+        .property("points", null())
+        .required("severity")
+        .required("condition")
+        .description(Some("a threshold rule of one level"));
+    let levels = ObjectBuilder::new()
+        .property("type", threshold())
+        .property("levels", ArrayBuilder::new().items(reference("AlarmLevelBody")).min_items(Some(1)))
+        .property("severity", null())
+        .property("condition", null())
+        .property("no_data_secs", null())
+        .property("points", null())
+        .required("levels")
+        .description(Some("a threshold rule of levels, each severity once"));
+    let mut no_data = ObjectBuilder::new()
+        .property("type", ObjectBuilder::new().enum_values(Some(["no_data"])))
+        .property(
+            "no_data_secs",
+            ObjectBuilder::new().schema_type(Type::Integer).minimum(Some(1)).maximum(Some(2_592_000)),
+        )
+        .required("type")
+        .required("no_data_secs")
+        .description(Some("a no-data rule"));
+    for unused in ["condition", "levels", "clear_condition", "hysteresis", "duration_secs", "repeat_count"] {
+        no_data = no_data.property(unused, null());
+    }
+    let description = match &body {
+        RefOr::T(Schema::Object(o)) => o.description.clone(),
+        _ => None,
+    };
+    let forms = OneOfBuilder::new().item(single).item(levels).item(no_data);
+    let combined = AllOfBuilder::new().item(body).item(forms).description(description).build();
+    components.schemas.insert("AlarmRuleBody".to_owned(), RefOr::T(Schema::AllOf(combined)));
+}
+
 /// A notification channel id.
 pub struct ChannelIdText;
 
@@ -259,6 +309,24 @@ impl ToSchema for AlarmCondition {}
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn given_the_document_then_a_rule_has_three_forms_closed_to_other_fields() {
+        use utoipa::OpenApi;
+        let doc = serde_json::to_value(crate::openapi::ApiDoc::openapi()).unwrap_or_default();
+        let rule = &doc["components"]["schemas"]["AlarmRuleBody"];
+        assert_eq!(rule["allOf"][0]["additionalProperties"], false, "{rule}");
+        let forms = rule["allOf"][1]["oneOf"].as_array().cloned().unwrap_or_default();
+        let required: Vec<_> = forms.iter().map(|f| f["required"].clone()).collect();
+        assert_eq!(
+            required,
+            [
+                serde_json::json!(["severity", "condition"]),
+                serde_json::json!(["levels"]),
+                serde_json::json!(["type", "no_data_secs"])
+            ]
+        );
+    }
+
     #[test]
     fn given_the_rule_limits_then_the_schema_states_the_same_30_days() {
         assert_eq!(mgc_alarms::domain::rule::MAX_SECS, 2_592_000, "update the maximum of every *_secs field");

@@ -69,7 +69,9 @@ pub(crate) fn visible_station(p: &Principal, id: StationId) -> Result<(), ApiErr
 /// Creates or updates a station with its devices and mappings; the same body twice changes nothing.
 #[utoipa::path(post, path = "/api/v1/provisioning/stations", operation_id = "stations_provision", tag = "masterdata", request_body = crate::routes::provision_schemas::ProvisionBody,
     security(("bearer" = []), ("api_key" = [])),
-    responses((status = 200, description = "the provisioned station and devices, with created/changed flags"), (status = 422, body = crate::error::ErrorBody)))]
+    responses((status = 200, description = "the provisioned station and devices, with created/changed flags"),
+        (status = 409, body = crate::error::ErrorBody, description = "a device name or ThingsBoard device id already belongs to another device"),
+        (status = 422, body = crate::error::ErrorBody)))]
 pub async fn provision(
     State(state): State<AppState>,
     Auth(p): Auth,

@@ -224,7 +224,7 @@ pub struct StopBody {
     #[schema(min_length = 1, max_length = 64, pattern = "^[A-Za-z0-9_.:-]{1,64}$")]
     pub order_no: String,
     /// The platform's reason (up to 200 characters; not sent to the pile, whose protocols carry none).
-    #[schema(max_length = 200)]
+    #[schema(max_length = 200, pattern = "^[^\\u0000]*$")]
     pub reason: Option<String>,
 }
 
