@@ -30,6 +30,7 @@ pub mod statements;
 pub mod stats_columns;
 pub mod strategies;
 pub mod strategy_executions;
+pub mod subscription_bodies;
 pub mod subscriptions;
 pub mod tariffs;
 pub mod telemetry;
