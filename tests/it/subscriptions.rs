@@ -241,3 +241,29 @@ async fn given_tenant_a_subscription_then_tenant_b_and_non_admins_cannot_see_or_
         assert_eq!(s, StatusCode::NOT_FOUND, "{b}");
     }
 }
+
+#[tokio::test]
+async fn given_an_alarm_glob_subscription_when_an_alarm_is_raised_and_cleared_then_both_are_told_in_order() {
+    use crate::alarm_support::{dispatch_all, dispatcher, post_power, power_rule, rule, worker, Receiver};
+    for db in all_databases().await {
+        let (app, admin, ing) = crate::ingest_support::provisioned(&db).await;
+        let b = db.backend;
+        let hook = Receiver::start().await;
+        let body = json!({"url": hook.url, "secret": SUB_SECRET, "event_types": ["alarm.*"]});
+        let (s, sub) = app.call(Method::POST, "/api/v1/subscriptions", Some(&admin), Some(body)).await;
+        assert_eq!(s, StatusCode::CREATED, "{sub}");
+        // The rule needs a channel of its own; the subscription hears of the alarm besides.
+        let (channel, _) = crate::alarm_support::webhook_channel(&app, &admin, &hook.url).await;
+        rule(&app, &admin, power_rule(&channel)).await;
+        for kw in [90.0, 20.0] {
+            post_power(&app, &ing, kw).await;
+            dispatch_all(&dispatcher(&app)).await;
+            app.clock.advance(chrono::Duration::seconds(1));
+        }
+        drain(&worker(&app, worker_config())).await;
+        let told: Vec<Value> = hook.accepted().iter().filter(|r| signed(r)).map(|r| r.json()).collect();
+        assert_eq!(events(&told), ["alarm.raised", "alarm.cleared"], "{b}: only the subscription's are signed so");
+        assert_eq!(told[0]["data"]["alarm_id"], told[1]["data"]["alarm_id"], "{b}: {told:?}");
+        assert_eq!(told[0]["data"]["order_no"], Value::Null, "{b}: an alarm belongs to no order");
+    }
+}
