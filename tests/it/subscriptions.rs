@@ -54,7 +54,8 @@ async fn given_a_subscription_when_a_platform_order_charges_then_its_notices_arr
         let started = all.iter().find(|j| j["event"] == "session.started").expect("session.started");
         let session = started["data"]["session_id"].as_str().unwrap();
         let mine = of_session(&got, session);
-        // Three power reports: the second came within the subscription's 300 s, so it is left out.
+        // Four progress events (the start's state change, three power reports); two came within the
+        // subscription's 300 s of the one told before, so they are left out.
         assert_eq!(events(&mine), SESSION_EVENTS, "{b}: in order");
         assert!(mine.iter().all(|j| j["data"]["order_no"] == "ORD-S1"), "{b}: every notice names the order: {mine:?}");
         let ids: BTreeSet<String> = got.iter().map(|r| r.header("x-mgc-delivery")).collect();
@@ -84,7 +85,9 @@ async fn given_a_receiver_down_for_a_while_then_it_gets_everything_afterwards_in
         // The session's notices wait an hour for the session to end: older than the tests' max age.
         let config = mgc_notify::NotifyConfig { max_age: chrono::Duration::hours(24), ..worker_config() };
         let w = crate::alarm_support::worker(&env.app, config);
-        let sub = subscribe(&env, &hook.url, json!(["session.*", "settlement.*"]), 300).await;
+        // No progress throttle here: the start's state change and the three power reports are all
+        // told (the first test's 300 s drops two of these four).
+        let sub = subscribe(&env, &hook.url, json!(["session.*", "settlement.*"]), 0).await;
         let id = sub["id"].as_str().unwrap();
         hook.answer(Some(503));
         let mut pile = online_pile(&env).await;
@@ -106,7 +109,9 @@ async fn given_a_receiver_down_for_a_while_then_it_gets_everything_afterwards_in
         let got = hook.accepted();
         let session = got[0].json()["data"]["session_id"].as_str().unwrap().to_owned();
         let mine = of_session(&got, &session);
-        assert_eq!(events(&mine), SESSION_EVENTS, "{b}: everything, in order");
+        let mut want = SESSION_EVENTS.to_vec();
+        want.splice(1..1, ["session.progress", "session.progress"]);
+        assert_eq!(events(&mine), want, "{b}: everything, in order");
         let ids: Vec<String> = got.iter().map(|r| r.header("x-mgc-delivery")).collect();
         assert_eq!(ids.iter().collect::<BTreeSet<_>>().len(), ids.len(), "{b}: each accepted once");
         assert!(got.iter().all(signed) && mine.iter().all(|j| j["data"]["order_no"] == "ORD-S2"), "{b}");
@@ -234,5 +239,31 @@ async fn given_tenant_a_subscription_then_tenant_b_and_non_admins_cannot_see_or_
         assert_eq!(s, StatusCode::NO_CONTENT);
         let (s, _) = admin_get(&env, "acme", &format!("/api/v1/subscriptions/{id}")).await;
         assert_eq!(s, StatusCode::NOT_FOUND, "{b}");
+    }
+}
+
+#[tokio::test]
+async fn given_an_alarm_glob_subscription_when_an_alarm_is_raised_and_cleared_then_both_are_told_in_order() {
+    use crate::alarm_support::{dispatch_all, dispatcher, post_power, power_rule, rule, worker, Receiver};
+    for db in all_databases().await {
+        let (app, admin, ing) = crate::ingest_support::provisioned(&db).await;
+        let b = db.backend;
+        let hook = Receiver::start().await;
+        let body = json!({"url": hook.url, "secret": SUB_SECRET, "event_types": ["alarm.*"]});
+        let (s, sub) = app.call(Method::POST, "/api/v1/subscriptions", Some(&admin), Some(body)).await;
+        assert_eq!(s, StatusCode::CREATED, "{sub}");
+        // The rule needs a channel of its own; the subscription hears of the alarm besides.
+        let (channel, _) = crate::alarm_support::webhook_channel(&app, &admin, &hook.url).await;
+        rule(&app, &admin, power_rule(&channel)).await;
+        for kw in [90.0, 20.0] {
+            post_power(&app, &ing, kw).await;
+            dispatch_all(&dispatcher(&app)).await;
+            app.clock.advance(chrono::Duration::seconds(1));
+        }
+        drain(&worker(&app, worker_config())).await;
+        let told: Vec<Value> = hook.accepted().iter().filter(|r| signed(r)).map(|r| r.json()).collect();
+        assert_eq!(events(&told), ["alarm.raised", "alarm.cleared"], "{b}: only the subscription's are signed so");
+        assert_eq!(told[0]["data"]["alarm_id"], told[1]["data"]["alarm_id"], "{b}: {told:?}");
+        assert_eq!(told[0]["data"]["order_no"], Value::Null, "{b}: an alarm belongs to no order");
     }
 }

@@ -36,6 +36,7 @@ pub mod strategies;
 pub mod strategy_executions;
 pub mod strategy_schemas;
 pub mod tariff_schemas;
+pub mod subscription_bodies;
 pub mod subscriptions;
 pub mod tariffs;
 pub mod telemetry;

@@ -83,7 +83,7 @@ async fn load(state: &AppState, p: &Principal, id: &str) -> Result<Subscription,
 
 /// Creates a subscription (the secret is required and never shown again).
 #[utoipa::path(post, path = "/api/v1/subscriptions", operation_id = "subscriptions_create", tag = "subscriptions",
-    request_body(content = Object, description = "{url, secret (16-256 characters), event_types: [device.online|device.offline|port.status_changed|session.started|session.progress|session.ended|settlement.uploaded|alarm.raised|alarm.severity_changed|alarm.acknowledged|alarm.cleared or globs like alarm.* and *], progress_interval_s? (default 60), enabled?} (see docs/third-party.md)"),
+    request_body(content = crate::routes::subscription_bodies::SubscriptionCreateBody, description = "the receiver, its secret and the event types (docs/third-party.md)"),
     security(("bearer" = []), ("api_key" = [])),
     responses((status = 201, description = "the subscription, without its secret"), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn create(
@@ -124,7 +124,7 @@ pub async fn get(
 /// Replaces a subscription's settings; a secret left out is kept.
 #[utoipa::path(put, path = "/api/v1/subscriptions/{id}", operation_id = "subscriptions_replace", tag = "subscriptions",
     params(("id" = String, Path, description = "subscription id")),
-    request_body(content = Object, description = "as for POST; secret optional"), security(("bearer" = []), ("api_key" = [])),
+    request_body(content = crate::routes::subscription_bodies::SubscriptionReplaceBody, description = "as for POST; a secret left out is kept"), security(("bearer" = []), ("api_key" = [])),
     responses((status = 200, description = "the subscription"), (status = 404, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn replace(
     State(state): State<AppState>,

@@ -117,9 +117,11 @@ fn invalid(message: impl Into<String>) -> SubscriptionError {
 
 fn check_url(url: &str) -> Result<(), SubscriptionError> {
     let rest = url.strip_prefix("https://").or_else(|| url.strip_prefix("http://"));
+    // The ASCII characters of RFC 3986 but `[` and `]` (no IPv6 literals), as the API documents.
+    let ok = |c: char| c.is_ascii_alphanumeric() || "._~:/?#@!$&'()*+,;=%-".contains(c);
     match rest {
-        Some(host) if !host.is_empty() && url.len() <= 2000 && !url.contains(char::is_whitespace) => Ok(()),
-        _ => Err(invalid("url: an http(s) URL of at most 2000 characters")),
+        Some(rest) if !rest.is_empty() && url.len() <= 2000 && rest.chars().all(ok) => Ok(()),
+        _ => Err(invalid("url: an http(s) URL of at most 2000 ASCII URL characters (no IPv6 literal)")),
     }
 }
 
