@@ -60,6 +60,10 @@ pub async fn append_event(store: &Store, tenant_id: &str, at: DateTime<Utc>) -> 
 pub struct TestApp {
     pub router: Router,
     pub store: Store,
+    /// The ingest pipeline the router uses (the collector records through it too).
+    pub ingest: Arc<mgc_api::IngestService<Store>>,
+    /// Health of collector sources, as the router shows it.
+    pub collector: Arc<mgc_adapter_collector::CollectorStatus>,
     pub clock: ManualClock,
     pub issuer: JwtIssuer,
     /// Keeps a database this app owns (its temporary directory) alive.
@@ -92,18 +96,20 @@ impl TestApp {
         store.install_keyring(mgc_store::Keyring::from_hex([MASTER_KEY]).unwrap()).await.unwrap();
         let clock = ManualClock::new(t0());
         let tenants = Arc::new(mgc_iam::TenantGate::with_default_ttl(clock.shared()));
+        let ingest = Arc::new(mgc_api::IngestService::start(
+            store.clone(),
+            clock.shared(),
+            &mgc_api::IngestConfig::default(),
+            tenants.clone(),
+        ));
+        let collector = Arc::new(mgc_adapter_collector::CollectorStatus::default());
         let state = AppState {
             store: store.clone(),
             clock: clock.shared(),
             jwt: Arc::new(JwtVerifier::hs256(SECRET)),
             metrics: mgc_api::http_metrics::install_recorder(),
             config: Arc::new(config),
-            ingest: Arc::new(mgc_api::IngestService::start(
-                store.clone(),
-                clock.shared(),
-                &mgc_api::IngestConfig::default(),
-                tenants.clone(),
-            )),
+            ingest: ingest.clone(),
             tenants,
             jobs_wakeup: Arc::new(tokio::sync::Notify::new()),
             shadow_wakeup: Arc::new(tokio::sync::Notify::new()),
@@ -114,9 +120,11 @@ impl TestApp {
                 mgc_commands::PROTOCOL_OCPP16,
                 Arc::new(mgc_adapter_ocpp::commands::OcppCommandAdapter::new(Default::default())),
             )),
+            collector: collector.clone(),
             refusal_audit: Arc::default(),
         };
-        Self { router: mgc_api::router(state), store, clock, issuer: JwtIssuer::hs256(SECRET), _db: None }
+        let router = mgc_api::router(state);
+        Self { router, store, ingest, collector, clock, issuer: JwtIssuer::hs256(SECRET), _db: None }
     }
 
     /// Delivers outbox events to every production consumer until none is due; returns how many.

@@ -30,6 +30,7 @@ const SQLITE: &[(i64, &str, &str)] = &[
     (19, "charge_orders", include_str!("../../../migrations/sqlite/0019_charge_orders.sql")),
     (20, "charging_timeline", include_str!("../../../migrations/sqlite/0020_charging_timeline.sql")),
     (21, "charge_order_sessions", include_str!("../../../migrations/sqlite/0021_charge_order_sessions.sql")),
+    (23, "collector_checkpoints", include_str!("../../../migrations/sqlite/0023_collector_checkpoints.sql")),
 ];
 
 /// (version, description, SQL) of every PostgreSQL migration, in order.
@@ -59,6 +60,7 @@ const POSTGRES: &[(i64, &str, &str)] = &[
     (19, "charge_orders", include_str!("../../../migrations/postgres/0019_charge_orders.sql")),
     (20, "charging_timeline", include_str!("../../../migrations/postgres/0020_charging_timeline.sql")),
     (21, "charge_order_sessions", include_str!("../../../migrations/postgres/0021_charge_order_sessions.sql")),
+    (23, "collector_checkpoints", include_str!("../../../migrations/postgres/0023_collector_checkpoints.sql")),
 ];
 
 fn migrator(list: &'static [(i64, &'static str, &'static str)]) -> Migrator {
