@@ -96,6 +96,30 @@ fn energy_above(server: &Server, floor: f64) -> f64 {
     }
 }
 
+/// `promtool check metrics` finds nothing in `exposition` (skipped without promtool, unless
+/// `MGC_REQUIRE_PROMTOOL=1`).
+fn promtool_check(exposition: &str) {
+    use std::process::{Command, Stdio};
+    let child = Command::new("promtool")
+        .args(["check", "metrics"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn();
+    let mut child = match child {
+        Ok(child) => child,
+        Err(_) if std::env::var("MGC_REQUIRE_PROMTOOL").as_deref() != Ok("1") => {
+            eprintln!("promtool not installed: the collector's metrics were not linted");
+            return;
+        }
+        Err(e) => panic!("promtool required: {e}"),
+    };
+    child.stdin.take().unwrap().write_all(exposition.as_bytes()).unwrap();
+    let out = child.wait_with_output().unwrap();
+    let findings = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(out.status.success() && findings.trim().is_empty(), "promtool: {findings}");
+}
+
 #[test]
 fn energy_counters_of_a_pulled_ups_continue_after_a_restart() {
     let dir = tempfile::tempdir().unwrap();
@@ -133,6 +157,7 @@ fn energy_counters_of_a_pulled_ups_continue_after_a_restart() {
         assert!(text.contains(help), "{help} missing");
     }
     assert!(text.contains("# TYPE mgc_device_energy_wh_total counter"));
+    promtool_check(&text);
     assert!(server.stop().success(), "clean stop with the collector running");
 
     let again = Server::start_with_env(&data, &[], &env);
