@@ -203,3 +203,32 @@ async fn given_power_polled_over_time_then_energy_counters_grow_and_continue_aft
         assert_eq!(import(&metrics_text(&app).await), Some(90.0), "{}: continued", db.backend);
     }
 }
+
+#[tokio::test]
+async fn given_a_disabled_tenant_when_its_source_is_polled_then_nothing_is_recorded() {
+    for db in all_databases().await {
+        let app = TestApp::new(&db).await;
+        let provisioned = provision_ups(&app, "ups-room", &["ups-a"]).await;
+        let station = provisioned["station"]["id"].as_str().unwrap().to_owned();
+        let device = provisioned["devices"][0]["id"].as_str().unwrap().to_owned();
+        let mut tx = mgc_eventing::OutboxStore::begin(&app.store).await.unwrap();
+        let disabled_at = Some(app.clock.now());
+        assert!(tx.set_tenant_disabled(&crate::support::tenant("acme"), disabled_at).await.unwrap());
+        mgc_eventing::UnitOfWork::commit(tx).await.unwrap();
+        let wp = FakeWinPower::start("s3cret", vec![ups("ups-a", 100.0)]).await;
+        let mut c = collector(&app, vec![source("room-1", &wp.url, "s3cret")]).await;
+        assert_eq!(c.poll_due(app.clock.now()).await, 1);
+        let health = app.collector.of_tenant(&crate::support::tenant("acme"));
+        assert_eq!(health[0].last_error_code, Some("collector_storage_error"), "{}", db.backend);
+        assert!(health[0].last_error.as_deref().unwrap_or_default().contains("disabled"), "{health:?}");
+        let station: mgc_kernel::StationId = station.parse().unwrap();
+        let stored = mgc_telemetry::domain::repository::TelemetryQueries::latest_for_station(
+            &app.store,
+            &crate::support::tenant("acme"),
+            station,
+        )
+        .await
+        .unwrap();
+        assert!(stored.iter().all(|p| p.device_id.to_string() != device), "{}: nothing recorded", db.backend);
+    }
+}

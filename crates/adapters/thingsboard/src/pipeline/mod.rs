@@ -187,7 +187,8 @@ impl<U: IngestUnits> IngestService<U> {
 
     /// Records points an adapter of this process pulled itself (no integration, no signature):
     /// routed through the same device cache and point mappings, unknown devices quarantined,
-    /// committed by the same group committer (one `TelemetryReceived` per commit with news).
+    /// committed by the same group committer (one `TelemetryReceived` per commit with news);
+    /// a disabled tenant's points are refused as its integrations' are.
     /// Returns the batch's counts and how its points were routed (stored in the order given,
     /// mapped; or quarantined), after the commit.
     pub async fn record_pulled(
@@ -196,6 +197,9 @@ impl<U: IngestUnits> IngestService<U> {
         batch: crate::payload::ParsedBatch,
         received_at: DateTime<Utc>,
     ) -> Result<(BatchReport, crate::routing::RoutedBatch), IngestError> {
+        if self.tenants.check(&self.units, tenant).await?.is_err() {
+            return Err(IngestAuthError::TenantDisabled.into());
+        }
         let routed = route_batch(&self.units, &self.routes, tenant, batch).await?;
         let job = IngestJob {
             integration: IntegrationId::from_uuid(mgc_kernel::uuid::Uuid::nil()),
