@@ -30,6 +30,8 @@ mod charging_timeline;
 mod charging_timeline_ap3000;
 mod charging_timeline_retention;
 mod cluster_store;
+mod collector;
+mod collector_support;
 mod commands_adapter;
 mod commands_early_rpc;
 mod commands_flow;

@@ -34,6 +34,7 @@ const ENV_KEYS: &[&str] = &[
     "ocpp",
     "charging",
     "ap3000",
+    "collector",
     "http",
     "cluster",
 ];
@@ -84,6 +85,8 @@ pub struct Config {
     pub charging: crate::config_charging::ChargingConfig,
     /// AP3000 TCP gateway for charging piles.
     pub ap3000: crate::config_ap3000::Ap3000Config,
+    /// Pull collector sources (WinPower G2).
+    pub collector: crate::config_collector::CollectorConfig,
     /// HTTP connection limits.
     pub http: crate::config_http::HttpSettings,
     /// Leases of the processes sharing one database.
@@ -187,6 +190,7 @@ impl Default for Config {
             ocpp: Default::default(),
             charging: Default::default(),
             ap3000: Default::default(),
+            collector: Default::default(),
             http: Default::default(),
             cluster: Default::default(),
         }
@@ -319,6 +323,7 @@ impl Config {
         problems.extend(self.commands.problems());
         problems.extend(self.ocpp.problems());
         problems.extend(self.ap3000.problems());
+        problems.extend(self.collector.problems());
         problems.extend(self.database.problems());
         problems
     }
@@ -392,6 +397,9 @@ impl Config {
         }
         if !shown.thingsboard.password.is_empty() {
             shown.thingsboard.password = "***".into();
+        }
+        for source in shown.collector.sources.iter_mut().filter(|s| !s.password.is_empty()) {
+            source.password = "***".into();
         }
         shown.database_url = mgc_store::redact(&self.database_url());
         toml::to_string_pretty(&shown).unwrap_or_else(|e| format!("# cannot render configuration: {e}\n"))

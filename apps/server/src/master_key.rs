@@ -74,15 +74,21 @@ pub fn seal_stdin(config: &Config) -> Result<(), String> {
     Ok(())
 }
 
-/// Opens `thingsboard.password` when it is given sealed (`enc1:…`, from `mgc secrets seal`),
+/// Opens `thingsboard.password` and the collector sources' passwords when given sealed (`enc1:…`, from `mgc secrets seal`),
 /// so the configuration file and environment need not hold it in clear.
 pub fn open_config_secrets(config: &mut Config) -> Result<(), String> {
-    if !config.thingsboard.password.starts_with(mgc_store::SEALED_PREFIX) {
+    let sealed = |s: &str| s.starts_with(mgc_store::SEALED_PREFIX);
+    if !sealed(&config.thingsboard.password) && !config.collector.sources.iter().any(|s| sealed(&s.password)) {
         return Ok(());
     }
     let ring = keyring(config)?;
-    config.thingsboard.password =
-        ring.open(&config.thingsboard.password).map_err(|e| format!("thingsboard.password: {e}"))?;
+    if sealed(&config.thingsboard.password) {
+        config.thingsboard.password =
+            ring.open(&config.thingsboard.password).map_err(|e| format!("thingsboard.password: {e}"))?;
+    }
+    for (i, source) in config.collector.sources.iter_mut().enumerate().filter(|(_, s)| sealed(&s.password)) {
+        source.password = ring.open(&source.password).map_err(|e| format!("collector.sources[{i}].password: {e}"))?;
+    }
     Ok(())
 }
 

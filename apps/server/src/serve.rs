@@ -78,6 +78,7 @@ pub async fn serve(mut config: Config) -> Result<(), String> {
     }
     let tenants = Arc::new(mgc_iam::TenantGate::with_default_ttl(clock.clone()));
     let metrics = mgc_api::http_metrics::install_recorder();
+    let collector_status = Arc::new(mgc_adapter_collector::CollectorStatus::default());
     mgc_api::metrics_catalogue::build_info(env!("CARGO_PKG_VERSION"), env!("MGC_REVISION"));
     let state = AppState {
         store: store.clone(),
@@ -104,6 +105,7 @@ pub async fn serve(mut config: Config) -> Result<(), String> {
         shadow_wakeup: Arc::new(tokio::sync::Notify::new()),
         commands_wakeup: commands_wakeup.clone(),
         adapters: Arc::new(adapters.clone()),
+        collector: collector_status.clone(),
         refusal_audit: Arc::default(),
     };
     let (stop_tx, stop_rx) = watch::channel(false);
@@ -164,6 +166,16 @@ pub async fn serve(mut config: Config) -> Result<(), String> {
         std::time::Duration::from_secs(config.charging.timeline_sweep_interval_s),
         stop_rx.clone(),
     ));
+    let collector_tasks = crate::collector_tasks::start(
+        &store,
+        &state.clock,
+        state.ingest.clone(),
+        collector_status,
+        &config,
+        &tenant,
+        stop_rx.clone(),
+    )
+    .await?;
     let maintenance_task = tokio::spawn(crate::maintenance::run(
         store.clone(),
         state.clock.clone(),
@@ -223,7 +235,7 @@ pub async fn serve(mut config: Config) -> Result<(), String> {
     } {
         tracing::error!(error = %e, "pile connect task ended abnormally");
     }
-    for task in alarm_tasks.into_iter().chain(cluster_tasks) {
+    for task in alarm_tasks.into_iter().chain(cluster_tasks).chain(collector_tasks) {
         let _ = task.await;
     }
     store.close().await;

@@ -285,6 +285,32 @@ pub const METRICS: &[MetricSpec] = &[
         "Live instances sharing this database (leases not expired).",
         None,
     ),
+    spec(
+        "mgc_device_energy_wh_total",
+        Counter,
+        None,
+        "Energy of a collector device in whole Wh since it was first polled, by direction (import: active power > 0, export: < 0); restored from the database at start.",
+        None,
+    ),
+    spec("mgc_device_power_w", Gauge, None, "Last active power of a collector device, in W.", None),
+    spec("mgc_collector_polls_total", Counter, Some(Unit::Count), "Successful polls of a collector source.", None),
+    spec("mgc_collector_poll_errors_total", Counter, Some(Unit::Count), "Failed polls of a collector source.", None),
+    spec(
+        "mgc_collector_poll_duration_seconds",
+        Histogram(RPC_SECONDS),
+        Some(Unit::Seconds),
+        "Time one poll of a collector source took (login, list, read, record), in seconds.",
+        None,
+    ),
+    spec(
+        "mgc_collector_last_success_timestamp_seconds",
+        Gauge,
+        Some(Unit::Seconds),
+        "Unix time of the last successful poll of a collector source, in seconds.",
+        None,
+    ),
+    spec("mgc_collector_source_up", Gauge, None, "1 when the last poll of a collector source succeeded, else 0.", None),
+    spec("mgc_collector_devices", Gauge, Some(Unit::Count), "Devices the last poll of a collector source listed.", None),
 ];
 
 const fn spec(

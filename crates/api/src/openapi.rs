@@ -70,6 +70,7 @@ use utoipa::OpenApi;
         crate::routes::third_party_readings::realtime,
         crate::routes::charging_stats::fleet, crate::routes::charging_stats::sessions,
         crate::routes::charging_stats::third_fleet, crate::routes::charging_stats::third_sessions,
+        crate::routes::collector::list,
     ),
     components(schemas(error::ErrorBody, error::ErrorDetail, crate::routes::commands::IssueBody)),
     modifiers(&Contract),
@@ -89,6 +90,7 @@ use utoipa::OpenApi;
         (name = "strategies", description = "Strategies per station, their versions and executions"),
         (name = "commands", description = "Device commands through ThingsBoard RPC: issue, list, cancel"),
         (name = "charging", description = "OCPP charge points (and their adoption), charging sessions, id tags"),
+        (name = "collector", description = "Pull collector sources (WinPower G2): health of each source"),
         (name = "third-party", description = "Third-party platforms: piles by id or protocol identity, charges under the platform's order number, batch status and control"),
     )
 )]

@@ -24,6 +24,7 @@ pub const MAX_BODY_BYTES: usize = 4 * 1024 * 1024;
 pub fn router(state: AppState) -> Router {
     let api = Router::new()
         .route("/api/v1/me", get(me::me))
+        .route("/api/v1/collector/sources", get(crate::routes::collector::list))
         .route("/api/v1/api-keys", post(api_keys::create).get(api_keys::list))
         .route("/api/v1/api-keys/{id}", get(api_keys::get).delete(api_keys::revoke))
         .route("/api/v1/audit", get(audit::list))

@@ -66,6 +66,8 @@ pub struct AppState {
     /// Tenants that may act (exist and are not disabled), cached on the clock; shared with the
     /// ingest pipeline.
     pub tenants: Arc<mgc_iam::TenantGate>,
+    /// Health of the pull collector's sources (empty when none is configured).
+    pub collector: Arc<mgc_adapter_collector::CollectorStatus>,
     /// Per-tenant budget of audited authentication refusals.
     pub refusal_audit: Arc<crate::refusal_audit::RefusalAudit>,
 }

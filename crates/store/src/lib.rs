@@ -31,6 +31,7 @@ mod charging_tag_queries;
 mod charging_timeline;
 mod cluster;
 mod cluster_listen;
+mod collector;
 mod commands;
 mod commands_early;
 mod commands_queue;

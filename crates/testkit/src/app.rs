@@ -70,6 +70,10 @@ pub struct TestApp {
     pub clock: ManualClock,
     /// Signs the tests' bearer tokens (HS256 with [`SECRET`]).
     pub issuer: JwtIssuer,
+    /// The ingest pipeline the router uses (the collector records through it too).
+    pub ingest: Arc<mgc_api::IngestService<Store>>,
+    /// Health of collector sources, as the router shows it.
+    pub collector: Arc<mgc_adapter_collector::CollectorStatus>,
     /// The edge settings the app was built with (analytics, commands, ...).
     pub(crate) config: ApiConfig,
     /// Adapters the command dispatch round of [`TestApp::run_until_quiet`] sends with.
@@ -106,6 +110,13 @@ impl TestApp {
         store.install_keyring(mgc_store::Keyring::from_hex([MASTER_KEY]).unwrap()).await.unwrap();
         let clock = ManualClock::new(t0());
         let tenants = Arc::new(mgc_iam::TenantGate::with_default_ttl(clock.shared()));
+        let ingest = Arc::new(mgc_api::IngestService::start(
+            store.clone(),
+            clock.shared(),
+            &mgc_api::IngestConfig::default(),
+            tenants.clone(),
+        ));
+        let collector = Arc::new(mgc_adapter_collector::CollectorStatus::default());
         // As `mgc serve` with `[ocpp]` enabled: OCPP commands are checked when issued (no
         // charge point is connected here, so sending one fails fast).
         let adapters = AdapterRegistry::new().with(
@@ -118,17 +129,13 @@ impl TestApp {
             jwt: Arc::new(JwtVerifier::hs256(SECRET)),
             metrics: mgc_api::http_metrics::install_recorder(),
             config: Arc::new(config.clone()),
-            ingest: Arc::new(mgc_api::IngestService::start(
-                store.clone(),
-                clock.shared(),
-                &mgc_api::IngestConfig::default(),
-                tenants.clone(),
-            )),
+            ingest: ingest.clone(),
             tenants,
             jobs_wakeup: Arc::new(tokio::sync::Notify::new()),
             shadow_wakeup: Arc::new(tokio::sync::Notify::new()),
             commands_wakeup: Arc::new(tokio::sync::Notify::new()),
             adapters: Arc::new(adapters.clone()),
+            collector: collector.clone(),
             refusal_audit: Arc::default(),
         };
         Self {
@@ -136,6 +143,8 @@ impl TestApp {
             store,
             clock,
             issuer: JwtIssuer::hs256(SECRET),
+            ingest,
+            collector,
             config,
             command_adapters: adapters,
             freeze_after_days: Some(crate::FREEZE_AFTER_DAYS),

@@ -12,6 +12,7 @@ pub mod charge_point_operations;
 pub mod charging;
 pub mod charging_stats;
 pub mod charging_timeline;
+pub mod collector;
 pub mod commands;
 pub mod csv_delimiter;
 pub mod dead_letters;

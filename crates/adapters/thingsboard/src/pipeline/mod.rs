@@ -185,6 +185,39 @@ impl<U: IngestUnits> IngestService<U> {
         Ok(TelemetryReceipt { report, skipped })
     }
 
+    /// Records points an adapter of this process pulled itself (no integration, no signature):
+    /// routed through the same device cache and point mappings, unknown devices quarantined,
+    /// committed by the same group committer (one `TelemetryReceived` per commit with news);
+    /// a disabled tenant's points are refused as its integrations' are.
+    /// Returns the batch's counts and how its points were routed (stored in the order given,
+    /// mapped; or quarantined), after the commit.
+    pub async fn record_pulled(
+        &self,
+        tenant: &TenantId,
+        batch: crate::payload::ParsedBatch,
+        received_at: DateTime<Utc>,
+    ) -> Result<(BatchReport, crate::routing::RoutedBatch), IngestError> {
+        if self.tenants.check(&self.units, tenant).await?.is_err() {
+            return Err(IngestAuthError::TenantDisabled.into());
+        }
+        let routed = route_batch(&self.units, &self.routes, tenant, batch).await?;
+        let job = IngestJob {
+            integration: IntegrationId::from_uuid(mgc_kernel::uuid::Uuid::nil()),
+            signature: None,
+            batch: BatchInput {
+                tenant: tenant.clone(),
+                points: routed.stored.clone(),
+                unrouted: routed.unrouted.clone(),
+                received_at,
+            },
+        };
+        let report = self.committer.submit(job).await.map_err(|e| match e {
+            CommitError::Replayed | CommitError::Unavailable => IngestError::ShuttingDown,
+            CommitError::Store(e) => IngestError::Storage(e),
+        })?;
+        Ok((report, routed))
+    }
+
     /// Moves quarantined points of devices that exist by now into their telemetry.
     pub async fn sweep_quarantine(&self) -> Result<usize, RepoError> {
         sweep_quarantine(&self.units, self.clock.now()).await
