@@ -32,6 +32,11 @@ async fn given_bad_bodies_then_400_415_422_413_with_codes() {
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(assert_error(&b, "invalid_body").contains("role"));
 
+    // An array of the fields' values would be read as the struct by serde: refused, as the schema says.
+    let (s, b) = app.send(post("/api/v1/api-keys", &admin, json_ct, r#"["x", "viewer"]"#)).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(assert_error(&b, "invalid_body").contains("must be a JSON object"), "{b}");
+
     let (s, b) = app.send(post("/api/v1/api-keys", &admin, json_ct, r#"{"role":"viewer"}"#)).await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(assert_error(&b, "invalid_body").contains("name"));

@@ -34,11 +34,41 @@ where
             .await
             .map_err(|r| ApiError::new(r.status(), "payload_too_large", r.body_text()))?;
         reject_nul(&bytes)?;
+        reject_non_object(&bytes)?;
         let bytes = integral_numbers_as_integers(bytes);
         match Json::<T>::from_bytes(&bytes) {
             Ok(Json(v)) => Ok(ApiJson(v)),
             Err(rejection) => Err(json_rejection(rejection)),
         }
+    }
+}
+
+/// 422 `invalid_body` when the body is JSON but not an object: every body of this API is one, and
+/// serde would otherwise read a struct from an array of its field values.
+fn reject_non_object(bytes: &[u8]) -> Result<(), ApiError> {
+    let first = bytes.iter().find(|b| !b.is_ascii_whitespace());
+    if first == Some(&b'{') {
+        return Ok(());
+    }
+    match serde_json::from_slice::<serde_json::Value>(bytes) {
+        Ok(v) => Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_body",
+            format!("the body must be a JSON object, not {}", json_kind(&v)),
+        )),
+        // Not JSON at all: the deserializer names the syntax error (400 malformed_json).
+        Err(_) => Ok(()),
+    }
+}
+
+fn json_kind(v: &serde_json::Value) -> &'static str {
+    match v {
+        serde_json::Value::Array(_) => "an array",
+        serde_json::Value::String(_) => "a string",
+        serde_json::Value::Number(_) => "a number",
+        serde_json::Value::Bool(_) => "a boolean",
+        serde_json::Value::Null => "null",
+        serde_json::Value::Object(_) => "an object",
     }
 }
 
@@ -184,7 +214,7 @@ pub fn parse_id<T: FromStr>(raw: &str, what: &str) -> Result<T, ApiError> {
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]
-    use super::{has_escaped_nul, integral_numbers_as_integers};
+    use super::{has_escaped_nul, integral_numbers_as_integers, reject_non_object};
     use axum::body::Bytes;
 
     #[test]
@@ -194,6 +224,16 @@ mod tests {
         assert!(!has_escaped_nul(br#"{"m": "a\\u0000b"}"#), "an escaped backslash then u0000 is text");
         assert!(has_escaped_nul(br#"{"m": "\\\u0000"}"#), "backslash, then a NUL");
         assert!(!has_escaped_nul(br#"{"m": "u0000"}"#));
+    }
+
+    #[test]
+    fn given_a_json_body_that_is_not_an_object_then_refused_and_broken_json_is_left_to_the_parser() {
+        assert!(reject_non_object(br#"  {"a": 1}"#).is_ok());
+        for not_object in [&b"[1, 2]"[..], b"\"x\"", b"7", b"null", b"true"] {
+            let err = reject_non_object(not_object).unwrap_err();
+            assert_eq!(err.code, "invalid_body");
+        }
+        assert!(reject_non_object(b"[1,").is_ok(), "a syntax error is the deserializer's to name");
     }
 
     #[test]
