@@ -6,8 +6,7 @@ use mgc_adapter_ocpp::{Field, Ty};
 use utoipa::openapi::schema::{AdditionalProperties, ArrayBuilder, KnownFormat, ObjectBuilder, SchemaFormat, Type};
 use utoipa::openapi::{RefOr, Schema};
 
-/// Text without a NUL character (the JSON body extractor refuses NUL).
-const NO_NUL: &str = "^[^\\u0000]*$";
+use crate::openapi_contract::NO_NUL;
 
 /// A URI as the adapter checks it: a scheme, `:`, then at least one character; no white space.
 const URI: &str = "^[A-Za-z][A-Za-z0-9+.-]*:[^\\u0000\\t\\n\\u000b\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]+$";

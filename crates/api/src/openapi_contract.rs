@@ -228,7 +228,7 @@ fn constrain(p: &mut Parameter, op: &str) {
 const ID_PROPERTIES: &[&str] = &["station_id", "device_id", "tariff_id", "charge_point_id", "alarm_id", "rule_id"];
 
 /// Any text without a NUL character.
-const NO_NUL: &str = "^[^\\u0000]*$";
+pub(crate) const NO_NUL: &str = "^[^\\u0000]*$";
 
 /// Body properties of [`ID_PROPERTIES`] are UUIDs; other plain text has no NUL.
 fn body_ids(components: &mut utoipa::openapi::Components) {
