@@ -45,7 +45,7 @@ where
 
 /// 422 `invalid_body` when the body is JSON but not an object: every body of this API is one, and
 /// serde would otherwise read a struct from an array of its field values.
-fn reject_non_object(bytes: &[u8]) -> Result<(), ApiError> {
+pub(crate) fn reject_non_object(bytes: &[u8]) -> Result<(), ApiError> {
     let first = bytes.iter().find(|b| !b.is_ascii_whitespace());
     if first == Some(&b'{') {
         return Ok(());

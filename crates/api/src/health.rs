@@ -121,7 +121,7 @@ async fn within<T>(
 }
 
 /// Prometheus exposition; outbox, pool and process gauges are refreshed on each scrape.
-#[utoipa::path(get, path = "/metrics", operation_id = "metrics", tag = "operations", responses((status = 200, content_type = "text/plain"),
+#[utoipa::path(get, path = "/metrics", operation_id = "metrics", tag = "operations", responses((status = 200, content_type = "text/plain", body = String, description = "Prometheus text exposition format"),
     (status = 401, body = crate::error::ErrorBody, description = "metrics_token is configured and the bearer token is missing or wrong")))]
 pub async fn metrics(State(state): State<AppState>, headers: axum::http::HeaderMap) -> Response {
     if let Err(refused) = crate::metrics_token::check(state.config.metrics_token.as_deref(), &headers) {

@@ -17,6 +17,8 @@ pub mod metrics_catalogue;
 pub mod metrics_token;
 pub mod ocpp_schema;
 pub mod openapi;
+#[cfg(test)]
+mod openapi_bodies_tests;
 pub mod openapi_contract;
 pub mod openapi_rules;
 pub mod refusal_audit;

@@ -72,7 +72,8 @@ use utoipa::OpenApi;
         crate::routes::charging_stats::third_fleet, crate::routes::charging_stats::third_sessions,
         crate::routes::collector::list,
     ),
-    components(schemas(error::ErrorBody, error::ErrorDetail, crate::routes::commands::IssueBody)),
+    components(schemas(error::ErrorBody, error::ErrorDetail, crate::routes::commands::IssueBody, crate::routes::strategy_views::StrategyParamsView,
+        crate::routes::ingest_views::TelemetryPointValue)),
     modifiers(&Contract),
     tags(
         (name = "operations", description = "Health, readiness and metrics"),

@@ -206,7 +206,12 @@ pub fn rule_forms(components: &mut utoipa::openapi::Components) {
     use utoipa::openapi::schema::AllOfBuilder;
     let Some(body) = components.schemas.remove("AlarmRuleBody") else { return };
     let null = || ObjectBuilder::new().schema_type(Type::Null);
-    let threshold = || ObjectBuilder::new().enum_values(Some([json!("threshold"), Value::Null]));
+    // An enum of a string and null: no `type` (ObjectBuilder's default, `object`, would refuse both).
+    let threshold = || {
+        ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::SchemaType::from_iter([Type::String, Type::Null]))
+            .enum_values(Some([json!("threshold"), Value::Null]))
+    };
     let reference = |name: &str| RefOr::Ref(Ref::from_schema_name(name));
     let single = ObjectBuilder::new()
         .property("type", threshold())
@@ -228,7 +233,7 @@ pub fn rule_forms(components: &mut utoipa::openapi::Components) {
         .required("levels")
         .description(Some("a threshold rule of levels, each severity once"));
     let mut no_data = ObjectBuilder::new()
-        .property("type", ObjectBuilder::new().enum_values(Some(["no_data"])))
+        .property("type", ObjectBuilder::new().schema_type(Type::String).enum_values(Some(["no_data"])))
         .property(
             "no_data_secs",
             ObjectBuilder::new().schema_type(Type::Integer).minimum(Some(1)).maximum(Some(2_592_000)),

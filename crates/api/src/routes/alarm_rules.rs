@@ -39,7 +39,7 @@ async fn check_rule_scope(
 #[utoipa::path(post, path = "/api/v1/alarm-rules", operation_id = "alarm_rules_create", tag = "alarms",
     request_body(content = crate::routes::alarm_rule_schemas::AlarmRuleBody, description = "the rule (see docs/alarms.md)"),
     security(("bearer" = []), ("api_key" = [])),
-    responses((status = 201, description = "the rule"), (status = 422, body = crate::error::ErrorBody)))]
+    responses((status = 201, body = crate::routes::alarm_rule_views::AlarmRuleView, description = "the rule"), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn create(
     State(state): State<AppState>,
     Auth(p): Auth,
@@ -54,7 +54,7 @@ pub async fn create(
 
 /// Lists the tenant's rules, newest first.
 #[utoipa::path(get, path = "/api/v1/alarm-rules", operation_id = "alarm_rules_list", tag = "alarms", params(ListQuery),
-    security(("bearer" = []), ("api_key" = [])), responses((status = 200, description = "a page of rules")))]
+    security(("bearer" = []), ("api_key" = [])), responses((status = 200, body = crate::routes::alarm_rule_views::AlarmRulePage, description = "a page of rules")))]
 pub async fn list(
     State(state): State<AppState>,
     Auth(p): Auth,
@@ -65,7 +65,7 @@ pub async fn list(
 
 /// One rule.
 #[utoipa::path(get, path = "/api/v1/alarm-rules/{id}", operation_id = "alarm_rules_get", tag = "alarms", params(("id" = String, Path, description = "rule id")),
-    security(("bearer" = []), ("api_key" = [])), responses((status = 200, description = "the rule"), (status = 404, body = crate::error::ErrorBody)))]
+    security(("bearer" = []), ("api_key" = [])), responses((status = 200, body = crate::routes::alarm_rule_views::AlarmRuleView, description = "the rule"), (status = 404, body = crate::error::ErrorBody)))]
 pub async fn get(
     State(state): State<AppState>,
     Auth(p): Auth,
@@ -80,7 +80,7 @@ pub async fn get(
 /// Replaces a rule's definition (version + 1).
 #[utoipa::path(put, path = "/api/v1/alarm-rules/{id}", operation_id = "alarm_rules_replace", tag = "alarms", params(("id" = String, Path, description = "rule id")),
     request_body(content = crate::routes::alarm_rule_schemas::AlarmRuleBody, description = "the full rule, as for POST"), security(("bearer" = []), ("api_key" = [])),
-    responses((status = 200, description = "the rule"), (status = 404, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
+    responses((status = 200, body = crate::routes::alarm_rule_views::AlarmRuleView, description = "the rule"), (status = 404, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn replace(
     State(state): State<AppState>,
     Auth(p): Auth,
@@ -123,7 +123,7 @@ async fn set_enabled(
 
 /// Enables a rule.
 #[utoipa::path(post, path = "/api/v1/alarm-rules/{id}/enable", operation_id = "alarm_rules_enable", tag = "alarms", params(("id" = String, Path, description = "rule id")),
-    security(("bearer" = []), ("api_key" = [])), responses((status = 200, description = "the rule")))]
+    security(("bearer" = []), ("api_key" = [])), responses((status = 200, body = crate::routes::alarm_rule_views::AlarmRuleView, description = "the rule")))]
 pub async fn enable(
     State(state): State<AppState>,
     Auth(p): Auth,
@@ -134,7 +134,7 @@ pub async fn enable(
 
 /// Disables a rule.
 #[utoipa::path(post, path = "/api/v1/alarm-rules/{id}/disable", operation_id = "alarm_rules_disable", tag = "alarms", params(("id" = String, Path, description = "rule id")),
-    security(("bearer" = []), ("api_key" = [])), responses((status = 200, description = "the rule")))]
+    security(("bearer" = []), ("api_key" = [])), responses((status = 200, body = crate::routes::alarm_rule_views::AlarmRuleView, description = "the rule")))]
 pub async fn disable(
     State(state): State<AppState>,
     Auth(p): Auth,

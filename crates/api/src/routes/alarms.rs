@@ -61,7 +61,7 @@ fn bad(field: &str, e: impl std::fmt::Display) -> ApiError {
 
 /// Lists alarms, newest first.
 #[utoipa::path(get, path = "/api/v1/alarms", operation_id = "alarms_list", tag = "alarms", params(AlarmListQuery),
-    security(("bearer" = []), ("api_key" = [])), responses((status = 200, description = "a page of alarms"), (status = 400, body = crate::error::ErrorBody)))]
+    security(("bearer" = []), ("api_key" = [])), responses((status = 200, body = crate::routes::alarm_views::AlarmPage, description = "a page of alarms"), (status = 400, body = crate::error::ErrorBody)))]
 pub async fn list(
     State(state): State<AppState>,
     Auth(p): Auth,
@@ -96,7 +96,7 @@ async fn visible(state: &AppState, p: &Principal, raw: &str) -> Result<Alarm, Ap
 
 /// One alarm with its history.
 #[utoipa::path(get, path = "/api/v1/alarms/{id}", operation_id = "alarms_get", tag = "alarms", params(("id" = String, Path, description = "alarm id")),
-    security(("bearer" = []), ("api_key" = [])), responses((status = 200, description = "the alarm and its history"), (status = 404, body = crate::error::ErrorBody)))]
+    security(("bearer" = []), ("api_key" = [])), responses((status = 200, body = crate::routes::alarm_views::AlarmViewBody, description = "the alarm and its history"), (status = 404, body = crate::error::ErrorBody)))]
 pub async fn get(
     State(state): State<AppState>,
     Auth(p): Auth,
@@ -107,11 +107,16 @@ pub async fn get(
     Ok(Json(view(alarm, Some(history))))
 }
 
-/// Body of ack and clear.
-#[derive(Debug, Default, Deserialize)]
+/// Body of ack and clear (optional: no body, or a blank one, is no comment).
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CommentBody {
-    /// Operator comment.
+    /// Operator comment: null or blank (white space only) is none; else at most 2000 characters
+    /// (`mgc_alarms::domain::comment::MAX_COMMENT_CHARS`) with no control character but tab and
+    /// line breaks.
+    #[schema(
+        pattern = "^([\\t\\n\\u000b\\u000c\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]*|[^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f]{0,2000})$"
+    )]
     pub comment: Option<String>,
 }
 
@@ -131,6 +136,7 @@ fn comment_of(body: &[u8]) -> Result<Option<String>, ApiError> {
         return Ok(None);
     }
     crate::extract::reject_nul(body)?;
+    crate::extract::reject_non_object(body)?;
     let parsed: CommentBody = serde_json::from_slice(body).map_err(|e| {
         ApiError::new(axum::http::StatusCode::UNPROCESSABLE_ENTITY, "invalid_body", format!("body: {e}"))
     })?;
@@ -141,8 +147,8 @@ fn comment_of(body: &[u8]) -> Result<Option<String>, ApiError> {
 
 /// Acknowledges an alarm (409 when it already is).
 #[utoipa::path(post, path = "/api/v1/alarms/{id}/ack", operation_id = "alarms_ack", tag = "alarms", params(("id" = String, Path, description = "alarm id")),
-    request_body(content = Object, description = "{comment?}"), security(("bearer" = []), ("api_key" = [])),
-    responses((status = 200, description = "the alarm"), (status = 404, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody)))]
+    request_body(content = Option<CommentBody>, description = "an optional operator comment"), security(("bearer" = []), ("api_key" = [])),
+    responses((status = 200, body = crate::routes::alarm_views::AlarmViewBody, description = "the alarm"), (status = 404, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody)))]
 pub async fn ack(
     State(state): State<AppState>,
     Auth(p): Auth,
@@ -159,8 +165,8 @@ pub async fn ack(
 
 /// Clears an alarm (409 when it already is).
 #[utoipa::path(post, path = "/api/v1/alarms/{id}/clear", operation_id = "alarms_clear", tag = "alarms", params(("id" = String, Path, description = "alarm id")),
-    request_body(content = Object, description = "{comment?}"), security(("bearer" = []), ("api_key" = [])),
-    responses((status = 200, description = "the alarm"), (status = 404, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody)))]
+    request_body(content = Option<CommentBody>, description = "an optional operator comment"), security(("bearer" = []), ("api_key" = [])),
+    responses((status = 200, body = crate::routes::alarm_views::AlarmViewBody, description = "the alarm"), (status = 404, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody)))]
 pub async fn clear(
     State(state): State<AppState>,
     Auth(p): Auth,
@@ -178,7 +184,7 @@ pub async fn clear(
 /// Assigns an alarm to a user.
 #[utoipa::path(post, path = "/api/v1/alarms/{id}/assign", operation_id = "alarms_assign", tag = "alarms", params(("id" = String, Path, description = "alarm id")),
     request_body = AssignBody, security(("bearer" = []), ("api_key" = [])),
-    responses((status = 200, description = "the alarm"), (status = 404, body = crate::error::ErrorBody)))]
+    responses((status = 200, body = crate::routes::alarm_views::AlarmViewBody, description = "the alarm"), (status = 404, body = crate::error::ErrorBody)))]
 pub async fn assign(
     State(state): State<AppState>,
     Auth(p): Auth,

@@ -51,20 +51,20 @@ pub struct StatsFilter {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct StatsPage {
     /// Station.
-    #[schema(value_type = String)]
+    #[schema(value_type = String, format = Uuid)]
     pub station_id: StationId,
     /// IANA zone of the windows.
     pub time_zone: String,
     /// Window size.
-    #[schema(value_type = String)]
+    #[schema(value_type = crate::routes::analytics_views::GranularityName)]
     pub granularity: Granularity,
     /// Station windows (when neither device nor point was asked for).
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<Vec<Object>>)]
+    #[schema(value_type = Vec<crate::routes::analytics_views::StationStatView>, required = false)]
     pub items: Option<Vec<StationStat>>,
     /// Device point windows.
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<Vec<Object>>)]
+    #[schema(value_type = Vec<crate::routes::analytics_views::PointStatView>, required = false)]
     pub points: Option<Vec<PointStat>>,
     /// Station windows as column arrays (`format=compact`).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -207,7 +207,7 @@ fn window_close_error(e: CloseError) -> ApiError {
 /// Closes (or recomputes) the ended hours of a range now, cascading to days, months, years.
 #[utoipa::path(post, path = "/api/v1/analytics/window-close", operation_id = "analytics_window_close", tag = "analytics", request_body = WindowCloseRequest,
     security(("bearer" = []), ("api_key" = [])),
-    responses((status = 200, description = "versions saved per granularity"), (status = 422, body = crate::error::ErrorBody)))]
+    responses((status = 200, body = crate::routes::analytics_views::SaveReportView, description = "versions saved per granularity"), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn window_close(
     State(state): State<AppState>,
     Auth(p): Auth,
@@ -245,7 +245,7 @@ pub struct RecomputeRequest {
 /// Queues a recompute of every ended hour of a range; follow it at `GET /api/v1/jobs/{id}`.
 #[utoipa::path(post, path = "/api/v1/analytics/recompute", operation_id = "analytics_recompute", tag = "analytics", request_body = RecomputeRequest,
     security(("bearer" = []), ("api_key" = [])),
-    responses((status = 202, description = "the queued job"), (status = 422, body = crate::error::ErrorBody)))]
+    responses((status = 202, body = crate::routes::analytics_views::JobView, description = "the queued job"), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn recompute(
     State(state): State<AppState>,
     Auth(p): Auth,
@@ -264,7 +264,7 @@ pub async fn recompute(
 
 /// A job's state and progress.
 #[utoipa::path(get, path = "/api/v1/jobs/{id}", operation_id = "jobs_get", tag = "analytics", params(("id" = String, Path, description = "job id")),
-    security(("bearer" = []), ("api_key" = [])), responses((status = 200, description = "the job"), (status = 404, body = crate::error::ErrorBody)))]
+    security(("bearer" = []), ("api_key" = [])), responses((status = 200, body = crate::routes::analytics_views::JobView, description = "the job"), (status = 404, body = crate::error::ErrorBody)))]
 pub async fn job(State(state): State<AppState>, Auth(p): Auth, Path(id): Path<String>) -> Result<Json<Job>, ApiError> {
     p.require(Role::Viewer)?;
     let id: JobId = parse_id(&id, "job")?;

@@ -76,7 +76,7 @@ async fn issue<R: OcppAction>(
 /// the charge point as a full SendLocalList.
 #[utoipa::path(post, path = "/api/v1/charge-points/{id}/local-list/sync", operation_id = "charge_points_sync_local_list", tag = "charging",
     params(("id" = String, Path, description = "charge point id")), security(("bearer" = []), ("api_key" = [])),
-    responses((status = 202, description = "the SendLocalList command"), (status = 404, body = crate::error::ErrorBody),
+    responses((status = 202, body = crate::routes::command_views::CommandView, description = "the SendLocalList command"), (status = 404, body = crate::error::ErrorBody),
         (status = 409, body = crate::error::ErrorBody)))]
 pub async fn sync_local_list(
     State(state): State<AppState>,
@@ -110,7 +110,7 @@ pub struct ReserveBody {
 /// params; cancel it with `DELETE .../reservations/{reservation_id}`.
 #[utoipa::path(post, path = "/api/v1/charge-points/{id}/reservations", operation_id = "charge_points_reserve", tag = "charging", request_body = ReserveBody,
     params(("id" = String, Path, description = "charge point id")), security(("bearer" = []), ("api_key" = [])),
-    responses((status = 202, description = "the ReserveNow command"), (status = 404, body = crate::error::ErrorBody),
+    responses((status = 202, body = crate::routes::command_views::CommandView, description = "the ReserveNow command"), (status = 404, body = crate::error::ErrorBody),
         (status = 409, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn reserve(
     State(state): State<AppState>,
@@ -152,7 +152,7 @@ fn derived_reservation_id() -> i32 {
 #[utoipa::path(delete, path = "/api/v1/charge-points/{id}/reservations/{reservation_id}", operation_id = "charge_points_cancel_reservation", tag = "charging",
     params(("id" = String, Path, description = "charge point id"), ("reservation_id" = i32, Path, description = "reservation id")),
     security(("bearer" = []), ("api_key" = [])),
-    responses((status = 202, description = "the CancelReservation command"), (status = 404, body = crate::error::ErrorBody),
+    responses((status = 202, body = crate::routes::command_views::CommandView, description = "the CancelReservation command"), (status = 404, body = crate::error::ErrorBody),
         (status = 409, body = crate::error::ErrorBody)))]
 pub async fn cancel_reservation(
     State(state): State<AppState>,
@@ -182,7 +182,7 @@ pub struct ProfileBody {
 /// Installs a charging profile (SetChargingProfile).
 #[utoipa::path(post, path = "/api/v1/charge-points/{id}/charging-profiles", operation_id = "charge_points_set_profile", tag = "charging", request_body = ProfileBody,
     params(("id" = String, Path, description = "charge point id")), security(("bearer" = []), ("api_key" = [])),
-    responses((status = 202, description = "the SetChargingProfile command"), (status = 404, body = crate::error::ErrorBody),
+    responses((status = 202, body = crate::routes::command_views::CommandView, description = "the SetChargingProfile command"), (status = 404, body = crate::error::ErrorBody),
         (status = 409, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn set_profile(
     State(state): State<AppState>,
@@ -212,7 +212,7 @@ pub struct ClearQuery {
 /// Clears charging profiles (ClearChargingProfile).
 #[utoipa::path(delete, path = "/api/v1/charge-points/{id}/charging-profiles", operation_id = "charge_points_clear_profiles", tag = "charging",
     params(("id" = String, Path, description = "charge point id"), ClearQuery), security(("bearer" = []), ("api_key" = [])),
-    responses((status = 202, description = "the ClearChargingProfile command"), (status = 404, body = crate::error::ErrorBody),
+    responses((status = 202, body = crate::routes::command_views::CommandView, description = "the ClearChargingProfile command"), (status = 404, body = crate::error::ErrorBody),
         (status = 409, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn clear_profiles(
     State(state): State<AppState>,
@@ -263,7 +263,7 @@ pub struct ScheduleBody {
 /// command's response once it succeeded.
 #[utoipa::path(post, path = "/api/v1/charge-points/{id}/composite-schedule", operation_id = "charge_points_composite_schedule", tag = "charging", request_body = ScheduleBody,
     params(("id" = String, Path, description = "charge point id")), security(("bearer" = []), ("api_key" = [])),
-    responses((status = 202, description = "the GetCompositeSchedule command"), (status = 404, body = crate::error::ErrorBody),
+    responses((status = 202, body = crate::routes::command_views::CommandView, description = "the GetCompositeSchedule command"), (status = 404, body = crate::error::ErrorBody),
         (status = 409, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn composite_schedule(
     State(state): State<AppState>,

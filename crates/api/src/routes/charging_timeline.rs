@@ -217,7 +217,7 @@ pub async fn charge_point_timeline(
 /// rest from the `X-Next-Cursor` header passed as `cursor`.
 #[utoipa::path(get, path = "/api/v1/charging-sessions/{id}/timeline.csv", operation_id = "charging_sessions_timeline_csv", tag = "charging",
     params(("id" = String, Path, description = "session id"), TimelineQuery), security(("bearer" = []), ("api_key" = [])),
-    responses((status = 200, description = "text/csv (UTF-8 with BOM)", content_type = "text/csv", body = String), (status = 404, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
+    responses((status = 200, description = "text/csv (UTF-8 with BOM)", content_type = "text/csv", body = crate::routes::statement_views::FileBytes), (status = 404, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn session_timeline_csv(
     State(state): State<AppState>,
     Auth(p): Auth,
@@ -231,7 +231,7 @@ pub async fn session_timeline_csv(
 /// the rest from the `X-Next-Cursor` header passed as `cursor`.
 #[utoipa::path(get, path = "/api/v1/charge-points/{id}/timeline.csv", operation_id = "charge_points_timeline_csv", tag = "charging",
     params(("id" = String, Path, description = "charge point id"), TimelineQuery), security(("bearer" = []), ("api_key" = [])),
-    responses((status = 200, description = "text/csv (UTF-8 with BOM)", content_type = "text/csv", body = String), (status = 404, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
+    responses((status = 200, description = "text/csv (UTF-8 with BOM)", content_type = "text/csv", body = crate::routes::statement_views::FileBytes), (status = 404, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn charge_point_timeline_csv(
     State(state): State<AppState>,
     Auth(p): Auth,

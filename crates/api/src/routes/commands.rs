@@ -103,7 +103,7 @@ fn wakeup(state: &AppState) {
 #[utoipa::path(post, path = "/api/v1/commands", operation_id = "commands_issue", tag = "commands", request_body = IssueBody,
     params(("Idempotency-Key" = Option<String>, Header, description = "idempotency key (or in the body)")),
     security(("bearer" = []), ("api_key" = [])),
-    responses((status = 201, description = "the new command with its transitions"), (status = 200, description = "the existing command of this idempotency key"),
+    responses((status = 201, body = crate::routes::command_views::CommandView, description = "the new command with its transitions"), (status = 200, body = crate::routes::command_views::CommandView, description = "the existing command of this idempotency key"),
         (status = 409, body = crate::error::ErrorBody, description = "idempotency_key_reused"),
         (status = 422, body = crate::error::ErrorBody, description = "invalid_command (the message names the field: `method` for an action the device's protocol does not have, `params.<path>` for parameters that do not validate), unknown_device, device_not_controllable")))]
 pub async fn issue(
@@ -165,7 +165,7 @@ pub async fn issue(
 
 /// Lists commands, newest first, with their transitions.
 #[utoipa::path(get, path = "/api/v1/commands", operation_id = "commands_list", tag = "commands", params(CommandListQuery),
-    security(("bearer" = []), ("api_key" = [])), responses((status = 200, description = "a page of commands"), (status = 400, body = crate::error::ErrorBody)))]
+    security(("bearer" = []), ("api_key" = [])), responses((status = 200, body = crate::routes::command_views::CommandPage, description = "a page of commands"), (status = 400, body = crate::error::ErrorBody)))]
 pub async fn list(
     State(state): State<AppState>,
     Auth(p): Auth,
@@ -199,7 +199,7 @@ async fn visible(state: &AppState, p: &Principal, raw: &str) -> Result<Command, 
 
 /// One command with its transitions.
 #[utoipa::path(get, path = "/api/v1/commands/{id}", operation_id = "commands_get", tag = "commands", params(("id" = String, Path, description = "command id")),
-    security(("bearer" = []), ("api_key" = [])), responses((status = 200, description = "the command"), (status = 404, body = crate::error::ErrorBody)))]
+    security(("bearer" = []), ("api_key" = [])), responses((status = 200, body = crate::routes::command_views::CommandView, description = "the command"), (status = 404, body = crate::error::ErrorBody)))]
 pub async fn get(
     State(state): State<AppState>,
     Auth(p): Auth,
@@ -211,7 +211,7 @@ pub async fn get(
 /// Cancels a pending command (409 `command_not_cancellable` once it is being sent or later).
 #[utoipa::path(post, path = "/api/v1/commands/{id}/cancel", operation_id = "commands_cancel", tag = "commands", params(("id" = String, Path, description = "command id")),
     security(("bearer" = []), ("api_key" = [])),
-    responses((status = 200, description = "the cancelled command"), (status = 404, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody)))]
+    responses((status = 200, body = crate::routes::command_views::CommandView, description = "the cancelled command"), (status = 404, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody)))]
 pub async fn cancel(
     State(state): State<AppState>,
     Auth(p): Auth,

@@ -30,7 +30,7 @@ pub struct IngestResponse {
     /// Points of unknown devices kept in quarantine.
     pub quarantined: u64,
     /// Entries skipped (path and reason), e.g. null values.
-    #[schema(value_type = Vec<Object>)]
+    #[schema(value_type = Vec<crate::routes::ingest_views::SkippedView>)]
     pub skipped: Vec<Skipped>,
 }
 
@@ -65,7 +65,7 @@ pub(crate) fn signed<'a>(headers: &'a HeaderMap, path: &'a str, body: &'a [u8]) 
            ("X-Device-Name" = Option<String>, Header, description = "device of flat bodies"),
            ("X-Device-Type" = Option<String>, Header, description = "ThingsBoard device type"),
            ("X-Ts" = Option<String>, Header, description = "epoch ms of flat bodies")),
-    request_body(content = Object, description = "flat object, {ts, values}, arrays of them, the deduplication node's [{msg, metadata}], or [{device, ts, values}]"),
+    request_body(content = crate::routes::ingest_views::TelemetryBody, description = "flat object, {ts, values}, arrays of them, the deduplication node's [{msg, metadata}], or [{device, ts, values}]"),
     responses((status = 200, body = IngestResponse), (status = 400, body = crate::error::ErrorBody), (status = 401, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody),
         (status = 503, body = crate::error::ErrorBody, description = "storage_unavailable or shutting_down: nothing was stored; retry after Retry-After")))]
 pub async fn telemetry(

@@ -2,6 +2,9 @@
 
 use crate::auth::Auth;
 use crate::extract::{parse_id, ApiJson, ApiQuery, ListQuery};
+use crate::routes::masterdata_views::{
+    DeviceView, PointDefView, PointMappingView, ProvisionOutcomeView, StationView, UnmappedKeyView,
+};
 use crate::{ApiError, AppState};
 use axum::extract::{Path, State};
 use axum::Json;
@@ -18,7 +21,7 @@ use utoipa::{IntoParams, ToSchema};
 #[derive(Debug, Serialize, ToSchema)]
 pub struct StationPage {
     /// Stations, newest first.
-    #[schema(value_type = Vec<Object>)]
+    #[schema(value_type = Vec<StationView>)]
     pub items: Vec<Station>,
     /// Cursor of the next page.
     pub next_cursor: Option<String>,
@@ -28,7 +31,7 @@ pub struct StationPage {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct DevicePage {
     /// Devices, newest first.
-    #[schema(value_type = Vec<Object>)]
+    #[schema(value_type = Vec<DeviceView>)]
     pub items: Vec<Device>,
     /// Cursor of the next page.
     pub next_cursor: Option<String>,
@@ -69,7 +72,7 @@ pub(crate) fn visible_station(p: &Principal, id: StationId) -> Result<(), ApiErr
 /// Creates or updates a station with its devices and mappings; the same body twice changes nothing.
 #[utoipa::path(post, path = "/api/v1/provisioning/stations", operation_id = "stations_provision", tag = "masterdata", request_body = crate::routes::provision_schemas::ProvisionBody,
     security(("bearer" = []), ("api_key" = [])),
-    responses((status = 200, description = "the provisioned station and devices, with created/changed flags"),
+    responses((status = 200, body = ProvisionOutcomeView, description = "the provisioned station and devices, with created/changed flags"),
         (status = 409, body = crate::error::ErrorBody, description = "a device name or ThingsBoard device id already belongs to another device"),
         (status = 422, body = crate::error::ErrorBody)))]
 pub async fn provision(
@@ -99,7 +102,7 @@ pub async fn list_stations(
 
 /// Shows one station.
 #[utoipa::path(get, path = "/api/v1/stations/{id}", operation_id = "stations_get", tag = "masterdata", params(("id" = String, Path, description = "station id")),
-    security(("bearer" = []), ("api_key" = [])), responses((status = 200, body = Object), (status = 404, body = crate::error::ErrorBody)))]
+    security(("bearer" = []), ("api_key" = [])), responses((status = 200, body = StationView), (status = 404, body = crate::error::ErrorBody)))]
 pub async fn get_station(
     State(state): State<AppState>,
     Auth(p): Auth,
@@ -132,7 +135,7 @@ pub async fn list_devices(
 
 /// Shows one device.
 #[utoipa::path(get, path = "/api/v1/devices/{id}", operation_id = "devices_get", tag = "masterdata", params(("id" = String, Path, description = "device id")),
-    security(("bearer" = []), ("api_key" = [])), responses((status = 200, body = Object), (status = 404, body = crate::error::ErrorBody)))]
+    security(("bearer" = []), ("api_key" = [])), responses((status = 200, body = DeviceView), (status = 404, body = crate::error::ErrorBody)))]
 pub async fn get_device(
     State(state): State<AppState>,
     Auth(p): Auth,
@@ -145,7 +148,7 @@ pub async fn get_device(
 
 /// Keys of a device stored under their raw name because no mapping covers them.
 #[utoipa::path(get, path = "/api/v1/devices/{id}/unmapped-keys", operation_id = "devices_unmapped_keys", tag = "masterdata", params(("id" = String, Path, description = "device id")),
-    security(("bearer" = []), ("api_key" = [])), responses((status = 200, body = Vec<Object>), (status = 404, body = crate::error::ErrorBody)))]
+    security(("bearer" = []), ("api_key" = [])), responses((status = 200, body = Vec<UnmappedKeyView>), (status = 404, body = crate::error::ErrorBody)))]
 pub async fn unmapped_keys(
     State(state): State<AppState>,
     Auth(p): Auth,
@@ -173,7 +176,7 @@ pub struct SetMappings {
 /// `device:<id>` (overrides of one device). Unchanged rules keep their version.
 #[utoipa::path(put, path = "/api/v1/point-mappings/{scope}", operation_id = "point_mappings_set_scope", tag = "masterdata", request_body = SetMappings,
     params(("scope" = String, Path, description = "kind:<kind> or device:<device id>")), security(("bearer" = []), ("api_key" = [])),
-    responses((status = 200, body = Vec<Object>), (status = 400, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
+    responses((status = 200, body = Vec<PointMappingView>), (status = 400, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn set_scope_mappings(
     State(state): State<AppState>,
     Auth(p): Auth,
@@ -195,7 +198,7 @@ pub async fn set_scope_mappings(
 
 /// Lists point mappings, optionally of one scope.
 #[utoipa::path(get, path = "/api/v1/point-mappings", operation_id = "point_mappings_list", tag = "masterdata", params(MappingFilter), security(("bearer" = []), ("api_key" = [])),
-    responses((status = 200, body = Vec<Object>)))]
+    responses((status = 200, body = Vec<PointMappingView>)))]
 pub async fn list_mappings(
     State(state): State<AppState>,
     Auth(p): Auth,
@@ -211,7 +214,7 @@ pub async fn list_mappings(
 }
 
 /// The catalogue of semantic points.
-#[utoipa::path(get, path = "/api/v1/points", operation_id = "points_list", tag = "masterdata", security(("bearer" = []), ("api_key" = [])), responses((status = 200, body = Vec<Object>)))]
+#[utoipa::path(get, path = "/api/v1/points", operation_id = "points_list", tag = "masterdata", security(("bearer" = []), ("api_key" = [])), responses((status = 200, body = Vec<PointDefView>)))]
 pub async fn points(Auth(p): Auth) -> Result<Json<&'static [PointDef]>, ApiError> {
     p.require(Role::Viewer)?;
     Ok(Json(catalogue()))

@@ -16,7 +16,7 @@ use mgc_masterdata::{Device, DevicePatch, MasterdataQueries, Station, StationPat
     params(("id" = String, Path, description = "station id")),
     request_body = crate::routes::masterdata_schemas::StationPatchBody,
     security(("bearer" = []), ("api_key" = [])),
-    responses((status = 200, description = "the station as stored"), (status = 404, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
+    responses((status = 200, body = crate::routes::masterdata_views::StationView, description = "the station as stored"), (status = 404, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn patch_station(
     State(state): State<AppState>,
     Auth(p): Auth,
@@ -52,7 +52,7 @@ pub async fn delete_station(
     params(("id" = String, Path, description = "device id")),
     request_body = crate::routes::masterdata_schemas::DevicePatchBody,
     security(("bearer" = []), ("api_key" = [])),
-    responses((status = 200, description = "the device as stored"), (status = 404, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
+    responses((status = 200, body = crate::routes::masterdata_views::DeviceView, description = "the device as stored"), (status = 404, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn patch_device(
     State(state): State<AppState>,
     Auth(p): Auth,

@@ -36,7 +36,7 @@ fn generated_secret() -> String {
 #[utoipa::path(post, path = "/api/v1/notification-channels", operation_id = "notification_channels_create", tag = "notifications",
     request_body = crate::routes::channel_schemas::ChannelBody,
     security(("bearer" = []), ("api_key" = [])),
-    responses((status = 201, description = "the channel with its secret"), (status = 422, body = crate::error::ErrorBody)))]
+    responses((status = 201, body = crate::routes::channel_views::ChannelView, description = "the channel with its secret"), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn create(
     State(state): State<AppState>,
     Auth(p): Auth,
@@ -55,7 +55,7 @@ pub async fn create(
 
 /// Lists channels (secrets masked).
 #[utoipa::path(get, path = "/api/v1/notification-channels", operation_id = "notification_channels_list", tag = "notifications", params(ListQuery),
-    security(("bearer" = []), ("api_key" = [])), responses((status = 200, description = "a page of channels")))]
+    security(("bearer" = []), ("api_key" = [])), responses((status = 200, body = crate::routes::channel_views::ChannelPage, description = "a page of channels")))]
 pub async fn list(
     State(state): State<AppState>,
     Auth(p): Auth,
@@ -72,7 +72,7 @@ async fn load(state: &AppState, tenant: &mgc_kernel::TenantId, id: ChannelId) ->
 
 /// One channel (secrets masked).
 #[utoipa::path(get, path = "/api/v1/notification-channels/{id}", operation_id = "notification_channels_get", tag = "notifications", params(("id" = String, Path, description = "channel id")),
-    security(("bearer" = []), ("api_key" = [])), responses((status = 200, description = "the channel"), (status = 404, body = crate::error::ErrorBody)))]
+    security(("bearer" = []), ("api_key" = [])), responses((status = 200, body = crate::routes::channel_views::ChannelView, description = "the channel"), (status = 404, body = crate::error::ErrorBody)))]
 pub async fn get(
     State(state): State<AppState>,
     Auth(p): Auth,
@@ -86,7 +86,7 @@ pub async fn get(
 /// Replaces a channel; secrets left out or given as `***` are kept.
 #[utoipa::path(put, path = "/api/v1/notification-channels/{id}", operation_id = "notification_channels_replace", tag = "notifications", params(("id" = String, Path, description = "channel id")),
     request_body = crate::routes::channel_schemas::ChannelBody, security(("bearer" = []), ("api_key" = [])),
-    responses((status = 200, description = "the channel"), (status = 404, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
+    responses((status = 200, body = crate::routes::channel_views::ChannelView, description = "the channel"), (status = 404, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn replace(
     State(state): State<AppState>,
     Auth(p): Auth,
@@ -125,7 +125,7 @@ pub struct TestQueued {
 
 /// Queues a test message to the channel (sent by the worker like any notification).
 #[utoipa::path(post, path = "/api/v1/notification-channels/{id}/test", operation_id = "notification_channels_test", tag = "notifications", params(("id" = String, Path, description = "channel id")),
-    security(("bearer" = []), ("api_key" = [])), responses((status = 202, description = "queued"), (status = 404, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody)))]
+    security(("bearer" = []), ("api_key" = [])), responses((status = 202, body = crate::routes::channel_views::TestQueuedView, description = "queued"), (status = 404, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody)))]
 pub async fn test(
     State(state): State<AppState>,
     Auth(p): Auth,

@@ -28,7 +28,7 @@ pub struct NotificationQuery {
 
 /// Lists deliveries, newest first.
 #[utoipa::path(get, path = "/api/v1/notifications", operation_id = "notifications_list", tag = "notifications", params(NotificationQuery),
-    security(("bearer" = []), ("api_key" = [])), responses((status = 200, description = "a page of deliveries"), (status = 400, body = crate::error::ErrorBody)))]
+    security(("bearer" = []), ("api_key" = [])), responses((status = 200, body = crate::routes::notification_views::DeliveryPage, description = "a page of deliveries"), (status = 400, body = crate::error::ErrorBody)))]
 pub async fn list(
     State(state): State<AppState>,
     Auth(p): Auth,
@@ -54,7 +54,7 @@ pub async fn list(
 
 /// One delivery.
 #[utoipa::path(get, path = "/api/v1/notifications/{id}", operation_id = "notifications_get", tag = "notifications", params(("id" = String, Path, description = "notification id")),
-    security(("bearer" = []), ("api_key" = [])), responses((status = 200, description = "the delivery"), (status = 404, body = crate::error::ErrorBody)))]
+    security(("bearer" = []), ("api_key" = [])), responses((status = 200, body = crate::routes::notification_views::DeliveryView, description = "the delivery"), (status = 404, body = crate::error::ErrorBody)))]
 pub async fn get(
     State(state): State<AppState>,
     Auth(p): Auth,
@@ -67,7 +67,7 @@ pub async fn get(
 
 /// Sends a dead (or retrying) delivery again now, with fresh attempts and age.
 #[utoipa::path(post, path = "/api/v1/notifications/{id}/retry", operation_id = "notifications_retry", tag = "notifications", params(("id" = String, Path, description = "notification id")),
-    security(("bearer" = []), ("api_key" = [])), responses((status = 200, description = "the delivery, pending again"), (status = 404, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody)))]
+    security(("bearer" = []), ("api_key" = [])), responses((status = 200, body = crate::routes::notification_views::DeliveryView, description = "the delivery, pending again"), (status = 404, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody)))]
 pub async fn retry(
     State(state): State<AppState>,
     Auth(p): Auth,

@@ -24,10 +24,20 @@ pub struct RemapRange {
     pub to: DateTime<Utc>,
 }
 
+/// What a re-map did (schema of `mgc_adapter_thingsboard::RemapReport`).
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct RemapReportView {
+    /// Stored points of the device in the range.
+    examined: u64,
+    /// Of those, stored again under another point name or with another mapped value.
+    remapped: u64,
+}
+
 /// Re-maps the device's points in the range; answers how many were examined and re-mapped.
 #[utoipa::path(post, path = "/api/v1/devices/{id}/remap", operation_id = "devices_remap", tag = "telemetry", request_body = RemapRange,
     params(("id" = String, Path, description = "device id")), security(("bearer" = []), ("api_key" = [])),
-    responses((status = 200, description = "{examined, remapped}"), (status = 404, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
+    responses((status = 200, body = RemapReportView, description = "how many points were examined and re-mapped"), (status = 404, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn remap(
     State(state): State<AppState>,
     Auth(p): Auth,

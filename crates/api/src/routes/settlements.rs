@@ -5,6 +5,7 @@ use crate::auth::Auth;
 use crate::extract::{parse_id, ApiQuery, ListQuery};
 use crate::routes::csv_delimiter::CsvDelimiter;
 use crate::routes::masterdata::visible_station;
+use crate::routes::settlement_views::{AdjustmentView, SettlementVersionView, SettlementView};
 use crate::{ApiError, AppState};
 use axum::extract::{Path, State};
 use axum::http::{header, StatusCode};
@@ -70,10 +71,10 @@ pub struct SettlementPage {
 pub struct SettlementItem {
     /// The settlement.
     #[serde(flatten)]
-    #[schema(value_type = Object)]
+    #[schema(value_type = SettlementView)]
     pub settlement: Settlement,
     /// Its current version.
-    #[schema(value_type = Object)]
+    #[schema(value_type = SettlementVersionView)]
     pub current: SettlementVersion,
 }
 
@@ -82,13 +83,13 @@ pub struct SettlementItem {
 pub struct SettlementDetail {
     /// The settlement.
     #[serde(flatten)]
-    #[schema(value_type = Object)]
+    #[schema(value_type = SettlementView)]
     pub settlement: Settlement,
     /// All versions, oldest first.
-    #[schema(value_type = Vec<Object>)]
+    #[schema(value_type = Vec<SettlementVersionView>)]
     pub versions: Vec<SettlementVersion>,
     /// Adjustments made after freezing, oldest first.
-    #[schema(value_type = Vec<Object>)]
+    #[schema(value_type = Vec<AdjustmentView>)]
     pub adjustments: Vec<Adjustment>,
 }
 
@@ -145,7 +146,7 @@ pub async fn get(
 
 /// Freezes a calculated settlement now (409 when unpriced or already frozen).
 #[utoipa::path(post, path = "/api/v1/settlements/{id}/freeze", operation_id = "settlements_freeze", tag = "settlement", params(("id" = String, Path, description = "settlement id")),
-    security(("bearer" = []), ("api_key" = [])), responses((status = 200, body = Object), (status = 404, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody)))]
+    security(("bearer" = []), ("api_key" = [])), responses((status = 200, body = SettlementView), (status = 404, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody)))]
 pub async fn freeze(
     State(state): State<AppState>,
     Auth(p): Auth,
@@ -162,7 +163,7 @@ pub async fn freeze(
 
 /// CSV download: one row per day, direction and band (columns in docs/settlement.md).
 #[utoipa::path(get, path = "/api/v1/exports/settlements.csv", operation_id = "settlements_export_csv", tag = "settlement", params(SettlementFilter), security(("bearer" = []), ("api_key" = [])),
-    responses((status = 200, description = "text/csv (UTF-8 with BOM): one row per day, direction and band naming station (code, name, id), date, version, state and content hash; energy in kWh"), (status = 400, body = crate::error::ErrorBody)))]
+    responses((status = 200, content_type = "text/csv", body = crate::routes::statement_views::FileBytes, description = "text/csv (UTF-8 with BOM): one row per day, direction and band naming station (code, name, id), date, version, state and content hash; energy in kWh"), (status = 400, body = crate::error::ErrorBody)))]
 pub async fn export_csv(
     State(state): State<AppState>,
     Auth(p): Auth,

@@ -46,18 +46,9 @@ impl utoipa::PartialSchema for StrategyChoiceBody {
             .required("id")
             .additional_properties(Some(AdditionalProperties::FreeForm(false)))
             .description(Some("a saved strategy of the station"));
-        let kinds = ["schedule", "peak_shaving", "anti_backflow", "tou_arbitrage"];
-        let inline = ObjectBuilder::new()
-            .property("type", ObjectBuilder::new().schema_type(Type::String).enum_values(Some(kinds)))
-            .property(
-                "params",
-                ObjectBuilder::new()
-                    .schema_type(Type::Object)
-                    .description(Some("the parameters of that strategy type")),
-            )
-            .required("type")
-            .required("params")
-            .description(Some("a strategy given inline, never with an id"));
+        // The inline form is a strategy type with its parameters, as `POST /api/v1/strategies` takes them.
+        let mut inline = utoipa::openapi::Ref::from_schema_name("StrategyParamsView");
+        inline.description = "a strategy given inline: its type and parameters, never with an id".to_owned();
         OneOfBuilder::new().item(saved).item(inline).into()
     }
 }
@@ -80,6 +71,16 @@ impl utoipa::PartialSchema for StepSeconds {
 
 impl ToSchema for StepSeconds {}
 
+/// One page of shadow runs.
+#[derive(ToSchema)]
+pub struct RunPageBody {
+    /// Runs, newest first.
+    items: Vec<RunViewBody>,
+    /// Cursor of the next page (null on the last).
+    #[schema(required = true)]
+    next_cursor: Option<String>,
+}
+
 /// A queued, running or finished shadow run (`GET`/`POST /api/v1/shadow-runs`).
 #[derive(ToSchema)]
 pub struct RunViewBody {
@@ -93,8 +94,10 @@ pub struct RunViewBody {
     #[schema(format = Uuid)]
     station_id: String,
     /// Strategy type and parameters replayed.
-    #[schema(value_type = Object)]
-    strategy: String,
+    strategy: crate::routes::strategy_views::StrategyParamsView,
+    /// The saved strategy and version the parameters were taken from (absent: given inline).
+    #[schema(required = false)]
+    strategy_ref: crate::routes::shadow_report_views::SavedStrategyRefView,
     /// First local day.
     #[schema(format = Date)]
     from: String,
@@ -106,15 +109,17 @@ pub struct RunViewBody {
     /// The simulated battery.
     battery: BatteryBody,
     /// Notification channel told when the run finishes.
-    #[schema(format = Uuid)]
+    #[schema(format = Uuid, required = true)]
     notify_channel_id: Option<String>,
     /// `queued`, `running`, `succeeded` or `failed`.
+    #[schema(pattern = "^(queued|running|succeeded|failed)$")]
     state: String,
     /// Local days replayed.
     days_done: u32,
     /// Local days in all.
     days_total: u32,
     /// Why it failed.
+    #[schema(required = true)]
     error: Option<String>,
     /// Who asked.
     created_by: String,
@@ -122,14 +127,14 @@ pub struct RunViewBody {
     #[schema(format = DateTime)]
     created_at: String,
     /// When the runner started it (last time).
-    #[schema(format = DateTime)]
+    #[schema(format = DateTime, required = true)]
     started_at: Option<String>,
     /// When it finished.
-    #[schema(format = DateTime)]
+    #[schema(format = DateTime, required = true)]
     finished_at: Option<String>,
-    /// Totals of the report, once succeeded.
-    #[schema(value_type = Option<Object>)]
-    totals: Option<String>,
+    /// Totals of the report, once succeeded (null before).
+    #[schema(required = true)]
+    totals: Option<crate::routes::shadow_report_views::RunTotalsView>,
 }
 
 #[cfg(test)]

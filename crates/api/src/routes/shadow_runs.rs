@@ -150,7 +150,7 @@ async fn visible(state: &AppState, p: &Principal, raw: &str) -> Result<ShadowRun
 
 /// One page of the shadow runs the caller may see, newest first.
 #[utoipa::path(get, path = "/api/v1/shadow-runs", operation_id = "shadow_runs_list", tag = "shadow-runs", params(ListQuery), security(("bearer" = []), ("api_key" = [])),
-    responses((status = 200, description = "{items, next_cursor}"), (status = 400, body = crate::error::ErrorBody)))]
+    responses((status = 200, body = crate::routes::shadow_run_schemas::RunPageBody, description = "a page of runs"), (status = 400, body = crate::error::ErrorBody)))]
 pub async fn list(
     State(state): State<AppState>,
     Auth(p): Auth,
@@ -176,7 +176,12 @@ pub async fn get(
 #[utoipa::path(get, path = "/api/v1/shadow-runs/{id}/{file}", operation_id = "shadow_runs_report", tag = "shadow-runs",
     params(("id" = String, Path, description = "shadow run id"), ("file" = String, Path, description = "report.json, report.csv, report.xlsx or report.pdf")),
     security(("bearer" = []), ("api_key" = [])),
-    responses((status = 200, body = Object), (status = 404, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody)))]
+    responses((status = 200, description = "report.json: the report; report.csv (UTF-8 with BOM), report.xlsx, report.pdf: the file",
+            content((crate::routes::shadow_report_views::ShadowReportView = "application/json"),
+                (crate::routes::statement_views::FileBytes = "text/csv"),
+                (crate::routes::statement_views::FileBytes = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+                (crate::routes::statement_views::FileBytes = "application/pdf"))),
+        (status = 404, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody)))]
 pub async fn report(
     State(state): State<AppState>,
     Auth(p): Auth,

@@ -4,6 +4,7 @@ use crate::auth::Auth;
 use crate::extract::{parse_id, ApiJson, ApiQuery, ListQuery};
 use crate::routes::csv_delimiter::CsvDelimiter;
 use crate::routes::masterdata::visible_station;
+use crate::routes::statement_views::{FileBytes, StatementView};
 use crate::{ApiError, AppState};
 use axum::extract::{Path, State};
 use axum::http::{header, StatusCode};
@@ -64,7 +65,7 @@ pub struct DownloadQuery {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct StatementPage {
     /// Statements, newest month and version first.
-    #[schema(value_type = Vec<Object>)]
+    #[schema(value_type = Vec<StatementView>)]
     pub items: Vec<Statement>,
     /// Cursor of the next page.
     pub next_cursor: Option<String>,
@@ -76,7 +77,7 @@ async fn visible(state: &AppState, p: &Principal, id: StatementId) -> Result<Sta
 
 /// Builds (or refreshes) the draft statement of a station's month.
 #[utoipa::path(post, path = "/api/v1/statements/generate", operation_id = "statements_generate", tag = "settlement", request_body = Generate, security(("bearer" = []), ("api_key" = [])),
-    responses((status = 200, body = Object), (status = 404, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
+    responses((status = 200, body = StatementView), (status = 404, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn generate(
     State(state): State<AppState>,
     Auth(p): Auth,
@@ -110,7 +111,9 @@ pub async fn list(
 /// Shows a statement (`{id}`) or downloads it (`{id}.csv`, `{id}.xlsx`, `{id}.pdf`).
 #[utoipa::path(get, path = "/api/v1/statements/{id}", operation_id = "statements_get", tag = "settlement",
     params(("id" = String, Path, description = "statement id, or id with .csv, .xlsx or .pdf"), DownloadQuery), security(("bearer" = []), ("api_key" = [])),
-    responses((status = 200, body = Object, description = "the statement (JSON), or the file: CSV (UTF-8 with BOM), XLSX or PDF, each naming station, month, version, state and content hash"),
+    responses((status = 200, description = "the statement (JSON, for `{id}`), or the file (`{id}.csv`: CSV, UTF-8 with BOM; `{id}.xlsx`; `{id}.pdf`), each naming station, month, version, state and content hash",
+            content((StatementView = "application/json"), (FileBytes = "text/csv"),
+                (FileBytes = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), (FileBytes = "application/pdf"))),
         (status = 400, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody)))]
 pub async fn get(
     State(state): State<AppState>,
@@ -161,7 +164,7 @@ pub async fn get(
 
 /// Issues a current draft: freezes its days, consumes its adjustments, stamps the content hash.
 #[utoipa::path(post, path = "/api/v1/statements/{id}/issue", operation_id = "statements_issue", tag = "settlement", params(("id" = String, Path, description = "statement id")),
-    security(("bearer" = []), ("api_key" = [])), responses((status = 200, body = Object), (status = 404, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody)))]
+    security(("bearer" = []), ("api_key" = [])), responses((status = 200, body = StatementView), (status = 404, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody)))]
 pub async fn issue(
     State(state): State<AppState>,
     Auth(p): Auth,
@@ -176,7 +179,7 @@ pub async fn issue(
 /// Voids an issued statement with a reason; generating again makes the next version.
 #[utoipa::path(post, path = "/api/v1/statements/{id}/void", operation_id = "statements_void", tag = "settlement", params(("id" = String, Path, description = "statement id")),
     request_body = Void, security(("bearer" = []), ("api_key" = [])),
-    responses((status = 200, body = Object), (status = 404, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
+    responses((status = 200, body = StatementView), (status = 404, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn void(
     State(state): State<AppState>,
     Auth(p): Auth,

@@ -93,7 +93,7 @@ pub(crate) async fn visible(state: &AppState, p: &Principal, raw: &str) -> Resul
 /// Creates a strategy (version 1).
 #[utoipa::path(post, path = "/api/v1/strategies", operation_id = "strategies_create", tag = "strategies", request_body = crate::routes::strategy_schemas::StrategyDefinition,
     security(("bearer" = []), ("api_key" = [])),
-    responses((status = 201, description = "the strategy"), (status = 422, body = crate::error::ErrorBody)))]
+    responses((status = 201, body = crate::routes::strategy_views::StrategyView, description = "the strategy"), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn create(
     State(state): State<AppState>,
     Auth(p): Auth,
@@ -108,7 +108,7 @@ pub async fn create(
 /// Lists the tenant's strategies, newest first.
 #[utoipa::path(get, path = "/api/v1/strategies", operation_id = "strategies_list", tag = "strategies", params(StrategyListQuery),
     security(("bearer" = []), ("api_key" = [])),
-    responses((status = 200, description = "a page of strategies"), (status = 400, body = crate::error::ErrorBody)))]
+    responses((status = 200, body = crate::routes::strategy_views::StrategyPage, description = "a page of strategies"), (status = 400, body = crate::error::ErrorBody)))]
 pub async fn list(
     State(state): State<AppState>,
     Auth(p): Auth,
@@ -136,7 +136,7 @@ pub async fn list(
 /// One strategy (its current version).
 #[utoipa::path(get, path = "/api/v1/strategies/{id}", operation_id = "strategies_get", tag = "strategies", params(("id" = String, Path, description = "strategy id")),
     security(("bearer" = []), ("api_key" = [])),
-    responses((status = 200, description = "the strategy"), (status = 404, body = crate::error::ErrorBody)))]
+    responses((status = 200, body = crate::routes::strategy_views::StrategyView, description = "the strategy"), (status = 404, body = crate::error::ErrorBody)))]
 pub async fn get(
     State(state): State<AppState>,
     Auth(p): Auth,
@@ -149,7 +149,7 @@ pub async fn get(
 /// Replaces a strategy's definition (version + 1).
 #[utoipa::path(put, path = "/api/v1/strategies/{id}", operation_id = "strategies_replace", tag = "strategies", params(("id" = String, Path, description = "strategy id")),
     request_body = crate::routes::strategy_schemas::StrategyDefinition, security(("bearer" = []), ("api_key" = [])),
-    responses((status = 200, description = "the strategy"), (status = 404, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
+    responses((status = 200, body = crate::routes::strategy_views::StrategyView, description = "the strategy"), (status = 404, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn replace(
     State(state): State<AppState>,
     Auth(p): Auth,
@@ -189,7 +189,7 @@ async fn set_enabled(state: AppState, p: Principal, id: String, enabled: bool) -
 /// Enables a strategy: the scheduler evaluates it from its next round.
 #[utoipa::path(post, path = "/api/v1/strategies/{id}/enable", operation_id = "strategies_enable", tag = "strategies", params(("id" = String, Path, description = "strategy id")),
     security(("bearer" = []), ("api_key" = [])),
-    responses((status = 200, description = "the strategy"), (status = 404, body = crate::error::ErrorBody)))]
+    responses((status = 200, body = crate::routes::strategy_views::StrategyView, description = "the strategy"), (status = 404, body = crate::error::ErrorBody)))]
 pub async fn enable(
     State(state): State<AppState>,
     Auth(p): Auth,
@@ -201,7 +201,7 @@ pub async fn enable(
 /// Disables a strategy: no more executions until enabled.
 #[utoipa::path(post, path = "/api/v1/strategies/{id}/disable", operation_id = "strategies_disable", tag = "strategies", params(("id" = String, Path, description = "strategy id")),
     security(("bearer" = []), ("api_key" = [])),
-    responses((status = 200, description = "the strategy"), (status = 404, body = crate::error::ErrorBody)))]
+    responses((status = 200, body = crate::routes::strategy_views::StrategyView, description = "the strategy"), (status = 404, body = crate::error::ErrorBody)))]
 pub async fn disable(
     State(state): State<AppState>,
     Auth(p): Auth,

@@ -31,7 +31,7 @@ pub struct ExecutionListQuery {
 /// Every version of a strategy, oldest first.
 #[utoipa::path(get, path = "/api/v1/strategies/{id}/versions", operation_id = "strategies_versions", tag = "strategies", params(("id" = String, Path, description = "strategy id")),
     security(("bearer" = []), ("api_key" = [])),
-    responses((status = 200, description = "the versions"), (status = 404, body = crate::error::ErrorBody)))]
+    responses((status = 200, body = Vec<crate::routes::strategy_views::StrategyView>, description = "the versions"), (status = 404, body = crate::error::ErrorBody)))]
 pub async fn versions(
     State(state): State<AppState>,
     Auth(p): Auth,
@@ -46,7 +46,7 @@ pub async fn versions(
 #[utoipa::path(get, path = "/api/v1/strategies/{id}/executions", operation_id = "strategy_executions_list", tag = "strategies",
     params(("id" = String, Path, description = "strategy id"), ExecutionListQuery),
     security(("bearer" = []), ("api_key" = [])),
-    responses((status = 200, description = "a page of executions"), (status = 400, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody)))]
+    responses((status = 200, body = crate::routes::strategy_execution_views::ExecutionPage, description = "a page of executions"), (status = 400, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody)))]
 pub async fn list(
     State(state): State<AppState>,
     Auth(p): Auth,
@@ -72,7 +72,7 @@ pub async fn list(
 #[utoipa::path(get, path = "/api/v1/strategies/{id}/executions/{execution_id}", operation_id = "strategy_executions_get", tag = "strategies",
     params(("id" = String, Path, description = "strategy id"), ("execution_id" = String, Path, description = "execution id")),
     security(("bearer" = []), ("api_key" = [])),
-    responses((status = 200, description = "the execution"), (status = 404, body = crate::error::ErrorBody)))]
+    responses((status = 200, body = crate::routes::strategy_execution_views::ExecutionView, description = "the execution"), (status = 404, body = crate::error::ErrorBody)))]
 pub async fn get(
     State(state): State<AppState>,
     Auth(p): Auth,

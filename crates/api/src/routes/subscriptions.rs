@@ -41,9 +41,10 @@ pub(crate) fn refusals() -> Vec<SubscriptionError> {
 }
 
 /// A subscription as shown to clients: everything but the secret.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct SubscriptionView {
     /// Id (also the `channel_id` of its deliveries at `/api/v1/notifications`).
+    #[schema(value_type = String, format = Uuid)]
     pub id: SubscriptionId,
     /// Receiver URL.
     pub url: String,
@@ -85,7 +86,7 @@ async fn load(state: &AppState, p: &Principal, id: &str) -> Result<Subscription,
 #[utoipa::path(post, path = "/api/v1/subscriptions", operation_id = "subscriptions_create", tag = "subscriptions",
     request_body(content = crate::routes::subscription_bodies::SubscriptionCreateBody, description = "the receiver, its secret and the event types (docs/third-party.md)"),
     security(("bearer" = []), ("api_key" = [])),
-    responses((status = 201, description = "the subscription, without its secret"), (status = 422, body = crate::error::ErrorBody)))]
+    responses((status = 201, body = SubscriptionView, description = "the subscription, without its secret"), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn create(
     State(state): State<AppState>,
     Auth(p): Auth,
@@ -98,7 +99,7 @@ pub async fn create(
 
 /// Lists the tenant's subscriptions, newest first.
 #[utoipa::path(get, path = "/api/v1/subscriptions", operation_id = "subscriptions_list", tag = "subscriptions", params(ListQuery),
-    security(("bearer" = []), ("api_key" = [])), responses((status = 200, description = "a page of subscriptions")))]
+    security(("bearer" = []), ("api_key" = [])), responses((status = 200, body = crate::routes::subscription_views::SubscriptionPage, description = "a page of subscriptions")))]
 pub async fn list(
     State(state): State<AppState>,
     Auth(p): Auth,
@@ -111,7 +112,7 @@ pub async fn list(
 /// One subscription.
 #[utoipa::path(get, path = "/api/v1/subscriptions/{id}", operation_id = "subscriptions_get", tag = "subscriptions",
     params(("id" = String, Path, description = "subscription id")), security(("bearer" = []), ("api_key" = [])),
-    responses((status = 200, description = "the subscription"), (status = 404, body = crate::error::ErrorBody)))]
+    responses((status = 200, body = SubscriptionView, description = "the subscription"), (status = 404, body = crate::error::ErrorBody)))]
 pub async fn get(
     State(state): State<AppState>,
     Auth(p): Auth,
@@ -125,7 +126,7 @@ pub async fn get(
 #[utoipa::path(put, path = "/api/v1/subscriptions/{id}", operation_id = "subscriptions_replace", tag = "subscriptions",
     params(("id" = String, Path, description = "subscription id")),
     request_body(content = crate::routes::subscription_bodies::SubscriptionReplaceBody, description = "as for POST; a secret left out is kept"), security(("bearer" = []), ("api_key" = [])),
-    responses((status = 200, description = "the subscription"), (status = 404, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
+    responses((status = 200, body = SubscriptionView, description = "the subscription"), (status = 404, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn replace(
     State(state): State<AppState>,
     Auth(p): Auth,
@@ -164,7 +165,7 @@ pub struct PingQueued {
 /// Queues a signed `ping` to the subscription, sent like every notification.
 #[utoipa::path(post, path = "/api/v1/subscriptions/{id}/ping", operation_id = "subscriptions_ping", tag = "subscriptions",
     params(("id" = String, Path, description = "subscription id")), security(("bearer" = []), ("api_key" = [])),
-    responses((status = 202, description = "queued"), (status = 404, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody)))]
+    responses((status = 202, body = crate::routes::subscription_views::PingQueuedView, description = "queued"), (status = 404, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody)))]
 pub async fn ping(
     State(state): State<AppState>,
     Auth(p): Auth,
@@ -180,7 +181,7 @@ pub async fn ping(
 /// Delivery statistics: counts by state, success rate, latency percentiles.
 #[utoipa::path(get, path = "/api/v1/subscriptions/{id}/stats", operation_id = "subscriptions_stats", tag = "subscriptions",
     params(("id" = String, Path, description = "subscription id")), security(("bearer" = []), ("api_key" = [])),
-    responses((status = 200, description = "{subscription_id, delivered, pending, retrying, dead, attempts, failed_attempts, success_rate, latency: {count, p50_ms, p95_ms, p99_ms, max_ms}}"), (status = 404, body = crate::error::ErrorBody)))]
+    responses((status = 200, body = crate::routes::subscription_views::SubscriptionStatsView, description = "counts by state, success rate and latency percentiles"), (status = 404, body = crate::error::ErrorBody)))]
 pub async fn stats(
     State(state): State<AppState>,
     Auth(p): Auth,

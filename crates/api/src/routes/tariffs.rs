@@ -125,11 +125,31 @@ pub struct AssignTariff {
     pub effective_from: NaiveDate,
 }
 
+/// A tariff assigned to a station from a local date on (schema of `mgc_settlement::TariffAssignment`).
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct TariffAssignmentView {
+    /// The station.
+    #[schema(format = Uuid)]
+    station_id: String,
+    /// The tariff (its current version prices the day).
+    #[schema(format = Uuid)]
+    tariff_id: String,
+    /// First local date of the station it applies to.
+    #[schema(format = Date)]
+    effective_from: String,
+    /// When it was made.
+    #[schema(format = DateTime)]
+    assigned_at: String,
+    /// Who made it.
+    assigned_by: String,
+}
+
 /// The assignment made and how many unfrozen days were re-priced.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Assigned {
     /// The assignment.
-    #[schema(value_type = Object)]
+    #[schema(value_type = TariffAssignmentView)]
     pub assignment: TariffAssignment,
     /// Days that got a new settlement version.
     pub repriced_days: usize,
@@ -164,7 +184,7 @@ pub async fn assign(
 
 /// The station's assignment history, oldest effective date first.
 #[utoipa::path(get, path = "/api/v1/stations/{id}/tariff", operation_id = "stations_tariff_assignments", tag = "settlement", params(("id" = String, Path, description = "station id")),
-    security(("bearer" = []), ("api_key" = [])), responses((status = 200, body = Vec<Object>), (status = 404, body = crate::error::ErrorBody)))]
+    security(("bearer" = []), ("api_key" = [])), responses((status = 200, body = Vec<TariffAssignmentView>), (status = 404, body = crate::error::ErrorBody)))]
 pub async fn assignments(
     State(state): State<AppState>,
     Auth(p): Auth,

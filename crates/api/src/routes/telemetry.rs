@@ -2,6 +2,7 @@
 
 use crate::auth::Auth;
 use crate::extract::{parse_id, ApiQuery, ListQuery};
+use crate::routes::telemetry_views::{BucketView, PointRowView, UnroutedPointView};
 use crate::{ApiError, AppState};
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
@@ -53,9 +54,10 @@ pub struct LatestFilter {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct PointPage {
     /// Points in time order.
-    #[schema(value_type = Vec<Object>)]
+    #[schema(value_type = Vec<PointRowView>)]
     pub items: Vec<PointRow>,
-    /// Cursor of the next page.
+    /// Cursor of the next page (null on the last).
+    #[schema(required = true)]
     pub next_cursor: Option<String>,
 }
 
@@ -65,7 +67,7 @@ pub struct BucketPage {
     /// IANA zone the buckets follow.
     pub time_zone: String,
     /// Buckets by point, then time: `point`, `start`, `end`, `value`, `samples`.
-    #[schema(value_type = Vec<Object>)]
+    #[schema(value_type = Vec<BucketView>)]
     pub items: Vec<Bucket>,
 }
 
@@ -73,15 +75,26 @@ pub struct BucketPage {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct UnroutedPage {
     /// Points, newest first.
-    #[schema(value_type = Vec<Object>)]
+    #[schema(value_type = Vec<UnroutedPointView>)]
     pub items: Vec<UnroutedPoint>,
     /// Cursor of the next page.
     pub next_cursor: Option<String>,
 }
 
+/// What `GET /api/v1/telemetry` answers: raw points, or buckets with `interval`.
+#[derive(ToSchema)]
+#[serde(untagged)]
+#[allow(dead_code)]
+pub enum PointsOrBuckets {
+    /// Without `interval`.
+    Points(PointPage),
+    /// With `interval`.
+    Buckets(BucketPage),
+}
+
 /// Raw points of one device in a time range, or with `interval` (+ `agg`) buckets in the station's time zone.
 #[utoipa::path(get, path = "/api/v1/telemetry", operation_id = "telemetry_raw", tag = "telemetry", params(TelemetryFilter), security(("bearer" = []), ("api_key" = [])),
-    responses((status = 200, body = PointPage, description = "raw points, or a BucketPage with interval"), (status = 400, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody)))]
+    responses((status = 200, body = PointsOrBuckets, description = "raw points, or a BucketPage with interval"), (status = 400, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody)))]
 pub async fn raw(
     State(state): State<AppState>,
     Auth(p): Auth,
@@ -104,7 +117,7 @@ pub async fn raw(
 
 /// Latest value of every point of a station's devices.
 #[utoipa::path(get, path = "/api/v1/telemetry/latest", operation_id = "telemetry_latest", tag = "telemetry", params(LatestFilter), security(("bearer" = []), ("api_key" = [])),
-    responses((status = 200, body = Vec<Object>), (status = 404, body = crate::error::ErrorBody)))]
+    responses((status = 200, body = Vec<PointRowView>), (status = 404, body = crate::error::ErrorBody)))]
 pub async fn latest(
     State(state): State<AppState>,
     Auth(p): Auth,
