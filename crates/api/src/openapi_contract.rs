@@ -232,7 +232,11 @@ pub(crate) const NO_NUL: &str = "^[^\\u0000]*$";
 
 /// Body properties of [`ID_PROPERTIES`] are UUIDs; other plain text has no NUL.
 fn body_ids(components: &mut utoipa::openapi::Components) {
-    for schema in components.schemas.values_mut() {
+    for (name, schema) in components.schemas.iter_mut() {
+        // An error's message may quote what the client sent, NUL included.
+        if name == "ErrorDetail" {
+            continue;
+        }
         let RefOr::T(Schema::Object(o)) = schema else { continue };
         for (name, property) in o.properties.iter_mut() {
             if let RefOr::T(Schema::Object(p)) = property {

@@ -197,14 +197,36 @@ impl TestApp {
         (status, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
     }
 
-    /// Sends a prepared request; returns the status, the content type and the raw body.
+    /// Sends a prepared request; returns the status, the content type and the raw body. A JSON
+    /// answer must fit the OpenAPI document (`crate::conformance`), else the test fails.
     pub async fn send_raw(&self, req: Request<Body>) -> (StatusCode, String, Vec<u8>) {
+        let (method, path) = (req.method().to_string(), req.uri().path().to_owned());
         let resp = self.router.clone().oneshot(req).await.unwrap();
         let status = resp.status();
         let content_type =
             resp.headers().get("content-type").and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
         let bytes = axum::body::to_bytes(resp.into_body(), usize::MAX).await.unwrap().to_vec();
+        if content_type.starts_with("application/json") {
+            if let Ok(body) = serde_json::from_slice::<Value>(&bytes) {
+                let doc = self.openapi().await;
+                if let Some(e) = crate::conformance::check(doc, &method, &path, status.as_u16(), &body) {
+                    panic!("the response does not fit the OpenAPI document: {e}");
+                }
+            }
+        }
         (status, content_type, bytes)
+    }
+
+    /// The OpenAPI document the app serves (read once per test binary).
+    async fn openapi(&self) -> &'static Value {
+        static DOC: std::sync::OnceLock<Value> = std::sync::OnceLock::new();
+        if let Some(doc) = DOC.get() {
+            return doc;
+        }
+        let req = Request::get("/api/openapi.json").body(Body::empty()).unwrap();
+        let resp = self.router.clone().oneshot(req).await.unwrap();
+        let bytes = axum::body::to_bytes(resp.into_body(), usize::MAX).await.unwrap();
+        DOC.get_or_init(|| serde_json::from_slice(&bytes).unwrap_or(Value::Null))
     }
 
     /// `GET path` with `token`, asserting 200; returns the JSON body.

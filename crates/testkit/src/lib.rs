@@ -72,6 +72,7 @@
 
 mod app;
 mod backend;
+mod conformance;
 pub mod fake_thingsboard;
 mod ingest;
 mod postgres;

@@ -51,6 +51,7 @@ pub struct StationPatchBody {
     #[schema(max_length = 200, pattern = "^[^\\u0000]*[^\\s\\u0000][^\\u0000]*$")]
     name: Option<String>,
     /// New IANA time zone, e.g. `Asia/Shanghai` (refused once the station has statistics).
+    #[schema(value_type = Option<crate::schema_enums::TimeZoneName>)]
     time_zone: Option<String>,
     /// New location, or null to clear it.
     location: Option<GeoPointBody>,

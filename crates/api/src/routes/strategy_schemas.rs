@@ -174,17 +174,28 @@ pub struct TargetsBody {
     pv_device_ids: Option<Vec<String>>,
 }
 
+/// A strategy type name, one per type: `#[serde(rename)]` with a literal a macro passes in is not
+/// seen by utoipa (the enum said `It`), so each is written out.
+macro_rules! type_name {
+    ($kind:ident, $variant:ident, $doc:literal) => {
+        #[doc = $doc]
+        #[derive(Deserialize, ToSchema)]
+        #[serde(rename_all = "snake_case")]
+        pub enum $kind {
+            /// This type.
+            $variant,
+        }
+    };
+}
+
+type_name!(ScheduleType, Schedule, "`schedule`.");
+type_name!(PeakShavingType, PeakShaving, "`peak_shaving`.");
+type_name!(AntiBackflowType, AntiBackflow, "`anti_backflow`.");
+type_name!(TouArbitrageType, TouArbitrage, "`tou_arbitrage`.");
+
 /// One strategy type's body: the shared fields, then `type` and its `params`.
 macro_rules! strategy_body {
     ($name:ident, $doc:literal, $kind:ident, $value:literal, $params:ty) => {
-        /// The type name.
-        #[derive(Deserialize, ToSchema)]
-        pub enum $kind {
-            /// This type.
-            #[serde(rename = $value)]
-            It,
-        }
-
         #[doc = $doc]
         #[derive(Deserialize, ToSchema)]
         #[serde(deny_unknown_fields)]
