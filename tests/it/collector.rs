@@ -176,16 +176,19 @@ async fn given_wrong_credentials_then_the_error_is_clear_the_source_backs_off_an
 async fn given_a_source_refused_from_its_first_login_then_its_own_device_raises_an_alarm_cleared_on_recovery() {
     for db in all_databases().await {
         let app = TestApp::new(&db).await;
-        provision_ups(&app, "ups-room", &[]).await;
+        // A UPS already holds the name the source "taken" would give its own device.
+        provision_ups(&app, "ups-room", &["collector:taken"]).await;
         let wp = FakeWinPower::start("s3cret", vec![ups("ups-a", 100.0)]).await;
         let mut lost = source("lost", &wp.url, "wrong");
         lost.station = "nowhere".into();
-        let mut c = collector(&app, vec![source("room-1", &wp.url, "wrong"), lost]).await;
-        assert_eq!(c.poll_due(app.clock.now()).await, 2);
+        let all = vec![source("room-1", &wp.url, "wrong"), lost, source("taken", &wp.url, "wrong")];
+        let mut c = collector(&app, all).await;
+        assert_eq!(c.poll_due(app.clock.now()).await, 3);
         app.pump().await;
 
         let health = sources(&app, "acme").await;
-        let (lost, room) = (&health[0], &health[1]);
+        let (lost, room, taken) = (&health[0], &health[1], &health[2]);
+        assert!(taken["alarm_device_error"].as_str().unwrap().contains("kind ups"), "{}: {taken}", db.backend);
         assert_eq!(room["last_error_code"], "collector_credentials_refused", "{}: {room}", db.backend);
         assert_eq!(room["devices"], serde_json::json!([]), "never listed a device");
         assert_eq!(room["alarm_device"], "collector:room-1");
@@ -208,7 +211,7 @@ async fn given_a_source_refused_from_its_first_login_then_its_own_device_raises_
         app.clock.advance(Duration::seconds(59));
         assert_eq!(c.poll_due(app.clock.now()).await, 0, "{}: backing off", db.backend);
         app.clock.advance(Duration::seconds(1));
-        assert_eq!(c.poll_due(app.clock.now()).await, 2);
+        assert_eq!(c.poll_due(app.clock.now()).await, 3);
         app.pump().await;
         assert_eq!(crate::alarm_support::alarms(&app, &admin, "?status=active_unack").await.len(), 1);
 
