@@ -150,8 +150,10 @@ async fn given_wrong_credentials_then_the_error_is_clear_the_source_backs_off_an
         app.pump().await;
         let admin = app.bearer("acme", Role::Admin);
         let open = crate::alarm_support::alarms(&app, &admin, "?status=active_unack").await;
-        assert_eq!(open.len(), 1, "{}: one alarm for the device: {open:?}", db.backend);
-        assert!(open[0]["message"].as_str().unwrap().contains("ups-a"), "{}", open[0]);
+        let mut named: Vec<&str> = open.iter().map(|a| a["message"].as_str().unwrap()).collect();
+        named.sort();
+        assert_eq!(named.len(), 2, "{}: one alarm for the source, one for its device: {open:?}", db.backend);
+        assert!(named[0].contains("collector:room-1") && named[1].contains("ups-a"), "{named:?}");
 
         // The password is set right again: the next poll succeeds and the alarm clears.
         wp.with(|s| s.password = "s3cret".into());
@@ -165,7 +167,63 @@ async fn given_wrong_credentials_then_the_error_is_clear_the_source_backs_off_an
         app.pump().await;
         assert!(crate::alarm_support::alarms(&app, &admin, "?status=active_unack").await.is_empty(), "{}", db.backend);
         let cleared = crate::alarm_support::alarms(&app, &admin, "?status=cleared_unack").await;
-        assert_eq!(cleared.len(), 1, "{}: cleared by the system", db.backend);
+        assert_eq!(cleared.len(), 2, "{}: cleared by the system", db.backend);
+        assert!(cleared.iter().all(|a| a["cleared_by"] == "system"), "{cleared:?}");
+    }
+}
+
+#[tokio::test]
+async fn given_a_source_refused_from_its_first_login_then_its_own_device_raises_an_alarm_cleared_on_recovery() {
+    for db in all_databases().await {
+        let app = TestApp::new(&db).await;
+        // A UPS already holds the name the source "taken" would give its own device.
+        provision_ups(&app, "ups-room", &["collector:taken"]).await;
+        let wp = FakeWinPower::start("s3cret", vec![ups("ups-a", 100.0)]).await;
+        let mut lost = source("lost", &wp.url, "wrong");
+        lost.station = "nowhere".into();
+        let all = vec![source("room-1", &wp.url, "wrong"), lost, source("taken", &wp.url, "wrong")];
+        let mut c = collector(&app, all).await;
+        assert_eq!(c.poll_due(app.clock.now()).await, 3);
+        app.pump().await;
+
+        let health = sources(&app, "acme").await;
+        let (lost, room, taken) = (&health[0], &health[1], &health[2]);
+        assert!(taken["alarm_device_error"].as_str().unwrap().contains("kind ups"), "{}: {taken}", db.backend);
+        assert_eq!(room["last_error_code"], "collector_credentials_refused", "{}: {room}", db.backend);
+        assert_eq!(room["devices"], serde_json::json!([]), "never listed a device");
+        assert_eq!(room["alarm_device"], "collector:room-1");
+        assert!(lost["alarm_device"].is_null(), "{lost}");
+        assert!(lost["alarm_device_error"].as_str().unwrap().contains("'nowhere'"), "{lost}");
+
+        let admin = app.bearer("acme", Role::Admin);
+        let (_, devices) = app.call(Method::GET, "/api/v1/devices?kind=gateway", Some(&admin), None).await;
+        assert_eq!(devices["items"].as_array().unwrap().len(), 1, "{}: {devices}", db.backend);
+        assert_eq!(devices["items"][0]["name"], "collector:room-1");
+        assert_eq!(devices["items"][0]["protocol"], "collector");
+        let open = crate::alarm_support::alarms(&app, &admin, "?status=active_unack").await;
+        assert_eq!(open.len(), 1, "{}: the source's own alarm: {open:?}", db.backend);
+        let message = open[0]["message"].as_str().unwrap();
+        assert!(message.contains("Collector source failing") && message.contains("collector:room-1"), "{message}");
+        let beta = app.bearer("beta", Role::Admin);
+        assert!(crate::alarm_support::alarms(&app, &beta, "").await.is_empty(), "another tenant sees none");
+
+        // Still refused at the retry (after 2 × interval): the alarm stays one alarm.
+        app.clock.advance(Duration::seconds(59));
+        assert_eq!(c.poll_due(app.clock.now()).await, 0, "{}: backing off", db.backend);
+        app.clock.advance(Duration::seconds(1));
+        assert_eq!(c.poll_due(app.clock.now()).await, 3);
+        app.pump().await;
+        assert_eq!(crate::alarm_support::alarms(&app, &admin, "?status=active_unack").await.len(), 1);
+
+        // The password is set right: the next poll succeeds and the alarm clears.
+        wp.with(|s| s.password = "wrong".into());
+        app.clock.advance(Duration::seconds(120));
+        c.poll_due(app.clock.now()).await;
+        assert_eq!(sources(&app, "acme").await[1]["state"], "ok", "{}", db.backend);
+        app.pump().await;
+        assert!(crate::alarm_support::alarms(&app, &admin, "?status=active_unack").await.is_empty(), "{}", db.backend);
+        let cleared = crate::alarm_support::alarms(&app, &admin, "?status=cleared_unack").await;
+        assert_eq!(cleared.len(), 1, "{}: {cleared:?}", db.backend);
         assert_eq!(cleared[0]["cleared_by"], "system");
     }
 }

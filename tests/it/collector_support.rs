@@ -103,7 +103,8 @@ impl FakeWinPower {
     }
 }
 
-/// The settings of a source `name` of tenant `acme` on `url` with `password`.
+/// The settings of a source `name` of tenant `acme` on `url` with `password`, its own device
+/// in station `ups-room`.
 pub fn source(name: &str, url: &str, password: &str) -> SourceSettings {
     SourceSettings {
         name: name.into(),
@@ -112,6 +113,7 @@ pub fn source(name: &str, url: &str, password: &str) -> SourceSettings {
         username: "admin".into(),
         password: Secret::new(password),
         tenant: crate::support::tenant("acme"),
+        station: "ups-room".into(),
         interval: Duration::from_secs(30),
         timeout: Duration::from_millis(500),
         max_backoff: Duration::from_secs(120),

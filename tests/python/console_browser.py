@@ -1,5 +1,6 @@
-"""Drives the operator console of a running `mgc serve` in headless Chromium (Selenium with the
-Debian chromium and chromedriver): provisions a station through the API, logs in with a token,
+"""Drives the operator console of a running `mgc serve` in a headless browser (Selenium): Chromium
+(Debian chromium and chromedriver) or Firefox (Debian firefox-esr and geckodriver), `--browser`.
+It provisions a station through the API, logs in with a token,
 watches a live value change after an ingest, acknowledges an alarm that arrived over SSE, issues
 and voids a statement and downloads its PDF, runs a shadow run to the end, reads the API
 reference offline, and saves screenshots of the pages. Every wait is for a DOM condition with a
@@ -20,7 +21,8 @@ import time
 import urllib.request
 
 from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.chrome.service import Service as ChromeService
+from selenium.webdriver.firefox.service import Service as FirefoxService
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.common.exceptions import StaleElementReferenceException, TimeoutException
@@ -87,17 +89,21 @@ def now_ms():
 
 
 class Console:
-    def __init__(self, base, shots, downloads):
-        self.base, self.shots = base, shots
-        opts = webdriver.ChromeOptions()
-        opts.binary_location = os.environ.get("MGC_CHROMIUM", "/usr/bin/chromium")
-        for a in ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1366,900",
-                  "--lang=en-US", "--disable-gpu"]:
-            opts.add_argument(a)
-        opts.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-        service = Service(os.environ.get("MGC_CHROMEDRIVER", "/usr/bin/chromedriver"))
-        self.d = webdriver.Chrome(service=service, options=opts)
-        self.d.execute_cdp_cmd("Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": downloads})
+    def __init__(self, browser, base, shots, downloads):
+        self.browser, self.base, self.shots = browser, base, shots
+        self.errors = []
+        if browser == "firefox":
+            self.d = firefox(downloads, self.errors)
+        else:
+            self.d = chromium(downloads)
+        self.d.set_window_size(1366, 900)
+
+    def browser_log(self):
+        """Script errors the page raised: Chromium's console log, Firefox's over WebDriver BiDi."""
+        if self.browser == "firefox":
+            return list(self.errors)
+        # A refused request (the tariff's 422 below) is logged as a network error: not a script error.
+        return [l for l in self.d.get_log("browser") if l.get("level") == "SEVERE" and l.get("source") != "network"]
 
     def wait(self, what, cond, timeout=WAIT):
         try:
@@ -106,7 +112,7 @@ class Console:
                                  ignored_exceptions=[StaleElementReferenceException]).until(lambda d: cond())
         except TimeoutException as e:
             self.shot(f"failed-{re.sub(r'[^a-z0-9]+', '-', what.lower())}")
-            logs = "\n".join(str(l) for l in self.d.get_log("browser"))
+            logs = "\n".join(str(l) for l in self.browser_log())
             raise AssertionError(f"timed out waiting for {what}\nbrowser log:\n{logs}") from e
 
     def css(self, sel):
@@ -136,9 +142,43 @@ class Console:
               .map(e => e.outerHTML.slice(0, 120))""")
 
     def no_errors(self):
-        # Script errors only: a refused request (the tariff's 422 above) is logged as a network error.
-        bad = [l for l in self.d.get_log("browser") if l.get("level") == "SEVERE" and l.get("source") != "network"]
+        bad = self.browser_log()
         assert not bad, f"script errors: {bad}"
+
+
+def chromium(downloads):
+    opts = webdriver.ChromeOptions()
+    opts.binary_location = os.environ.get("MGC_CHROMIUM", "/usr/bin/chromium")
+    for a in ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1366,900",
+              "--lang=en-US", "--disable-gpu"]:
+        opts.add_argument(a)
+    opts.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    service = ChromeService(os.environ.get("MGC_CHROMEDRIVER", "/usr/bin/chromedriver"))
+    d = webdriver.Chrome(service=service, options=opts)
+    d.execute_cdp_cmd("Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": downloads})
+    return d
+
+
+def firefox(downloads, errors):
+    opts = webdriver.FirefoxOptions()
+    opts.binary_location = os.environ.get("MGC_FIREFOX", "/usr/bin/firefox-esr")
+    opts.add_argument("-headless")
+    opts.set_preference("intl.accept_languages", "en-US")
+    # Downloads land in `downloads` without a dialog; PDFs are saved, not shown in pdf.js.
+    opts.set_preference("browser.download.folderList", 2)
+    opts.set_preference("browser.download.dir", downloads)
+    opts.set_preference("browser.download.useDownloadDir", True)
+    opts.set_preference("browser.download.always_ask_before_handling_new_types", False)
+    opts.set_preference("browser.helperApps.neverAsk.saveToDisk", "application/pdf,application/octet-stream")
+    opts.set_preference("pdfjs.disabled", True)
+    # Script errors arrive over WebDriver BiDi (geckodriver has no log endpoint).
+    opts.enable_bidi = True
+    # geckodriver's own log goes to a file (it writes until it ends, after this script's output is read).
+    log = os.path.join(downloads, "geckodriver.log")
+    service = FirefoxService(os.environ.get("MGC_GECKODRIVER", "geckodriver"), log_output=log)
+    d = webdriver.Firefox(service=service, options=opts)
+    d.script.add_javascript_error_handler(lambda entry: errors.append(str(getattr(entry, "text", entry))))
+    return d
 
 
 def digits(text):
@@ -150,7 +190,7 @@ def run(args):
     day = (dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=2)).date()
     station_id, integration = provision(api, day)
     api.ingest(integration, [{"device": "console-meter", "ts": now_ms(), "values": {"P": 1.5}}])
-    c = Console(args.url, args.screenshots, args.downloads)
+    c = Console(args.browser, args.url, args.screenshots, args.downloads)
     try:
         steps(c, api, integration, day, station_id, args.downloads)
     finally:
@@ -290,7 +330,8 @@ def steps(c, api, integration, day, station_id, downloads):
     c.one("log in", "form.login button[type=submit]").click()
     c.wait("two logins in the tenant picker", lambda: len(c.css("#tenant-picker option")) == 2)
     c.wait("the API key login active", lambda: "api_key" in c.one("who", "#who").text)
-    assert "viewer" in c.one("picker", "#tenant-picker").get_attribute("innerText"), "the viewer login is listed"
+    # The options' own text: a <select>'s innerText is empty in Firefox.
+    assert any("viewer" in o.text for o in c.css("#tenant-picker option")), "the viewer login is listed"
     c.shot("10-api-key-login")
     print("ok api key login", flush=True)
 
@@ -309,8 +350,12 @@ def settled(c, day):
 
 
 def finished_file(folder, ext):
-    names = [n for n in os.listdir(folder) if n.endswith(ext)]
-    return os.path.join(folder, names[0]) if names else None
+    """The downloaded file once complete (Firefox writes `<name>.part` and may create `<name>` early)."""
+    names = os.listdir(folder)
+    if any(n.endswith(".part") or n.endswith(".crdownload") for n in names):
+        return None
+    done = [n for n in names if n.endswith(ext) and os.path.getsize(os.path.join(folder, n)) > 0]
+    return os.path.join(folder, done[0]) if done else None
 
 
 if __name__ == "__main__":
@@ -319,6 +364,7 @@ if __name__ == "__main__":
     p.add_argument("--token", required=True)
     p.add_argument("--screenshots", required=True)
     p.add_argument("--downloads", required=True)
+    p.add_argument("--browser", choices=["chromium", "firefox"], default="chromium")
     a = p.parse_args()
     os.makedirs(a.screenshots, exist_ok=True)
     os.makedirs(a.downloads, exist_ok=True)

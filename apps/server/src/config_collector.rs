@@ -31,6 +31,8 @@ pub struct SourceConfig {
     pub password: String,
     /// Tenant the devices belong to; empty = the bootstrap tenant.
     pub tenant: String,
+    /// Code of the tenant's station the source's own device (`collector:<name>`) is created in.
+    pub station: String,
     /// Seconds between two polls while healthy.
     pub interval_s: u64,
     /// Time limit of each request (ms).
@@ -48,6 +50,7 @@ impl Default for SourceConfig {
             username: String::new(),
             password: String::new(),
             tenant: String::new(),
+            station: String::new(),
             interval_s: 30,
             timeout_ms: 5_000,
             max_backoff_s: 600,
@@ -78,6 +81,9 @@ impl CollectorConfig {
             }
             if s.username.is_empty() {
                 p.push(format!("{at}.username: required"));
+            }
+            if s.station.trim().is_empty() || s.station.len() > 100 {
+                p.push(format!("{at}.station: required, the code of the station the source's own device belongs in"));
             }
             if !s.tenant.is_empty() && TenantId::parse(&s.tenant).is_err() {
                 p.push(format!("{at}.tenant: '{}' is not a tenant id", s.tenant));
@@ -112,6 +118,7 @@ impl CollectorConfig {
                     username: s.username.clone(),
                     password: Secret::new(s.password.clone()),
                     tenant,
+                    station: s.station.trim().to_owned(),
                     interval: Duration::from_secs(s.interval_s),
                     timeout: Duration::from_millis(s.timeout_ms),
                     max_backoff: Duration::from_secs(s.max_backoff_s),
@@ -131,6 +138,7 @@ mod tests {
             name: "ups-1".into(),
             url: "http://wp:8081".into(),
             username: "admin".into(),
+            station: "ups-room".into(),
             ..Default::default()
         };
         let c = CollectorConfig {
@@ -153,6 +161,7 @@ mod tests {
             "sources[2].kind",
             "sources[2].url",
             "sources[2].username",
+            "sources[2].station",
             "sources[2].timeout_ms",
         ] {
             assert!(all.contains(needle), "{needle} missing in {all}");

@@ -8,8 +8,11 @@
 //! statement and download its PDF, run a shadow run to the end, issue a command and watch it end,
 //! see a tariff's validation message, open every page (each control has an accessible name; a
 //! tablet-wide window folds the navigation), read the API reference.
-//! Screenshots of the pages land in `target/console-screenshots/`. Without Chromium the browser
-//! test says so loudly and passes, unless `MGC_REQUIRE_CHROMIUM=1` (as in CI).
+//! The same scenario runs in headless Firefox (Debian `firefox-esr` and geckodriver, which
+//! `.ci/run` installs with `cargo install` into `~/.cache/mgc-ci/geckodriver`; `MGC_FIREFOX` and
+//! `MGC_GECKODRIVER` point at others). Screenshots land in `target/console-screenshots/<browser>/`.
+//! Without a browser its test says so loudly and passes, unless `MGC_REQUIRE_CHROMIUM=1` /
+//! `MGC_REQUIRE_FIREFOX=1` (as in CI). The browsers run one after the other.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -73,43 +76,94 @@ fn the_served_pages_and_everything_they_load_name_no_other_origin() {
     assert!(server.stop().success());
 }
 
-/// The Chromium and chromedriver to use, or None (after a loud message) when they are missing
-/// and not required.
-fn chromium() -> Option<(PathBuf, PathBuf)> {
-    let browser = std::env::var_os("MGC_CHROMIUM").map_or_else(|| PathBuf::from("/usr/bin/chromium"), PathBuf::from);
-    let driver =
-        std::env::var_os("MGC_CHROMEDRIVER").map_or_else(|| PathBuf::from("/usr/bin/chromedriver"), PathBuf::from);
-    if browser.exists() && driver.exists() {
-        return Some((browser, driver));
-    }
-    let what = format!("{} and {}", browser.display(), driver.display());
-    assert!(
-        std::env::var("MGC_REQUIRE_CHROMIUM").as_deref() != Ok("1"),
-        "MGC_REQUIRE_CHROMIUM=1 but {what} are missing (apt-get install chromium chromium-driver)"
-    );
-    eprintln!("\n*** SKIPPED: the console browser test needs {what} (apt-get install chromium chromium-driver) ***\n");
-    None
+/// A browser the scenario runs in.
+#[derive(Clone, Copy)]
+enum Browser {
+    Chromium,
+    Firefox,
 }
 
-fn screenshots_dir() -> PathBuf {
+impl Browser {
+    fn name(self) -> &'static str {
+        match self {
+            Browser::Chromium => "chromium",
+            Browser::Firefox => "firefox",
+        }
+    }
+
+    /// Environment variables naming the browser and its driver (and demanding them), defaults,
+    /// and how to install them.
+    fn setup(self) -> ([&'static str; 3], [PathBuf; 2], &'static str) {
+        match self {
+            Browser::Chromium => (
+                ["MGC_CHROMIUM", "MGC_CHROMEDRIVER", "MGC_REQUIRE_CHROMIUM"],
+                [PathBuf::from("/usr/bin/chromium"), PathBuf::from("/usr/bin/chromedriver")],
+                "apt-get install chromium chromium-driver",
+            ),
+            Browser::Firefox => (
+                ["MGC_FIREFOX", "MGC_GECKODRIVER", "MGC_REQUIRE_FIREFOX"],
+                [PathBuf::from("/usr/bin/firefox-esr"), geckodriver()],
+                "apt-get install firefox-esr; cargo install --locked geckodriver (see .ci/run)",
+            ),
+        }
+    }
+
+    /// The browser and driver to use, or None (after a loud message) when they are missing and
+    /// not required.
+    fn find(self) -> Option<(PathBuf, PathBuf)> {
+        let ([browser_var, driver_var, require_var], [browser, driver], install) = self.setup();
+        let browser = std::env::var_os(browser_var).map_or(browser, PathBuf::from);
+        let driver = std::env::var_os(driver_var).map_or(driver, PathBuf::from);
+        if browser.exists() && driver.exists() {
+            return Some((browser, driver));
+        }
+        let what = format!("{} and {}", browser.display(), driver.display());
+        assert!(std::env::var(require_var).as_deref() != Ok("1"), "{require_var}=1 but {what} are missing ({install})");
+        eprintln!("\n*** SKIPPED: the console browser test in {} needs {what} ({install}) ***\n", self.name());
+        None
+    }
+}
+
+/// geckodriver as `.ci/run` installs it, else the first on `PATH`.
+fn geckodriver() -> PathBuf {
+    let cached = std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache/mgc-ci/geckodriver/bin/geckodriver"));
+    let on_path = std::env::var_os("PATH")
+        .and_then(|p| std::env::split_paths(&p).map(|d| d.join("geckodriver")).find(|f| f.exists()));
+    cached.filter(|c| c.exists()).or(on_path).unwrap_or_else(|| PathBuf::from("/usr/local/bin/geckodriver"))
+}
+
+fn screenshots_dir(browser: Browser) -> PathBuf {
     let target =
         Path::new(env!("CARGO_TARGET_TMPDIR")).parent().map_or_else(|| repo_root().join("target"), Path::to_path_buf);
-    let dir = target.join("console-screenshots");
+    let dir = target.join("console-screenshots").join(browser.name());
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     dir
 }
 
+/// One browser at a time: two browsers and two servers at once starve a small CI machine.
+static ONE_BROWSER: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 #[test]
 fn an_operator_runs_a_station_from_the_console_in_chromium_on_sqlite() {
-    let Some((browser, driver)) = chromium() else { return };
+    run_console(Browser::Chromium);
+}
+
+#[test]
+fn an_operator_runs_a_station_from_the_console_in_firefox_on_sqlite() {
+    run_console(Browser::Firefox);
+}
+
+fn run_console(kind: Browser) {
+    let Some((browser, driver)) = kind.find() else { return };
+    let _one = ONE_BROWSER.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
     let bin = venv_bin("console-venv", "requirements-console.txt", "MGC_CONSOLE_VENV");
     let dir = tempfile::tempdir().unwrap();
     // Hours and days close at once so that the past day of the statement is settled quickly.
     let env = [("MGC_ANALYTICS__TICK_SECS", "1"), ("MGC_ANALYTICS__GRACE_SECS", "0")];
     let server = Server::start_with_env(dir.path(), &[], &env);
     let token = stdout_line(&mgc(&["token", "--tenant", "default", "--role", "admin"], dir.path()));
-    let shots = screenshots_dir();
+    let shots = screenshots_dir(kind);
     let downloads = dir.path().join("downloads");
     let out = Command::new(bin.join("python"))
         .arg(repo_root().join("tests/python/console_browser.py"))
@@ -118,12 +172,14 @@ fn an_operator_runs_a_station_from_the_console_in_chromium_on_sqlite() {
         .arg(&shots)
         .arg("--downloads")
         .arg(&downloads)
-        .env("MGC_CHROMIUM", &browser)
-        .env("MGC_CHROMEDRIVER", &driver)
+        .args(["--browser", kind.name()])
+        .env(kind.setup().0[0], &browser)
+        .env(kind.setup().0[1], &driver)
         .output()
         .unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "the console script failed:\n{stdout}{}", String::from_utf8_lossy(&out.stderr));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "the console script failed in {}:\n{stdout}{stderr}", kind.name());
     for step in [
         "login",
         "live value",
@@ -153,6 +209,6 @@ fn an_operator_runs_a_station_from_the_console_in_chromium_on_sqlite() {
     let pngs =
         std::fs::read_dir(&shots).unwrap().flatten().filter(|e| e.path().extension().is_some_and(|x| x == "png"));
     assert!(pngs.count() >= 12, "screenshots in {}", shots.display());
-    eprintln!("console screenshots: {}", shots.display());
+    eprintln!("console screenshots ({}): {}", kind.name(), shots.display());
     assert!(server.stop().success());
 }

@@ -164,7 +164,7 @@ const QUERY_ENUMS: &[(&str, &str, &[&str])] = &[
         &["pending", "sent", "delivered", "succeeded", "failed", "timed_out", "expired", "cancelled"],
     ),
     ("notifications_list", "state", &["pending", "retrying", "delivered", "dead"]),
-    ("devices_list", "kind", &["meter", "pv_inverter", "battery", "pcs", "charger", "ups", "load", "other"]),
+    ("devices_list", "kind", &["meter", "pv_inverter", "battery", "pcs", "charger", "ups", "load", "gateway", "other"]),
     ("strategies_list", "type", &["schedule", "peak_shaving", "anti_backflow", "tou_arbitrage"]),
     ("stats_get", "granularity", &["hour", "day", "month", "year"]),
     ("charging_stats_sessions", "granularity", &["hour", "day", "month", "year"]),
@@ -176,7 +176,7 @@ const QUERY_ENUMS: &[(&str, &str, &[&str])] = &[
 ];
 
 /// A point-mapping scope: `kind:<device kind>` or `device:<device id>`.
-const SCOPE_PATTERN: &str = "^(kind:(meter|pv_inverter|battery|pcs|charger|ups|load|other)|device:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$";
+const SCOPE_PATTERN: &str = "^(kind:(meter|pv_inverter|battery|pcs|charger|ups|load|gateway|other)|device:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$";
 
 /// A UUID string.
 fn uuid() -> ObjectBuilder {

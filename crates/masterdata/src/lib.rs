@@ -7,6 +7,7 @@ pub mod app;
 pub mod domain;
 
 pub use app::edit::{delete_device, delete_station, update_device, update_station};
+pub use app::ensure::{ensure_device, EnsuredDevice};
 pub use app::provision::{provision_station, set_mappings, ProvisionOutcome};
 pub use domain::catalogue::{catalogue, lookup_point, PointDef, PointNature};
 pub use domain::device::{Device, DeviceKind};

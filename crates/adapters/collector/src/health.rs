@@ -52,6 +52,10 @@ pub struct SourceHealth {
     pub devices: Vec<String>,
     /// Of those, the ones with no device in the tenant (their readings wait in quarantine).
     pub unknown_devices: Vec<String>,
+    /// The source's own device (`collector:<name>` in its station), once it exists.
+    pub alarm_device: Option<String>,
+    /// Why the source's own device could not be made (no such station, name taken), if so.
+    pub alarm_device_error: Option<String>,
 }
 
 /// Health of every source of this process.

@@ -1,8 +1,9 @@
-//! One source's poll: log in, list, read, record through the ingest pipeline, integrate energy,
-//! checkpoint; on failure back off, mark the source's devices and make sure the alarm rule
-//! exists. `poll_once(now)` takes the time from the caller, so tests drive it with a manual clock.
+//! One source's poll: make sure the source's own device exists, log in, list, read, record
+//! through the ingest pipeline (with `collector_ok = 1` on the source's device), integrate
+//! energy, checkpoint; on failure back off, make sure the alarm rule exists and mark the
+//! source's own device and the devices it fed with `collector_ok = 0`. `poll_once(now)` takes the time from the caller, so tests drive it with a manual clock.
 
-use crate::alarm::{ensure_rule, HEALTH_POINT};
+use crate::alarm::{ensure_rule, ensure_source_device, HEALTH_POINT};
 use crate::energy::{DeviceEnergy, POWER_POINT};
 use crate::exporter::{publish_energy, publish_poll, Labels};
 use crate::health::{SourceHealth, SourceState};
@@ -60,6 +61,8 @@ impl<U: CollectorUnits> SourcePoller<U> {
             next_poll_at: None,
             devices: Vec::new(),
             unknown_devices: Vec::new(),
+            alarm_device: None,
+            alarm_device_error: None,
         };
         Self {
             settings,
@@ -108,6 +111,7 @@ impl<U: CollectorUnits> SourcePoller<U> {
         if self.health.next_poll_at.is_some_and(|due| now < due) {
             return None;
         }
+        self.ensure_source_device(now).await;
         let started = std::time::Instant::now();
         let result = self.poll(now).await;
         let elapsed = started.elapsed();
@@ -138,6 +142,35 @@ impl<U: CollectorUnits> SourcePoller<U> {
         Some(result)
     }
 
+    /// Creates the source's own device unless it is known to exist; a refusal (no such
+    /// station, name taken) is shown in the health and retried at the next attempt.
+    async fn ensure_source_device(&mut self, now: DateTime<Utc>) {
+        if self.health.alarm_device.is_some() {
+            return;
+        }
+        match ensure_source_device(&self.units, &self.settings, now).await {
+            Ok((name, _)) => {
+                self.health.alarm_device = Some(name);
+                self.health.alarm_device_error = None;
+            }
+            Err(e) => {
+                tracing::warn!(source = %self.settings.name, station = %self.settings.station, error = %e,
+                    "the collector source has no device of its own: its failures raise no alarm of their own");
+                self.health.alarm_device_error = Some(e);
+            }
+        }
+    }
+
+    /// `collector_ok = value` on the source's own device, when it exists.
+    fn source_health_point(&self, now: DateTime<Utc>, value: f64) -> Option<RawPoint> {
+        self.health.alarm_device.as_ref().map(|name| RawPoint {
+            device: name.clone(),
+            ts: now,
+            key: HEALTH_POINT.into(),
+            value: RawValue::Number(value),
+        })
+    }
+
     async fn poll(&mut self, now: DateTime<Utc>) -> Result<usize, SourceError> {
         self.source.login(now).await?;
         let devices = self.source.list_devices(now).await?;
@@ -159,6 +192,8 @@ impl<U: CollectorUnits> SourcePoller<U> {
         let device_types: BTreeMap<String, String> =
             devices.iter().map(|d| (d.reference.clone(), DEVICE_TYPE.into())).collect();
         let n = points.len();
+        // After the devices' points, so the walk below is not shifted by it.
+        points.extend(self.source_health_point(now, 1.0));
         let batch = ParsedBatch { points, skipped: Vec::new(), device_types };
         let (_, routed) = self
             .ingest
@@ -225,10 +260,11 @@ impl<U: CollectorUnits> SourcePoller<U> {
         }
     }
 
-    /// After a failed poll: the tenant's alarm rule exists, and every device the source fed
-    /// gets `collector_ok = 0` (which raises the alarm).
+    /// After a failed poll: the tenant's alarm rule exists, and the source's own device and
+    /// every device the source fed get `collector_ok = 0` (which raises the alarm).
     async fn mark_failing(&mut self, now: DateTime<Utc>) {
-        if self.energy.is_empty() {
+        let own = self.source_health_point(now, 0.0);
+        if self.energy.is_empty() && own.is_none() {
             return;
         }
         if !self.rule_ensured {
@@ -248,6 +284,7 @@ impl<U: CollectorUnits> SourcePoller<U> {
                 key: HEALTH_POINT.into(),
                 value: RawValue::Number(0.0),
             })
+            .chain(own)
             .collect();
         let batch = ParsedBatch { points, skipped: Vec::new(), device_types: BTreeMap::new() };
         if let Err(e) = self.ingest.record_pulled(&self.settings.tenant, batch, now).await {

@@ -68,6 +68,9 @@ pub struct SourceSettings {
     pub password: Secret,
     /// Tenant whose devices it feeds.
     pub tenant: TenantId,
+    /// Code of the tenant's station the source's own device (`collector:<name>`, kind
+    /// `gateway`) belongs in: the alarm engine's entity for the source itself.
+    pub station: String,
     /// Time between two polls when healthy.
     pub interval: Duration,
     /// Time limit of each HTTP request.
@@ -98,6 +101,7 @@ mod tests {
             username: "u".into(),
             password: Secret::new("p"),
             tenant: TenantId::parse("acme").unwrap(),
+            station: "room".into(),
             interval: Duration::from_secs(10),
             timeout: Duration::from_secs(5),
             max_backoff: Duration::from_secs(60),

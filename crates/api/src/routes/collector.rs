@@ -46,6 +46,11 @@ pub struct SourceView {
     pub devices: Vec<String>,
     /// Of those, the ones no device of the tenant matches (their readings are quarantined).
     pub unknown_devices: Vec<String>,
+    /// Name of the source's own device (`collector:<name>`, kind `gateway`, in the station the
+    /// configuration names), which carries `collector_ok` and its alarm; null until it exists.
+    pub alarm_device: Option<String>,
+    /// Why the source's own device could not be created (no such station, name taken), if so.
+    pub alarm_device_error: Option<String>,
 }
 
 impl From<SourceHealth> for SourceView {
@@ -70,6 +75,8 @@ impl From<SourceHealth> for SourceView {
             next_poll_at: h.next_poll_at,
             devices: h.devices,
             unknown_devices: h.unknown_devices,
+            alarm_device: h.alarm_device,
+            alarm_device_error: h.alarm_device_error,
         }
     }
 }

@@ -36,6 +36,8 @@ pub enum DeviceKindName {
     Ups,
     /// A load.
     Load,
+    /// A gateway or management system other devices are read through (a collector source).
+    Gateway,
     /// Anything else.
     Other,
 }

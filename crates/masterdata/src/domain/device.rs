@@ -24,13 +24,15 @@ pub enum DeviceKind {
     Ups,
     /// A load.
     Load,
+    /// A gateway or management system other devices are read through (a collector source).
+    Gateway,
     /// Anything else.
     Other,
 }
 
 impl DeviceKind {
     /// Every kind.
-    pub const ALL: [DeviceKind; 8] = [
+    pub const ALL: [DeviceKind; 9] = [
         DeviceKind::Meter,
         DeviceKind::PvInverter,
         DeviceKind::Battery,
@@ -38,6 +40,7 @@ impl DeviceKind {
         DeviceKind::Charger,
         DeviceKind::Ups,
         DeviceKind::Load,
+        DeviceKind::Gateway,
         DeviceKind::Other,
     ];
 
@@ -51,6 +54,7 @@ impl DeviceKind {
             DeviceKind::Charger => "charger",
             DeviceKind::Ups => "ups",
             DeviceKind::Load => "load",
+            DeviceKind::Gateway => "gateway",
             DeviceKind::Other => "other",
         }
     }
