@@ -96,6 +96,7 @@ async fn derived_facts_keep_the_newest_value_record_outcomes_once_and_are_tenant
         assert_eq!(latest.len(), 1, "{b}: {latest:?}");
         assert_eq!((latest[0].value, latest[0].ts), (Some(0.0), later), "{b}: an older value never overwrites");
         assert_eq!(latest[0].detail.as_deref(), Some("connection closed"), "{b}");
+        assert!(latest[0].derived, "{b}: told apart from telemetry");
         assert_eq!(tx.recent_outcomes(&acme, device, 10).await.unwrap(), [false, true], "{b}: newest first");
         assert_eq!(tx.recent_outcomes(&acme, device, 1).await.unwrap(), [false], "{b}: the window");
         assert!(tx.latest_values(&beta, device).await.unwrap().is_empty(), "{b}: beta sees none of it");

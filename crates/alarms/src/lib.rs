@@ -1,5 +1,6 @@
-//! Alarms context: rules evaluated on telemetry and on a scheduler tick, the alarm lifecycle
-//! (raise, repeat, escalate, acknowledge, clear), and persisted notification requests.
+//! Alarms context: rules evaluated on telemetry, on charging events (as derived points, see
+//! [`domain::derived`]) and on a scheduler tick, the alarm lifecycle (raise, repeat, escalate,
+//! acknowledge, clear), and persisted notification requests.
 //!
 //! `domain/` is pure (rules, conditions, evaluation state machine, alarm aggregate, channels);
 //! `app/` holds the command handlers, the telemetry consumer and the scheduler tick, each

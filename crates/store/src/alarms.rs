@@ -87,20 +87,20 @@ impl Originators for StoreTx {
                    AND ts >= $3 AND ts <= $4 ORDER BY ts, point LIMIT $5";
         on_tx!(self, c => sqlx::query(sql).bind(tenant.as_str()).bind(device.as_uuid()).bind(from).bind(to).bind(i64::from(max))
             .fetch_all(&mut *c).await.map_err(db_err)?.iter()
-            .map(|r| Ok(LatestValue { point: r.text("point")?, ts: r.time("ts")?, value: r.opt_float("num_value")?, detail: None }))
+            .map(|r| Ok(LatestValue { point: r.text("point")?, ts: r.time("ts")?, value: r.opt_float("num_value")?, detail: None, derived: false }))
             .collect())
     }
 
     async fn latest_values(&mut self, tenant: &TenantId, device: DeviceId) -> Result<Vec<LatestValue>, RepoError> {
         // Telemetry, then the derived points of the alarms context (which win on a shared name).
-        let sql = "SELECT point, ts, num_value, CAST(NULL AS TEXT) AS detail FROM telemetry_latest
-                   WHERE tenant_id = $1 AND device_id = $2
-                   UNION ALL SELECT point, ts, num_value, detail FROM alarm_derived_points
+        let sql = "SELECT point, ts, num_value, CAST(NULL AS TEXT) AS detail, CAST(0 AS BIGINT) AS derived
+                   FROM telemetry_latest WHERE tenant_id = $1 AND device_id = $2
+                   UNION ALL SELECT point, ts, num_value, detail, CAST(1 AS BIGINT) AS derived FROM alarm_derived_points
                    WHERE tenant_id = $1 AND device_id = $2";
         on_tx!(self, c => sqlx::query(sql).bind(tenant.as_str()).bind(device.as_uuid())
             .fetch_all(&mut *c).await.map_err(db_err)?.iter()
             .map(|r| Ok(LatestValue { point: r.text("point")?, ts: r.time("ts")?, value: r.opt_float("num_value")?,
-                detail: r.opt_text("detail")? }))
+                detail: r.opt_text("detail")?, derived: r.int("derived")? == 1 }))
             .collect())
     }
 }

@@ -52,8 +52,11 @@ pub async fn evaluate_for<T: AlarmTx>(
             evaluate_threshold(&threshold, &mut state, open.as_ref().map(|a| a.severity), sample, in_schedule)
         }
         Trigger::NoData { points, silent_secs, severity } => {
-            let last_seen =
-                latest.iter().filter(|l| points.is_empty() || points.contains(&l.point)).map(|l| l.ts).max();
+            let last_seen = latest
+                .iter()
+                .filter(|l| !l.derived && (points.is_empty() || points.contains(&l.point)))
+                .map(|l| l.ts)
+                .max();
             let watch_from = rule.updated_at.max(origin.created_at);
             let in_schedule = rule.spec.schedule.as_ref().is_none_or(|sch| sch.is_active(origin.time_zone, now));
             evaluate_no_data(*silent_secs, *severity, last_seen, watch_from, now, open.is_some(), in_schedule)

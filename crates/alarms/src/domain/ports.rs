@@ -43,6 +43,8 @@ pub struct LatestValue {
     pub value: Option<f64>,
     /// Text stored with a derived point (e.g. a fault's error code); none for telemetry.
     pub detail: Option<String>,
+    /// A derived point of the alarms context, not telemetry (no-data rules ignore it).
+    pub derived: bool,
 }
 
 /// Read port onto masterdata and the latest-value read model.
