@@ -3,6 +3,7 @@
 // Test code: a failed unwrap is a failed test with its message.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod alarm_charging;
 mod alarm_flow;
 mod alarm_stream;
 mod alarm_support;

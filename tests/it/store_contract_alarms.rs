@@ -71,3 +71,37 @@ async fn alarm_queries_report_not_found_and_empty_lists_for_a_fresh_tenant() {
         assert!(store.list_rules(&tenant("acme"), &PageRequest::first()).await.unwrap().items.is_empty());
     }
 }
+
+#[tokio::test]
+async fn derived_facts_keep_the_newest_value_record_outcomes_once_and_are_tenant_scoped() {
+    use mgc_alarms::{AlarmUnits, DerivedFacts, Originators};
+    use mgc_kernel::DeviceId;
+    for db in all_databases().await {
+        let b = db.backend;
+        let s = store(&db).await;
+        let (acme, beta, device) = (tenant("acme"), tenant("beta"), DeviceId::new());
+        let mut tx = s.begin_alarm_tx().await.unwrap();
+        let later = t0() + chrono::Duration::minutes(1);
+        tx.put_derived(&acme, device, "online", 0.0, Some("connection closed"), later).await.unwrap();
+        tx.put_derived(&acme, device, "online", 1.0, None, t0()).await.unwrap();
+        let session = mgc_kernel::uuid::Uuid::now_v7();
+        assert!(tx.record_session_outcome(&acme, session, device, true, t0()).await.unwrap());
+        assert!(!tx.record_session_outcome(&acme, session, device, true, t0()).await.unwrap(), "{b}: once");
+        let second = mgc_kernel::uuid::Uuid::now_v7();
+        assert!(tx.record_session_outcome(&acme, second, device, false, later).await.unwrap());
+        tx.commit().await.unwrap();
+
+        let mut tx = s.begin_alarm_tx().await.unwrap();
+        let latest = tx.latest_values(&acme, device).await.unwrap();
+        assert_eq!(latest.len(), 1, "{b}: {latest:?}");
+        assert_eq!((latest[0].value, latest[0].ts), (Some(0.0), later), "{b}: an older value never overwrites");
+        assert_eq!(latest[0].detail.as_deref(), Some("connection closed"), "{b}");
+        assert!(latest[0].derived, "{b}: told apart from telemetry");
+        assert_eq!(tx.recent_outcomes(&acme, device, 10).await.unwrap(), [false, true], "{b}: newest first");
+        assert_eq!(tx.recent_outcomes(&acme, device, 1).await.unwrap(), [false], "{b}: the window");
+        assert!(tx.latest_values(&beta, device).await.unwrap().is_empty(), "{b}: beta sees none of it");
+        assert!(tx.recent_outcomes(&beta, device, 10).await.unwrap().is_empty(), "{b}");
+        assert_eq!(tx.delivery_backlog(&beta).await.unwrap(), 0, "{b}");
+        assert!(tx.charge_point_originator(&acme, session).await.unwrap().is_none(), "{b}: no such charge point");
+    }
+}

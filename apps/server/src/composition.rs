@@ -17,6 +17,7 @@ pub fn register_consumers(dispatcher: &mut Dispatcher<Store>, config: &ApiConfig
     dispatcher.register(Arc::new(mgc_strategy::CommandOutcomeConsumer));
     dispatcher.register(Arc::new(mgc_commands::CommandRequestedConsumer::new(clock.clone(), config.commands.clone())));
     dispatcher.register(Arc::new(mgc_alarms::TelemetryAlarmConsumer::new(clock.clone())));
+    dispatcher.register(Arc::new(mgc_alarms::ChargingAlarmConsumer::new(clock.clone())));
     dispatcher.register(Arc::new(mgc_platform::OrderSessionLinker));
     // After the linker: a session's start is told to platforms with the order it just linked.
     dispatcher.register(Arc::new(mgc_platform::SubscriptionNotifier::new(clock.clone())));

@@ -1,5 +1,6 @@
-//! Alarms context: rules evaluated on telemetry and on a scheduler tick, the alarm lifecycle
-//! (raise, repeat, escalate, acknowledge, clear), and persisted notification requests.
+//! Alarms context: rules evaluated on telemetry, on charging events (as derived points, see
+//! [`domain::derived`]) and on a scheduler tick, the alarm lifecycle (raise, repeat, escalate,
+//! acknowledge, clear), and persisted notification requests.
 //!
 //! `domain/` is pure (rules, conditions, evaluation state machine, alarm aggregate, channels);
 //! `app/` holds the command handlers, the telemetry consumer and the scheduler tick, each
@@ -67,6 +68,7 @@ mgc_kernel::define_id!(
 );
 
 pub use app::channels::{create_channel, delete_channel, update_channel, ChannelInput};
+pub use app::charging::ChargingAlarmConsumer;
 pub use app::consumer::TelemetryAlarmConsumer;
 pub use app::lifecycle::{acknowledge, assign, clear_by_operator};
 pub use app::rules::{create_rule, delete_rule, set_rule_enabled, update_rule};
@@ -78,7 +80,7 @@ pub use domain::delivery::{Delivery, DeliveryState, NotificationRequest};
 pub use domain::error::AlarmError;
 pub use domain::evaluation::{Decision, RuleState};
 pub use domain::ports::{
-    AlarmFilter, AlarmQueries, AlarmRepository, AlarmTx, AlarmUnits, ChannelRepository, LatestValue,
+    AlarmFilter, AlarmQueries, AlarmRepository, AlarmTx, AlarmUnits, ChannelRepository, DerivedFacts, LatestValue,
     NotificationRequests, Originator, Originators,
 };
 pub use domain::rule::{AlarmRule, Escalation, Level, RuleInput, RuleSpec, Scope, Trigger};

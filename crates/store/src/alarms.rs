@@ -25,9 +25,10 @@ fn json_of<T: mgc_kernel::serde::Serialize>(v: &T) -> Result<serde_json::Value, 
     serde_json::to_value(v).map_err(|e| RepoError::Backend(e.to_string()))
 }
 
-const ORIGIN_COLUMNS: &str = "d.id, d.name, d.kind, d.station_id, d.created_at, s.name AS station_name, s.time_zone";
+pub(crate) const ORIGIN_COLUMNS: &str =
+    "d.id, d.name, d.kind, d.station_id, d.created_at, s.name AS station_name, s.time_zone";
 
-fn origin_from_row(r: &impl RowExt) -> Result<Originator, RepoError> {
+pub(crate) fn origin_from_row(r: &impl RowExt) -> Result<Originator, RepoError> {
     Ok(Originator {
         device_id: DeviceId::from_uuid(r.uuid("id")?),
         device_name: r.text("name")?,
@@ -86,15 +87,20 @@ impl Originators for StoreTx {
                    AND ts >= $3 AND ts <= $4 ORDER BY ts, point LIMIT $5";
         on_tx!(self, c => sqlx::query(sql).bind(tenant.as_str()).bind(device.as_uuid()).bind(from).bind(to).bind(i64::from(max))
             .fetch_all(&mut *c).await.map_err(db_err)?.iter()
-            .map(|r| Ok(LatestValue { point: r.text("point")?, ts: r.time("ts")?, value: r.opt_float("num_value")? }))
+            .map(|r| Ok(LatestValue { point: r.text("point")?, ts: r.time("ts")?, value: r.opt_float("num_value")?, detail: None, derived: false }))
             .collect())
     }
 
     async fn latest_values(&mut self, tenant: &TenantId, device: DeviceId) -> Result<Vec<LatestValue>, RepoError> {
-        let sql = "SELECT point, ts, num_value FROM telemetry_latest WHERE tenant_id = $1 AND device_id = $2";
+        // Telemetry, then the derived points of the alarms context (which win on a shared name).
+        let sql = "SELECT point, ts, num_value, CAST(NULL AS TEXT) AS detail, CAST(0 AS BIGINT) AS derived
+                   FROM telemetry_latest WHERE tenant_id = $1 AND device_id = $2
+                   UNION ALL SELECT point, ts, num_value, detail, CAST(1 AS BIGINT) AS derived FROM alarm_derived_points
+                   WHERE tenant_id = $1 AND device_id = $2";
         on_tx!(self, c => sqlx::query(sql).bind(tenant.as_str()).bind(device.as_uuid())
             .fetch_all(&mut *c).await.map_err(db_err)?.iter()
-            .map(|r| Ok(LatestValue { point: r.text("point")?, ts: r.time("ts")?, value: r.opt_float("num_value")? }))
+            .map(|r| Ok(LatestValue { point: r.text("point")?, ts: r.time("ts")?, value: r.opt_float("num_value")?,
+                detail: r.opt_text("detail")?, derived: r.int("derived")? == 1 }))
             .collect())
     }
 }

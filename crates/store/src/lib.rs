@@ -11,6 +11,7 @@ mod macros;
 
 mod alarm_signals;
 mod alarms;
+mod alarms_derived;
 mod alarms_queries;
 mod alarms_rows;
 mod analytics;

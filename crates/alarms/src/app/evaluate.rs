@@ -34,7 +34,7 @@ pub async fn evaluate_for<T: AlarmTx>(
     let mut state = tx.rule_state(rule.id, origin.device_id).await?.unwrap_or_default();
     let before = state.clone();
     let open = tx.open_alarm(s.tenant, rule.id, origin.device_id).await?;
-    let decision = match &rule.spec.trigger {
+    let mut decision = match &rule.spec.trigger {
         Trigger::Threshold { levels, clear_condition, hysteresis, duration_secs, repeat_count } => {
             let points = rule_points(&rule.spec.trigger);
             let relevant: Vec<&LatestValue> = latest.iter().filter(|l| points.contains(&l.point)).collect();
@@ -52,13 +52,19 @@ pub async fn evaluate_for<T: AlarmTx>(
             evaluate_threshold(&threshold, &mut state, open.as_ref().map(|a| a.severity), sample, in_schedule)
         }
         Trigger::NoData { points, silent_secs, severity } => {
-            let last_seen =
-                latest.iter().filter(|l| points.is_empty() || points.contains(&l.point)).map(|l| l.ts).max();
+            let last_seen = latest
+                .iter()
+                .filter(|l| !l.derived && (points.is_empty() || points.contains(&l.point)))
+                .map(|l| l.ts)
+                .max();
             let watch_from = rule.updated_at.max(origin.created_at);
             let in_schedule = rule.spec.schedule.as_ref().is_none_or(|sch| sch.is_active(origin.time_zone, now));
             evaluate_no_data(*silent_secs, *severity, last_seen, watch_from, now, open.is_some(), in_schedule)
         }
     };
+    if let Decision::Raise { hit: Some(h), .. } | Decision::Change { hit: Some(h), .. } = &mut decision {
+        h.detail = latest.iter().find(|l| l.point == h.point).and_then(|l| l.detail.clone());
+    }
     apply_decision(tx, s, &mut state, open, decision.clone(), now).await?;
     if state != before {
         tx.save_rule_state(s.tenant, rule.id, origin.device_id, &state, now).await?;

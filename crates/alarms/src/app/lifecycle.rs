@@ -40,6 +40,7 @@ fn message(s: &Subject<'_>, severity: Severity, hit: Option<&Hit>, since: DateTi
         threshold: hit.map(|h| h.threshold.clone()).unwrap_or_default(),
         duration: human_duration((at - since).num_seconds()),
         time: at.to_rfc3339_opts(SecondsFormat::Secs, true),
+        detail: hit.and_then(|h| h.detail.clone()).unwrap_or_default(),
     };
     render(&s.rule.spec.message, &vars)
 }

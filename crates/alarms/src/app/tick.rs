@@ -25,7 +25,7 @@ pub struct TickReport {
 }
 
 impl TickReport {
-    fn count(&mut self, d: &Decision) {
+    pub(crate) fn count(&mut self, d: &Decision) {
         self.evaluated += 1;
         match d {
             Decision::Raise { .. } => self.raised += 1,
@@ -40,6 +40,7 @@ pub async fn run_tick<U: AlarmUnits>(units: &U, now: DateTime<Utc>) -> Result<Ti
     let mut report = TickReport::default();
     pending_durations(units, now, &mut report).await?;
     no_data(units, now, &mut report).await?;
+    crate::app::backlog::notify_backlog(units, now, &mut report).await?;
     escalate(units, now, &mut report).await?;
     Ok(report)
 }

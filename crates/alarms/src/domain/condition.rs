@@ -100,6 +100,8 @@ pub struct Hit {
     pub value: f64,
     /// Threshold, e.g. `> 80` or `between 10..20`.
     pub threshold: String,
+    /// Text stored with the value (a derived point's error code), for `{detail}`.
+    pub detail: Option<String>,
 }
 
 impl Comparison {
@@ -139,7 +141,12 @@ impl Condition {
         match self {
             Condition::Compare(c) => {
                 let v = *values.get(&c.point)?;
-                c.test(v, margin).then(|| Hit { point: c.point.clone(), value: v, threshold: c.threshold_text() })
+                c.test(v, margin).then(|| Hit {
+                    point: c.point.clone(),
+                    value: v,
+                    threshold: c.threshold_text(),
+                    detail: None,
+                })
             }
             Condition::All(children) => {
                 let mut first = None;

@@ -5,6 +5,9 @@ pub mod channel;
 pub mod comment;
 pub mod condition;
 pub mod delivery;
+pub mod derived;
+#[cfg(test)]
+mod derived_tests;
 pub mod error;
 pub mod evaluation;
 #[cfg(test)]

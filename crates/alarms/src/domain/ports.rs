@@ -10,6 +10,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use mgc_eventing::{OutboxWriter, UnitOfWork};
 use mgc_kernel::page::{Page, PageRequest};
+use mgc_kernel::uuid::Uuid;
 use mgc_kernel::{DeviceId, RepoError, StationId, StationTz, TenantId};
 
 /// A device as alarms see it (read from masterdata tables).
@@ -40,6 +41,10 @@ pub struct LatestValue {
     pub ts: DateTime<Utc>,
     /// Numeric value (none for text values).
     pub value: Option<f64>,
+    /// Text stored with a derived point (e.g. a fault's error code); none for telemetry.
+    pub detail: Option<String>,
+    /// A derived point of the alarms context, not telemetry (no-data rules ignore it).
+    pub derived: bool,
 }
 
 /// Read port onto masterdata and the latest-value read model.
@@ -136,14 +141,56 @@ pub trait NotificationRequests: Send {
     async fn retry_delivery(&mut self, tenant: &TenantId, id: DeliveryId, at: DateTime<Utc>) -> Result<(), RepoError>;
 }
 
+/// Derived points (see [`crate::domain::derived`]) and what they are computed from.
+#[async_trait]
+pub trait DerivedFacts: Send {
+    /// The masterdata device a charge point is linked to, as an originator (none while unlinked).
+    async fn charge_point_originator(
+        &mut self,
+        tenant: &TenantId,
+        charge_point: Uuid,
+    ) -> Result<Option<Originator>, RepoError>;
+    /// Stores a derived latest value of a device unless a newer one is stored.
+    async fn put_derived(
+        &mut self,
+        tenant: &TenantId,
+        device: DeviceId,
+        point: &str,
+        value: f64,
+        detail: Option<&str>,
+        at: DateTime<Utc>,
+    ) -> Result<(), RepoError>;
+    /// Records the outcome of an ended session once; false when it was already recorded.
+    async fn record_session_outcome(
+        &mut self,
+        tenant: &TenantId,
+        session: Uuid,
+        device: DeviceId,
+        failed: bool,
+        ended_at: DateTime<Utc>,
+    ) -> Result<bool, RepoError>;
+    /// Outcomes (true = failed) of the device's last `n` ended sessions, newest first.
+    async fn recent_outcomes(&mut self, tenant: &TenantId, device: DeviceId, n: u32) -> Result<Vec<bool>, RepoError>;
+    /// Deliveries of the tenant that are pending or retrying.
+    async fn delivery_backlog(&mut self, tenant: &TenantId) -> Result<i64, RepoError>;
+    /// Enabled threshold rules of every tenant.
+    async fn enabled_threshold_rules(&mut self) -> Result<Vec<AlarmRule>, RepoError>;
+}
+
 /// Everything one alarm unit of work needs.
 pub trait AlarmTx:
-    AlarmRepository + Originators + NotificationRequests + ChannelRepository + OutboxWriter + UnitOfWork
+    AlarmRepository + Originators + DerivedFacts + NotificationRequests + ChannelRepository + OutboxWriter + UnitOfWork
 {
 }
 
 impl<T> AlarmTx for T where
-    T: AlarmRepository + Originators + NotificationRequests + ChannelRepository + OutboxWriter + UnitOfWork
+    T: AlarmRepository
+        + Originators
+        + DerivedFacts
+        + NotificationRequests
+        + ChannelRepository
+        + OutboxWriter
+        + UnitOfWork
 {
 }
 

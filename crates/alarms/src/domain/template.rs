@@ -21,11 +21,13 @@ pub struct TemplateVars {
     pub duration: String,
     /// Time of the change (RFC 3339, UTC).
     pub time: String,
+    /// Text stored with the triggering value (a port fault's error code), else empty.
+    pub detail: String,
 }
 
 /// Placeholders a template may use.
-pub const PLACEHOLDERS: [&str; 9] =
-    ["device", "station", "rule", "severity", "point", "value", "threshold", "duration", "time"];
+pub const PLACEHOLDERS: [&str; 10] =
+    ["device", "station", "rule", "severity", "point", "value", "threshold", "duration", "time", "detail"];
 
 /// Checks that every `{name}` in `template` is a known placeholder.
 pub fn validate_template(template: &str) -> Result<(), String> {
@@ -54,6 +56,7 @@ pub fn render(template: &str, vars: &TemplateVars) -> String {
         ("{threshold}", &vars.threshold),
         ("{duration}", &vars.duration),
         ("{time}", &vars.time),
+        ("{detail}", &vars.detail),
     ];
     pairs.iter().fold(template.to_owned(), |text, (k, v)| text.replace(k, v))
 }

@@ -81,7 +81,7 @@ pub struct AlarmRuleBody {
     #[serde(default)]
     #[schema(
         max_length = 2000,
-        pattern = "^[^{\\u0000]*(\\{(device|station|rule|severity|point|value|threshold|duration|time)\\}[^{\\u0000]*)*$"
+        pattern = "^[^{\\u0000]*(\\{(device|station|rule|severity|point|value|threshold|duration|time|detail)\\}[^{\\u0000]*)*$"
     )]
     message: Option<String>,
     /// Notification channels told on raise, severity change and clear.
@@ -288,7 +288,13 @@ impl utoipa::PartialSchema for AlarmCondition {
                 .required(key)
                 .additional_properties(Some(AdditionalProperties::FreeForm(false)))
         };
-        let point = || ObjectBuilder::new().schema_type(Type::String).pattern(Some(NON_BLANK));
+        let point = || {
+            ObjectBuilder::new().schema_type(Type::String).pattern(Some(NON_BLANK)).description(Some(
+                "A telemetry point, or a derived point of charging and notifications: `online`, \
+                 `connector_<n>_fault`, `session_error_rate_pct`, `session_error_rate_pct_last_<n>`, \
+                 `notify_backlog` (docs/alarms.md)",
+            ))
+        };
         let op = |ops: &[&'static str]| {
             ObjectBuilder::new().schema_type(Type::String).enum_values(Some(ops.iter().copied()))
         };
