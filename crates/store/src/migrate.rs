@@ -32,7 +32,7 @@ const SQLITE: &[(i64, &str, &str)] = &[
     (21, "charge_order_sessions", include_str!("../../../migrations/sqlite/0021_charge_order_sessions.sql")),
     (22, "platform_subscriptions", include_str!("../../../migrations/sqlite/0022_platform_subscriptions.sql")),
     (23, "collector_checkpoints", include_str!("../../../migrations/sqlite/0023_collector_checkpoints.sql")),
-    (26, "alarm_derived_points", include_str!("../../../migrations/sqlite/0026_alarm_derived_points.sql")),
+    (24, "alarm_derived_points", include_str!("../../../migrations/sqlite/0024_alarm_derived_points.sql")),
 ];
 
 /// (version, description, SQL) of every PostgreSQL migration, in order.
@@ -64,7 +64,7 @@ const POSTGRES: &[(i64, &str, &str)] = &[
     (21, "charge_order_sessions", include_str!("../../../migrations/postgres/0021_charge_order_sessions.sql")),
     (22, "platform_subscriptions", include_str!("../../../migrations/postgres/0022_platform_subscriptions.sql")),
     (23, "collector_checkpoints", include_str!("../../../migrations/postgres/0023_collector_checkpoints.sql")),
-    (26, "alarm_derived_points", include_str!("../../../migrations/postgres/0026_alarm_derived_points.sql")),
+    (24, "alarm_derived_points", include_str!("../../../migrations/postgres/0024_alarm_derived_points.sql")),
 ];
 
 fn migrator(list: &'static [(i64, &'static str, &'static str)]) -> Migrator {
