@@ -93,3 +93,4 @@ mod tenant_disable;
 mod tenant_isolation;
 mod testkit_api;
 mod third_party;
+mod third_party_operations;

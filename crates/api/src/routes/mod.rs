@@ -43,7 +43,9 @@ pub mod tariffs;
 pub mod telemetry;
 pub mod third_party;
 pub mod third_party_devices;
+pub mod third_party_operations;
 pub mod third_party_readings;
+pub mod third_party_records;
 
 /// Routes of charging: the read side and the operations on a charge point (kept here so the
 /// main router changes by one line).
@@ -149,6 +151,13 @@ pub fn third_party_routes() -> axum::Router<crate::AppState> {
         .route("/api/third/v1/devices/{id}/sessions", get(third_party_readings::sessions))
         .route("/api/third/v1/devices/{id}/realtime", get(third_party_readings::realtime))
         .route("/api/third/v1/devices/{id}/reboot", post(third_party::reboot))
+        .route(
+            "/api/third/v1/devices/{id}/params",
+            get(third_party_operations::read_params).post(third_party_operations::set_param),
+        )
+        .route("/api/third/v1/devices/{id}/firmware", post(third_party_operations::firmware))
+        .route("/api/third/v1/devices/{id}/history", get(third_party_records::history))
+        .route("/api/third/v1/devices/{id}/alarms", get(third_party_records::alarms))
         .route("/api/third/v1/devices/{id}/charge/start", post(third_party::start))
         .route("/api/third/v1/devices/{id}/charge/stop", post(third_party::stop))
         .route("/api/third/v1/devices/{id}/charge/status", get(third_party::status))
