@@ -73,6 +73,7 @@ use utoipa::OpenApi;
         crate::routes::third_party_records::alarms,
         crate::routes::charging_stats::fleet, crate::routes::charging_stats::sessions,
         crate::routes::charging_stats::third_fleet, crate::routes::charging_stats::third_sessions,
+        crate::routes::charging_stats::utilisation, crate::routes::charging_stats::third_utilisation,
         crate::routes::collector::list,
     ),
     components(schemas(error::ErrorBody, error::ErrorDetail, crate::routes::commands::IssueBody)),

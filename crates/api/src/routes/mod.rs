@@ -11,6 +11,7 @@ pub mod channel_schemas;
 pub mod charge_point_operations;
 pub mod charging;
 pub mod charging_stats;
+pub mod charging_stats_views;
 pub mod charging_timeline;
 pub mod collector;
 pub mod commands;
@@ -67,6 +68,7 @@ pub fn charging_routes() -> axum::Router<crate::AppState> {
         .route("/api/v1/charging-sessions/{id}", get(charging::get_session))
         .route("/api/v1/stats/charging/fleet", get(charging_stats::fleet))
         .route("/api/v1/stats/charging/sessions", get(charging_stats::sessions))
+        .route("/api/v1/stats/charging/utilisation", get(charging_stats::utilisation))
         .route("/api/v1/charging-sessions/{id}/timeline", get(charging_timeline::session_timeline))
         .route("/api/v1/charging-sessions/{id}/timeline.csv", get(charging_timeline::session_timeline_csv))
         .route("/api/v1/charge-points/{id}/timeline", get(charging_timeline::charge_point_timeline))
@@ -143,6 +145,7 @@ pub fn third_party_routes() -> axum::Router<crate::AppState> {
         .route("/api/third/v1/devices", get(third_party_devices::list))
         .route("/api/third/v1/stats/charging/fleet", get(charging_stats::third_fleet))
         .route("/api/third/v1/stats/charging/sessions", get(charging_stats::third_sessions))
+        .route("/api/third/v1/stats/charging/utilisation", get(charging_stats::third_utilisation))
         .route("/api/third/v1/devices/batch/status", post(third_party_devices::batch_status))
         .route("/api/third/v1/devices/batch/control", post(third_party_devices::batch_control))
         .route("/api/third/v1/devices/{id}", get(third_party_devices::get))
