@@ -18,9 +18,9 @@ fn at(s: &str) -> DateTime<Utc> {
 }
 
 /// (start, stop, state, energy Wh, reason) of the sessions of one pile.
-type Row = (&'static str, Option<&'static str>, SessionState, i64, Option<StopReason>);
+pub(crate) type Row = (&'static str, Option<&'static str>, SessionState, i64, Option<StopReason>);
 
-async fn fleet(app: &TestApp, station: StationId, rows: &[Row]) {
+pub(crate) async fn fleet(app: &TestApp, station: StationId, rows: &[Row]) {
     let mut tx = app.store.begin().await.unwrap();
     let mut piles = Vec::new();
     for (name, connected) in [("BER-1", true), ("BER-2", false)] {

@@ -227,6 +227,18 @@ async fn given_online_offline_and_unknown_piles_when_batched_then_one_result_eac
             .call(Method::POST, "/api/third/v1/devices/batch/status", Some(&key), Some(json!({"devices": []})))
             .await;
         assert_eq!((s, e["error"]["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("invalid_batch")));
+        // An AP3000 pile has no key/value configuration nor a firmware download: refused, nothing sent.
+        let base = format!("/api/third/v1/devices/{}", PILE.identity());
+        let firmware = json!({"location": "https://fw.example/a.bin", "retrieve_at": "2026-03-02T00:00:00Z"});
+        for (method, path, body) in [
+            (Method::GET, format!("{base}/params"), None),
+            (Method::POST, format!("{base}/params"), Some(json!({"key": "HeartbeatInterval", "value": "60"}))),
+            (Method::POST, format!("{base}/firmware"), Some(firmware)),
+        ] {
+            let (s, e) = env.app.call(method, &path, Some(&key), body).await;
+            let refused = (StatusCode::UNPROCESSABLE_ENTITY, Some("not_supported_by_protocol"));
+            assert_eq!((s, e["error"]["code"].as_str()), refused, "{b}: {path}: {e}");
+        }
     }
 }
 

@@ -34,6 +34,8 @@ const CROSS_FIELD_RULES: &[(&str, &str)] = &[
     ("stats_get", "from before to"),
     ("charging_stats_sessions", "from before to, at most 366 days (31 for hours)"),
     ("third_stats_sessions", "from before to, at most 366 days (31 for hours)"),
+    ("charging_stats_utilisation", "from before to, at most 366 days (31 for hours)"),
+    ("third_stats_utilisation", "from before to, at most 366 days (31 for hours)"),
     ("telemetry_raw", "from before to; cursor is <ts>|<point>"),
     ("charge_points_reserve", "expires_at after the service's clock"),
     ("commands_issue", "the Idempotency-Key header and the body's idempotency_key agree when both are given"),

@@ -381,6 +381,7 @@ fn platform() -> Vec<mgc_platform::PlatformError> {
         E::NotLinked("d".into()),
         E::Offline("d".into()),
         E::ModeNotSupported { protocol: "ap3000".into(), mode: "power" },
+        E::NotSupported { protocol: "ap3000".into(), operation: "firmware_update" },
         E::OrderConflict("o".into()),
         E::UnknownOrder("o".into()),
         E::NoOpenSession(1),
@@ -392,6 +393,7 @@ fn platform() -> Vec<mgc_platform::PlatformError> {
             | E::NotLinked(_)
             | E::Offline(_)
             | E::ModeNotSupported { .. }
+            | E::NotSupported { .. }
             | E::OrderConflict(_)
             | E::UnknownOrder(_)
             | E::NoOpenSession(_)

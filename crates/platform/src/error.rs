@@ -31,6 +31,14 @@ pub enum PlatformError {
         /// The mode asked for.
         mode: &'static str,
     },
+    /// The pile's protocol has no such operation.
+    #[error("{protocol} piles do not support {operation} through this API")]
+    NotSupported {
+        /// The pile's protocol.
+        protocol: String,
+        /// The operation asked for.
+        operation: &'static str,
+    },
     /// The order number was used before for another charge.
     #[error("order_no '{0}' was already used for another device, port, mode or id tag")]
     OrderConflict(String),
@@ -63,6 +71,7 @@ impl PlatformError {
             Self::NotLinked(_) => "device_not_linked",
             Self::Offline(_) => "device_offline",
             Self::ModeNotSupported { .. } => "mode_not_supported",
+            Self::NotSupported { .. } => "not_supported_by_protocol",
             Self::OrderConflict(_) => "order_conflict",
             Self::UnknownOrder(_) => "unknown_order",
             Self::NoOpenSession(_) => "no_open_session",

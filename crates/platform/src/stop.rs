@@ -99,7 +99,7 @@ pub async fn reboot<U: PlatformUnits>(
     Ok(Controls { command, created: true })
 }
 
-async fn send<T: mgc_commands::CommandTx>(
+pub(crate) async fn send<T: mgc_commands::CommandTx>(
     tx: &mut T,
     scope: &Scope,
     device_id: DeviceId,

@@ -3,11 +3,12 @@
 
 use crate::auth::Auth;
 use crate::extract::{parse_id, ApiQuery};
+use crate::routes::charging_stats_views::{FleetView, SessionFiguresView, UtilisationView};
 use crate::{ApiError, AppState};
 use axum::extract::State;
 use axum::Json;
 use chrono::{DateTime, Utc};
-use mgc_charging::{FleetFigures, SessionFigures, SessionStatsRequest};
+use mgc_charging::SessionStatsRequest;
 use mgc_iam::{Principal, Role};
 use mgc_kernel::{Granularity, StationId};
 use mgc_masterdata::domain::repository::MasterdataQueries;
@@ -38,20 +39,26 @@ pub struct SessionStatsQuery {
     pub to: DateTime<Utc>,
 }
 
-async fn fleet_of(state: &AppState, p: &Principal, q: FleetQuery) -> Result<Json<FleetFigures>, ApiError> {
+async fn fleet_of(state: &AppState, p: &Principal, q: FleetQuery) -> Result<Json<FleetView>, ApiError> {
     p.require(Role::Viewer)?;
     let station: Option<StationId> = q.station_id.as_deref().map(|s| parse_id(s, "station")).transpose()?;
     if let Some(s) = station {
         state.store.get_station(&p.scope(), s).await?;
     }
-    Ok(Json(mgc_charging::fleet_stats(&state.store, &p.scope(), station).await?))
+    Ok(Json(mgc_charging::fleet_stats(&state.store, &p.scope(), station).await?.into()))
 }
 
 async fn sessions_of(
     state: &AppState,
     p: &Principal,
     q: SessionStatsQuery,
-) -> Result<Json<Vec<SessionFigures>>, ApiError> {
+) -> Result<Json<Vec<SessionFiguresView>>, ApiError> {
+    let request = request_of(state, p, q).await?;
+    let figures = mgc_charging::session_stats(&state.store, &p.scope(), &request).await?;
+    Ok(Json(figures.into_iter().map(Into::into).collect()))
+}
+
+async fn request_of(state: &AppState, p: &Principal, q: SessionStatsQuery) -> Result<SessionStatsRequest, ApiError> {
     p.require(Role::Viewer)?;
     let station: StationId = parse_id(&q.station_id, "station")?;
     let granularity: Granularity = q
@@ -59,20 +66,57 @@ async fn sessions_of(
         .parse()
         .map_err(|_| ApiError::bad_request("invalid_query", "granularity: must be hour, day, month or year"))?;
     let tz = state.store.get_station(&p.scope(), station).await?.time_zone;
-    let request = SessionStatsRequest { station, tz, granularity, from: q.from, to: q.to };
-    Ok(Json(mgc_charging::session_stats(&state.store, &p.scope(), &request).await?))
+    Ok(SessionStatsRequest { station, tz, granularity, from: q.from, to: q.to })
+}
+
+async fn utilisation_of(
+    state: &AppState,
+    p: &Principal,
+    q: SessionStatsQuery,
+) -> Result<Json<Vec<UtilisationView>>, ApiError> {
+    let request = request_of(state, p, q).await?;
+    let figures = mgc_charging::utilisation_stats(&state.store, &p.scope(), &request, state.clock.now()).await?;
+    Ok(Json(figures.into_iter().map(Into::into).collect()))
+}
+
+/// Utilisation of a station's ports per window of its calendar: the share of port-time spent in
+/// sessions (per mille), running sessions counted up to now; a session that started more than
+/// 48 h before the range is not seen.
+#[utoipa::path(get, path = "/api/v1/stats/charging/utilisation", operation_id = "charging_stats_utilisation", tag = "charging", params(SessionStatsQuery),
+    security(("bearer" = []), ("api_key" = [])),
+    responses((status = 200, body = Vec<UtilisationView>, description = "one item per window"), (status = 400, body = crate::error::ErrorBody),
+        (status = 404, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody, description = "invalid_charging_input: from not before to, or the range too long")))]
+pub async fn utilisation(
+    State(state): State<AppState>,
+    Auth(p): Auth,
+    ApiQuery(q): ApiQuery<SessionStatsQuery>,
+) -> Result<Json<Vec<UtilisationView>>, ApiError> {
+    utilisation_of(&state, &p, q).await
+}
+
+/// The port utilisation for a platform (as `GET /api/v1/stats/charging/utilisation`).
+#[utoipa::path(get, path = "/api/third/v1/stats/charging/utilisation", operation_id = "third_stats_utilisation", tag = "third-party", params(SessionStatsQuery),
+    security(("api_key" = []), ("bearer" = [])),
+    responses((status = 200, body = Vec<UtilisationView>, description = "one item per window"), (status = 400, body = crate::error::ErrorBody),
+        (status = 404, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody, description = "invalid_charging_input")))]
+pub async fn third_utilisation(
+    State(state): State<AppState>,
+    Auth(p): Auth,
+    ApiQuery(q): ApiQuery<SessionStatsQuery>,
+) -> Result<Json<Vec<UtilisationView>>, ApiError> {
+    utilisation_of(&state, &p, q).await
 }
 
 /// Piles online and offline (per protocol) and ports by status, now.
 #[utoipa::path(get, path = "/api/v1/stats/charging/fleet", operation_id = "charging_stats_fleet", tag = "charging", params(FleetQuery),
     security(("bearer" = []), ("api_key" = [])),
-    responses((status = 200, description = "fleet figures: total, online, offline, by_protocol, ports_by_status, ports_idle, ports_charging, ports_fault"),
+    responses((status = 200, body = FleetView),
         (status = 404, body = crate::error::ErrorBody)))]
 pub async fn fleet(
     State(state): State<AppState>,
     Auth(p): Auth,
     ApiQuery(q): ApiQuery<FleetQuery>,
-) -> Result<Json<FleetFigures>, ApiError> {
+) -> Result<Json<FleetView>, ApiError> {
     fleet_of(&state, &p, q).await
 }
 
@@ -80,37 +124,37 @@ pub async fn fleet(
 /// duration, success rate (per mille) and stop reasons.
 #[utoipa::path(get, path = "/api/v1/stats/charging/sessions", operation_id = "charging_stats_sessions", tag = "charging", params(SessionStatsQuery),
     security(("bearer" = []), ("api_key" = [])),
-    responses((status = 200, description = "one item per window, zeros included"), (status = 400, body = crate::error::ErrorBody),
+    responses((status = 200, body = Vec<SessionFiguresView>, description = "one item per window, zeros included"), (status = 400, body = crate::error::ErrorBody),
         (status = 404, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody, description = "invalid_charging_input: from not before to, or the range too long")))]
 pub async fn sessions(
     State(state): State<AppState>,
     Auth(p): Auth,
     ApiQuery(q): ApiQuery<SessionStatsQuery>,
-) -> Result<Json<Vec<SessionFigures>>, ApiError> {
+) -> Result<Json<Vec<SessionFiguresView>>, ApiError> {
     sessions_of(&state, &p, q).await
 }
 
 /// The fleet figures for a platform (as `GET /api/v1/stats/charging/fleet`).
 #[utoipa::path(get, path = "/api/third/v1/stats/charging/fleet", operation_id = "third_stats_fleet", tag = "third-party", params(FleetQuery),
     security(("api_key" = []), ("bearer" = [])),
-    responses((status = 200, description = "fleet figures"), (status = 404, body = crate::error::ErrorBody)))]
+    responses((status = 200, body = FleetView), (status = 404, body = crate::error::ErrorBody)))]
 pub async fn third_fleet(
     State(state): State<AppState>,
     Auth(p): Auth,
     ApiQuery(q): ApiQuery<FleetQuery>,
-) -> Result<Json<FleetFigures>, ApiError> {
+) -> Result<Json<FleetView>, ApiError> {
     fleet_of(&state, &p, q).await
 }
 
 /// The session figures for a platform (as `GET /api/v1/stats/charging/sessions`).
 #[utoipa::path(get, path = "/api/third/v1/stats/charging/sessions", operation_id = "third_stats_sessions", tag = "third-party", params(SessionStatsQuery),
     security(("api_key" = []), ("bearer" = [])),
-    responses((status = 200, description = "one item per window, zeros included"), (status = 400, body = crate::error::ErrorBody),
+    responses((status = 200, body = Vec<SessionFiguresView>, description = "one item per window, zeros included"), (status = 400, body = crate::error::ErrorBody),
         (status = 404, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn third_sessions(
     State(state): State<AppState>,
     Auth(p): Auth,
     ApiQuery(q): ApiQuery<SessionStatsQuery>,
-) -> Result<Json<Vec<SessionFigures>>, ApiError> {
+) -> Result<Json<Vec<SessionFiguresView>>, ApiError> {
     sessions_of(&state, &p, q).await
 }

@@ -15,6 +15,7 @@ pub mod channel_views;
 pub mod charge_point_operations;
 pub mod charging;
 pub mod charging_stats;
+pub mod charging_stats_views;
 pub mod charging_timeline;
 pub mod collector;
 pub mod command_views;
@@ -58,7 +59,9 @@ pub mod telemetry;
 pub mod telemetry_views;
 pub mod third_party;
 pub mod third_party_devices;
+pub mod third_party_operations;
 pub mod third_party_readings;
+pub mod third_party_records;
 
 /// Routes of charging: the read side and the operations on a charge point (kept here so the
 /// main router changes by one line).
@@ -80,6 +83,7 @@ pub fn charging_routes() -> axum::Router<crate::AppState> {
         .route("/api/v1/charging-sessions/{id}", get(charging::get_session))
         .route("/api/v1/stats/charging/fleet", get(charging_stats::fleet))
         .route("/api/v1/stats/charging/sessions", get(charging_stats::sessions))
+        .route("/api/v1/stats/charging/utilisation", get(charging_stats::utilisation))
         .route("/api/v1/charging-sessions/{id}/timeline", get(charging_timeline::session_timeline))
         .route("/api/v1/charging-sessions/{id}/timeline.csv", get(charging_timeline::session_timeline_csv))
         .route("/api/v1/charge-points/{id}/timeline", get(charging_timeline::charge_point_timeline))
@@ -156,6 +160,7 @@ pub fn third_party_routes() -> axum::Router<crate::AppState> {
         .route("/api/third/v1/devices", get(third_party_devices::list))
         .route("/api/third/v1/stats/charging/fleet", get(charging_stats::third_fleet))
         .route("/api/third/v1/stats/charging/sessions", get(charging_stats::third_sessions))
+        .route("/api/third/v1/stats/charging/utilisation", get(charging_stats::third_utilisation))
         .route("/api/third/v1/devices/batch/status", post(third_party_devices::batch_status))
         .route("/api/third/v1/devices/batch/control", post(third_party_devices::batch_control))
         .route("/api/third/v1/devices/{id}", get(third_party_devices::get))
@@ -164,6 +169,13 @@ pub fn third_party_routes() -> axum::Router<crate::AppState> {
         .route("/api/third/v1/devices/{id}/sessions", get(third_party_readings::sessions))
         .route("/api/third/v1/devices/{id}/realtime", get(third_party_readings::realtime))
         .route("/api/third/v1/devices/{id}/reboot", post(third_party::reboot))
+        .route(
+            "/api/third/v1/devices/{id}/params",
+            get(third_party_operations::read_params).post(third_party_operations::set_param),
+        )
+        .route("/api/third/v1/devices/{id}/firmware", post(third_party_operations::firmware))
+        .route("/api/third/v1/devices/{id}/history", get(third_party_records::history))
+        .route("/api/third/v1/devices/{id}/alarms", get(third_party_records::alarms))
         .route("/api/third/v1/devices/{id}/charge/start", post(third_party::start))
         .route("/api/third/v1/devices/{id}/charge/stop", post(third_party::stop))
         .route("/api/third/v1/devices/{id}/charge/status", get(third_party::status))

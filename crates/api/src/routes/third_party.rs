@@ -26,7 +26,7 @@ impl From<PlatformError> for ApiError {
         let status = match &e {
             E::Repo(r) => return ApiError::from(r.clone()),
             E::Command(c) => return ApiError::from(c.clone()),
-            E::Invalid { .. } | E::ModeNotSupported { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            E::Invalid { .. } | E::ModeNotSupported { .. } | E::NotSupported { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             E::UnknownDevice(_) | E::UnknownOrder(_) => StatusCode::NOT_FOUND,
             E::NotLinked(_) | E::Offline(_) | E::OrderConflict(_) | E::NoOpenSession(_) => StatusCode::CONFLICT,
         };

@@ -1,6 +1,9 @@
 //! Charging statistics: the fleet now, and sessions per window of a station's calendar.
 
-use crate::{fleet_figures, session_figures, ChargingError, ChargingStatsQueries, FleetFigures, SessionFigures};
+use crate::{
+    fleet_figures, session_figures, utilisation_figures, ChargingError, ChargingStatsQueries, FleetFigures,
+    SessionFigures, UtilisationFigures,
+};
 use chrono::{DateTime, Duration, Utc};
 use mgc_kernel::{Granularity, Scope, StationId, StationTz};
 
@@ -34,13 +37,11 @@ pub struct SessionStatsRequest {
     pub to: DateTime<Utc>,
 }
 
-/// Sessions of a station per window: every window from the one holding `from` to the one
-/// holding the last instant before `to`.
-pub async fn session_stats<Q: ChargingStatsQueries>(
-    queries: &Q,
-    scope: &Scope,
-    request: &SessionStatsRequest,
-) -> Result<Vec<SessionFigures>, ChargingError> {
+/// How far before a range a session may have started and still count in its utilisation (a
+/// session running longer than this before the range is not seen).
+pub const UTILISATION_LOOKBACK_HOURS: i64 = 48;
+
+fn checked_windows(request: &SessionStatsRequest) -> Result<(DateTime<Utc>, DateTime<Utc>), ChargingError> {
     if request.from >= request.to {
         return Err(ChargingError::invalid("from", "must be before to"));
     }
@@ -50,6 +51,33 @@ pub async fn session_stats<Q: ChargingStatsQueries>(
     }
     let first = request.tz.window_containing(request.granularity, request.from);
     let last = request.tz.window_containing(request.granularity, request.to - Duration::nanoseconds(1));
-    let facts = queries.session_facts(scope, request.station, first.start, last.end).await?;
-    Ok(session_figures(&request.tz, request.granularity, first.start, last.end, &facts))
+    Ok((first.start, last.end))
+}
+
+/// Utilisation of a station's ports per window (ranges as [`session_stats`]); sessions running at
+/// `now` count up to `now`.
+pub async fn utilisation_stats<Q: ChargingStatsQueries>(
+    queries: &Q,
+    scope: &Scope,
+    request: &SessionStatsRequest,
+    now: DateTime<Utc>,
+) -> Result<Vec<UtilisationFigures>, ChargingError> {
+    let (start, end) = checked_windows(request)?;
+    let (_, connectors) = queries.fleet(scope, Some(request.station)).await?;
+    let ports = connectors.iter().filter(|c| c.number > 0).count() as u64;
+    let lookback = start - Duration::hours(UTILISATION_LOOKBACK_HOURS);
+    let facts = queries.session_facts(scope, request.station, lookback, end).await?;
+    Ok(utilisation_figures(&request.tz, request.granularity, start, end, ports, &facts, now))
+}
+
+/// Sessions of a station per window: every window from the one holding `from` to the one
+/// holding the last instant before `to`.
+pub async fn session_stats<Q: ChargingStatsQueries>(
+    queries: &Q,
+    scope: &Scope,
+    request: &SessionStatsRequest,
+) -> Result<Vec<SessionFigures>, ChargingError> {
+    let (start, end) = checked_windows(request)?;
+    let facts = queries.session_facts(scope, request.station, start, end).await?;
+    Ok(session_figures(&request.tz, request.granularity, start, end, &facts))
 }

@@ -28,3 +28,4 @@ pub mod timeline_ports;
 #[cfg(test)]
 mod timeline_tests;
 pub mod unmatched_stop;
+pub mod utilisation;
