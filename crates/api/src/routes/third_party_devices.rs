@@ -65,7 +65,7 @@ pub async fn get(
 #[utoipa::path(get, path = "/api/third/v1/devices/{id}/logs", operation_id = "third_devices_logs", tag = "third-party",
     params(("id" = String, Path, description = "charge point id or protocol identity"), DevicePageQuery),
     security(("api_key" = []), ("bearer" = [])),
-    responses((status = 200, description = "a page of commands (as `GET /api/v1/commands`)"), (status = 400, body = crate::error::ErrorBody),
+    responses((status = 200, body = crate::routes::command_views::CommandPage, description = "a page of commands (as `GET /api/v1/commands`)"), (status = 400, body = crate::error::ErrorBody),
         (status = 404, body = crate::error::ErrorBody, description = "unknown_device")))]
 pub async fn logs(
     State(state): State<AppState>,

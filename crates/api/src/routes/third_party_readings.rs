@@ -93,7 +93,7 @@ pub async fn sessions(
 /// adapter records them); empty while the pile is linked to no device.
 #[utoipa::path(get, path = "/api/third/v1/devices/{id}/realtime", operation_id = "third_devices_realtime", tag = "third-party",
     params(("id" = String, Path, description = "charge point id or protocol identity")), security(("api_key" = []), ("bearer" = [])),
-    responses((status = 200, description = "latest points (as `GET /api/v1/telemetry/latest`)"),
+    responses((status = 200, body = Vec<crate::routes::telemetry_views::PointRowView>, description = "latest points (as `GET /api/v1/telemetry/latest`)"),
         (status = 404, body = crate::error::ErrorBody, description = "unknown_device")))]
 pub async fn realtime(
     State(state): State<AppState>,

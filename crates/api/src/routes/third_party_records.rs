@@ -44,7 +44,7 @@ pub struct ReadingView {
     /// Numeric value (numbers as they are, booleans 1/0; none for text and objects).
     pub value: Option<f64>,
     /// The value as received: `{"type": "number"|"bool"|"text"|"json", "value": …}`.
-    #[schema(value_type = Object)]
+    #[schema(value_type = crate::routes::telemetry_views::RawValueView)]
     pub raw: serde_json::Value,
 }
 
