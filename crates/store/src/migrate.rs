@@ -32,6 +32,7 @@ const SQLITE: &[(i64, &str, &str)] = &[
     (21, "charge_order_sessions", include_str!("../../../migrations/sqlite/0021_charge_order_sessions.sql")),
     (22, "platform_subscriptions", include_str!("../../../migrations/sqlite/0022_platform_subscriptions.sql")),
     (23, "collector_checkpoints", include_str!("../../../migrations/sqlite/0023_collector_checkpoints.sql")),
+    (25, "station_stats_revisions", include_str!("../../../migrations/sqlite/0025_station_stats_revisions.sql")),
 ];
 
 /// (version, description, SQL) of every PostgreSQL migration, in order.
@@ -63,6 +64,7 @@ const POSTGRES: &[(i64, &str, &str)] = &[
     (21, "charge_order_sessions", include_str!("../../../migrations/postgres/0021_charge_order_sessions.sql")),
     (22, "platform_subscriptions", include_str!("../../../migrations/postgres/0022_platform_subscriptions.sql")),
     (23, "collector_checkpoints", include_str!("../../../migrations/postgres/0023_collector_checkpoints.sql")),
+    (25, "station_stats_revisions", include_str!("../../../migrations/postgres/0025_station_stats_revisions.sql")),
 ];
 
 fn migrator(list: &'static [(i64, &'static str, &'static str)]) -> Migrator {
