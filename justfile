@@ -72,7 +72,7 @@ bench-close:
 
 # A year of hourly station statistics (8,784 rows) through the release `mgc serve` on PostgreSQL
 # and SQLite: p50/p95 of the JSON and compact (`format=compact`) forms against a same-run raw SQL
-# SELECT of the same rows (BENCH_STATS_QUERIES=200; goal p95 <= 20 ms).
+# SELECT of the same rows, and of repeated (cached) answers (BENCH_STATS_QUERIES=200; goal p95 <= 20 ms).
 bench-stats:
     cargo build --release -p mgc-server
     cargo bench -p mgc-tests --bench stats

@@ -74,6 +74,7 @@ mod shadow_support;
 mod statement_pdf;
 mod station_scope;
 mod station_time_zone;
+mod stats_cache;
 mod stats_compact;
 mod store_contract;
 mod store_contract_alarms;

@@ -18,6 +18,8 @@ pub struct AnalyticsSettings {
     pub tick_secs: u64,
     /// Stations closed concurrently in a round.
     pub concurrency: usize,
+    /// Memory (MiB) of the `GET /api/v1/stats` answer cache; 0 turns it off.
+    pub stats_cache_mib: usize,
 }
 
 impl Default for AnalyticsSettings {
@@ -29,6 +31,7 @@ impl Default for AnalyticsSettings {
             max_backfill_days: 400,
             tick_secs: 30,
             concurrency: 4,
+            stats_cache_mib: 64,
         }
     }
 }
@@ -55,7 +58,15 @@ impl AnalyticsSettings {
         if !(1..=64).contains(&self.concurrency) {
             problems.push("analytics.concurrency: must be between 1 and 64".to_owned());
         }
+        if self.stats_cache_mib > 65_536 {
+            problems.push("analytics.stats_cache_mib: must be between 0 and 65536".to_owned());
+        }
         problems
+    }
+
+    /// The stats answer cache's bound in bytes.
+    pub fn stats_cache_bytes(&self) -> usize {
+        self.stats_cache_mib.saturating_mul(1 << 20)
     }
 
     /// The analytics context's configuration.

@@ -93,6 +93,7 @@ pub async fn serve(mut config: Config) -> Result<(), String> {
             analytics: config.analytics(),
             commands: config.commands.to_settings(),
             metrics_token: Some(config.http.metrics_token.clone()).filter(|t| !t.is_empty()),
+            stats_cache_bytes: config.analytics.stats_cache_bytes(),
         }),
         ingest: Arc::new(mgc_api::IngestService::start(
             store.clone(),
@@ -107,6 +108,7 @@ pub async fn serve(mut config: Config) -> Result<(), String> {
         adapters: Arc::new(adapters.clone()),
         collector: collector_status.clone(),
         refusal_audit: Arc::default(),
+        stats_cache: Arc::new(mgc_api::stats_cache::StatsCache::new(config.analytics.stats_cache_bytes())),
     };
     let (stop_tx, stop_rx) = watch::channel(false);
     match store.release_instance_claims(&instance).await {

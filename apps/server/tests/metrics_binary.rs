@@ -60,6 +60,8 @@ fn promtool_finds_nothing_in_the_metrics_of_a_running_server() {
         "process_start_time_seconds ",
         "mgc_build_info{version=\"",
         "mgc_http_deadline_exceeded_total 0",
+        "mgc_stats_cache_requests_total{result=\"hit\"} 0",
+        "mgc_stats_cache_bytes 0",
         "mgc_ingest_points_total{outcome=\"quarantined\"} 0",
         "mgc_commands_total{state=\"succeeded\"} 0",
         "mgc_auth_refused_total{reason=\"",

@@ -26,6 +26,7 @@ pub mod router;
 pub mod routes;
 pub mod schema_enums;
 pub mod state;
+pub mod stats_cache;
 pub mod whole_number;
 
 pub use error::ApiError;

@@ -64,6 +64,20 @@ pub const METRICS: &[MetricSpec] = &[
         ONE,
     ),
     spec(
+        "mgc_stats_cache_requests_total",
+        Counter,
+        Some(Unit::Count),
+        "GET /api/v1/stats lookups in the answer cache, by result (hit: served from memory at the station's current statistics revision).",
+        Some(("result", &["hit", "miss"])),
+    ),
+    spec(
+        "mgc_stats_cache_bytes",
+        Gauge,
+        Some(Unit::Bytes),
+        "Bytes of GET /api/v1/stats answers held in memory (bounded by analytics.stats_cache_mib).",
+        None,
+    ),
+    spec(
         "mgc_http_connections_refused_total",
         Counter,
         Some(Unit::Count),

@@ -23,7 +23,12 @@ pub struct ApiConfig {
     pub commands: mgc_commands::CommandSettings,
     /// When set, `/metrics` answers only `Authorization: Bearer <this token>`.
     pub metrics_token: Option<String>,
+    /// Memory bound of the stats answer cache in bytes (0 = off).
+    pub stats_cache_bytes: usize,
 }
+
+/// Default bound of the stats answer cache: 64 MiB.
+pub const DEFAULT_STATS_CACHE_BYTES: usize = 64 << 20;
 
 impl Default for ApiConfig {
     fn default() -> Self {
@@ -35,6 +40,7 @@ impl Default for ApiConfig {
             analytics: mgc_analytics::AnalyticsConfig::default(),
             commands: mgc_commands::CommandSettings::default(),
             metrics_token: None,
+            stats_cache_bytes: DEFAULT_STATS_CACHE_BYTES,
         }
     }
 }
@@ -70,4 +76,6 @@ pub struct AppState {
     pub collector: Arc<mgc_adapter_collector::CollectorStatus>,
     /// Per-tenant budget of audited authentication refusals.
     pub refusal_audit: Arc<crate::refusal_audit::RefusalAudit>,
+    /// Serialized stats answers, served while the station's statistics revision stands.
+    pub stats_cache: Arc<crate::stats_cache::StatsCache>,
 }

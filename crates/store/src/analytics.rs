@@ -263,7 +263,7 @@ impl AnalyticsRepository for StoreTx {
                 q.execute(&mut *c).await.map_err(db_err)?;
             });
         }
-        Ok(())
+        bump_revisions(self, versions).await
     }
 
     async fn forget_station(&mut self, tenant: &TenantId, station: StationId) -> Result<(), RepoError> {
@@ -275,4 +275,19 @@ impl AnalyticsRepository for StoreTx {
         });
         Ok(())
     }
+}
+
+/// Bumps the statistics revision of every station in `versions` (in station order, so two units
+/// of work never wait on each other's rows crosswise), in the caller's transaction: a cached
+/// stats answer of the station is stale from the commit on.
+async fn bump_revisions(tx: &mut StoreTx, versions: &[NewVersion]) -> Result<(), RepoError> {
+    let stations: BTreeMap<StationId, &TenantId> =
+        versions.iter().map(|v| (v.stat.station_id, &v.stat.tenant)).collect();
+    let sql = "INSERT INTO station_stats_revisions (station_id, tenant_id, revision) VALUES ($1, $2, 1)
+               ON CONFLICT (station_id) DO UPDATE SET revision = station_stats_revisions.revision + 1";
+    for (station, tenant) in stations {
+        on_tx!(tx, c => sqlx::query(sql).bind(station.as_uuid()).bind(tenant.as_str()).execute(&mut *c).await
+            .map_err(db_err).map(|_| ())?);
+    }
+    Ok(())
 }

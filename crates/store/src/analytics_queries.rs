@@ -120,4 +120,10 @@ impl AnalyticsQueries for Store {
         on_read!(self, p => sqlx::query(&sql).bind(tenant.as_str()).bind(id.as_uuid()).fetch_optional(p).await
             .map_err(db_err)?.as_ref().map(job_from_row).transpose())
     }
+
+    async fn stats_revision(&self, tenant: &TenantId, station: StationId) -> Result<i64, RepoError> {
+        let sql = "SELECT revision FROM station_stats_revisions WHERE station_id = $1 AND tenant_id = $2";
+        on_read!(self, p => Ok(sqlx::query(sql).bind(station.as_uuid()).bind(tenant.as_str()).fetch_optional(p).await
+            .map_err(db_err)?.map(|r| r.int("revision")).transpose()?.unwrap_or(0)))
+    }
 }

@@ -137,6 +137,7 @@ impl TestApp {
             adapters: Arc::new(adapters.clone()),
             collector: collector.clone(),
             refusal_audit: Arc::default(),
+            stats_cache: Arc::new(mgc_api::stats_cache::StatsCache::new(config.stats_cache_bytes)),
         };
         Self {
             router: mgc_api::router(state),

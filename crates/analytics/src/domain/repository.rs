@@ -206,4 +206,8 @@ pub trait AnalyticsQueries: Send + Sync {
     async fn point_stats(&self, tenant: &TenantId, q: &StatsQuery) -> Result<Vec<PointStat>, RepoError>;
     /// One job of the tenant.
     async fn job(&self, tenant: &TenantId, id: JobId) -> Result<Option<Job>, RepoError>;
+    /// The station's statistics revision: bumped by every unit of work that writes a version of
+    /// its statistics (0 before the first), so an answer built at revision r is current while
+    /// this still says r.
+    async fn stats_revision(&self, tenant: &TenantId, station: StationId) -> Result<i64, RepoError>;
 }

@@ -5,10 +5,11 @@ use crate::auth::Auth;
 use crate::extract::{parse_id, ApiJson, ApiQuery};
 use crate::routes::masterdata::visible_station;
 use crate::routes::stats_columns::StatsColumns;
+use crate::stats_cache::StatsKey;
 use crate::{ApiError, AppState};
 use axum::extract::{Path, State};
-use axum::http::{header, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::http::StatusCode;
+use axum::response::Response;
 use axum::Json;
 use chrono::{DateTime, Duration, Utc};
 use mgc_analytics::app::close::{close_range_now, CloseError, CloseRequest};
@@ -140,6 +141,11 @@ pub async fn stats(
         point: f.point.clone(),
         all_versions,
     };
+    let key = StatsKey::of(&p.tenant, &q, station.time_zone.name(), compact);
+    let revision = state.stats_cache.revision(&state.store, &p.tenant, station_id).await?;
+    if let Some(cached) = state.stats_cache.get(&key, revision) {
+        return Ok(cached);
+    }
     let (items, points, columns) = if device.is_some() || f.point.is_some() {
         (None, Some(state.store.point_stats(&p.tenant, &q).await?), None)
     } else if compact {
@@ -150,21 +156,20 @@ pub async fn stats(
     let time_zone = station.time_zone.name().to_owned();
     let rows = items.as_ref().map_or(0, Vec::len) + points.as_ref().map_or(0, Vec::len);
     let rows = rows + columns.as_ref().map_or(0, |c| c.period.len());
-    Ok(page_response(&StatsPage { station_id, time_zone, granularity, items, points, columns }, rows))
+    let body = page_json(&StatsPage { station_id, time_zone, granularity, items, points, columns }, rows)?;
+    Ok(state.stats_cache.keep(key, revision, body))
 }
 
 /// The page as JSON in a buffer sized for it up front: a year of hours is megabytes, which a
 /// small buffer growing by doubling would copy over and over.
-fn page_response(page: &StatsPage, rows: usize) -> Response {
+fn page_json(page: &StatsPage, rows: usize) -> Result<Vec<u8>, ApiError> {
     let per_row = if page.columns.is_some() { 160 } else { 400 };
     let mut buf = Vec::with_capacity(256 + rows * per_row);
-    match serde_json::to_writer(&mut buf, page) {
-        Ok(()) => ([(header::CONTENT_TYPE, "application/json")], buf).into_response(),
-        Err(e) => {
-            tracing::error!(error = %e, "stats page not serializable");
-            ApiError::internal().into_response()
-        }
-    }
+    serde_json::to_writer(&mut buf, page).map_err(|e| {
+        tracing::error!(error = %e, "stats page not serializable");
+        ApiError::internal()
+    })?;
+    Ok(buf)
 }
 
 /// Body of `POST /api/v1/analytics/window-close`.
