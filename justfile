@@ -21,7 +21,7 @@ fmt:
     cargo fmt --all
 
 # Every benchmark.
-bench: bench-outbox bench-ingest bench-close bench-stats bench-alarm bench-command bench-ocpp bench-ap3000
+bench: bench-outbox bench-ingest bench-close bench-stats bench-alarm bench-command bench-ocpp bench-ap3000 bench-notify
 
 # Outbox append and dispatch throughput against a same-run insert baseline (BENCH_EVENTS=5000).
 bench-outbox:
@@ -60,6 +60,17 @@ bench-ocpp:
 bench-ap3000:
     cargo build --release -p mgc-server
     ulimit -n "$(ulimit -Hn)" && cargo bench -p mgc-tests --bench ap3000
+
+# Platform subscription notices and the audit trail's cost through the release `mgc serve`
+# (PostgreSQL when available, else SQLite; BENCH_NOTIFY_DATABASE=postgres|sqlite): (a) OCPP
+# sessions back to back with the charging timeline on vs off (`charging.timeline_enabled`) in the
+# same run, goal < 5 % slowdown; (b) BENCH_NOTIFY_DEVICES=10000 charge points held with normal
+# traffic, notice latency (arrival - occurred_at) p50/p95/p99/max per phase, goal steady p99 < 1 s,
+# and every source event told once (lost/duplicate counts). BENCH_NOTIFY_HOLD_S=90 and the other
+# knobs are in tests/benches/notify.rs. Raises the open-file limit to the hard limit first.
+bench-notify:
+    cargo build --release -p mgc-server
+    ulimit -n "$(ulimit -Hn)" && cargo bench -p mgc-tests --bench notify
 
 # Mint a development admin token for the bootstrap tenant.
 token TENANT="default" ROLE="admin":

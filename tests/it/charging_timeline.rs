@@ -1,6 +1,6 @@
 //! The charging audit trail through OCPP frames and the real router, on both backends: the exact
 //! ordered timeline of a session and of its charge point with their frames, time range and
-//! pages, CSV export, tenant and station scope.
+//! pages, CSV export, tenant and station scope; the benchmark switch that turns it off.
 
 use crate::charging_store::cp;
 use crate::charging_telemetry::charger_station;
@@ -149,6 +149,27 @@ async fn given_a_full_ocpp_session_then_session_and_charge_point_timelines_are_e
             (Some("charging"), Some("available"))
         );
         assert!(items[9]["session_id"].is_null(), "after the stop the connector has no session");
+    }
+}
+
+#[tokio::test]
+async fn given_the_timeline_switched_off_then_sessions_commit_without_events_and_on_again_records_again() {
+    for db in all_databases().await {
+        let app = TestApp::new(&db).await;
+        app.store.set_charging_timeline(false);
+        assert!(!app.store.charging_timeline_enabled());
+        let (_, charge_point, session) = full_session(&app).await;
+        let viewer = app.bearer("acme", Role::Viewer);
+        let (s, found) = get(&app, &format!("/api/v1/charging-sessions/{session}"), &viewer).await;
+        assert_eq!((s, found["energy_wh"].as_i64()), (StatusCode::OK, Some(3000)), "{}: {found}", db.backend);
+        let (s, page) = get(&app, &format!("/api/v1/charge-points/{charge_point}/timeline"), &viewer).await;
+        assert_eq!((s, steps(&page)), (StatusCode::OK, Vec::new()), "{}: nothing recorded while off", db.backend);
+
+        app.store.set_charging_timeline(true);
+        call(&app, "b2", "BootNotification", json!({"chargePointVendor": "VendorX", "chargePointModel": "Wallbox"}))
+            .await;
+        let (_, page) = get(&app, &format!("/api/v1/charge-points/{charge_point}/timeline"), &viewer).await;
+        assert_eq!(steps(&page), expected(&[("registered", Some("b2"))]), "{}", db.backend);
     }
 }
 

@@ -1,4 +1,5 @@
-//! The `[charging]` configuration section: retention of the charging audit trail (timeline).
+//! The `[charging]` configuration section: retention of the charging audit trail (timeline), and
+//! the benchmark switch that turns it off.
 
 use mgc_charging::TimelineRetention;
 use serde::{Deserialize, Serialize};
@@ -13,6 +14,9 @@ pub struct ChargingConfig {
     pub timeline_event_days: u32,
     /// Seconds between two retention sweeps of the timeline.
     pub timeline_sweep_interval_s: u64,
+    /// Record the timeline (default). Off only to measure what the audit trail costs
+    /// (`just bench-notify`): the audit trail the charging issue requires is then missing.
+    pub timeline_enabled: bool,
 }
 
 impl Default for ChargingConfig {
@@ -22,6 +26,7 @@ impl Default for ChargingConfig {
             timeline_session_days: retention.session_days,
             timeline_event_days: retention.event_days,
             timeline_sweep_interval_s: 3600,
+            timeline_enabled: true,
         }
     }
 }
@@ -52,6 +57,7 @@ mod tests {
     fn given_defaults_then_thirty_and_seven_days_and_zero_days_are_refused() {
         let r = ChargingConfig::default().retention().unwrap();
         assert_eq!((r.session_days, r.event_days), (30, 7));
+        assert!(ChargingConfig::default().timeline_enabled, "the audit trail is recorded unless switched off");
         let zero = ChargingConfig { timeline_event_days: 0, ..Default::default() };
         assert_eq!(zero.retention().unwrap_err(), "charging.timeline_event_days: must be at least 1");
     }

@@ -13,6 +13,13 @@ use tokio::sync::watch;
 pub async fn open_store(config: &Config) -> Result<Store, String> {
     let url = config.database_url();
     let store = Store::connect(&url, &config.database.store_options()).await.map_err(|e| e.to_string())?;
+    store.set_charging_timeline(config.charging.timeline_enabled);
+    if !config.charging.timeline_enabled {
+        tracing::warn!(
+            "charging.timeline_enabled = false: the charging audit trail (timeline) is NOT recorded; \
+             a benchmark and diagnostic switch, never for production"
+        );
+    }
     let status = store.migrate().await.map_err(|e| e.to_string())?;
     tracing::info!(backend = %store.backend(), url = %mgc_store::redact(&url), applied = ?status.applied, "database ready");
     crate::master_key::install(&store, config).await?;

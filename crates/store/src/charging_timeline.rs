@@ -14,6 +14,7 @@ use mgc_charging::{
 use mgc_kernel::page::{Page, PageRequest};
 use mgc_kernel::{RepoError, Scope, StationId};
 use sqlx::types::Json;
+use std::sync::atomic::Ordering;
 use uuid::Uuid;
 
 const COLUMNS: &str = "id, tenant_id, charge_point_id, station_id, connector, session_id, kind, at, frame_protocol,
@@ -41,6 +42,9 @@ fn event_from_row(r: &impl RowExt) -> Result<TimelineEvent, RepoError> {
 #[async_trait]
 impl TimelineRepository for StoreTx {
     async fn append_timeline(&mut self, e: &TimelineEvent) -> Result<(), RepoError> {
+        if self.store.timeline_off.load(Ordering::Relaxed) {
+            return Ok(());
+        }
         let sql = format!(
             "INSERT INTO charging_timeline ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"
         );
@@ -80,6 +84,18 @@ impl Owner {
 }
 
 impl Store {
+    /// Switches the charging timeline (audit trail) on (the default) or off. Off, units of work
+    /// append no timeline event and everything else commits as before: a benchmark and
+    /// diagnostic switch (`charging.timeline_enabled`) to measure what the trail costs.
+    pub fn set_charging_timeline(&self, enabled: bool) {
+        self.inner.timeline_off.store(!enabled, Ordering::Relaxed);
+    }
+
+    /// True when the charging timeline is recorded (see [`Store::set_charging_timeline`]).
+    pub fn charging_timeline_enabled(&self) -> bool {
+        !self.inner.timeline_off.load(Ordering::Relaxed)
+    }
+
     /// True when the owner row exists in `scope` (tenant, and station for a station-scoped caller).
     async fn owner_in_scope(&self, scope: &Scope, owner: Owner) -> Result<bool, RepoError> {
         let (table, _, id) = owner.parts();

@@ -79,6 +79,8 @@ pub(crate) struct Inner {
     pub(crate) health: StorageHealth,
     /// Master keys sealing secrets at rest (none: secrets are written as given).
     pub(crate) keyring: std::sync::OnceLock<Arc<crate::secret_box::Keyring>>,
+    /// Set when the charging timeline (audit trail) is switched off (a benchmark switch).
+    pub(crate) timeline_off: std::sync::atomic::AtomicBool,
 }
 
 /// Handle to the database: cheap to clone, shared by repositories, dispatcher and API.
@@ -116,6 +118,7 @@ impl Store {
                 faults,
                 health: StorageHealth::default(),
                 keyring: std::sync::OnceLock::new(),
+                timeline_off: std::sync::atomic::AtomicBool::new(false),
             }),
         })
     }
