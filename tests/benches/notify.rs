@@ -273,7 +273,7 @@ fn report(expected: &[String], got: &[Arrival], (ramp_end, hold_end): (DateTime<
         first.entry(&a.id).or_insert(a);
     });
     let lat = |f: &dyn Fn(&Arrival) -> bool| -> Vec<f64> {
-        first.values().copied().filter(|a| f(*a)).filter_map(Arrival::latency_ms).collect()
+        first.values().copied().filter(|a| f(a)).filter_map(Arrival::latency_ms).collect()
     };
     let at = |a: &Arrival| a.occurred_at.unwrap_or(hold_end);
     println!("{}", latency_header());
@@ -283,7 +283,7 @@ fn report(expected: &[String], got: &[Arrival], (ramp_end, hold_end): (DateTime<
     println!("{}", latency_row("disconnects (wind-down)", lat(&|a| at(a) >= hold_end)));
     println!("{}", latency_row("all", lat(&|_| true)));
     let mut types: BTreeMap<&str, Vec<f64>> = BTreeMap::new();
-    for a in first.values().copied().filter(|a| at(*a) >= ramp_end && at(*a) < hold_end) {
+    for a in first.values().copied().filter(|a| at(a) >= ramp_end && at(a) < hold_end) {
         types.entry(&a.event).or_default().extend(a.latency_ms());
     }
     types.into_iter().for_each(|(t, v)| println!("{}", latency_row(&format!("  steady {t}"), v)));
