@@ -27,7 +27,7 @@ pub use downlink::{reboot_command, start_command, stop_command, Downlink};
 pub use error::PlatformError;
 pub use link::OrderSessionLinker;
 pub use order::{ChargeMode, ChargeOrder, OrderNo, StartCharge, DEFAULT_ID_TAG};
-pub use ports::{OrderRepository, PlatformTx, PlatformUnits};
+pub use ports::{OrderQueries, OrderRepository, PlatformTx, PlatformUnits};
 pub use queries::{ports, sessions};
 pub use start::{start_charge, Started};
 pub use status::{charge_status, find_device, PortStatus};
