@@ -292,6 +292,7 @@ pub async fn set_registration(
 #[serde(deny_unknown_fields)]
 pub struct SessionQuery {
     /// Only the session a third-party platform's order of this number started (at most one).
+    #[param(min_length = 1, max_length = 64, pattern = r"^[A-Za-z0-9._:-]+$")]
     pub order_no: Option<String>,
     /// Items per page (1..=500, default 50).
     pub limit: Option<u32>,
