@@ -266,12 +266,13 @@ async fn given_a_session_when_exported_as_csv_then_header_and_one_row_per_event_
             "{}",
             db.backend
         );
-        let start: Vec<&str> = lines[1].splitn(11, ',').collect();
+        let start: Vec<&str> = lines[1].splitn(12, ',').collect();
         assert_eq!(
-            (start[5], start[6], start[7], start[8], start[9]),
-            ("1", session.as_str(), "ocpp1.6j", "st1", "StartTransaction")
+            (start[5], start[6], start[7], start[8], start[9], start[10]),
+            ("1", session.as_str(), "", "ocpp1.6j", "st1", "StartTransaction"),
+            "a session no order started has an empty order_no"
         );
-        assert!(start[10].starts_with("\"{") && start[10].contains("\"\"meter_start_wh\"\":1000"), "{}", start[10]);
+        assert!(start[11].starts_with("\"{") && start[11].contains("\"\"meter_start_wh\"\":1000"), "{}", start[11]);
     }
 }
 

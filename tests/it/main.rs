@@ -64,6 +64,7 @@ mod outbox_atomicity;
 mod remap;
 mod report_exports;
 mod scope_policy;
+mod session_order_no;
 mod settlement_flow;
 mod settlement_pages;
 mod settlement_support;

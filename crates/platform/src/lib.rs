@@ -29,7 +29,7 @@ pub use error::PlatformError;
 pub use link::OrderSessionLinker;
 pub use operate::{operate, operation_command, DeviceOperation};
 pub use order::{ChargeMode, ChargeOrder, OrderNo, StartCharge, DEFAULT_ID_TAG};
-pub use ports::{OrderRepository, PlatformTx, PlatformUnits};
+pub use ports::{OrderQueries, OrderRepository, PlatformTx, PlatformUnits};
 pub use queries::{ports, sessions};
 pub use start::{start_charge, Started};
 pub use status::{charge_status, find_device, PortStatus};

@@ -7,6 +7,7 @@ use chrono::{DateTime, Utc};
 use mgc_charging::{ChargePoint, ChargePointId, ChargingSession, ChargingTx, Connector, SessionId};
 use mgc_commands::{CommandId, CommandTx};
 use mgc_kernel::{RepoError, Scope, TenantId};
+use std::collections::HashMap;
 
 /// Charge orders and the piles they address, inside a unit of work.
 #[async_trait]
@@ -74,4 +75,17 @@ pub trait PlatformUnits: Send + Sync {
     type Tx: PlatformTx;
     /// Starts one.
     async fn begin_platform_tx(&self) -> Result<Self::Tx, RepoError>;
+}
+
+/// The read side of orders: which order started which session (a platform reconciles by order number).
+#[async_trait]
+pub trait OrderQueries: Send + Sync {
+    /// The order numbers of those of `sessions` (the tenant's) an order started, by session.
+    async fn order_nos_of(
+        &self,
+        tenant: &TenantId,
+        sessions: &[SessionId],
+    ) -> Result<HashMap<SessionId, OrderNo>, RepoError>;
+    /// The session the tenant's order `order_no` started, once linked.
+    async fn session_of_order(&self, tenant: &TenantId, order_no: &OrderNo) -> Result<Option<SessionId>, RepoError>;
 }

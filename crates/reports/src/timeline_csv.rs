@@ -1,10 +1,11 @@
 //! CSV of a charging timeline: one row per event in append order, details as compact JSON.
 
 use crate::ReportError;
-use mgc_charging::TimelineEvent;
+use mgc_charging::{SessionId, TimelineEvent};
+use std::collections::HashMap;
 
 /// Columns of the timeline CSV exports, in order.
-pub const TIMELINE_CSV_COLUMNS: [&str; 11] = [
+pub const TIMELINE_CSV_COLUMNS: [&str; 12] = [
     "id",
     "at",
     "kind",
@@ -12,6 +13,7 @@ pub const TIMELINE_CSV_COLUMNS: [&str; 11] = [
     "station_id",
     "connector",
     "session_id",
+    "order_no",
     "frame_protocol",
     "frame_message_id",
     "frame_action",
@@ -20,8 +22,9 @@ pub const TIMELINE_CSV_COLUMNS: [&str; 11] = [
 
 const BOM: &[u8] = b"\xEF\xBB\xBF";
 
-/// The events as CSV (UTF-8 with BOM, CRLF, RFC 3339 UTC times).
-pub fn timeline_csv(events: &[TimelineEvent]) -> Result<Vec<u8>, ReportError> {
+/// The events as CSV (UTF-8 with BOM, CRLF, RFC 3339 UTC times); `order_nos` holds the order
+/// number of each session a third-party platform's order started.
+pub fn timeline_csv(events: &[TimelineEvent], order_nos: &HashMap<SessionId, String>) -> Result<Vec<u8>, ReportError> {
     let err = |e: csv::Error| ReportError(e.to_string());
     let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(BOM.to_vec());
     w.write_record(TIMELINE_CSV_COLUMNS).map_err(err)?;
@@ -35,6 +38,7 @@ pub fn timeline_csv(events: &[TimelineEvent]) -> Result<Vec<u8>, ReportError> {
             e.station_id.map(|s| s.to_string()).unwrap_or_default(),
             e.connector.map(|c| c.to_string()).unwrap_or_default(),
             e.session_id.map(|s| s.to_string()).unwrap_or_default(),
+            e.session_id.and_then(|s| order_nos.get(&s).cloned()).unwrap_or_default(),
             frame.map(|f| f.protocol.clone()).unwrap_or_default(),
             frame.map(|f| f.message_id.clone()).unwrap_or_default(),
             frame.map(|f| f.action.clone()).unwrap_or_default(),
@@ -62,7 +66,7 @@ mod tests {
         );
         let e = TimelineEvent::of_charge_point(&cp, TimelineKind::Authorized, at, serde_json::json!({"a": "x,y"}))
             .with_frame(Some(FrameRef::ocpp("m1", "Authorize")));
-        let text = String::from_utf8(timeline_csv(&[e]).unwrap()).unwrap();
+        let text = String::from_utf8(timeline_csv(&[e], &HashMap::new()).unwrap()).unwrap();
         let lines: Vec<&str> = text.trim_start_matches('\u{feff}').split("\r\n").collect();
         assert_eq!(lines[0], TIMELINE_CSV_COLUMNS.join(","));
         assert!(lines[1].contains(",2026-03-01T12:00:00.000Z,authorized,"), "{}", lines[1]);

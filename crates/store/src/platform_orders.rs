@@ -12,7 +12,8 @@ use chrono::{DateTime, Duration, Utc};
 use mgc_charging::{ChargePoint, ChargePointId, ChargingSession, Connector, SessionId};
 use mgc_commands::CommandId;
 use mgc_kernel::{RepoError, Scope, TenantId};
-use mgc_platform::{ChargeMode, ChargeOrder, DeviceRef, OrderNo, OrderRepository, PlatformUnits};
+use mgc_platform::{ChargeMode, ChargeOrder, DeviceRef, OrderNo, OrderQueries, OrderRepository, PlatformUnits};
+use std::collections::HashMap;
 
 const ORDER_COLUMNS: &str = "tenant_id, order_no, charge_point_id, port, mode, limit_value, id_tag, start_command_id,
     stop_command_id, created_at, session_id";
@@ -173,5 +174,43 @@ impl PlatformUnits for Store {
 
     async fn begin_platform_tx(&self) -> Result<StoreTx, RepoError> {
         self.begin().await
+    }
+}
+
+#[async_trait]
+impl OrderQueries for Store {
+    async fn order_nos_of(
+        &self,
+        tenant: &TenantId,
+        sessions: &[SessionId],
+    ) -> Result<HashMap<SessionId, OrderNo>, RepoError> {
+        let mut out = HashMap::new();
+        for chunk in sessions.chunks(500) {
+            let marks: Vec<String> = (0..chunk.len()).map(|i| format!("${}", i + 2)).collect();
+            let sql = format!(
+                "SELECT session_id, order_no FROM charge_orders WHERE tenant_id = $1 AND session_id IN ({})",
+                marks.join(", ")
+            );
+            let rows = on_read!(self, p => {
+                let mut q = sqlx::query(&sql).bind(tenant.as_str());
+                for id in chunk {
+                    q = q.bind(id.as_uuid());
+                }
+                q.fetch_all(p).await.map_err(db_err)?.iter().map(|r| {
+                    let no = r.text("order_no")?;
+                    let no = OrderNo::parse(&no).map_err(|_| RepoError::Backend(format!("stored order number '{no}'")))?;
+                    Ok((SessionId::from_uuid(r.uuid("session_id")?), no))
+                }).collect::<Result<Vec<_>, RepoError>>()?
+            });
+            out.extend(rows);
+        }
+        Ok(out)
+    }
+
+    async fn session_of_order(&self, tenant: &TenantId, order_no: &OrderNo) -> Result<Option<SessionId>, RepoError> {
+        let sql = "SELECT session_id FROM charge_orders WHERE tenant_id = $1 AND order_no = $2";
+        let found = on_read!(self, p => sqlx::query(sql).bind(tenant.as_str()).bind(order_no.as_str())
+            .fetch_optional(p).await.map_err(db_err)?.as_ref().map(|r| r.opt_uuid("session_id")).transpose()?);
+        Ok(found.flatten().map(SessionId::from_uuid))
     }
 }

@@ -10,6 +10,8 @@ use mgc_charging::{
     ChargePoint, ChargePointFilter, ChargePointId, ChargingQueries, ChargingSession, RegistrationStatus, SessionId,
 };
 use mgc_iam::Role;
+use mgc_kernel::TenantId;
+use mgc_platform::{OrderNo, OrderQueries};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -135,6 +137,9 @@ pub struct SessionView {
     pub samples_recorded: u64,
     /// State changes (detail only; empty in lists).
     pub transitions: Vec<TransitionView>,
+    /// The third-party platform's order number that started it (null for a session started otherwise).
+    #[schema(required = true)]
+    pub order_no: Option<String>,
 }
 
 impl From<ChargingSession> for SessionView {
@@ -167,8 +172,26 @@ impl From<ChargingSession> for SessionView {
                     reason: t.reason,
                 })
                 .collect(),
+            order_no: None,
         }
     }
+}
+
+/// The sessions as views, each with the order number that started it (one lookup for all).
+pub async fn session_views(
+    state: &AppState,
+    tenant: &TenantId,
+    sessions: Vec<ChargingSession>,
+) -> Result<Vec<SessionView>, ApiError> {
+    let ids: Vec<SessionId> = sessions.iter().map(|s| s.id).collect();
+    let mut order_nos = state.store.order_nos_of(tenant, &ids).await?;
+    Ok(sessions
+        .into_iter()
+        .map(|s| {
+            let order_no = order_nos.remove(&s.id).map(|o| o.as_str().to_owned());
+            SessionView { order_no, ..s.into() }
+        })
+        .collect())
 }
 
 /// One page of charge points.
@@ -263,17 +286,43 @@ pub async fn set_registration(
     Ok(Json(cp.into()))
 }
 
-/// Lists the charging sessions in the caller's scope, newest first.
-#[utoipa::path(get, path = "/api/v1/charging-sessions", operation_id = "charging_sessions_list", tag = "charging", params(ListQuery), security(("bearer" = []), ("api_key" = [])),
-    responses((status = 200, body = SessionPage), (status = 400, body = crate::error::ErrorBody)))]
+/// Filter and page of the session list.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct SessionQuery {
+    /// Only the session a third-party platform's order of this number started (at most one).
+    #[param(min_length = 1, max_length = 64, pattern = r"^[A-Za-z0-9._:-]+$")]
+    pub order_no: Option<String>,
+    /// Items per page (1..=500, default 50).
+    pub limit: Option<u32>,
+    /// Cursor from the previous page's `next_cursor`.
+    pub cursor: Option<String>,
+}
+
+/// Lists the charging sessions in the caller's scope, newest first (`?order_no=`: the one a
+/// platform's order started).
+#[utoipa::path(get, path = "/api/v1/charging-sessions", operation_id = "charging_sessions_list", tag = "charging", params(SessionQuery), security(("bearer" = []), ("api_key" = [])),
+    responses((status = 200, body = SessionPage), (status = 400, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn list_sessions(
     State(state): State<AppState>,
     Auth(p): Auth,
-    ApiQuery(q): ApiQuery<ListQuery>,
+    ApiQuery(q): ApiQuery<SessionQuery>,
 ) -> Result<Json<SessionPage>, ApiError> {
     p.require(Role::Viewer)?;
-    let page = state.store.list_sessions(&p.scope(), &q.page()?).await?;
-    Ok(Json(SessionPage { items: page.items.into_iter().map(Into::into).collect(), next_cursor: page.next_cursor }))
+    let page = ListQuery { limit: q.limit, cursor: q.cursor }.page()?;
+    let scope = p.scope();
+    if let Some(order_no) = q.order_no.as_deref() {
+        let order_no = OrderNo::parse(order_no)?;
+        let session = match state.store.session_of_order(&p.tenant, &order_no).await? {
+            Some(id) => state.store.get_session(&scope, id).await?,
+            None => None,
+        };
+        let items = session_views(&state, &p.tenant, session.into_iter().collect()).await?;
+        return Ok(Json(SessionPage { items, next_cursor: None }));
+    }
+    let page = state.store.list_sessions(&scope, &page).await?;
+    Ok(Json(SessionPage { items: session_views(&state, &p.tenant, page.items).await?, next_cursor: page.next_cursor }))
 }
 
 /// One charging session in the caller's scope, with its state changes.
@@ -288,5 +337,7 @@ pub async fn get_session(
     p.require(Role::Viewer)?;
     let id: SessionId = parse_id(&id, "charging session")?;
     let found = state.store.get_session(&p.scope(), id).await?;
-    found.map(|s| Json(s.into())).ok_or_else(|| ApiError::not_found(format!("charging session {id} not found")))
+    let session = found.ok_or_else(|| ApiError::not_found(format!("charging session {id} not found")))?;
+    let mut views = session_views(&state, &p.tenant, vec![session]).await?;
+    views.pop().map(Json).ok_or_else(ApiError::internal)
 }

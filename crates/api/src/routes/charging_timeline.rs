@@ -13,8 +13,10 @@ use chrono::{DateTime, Utc};
 use mgc_charging::{ChargePointId, SessionId, TimeRange, TimelineEvent, TimelineQueries};
 use mgc_iam::Role;
 use mgc_kernel::page::{Page, PageRequest, MAX_LIMIT};
-use mgc_kernel::Scope;
+use mgc_kernel::{Scope, TenantId};
+use mgc_platform::OrderQueries;
 use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
 use utoipa::{IntoParams, ToSchema};
 
 /// Most events one CSV export holds; a longer range continues from the `X-Next-Cursor` header.
@@ -80,6 +82,10 @@ pub struct TimelinePage {
     pub items: Vec<TimelineEventView>,
     /// Cursor of the next page.
     pub next_cursor: Option<String>,
+    /// A session's timeline: the third-party platform's order number that started the session
+    /// (null for a session started otherwise, and for a charge point's timeline).
+    #[schema(required = true)]
+    pub order_no: Option<String>,
 }
 
 /// Time range and page of a timeline.
@@ -137,6 +143,23 @@ impl Owner {
         })
     }
 
+    /// The order numbers of the sessions `events` concern, by session (one lookup).
+    async fn order_nos(
+        self,
+        state: &AppState,
+        tenant: &TenantId,
+        events: &[TimelineEvent],
+    ) -> Result<HashMap<SessionId, String>, ApiError> {
+        let mut ids: Vec<SessionId> = events.iter().filter_map(|e| e.session_id).collect();
+        if let Self::Session(id) = self {
+            ids.push(id);
+        }
+        ids.sort_unstable();
+        ids.dedup();
+        let found = state.store.order_nos_of(tenant, &ids).await?;
+        Ok(found.into_iter().map(|(s, o)| (s, o.as_str().to_owned())).collect())
+    }
+
     fn file_name(self) -> String {
         match self {
             Self::Session(id) => format!("session-{id}-timeline.csv"),
@@ -154,7 +177,12 @@ async fn json_page(
     p.require(Role::Viewer)?;
     let (range, page) = q.parts()?;
     let page = owner.page(&state.store, &p.scope(), range, &page).await?;
-    Ok(Json(TimelinePage { items: page.items.into_iter().map(Into::into).collect(), next_cursor: page.next_cursor }))
+    let order_no = match owner {
+        Owner::Session(id) => owner.order_nos(state, &p.tenant, &[]).await?.remove(&id),
+        Owner::ChargePoint(_) => None,
+    };
+    let items = page.items.into_iter().map(Into::into).collect();
+    Ok(Json(TimelinePage { items, next_cursor: page.next_cursor, order_no }))
 }
 
 async fn csv(state: &AppState, p: &mgc_iam::Principal, owner: Owner, q: TimelineQuery) -> Result<Response, ApiError> {
@@ -170,7 +198,8 @@ async fn csv(state: &AppState, p: &mgc_iam::Principal, owner: Owner, q: Timeline
             break;
         }
     }
-    let bytes = mgc_reports::timeline_csv(&events).map_err(|e| {
+    let order_nos = owner.order_nos(state, &p.tenant, &events).await?;
+    let bytes = mgc_reports::timeline_csv(&events, &order_nos).map_err(|e| {
         tracing::error!(error = %e, "timeline CSV");
         ApiError::internal()
     })?;

@@ -305,7 +305,10 @@ pub async fn status(
         status: connector.map(|c| c.status.to_string()),
         error_code: connector.map(|c| c.error_code.to_string()),
         status_at: connector.map(|c| c.status_at),
-        session: s.session.map(Into::into),
+        session: s.session.map(|x| {
+            let order = s.order.as_ref().filter(|o| o.session_id == Some(x.id));
+            SessionView { order_no: order.map(|o| o.order_no.to_string()), ..x.into() }
+        }),
         order: s.order.as_ref().map(Into::into),
         device: s.charge_point.into(),
     }))

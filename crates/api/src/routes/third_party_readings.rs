@@ -2,7 +2,7 @@
 
 use crate::auth::Auth;
 use crate::extract::ApiQuery;
-use crate::routes::charging::{SessionPage, SessionView};
+use crate::routes::charging::{session_views, SessionPage};
 use crate::routes::third_party::device_ref;
 use crate::routes::third_party_devices::DevicePageQuery;
 use crate::{ApiError, AppState};
@@ -83,10 +83,7 @@ pub async fn sessions(
     let device = device_ref(&id)?;
     let page = PageRequest::new(q.limit, q.cursor).map_err(|m| ApiError::bad_request("invalid_query", m))?;
     let page = mgc_platform::sessions(&state.store, &p.scope(), &device, &page).await?;
-    Ok(Json(SessionPage {
-        items: page.items.into_iter().map(SessionView::from).collect(),
-        next_cursor: page.next_cursor,
-    }))
+    Ok(Json(SessionPage { items: session_views(&state, &p.tenant, page.items).await?, next_cursor: page.next_cursor }))
 }
 
 /// The latest value of every point of a pile (power, voltage, current, energy … as its protocol
