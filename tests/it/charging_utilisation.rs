@@ -117,6 +117,7 @@ async fn given_three_ports_over_the_dst_day_when_utilisation_asked_then_the_hand
             [json!(["2026-03-29", 3, 248_400, 7_200, 28]), json!(["2026-03-30", 3, 259_200, 12_540, 48])],
             "{b}: {days}"
         );
+        crate::charging_stats_exports::check_window_exports(&app, &viewer, &station.to_string(), &range, &days).await;
         let acme = key(&app, "acme", None).await;
         let third = format!("/api/third/v1/stats/charging/utilisation?{range}");
         assert_eq!(app.call(Method::GET, &third, Some(&acme), None).await.1, days, "{b}: the same for platforms");

@@ -23,12 +23,17 @@ pub use app::id_tags::{current_local_list, put_id_tag, remove_id_tag};
 pub use app::meter_values::{meter_values, MeterValuesInput, MeterValuesOutcome};
 pub use app::registration::set_registration;
 pub use app::start::{start_transaction, StartOutcome, StartRequest};
-pub use app::stats::{fleet_stats, session_stats, utilisation_stats, SessionStatsRequest, UTILISATION_LOOKBACK_HOURS};
+pub use app::stats::{
+    command_stats, fleet_stats, session_stats, utilisation_stats, SessionStatsRequest, UTILISATION_LOOKBACK_HOURS,
+};
 pub use app::status::{session_state_for, status_notification, StatusOutcome};
 pub use app::steps::{settlement_uploaded, start_answered, stop_requested, SettlementUpload};
 pub use app::stop::{stop_transaction, StopEffect, StopOutcome, StopRequest};
 pub use app::timeline_sweep::{sweep_timeline, PURGE_BATCH};
 pub use domain::charge_point::{BootInfo, ChargePoint, Connection, Protocol, RegistrationStatus};
+pub use domain::command_stats::{
+    command_figures, nearest_rank, CommandFact, CommandFigures, CommandOutcome, CommandStats,
+};
 pub use domain::connector::{Connector, ConnectorErrorCode, ConnectorStatus, ConnectorStatusEntry, StatusReport};
 pub use domain::device_report::{
     DataTransferDecision, DeviceReport, DeviceReportRecord, ReportedStatus, MAX_REPORT_DATA_CHARS,

@@ -14,6 +14,7 @@ mod shadow_csv;
 mod shadow_pdf;
 mod shadow_table;
 mod shadow_xlsx;
+mod stats_export;
 mod table;
 mod timeline_csv;
 mod xlsx;
@@ -26,6 +27,7 @@ pub use shadow_csv::shadow_csv;
 pub use shadow_pdf::shadow_pdf;
 pub use shadow_table::SHADOW_CSV_COLUMNS;
 pub use shadow_xlsx::shadow_xlsx;
+pub use stats_export::{stats_csv, stats_xlsx, StatsCell, StatsTable, STATS_CSV_LEAD_COLUMNS};
 pub use timeline_csv::{timeline_csv, TIMELINE_CSV_COLUMNS};
 pub use xlsx::statement_xlsx;
 

@@ -58,7 +58,11 @@ async fn sessions_of(
     Ok(Json(figures.into_iter().map(Into::into).collect()))
 }
 
-async fn request_of(state: &AppState, p: &Principal, q: SessionStatsQuery) -> Result<SessionStatsRequest, ApiError> {
+pub(crate) async fn request_of(
+    state: &AppState,
+    p: &Principal,
+    q: SessionStatsQuery,
+) -> Result<SessionStatsRequest, ApiError> {
     p.require(Role::Viewer)?;
     let station: StationId = parse_id(&q.station_id, "station")?;
     let granularity: Granularity = q

@@ -14,7 +14,9 @@ pub mod channel_schemas;
 pub mod channel_views;
 pub mod charge_point_operations;
 pub mod charging;
+pub mod charging_command_stats;
 pub mod charging_stats;
+pub mod charging_stats_exports;
 pub mod charging_stats_views;
 pub mod charging_timeline;
 pub mod collector;
@@ -81,7 +83,11 @@ pub fn charging_routes() -> axum::Router<crate::AppState> {
         .route("/api/v1/charge-points/{id}/composite-schedule", post(ops::composite_schedule))
         .route("/api/v1/charging-sessions", get(charging::list_sessions))
         .route("/api/v1/charging-sessions/{id}", get(charging::get_session))
+        .route("/api/v1/stats/charging/commands", get(charging_command_stats::commands))
+        .route("/api/v1/stats/charging/commands/export", get(charging_stats_exports::commands_export))
         .route("/api/v1/stats/charging/fleet", get(charging_stats::fleet))
+        .route("/api/v1/stats/charging/sessions/export", get(charging_stats_exports::sessions_export))
+        .route("/api/v1/stats/charging/utilisation/export", get(charging_stats_exports::utilisation_export))
         .route("/api/v1/stats/charging/sessions", get(charging_stats::sessions))
         .route("/api/v1/stats/charging/utilisation", get(charging_stats::utilisation))
         .route("/api/v1/charging-sessions/{id}/timeline", get(charging_timeline::session_timeline))
@@ -158,6 +164,7 @@ pub fn third_party_routes() -> axum::Router<crate::AppState> {
     use axum::routing::{get, post};
     axum::Router::new()
         .route("/api/third/v1/devices", get(third_party_devices::list))
+        .route("/api/third/v1/stats/charging/commands", get(charging_command_stats::third_commands))
         .route("/api/third/v1/stats/charging/fleet", get(charging_stats::third_fleet))
         .route("/api/third/v1/stats/charging/sessions", get(charging_stats::third_sessions))
         .route("/api/third/v1/stats/charging/utilisation", get(charging_stats::third_utilisation))

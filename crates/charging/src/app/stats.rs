@@ -1,8 +1,8 @@
 //! Charging statistics: the fleet now, and sessions per window of a station's calendar.
 
 use crate::{
-    fleet_figures, session_figures, utilisation_figures, ChargingError, ChargingStatsQueries, FleetFigures,
-    SessionFigures, UtilisationFigures,
+    command_figures, fleet_figures, session_figures, utilisation_figures, ChargingError, ChargingStatsQueries,
+    CommandStats, FleetFigures, SessionFigures, UtilisationFigures,
 };
 use chrono::{DateTime, Duration, Utc};
 use mgc_kernel::{Granularity, Scope, StationId, StationTz};
@@ -80,4 +80,22 @@ pub async fn session_stats<Q: ChargingStatsQueries>(
     let (start, end) = checked_windows(request)?;
     let facts = queries.session_facts(scope, request.station, start, end).await?;
     Ok(session_figures(&request.tz, request.granularity, start, end, &facts))
+}
+
+/// Outcomes and response times of the commands issued to the charge points in `scope` (of one
+/// station when given) from `from` (inclusive) to `to` (exclusive, at most 366 days later).
+pub async fn command_stats<Q: ChargingStatsQueries>(
+    queries: &Q,
+    scope: &Scope,
+    station: Option<StationId>,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> Result<CommandStats, ChargingError> {
+    if from >= to {
+        return Err(ChargingError::invalid("from", "must be before to"));
+    }
+    if to - from > Duration::days(MAX_RANGE_DAYS) {
+        return Err(ChargingError::invalid("to", format!("the range is at most {MAX_RANGE_DAYS} days")));
+    }
+    Ok(command_figures(&queries.command_facts(scope, station, from, to).await?))
 }

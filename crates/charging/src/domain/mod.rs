@@ -1,6 +1,7 @@
 //! Pure domain of charging: aggregates, value objects, the session state machine, settings and ports.
 
 pub mod charge_point;
+pub mod command_stats;
 pub mod connector;
 pub mod device_report;
 pub mod error;

@@ -1,5 +1,6 @@
 //! Read-side port of the charging statistics, scoped in SQL like every charging query.
 
+use super::command_stats::CommandFact;
 use super::stats::SessionFact;
 use crate::{ChargePoint, Connector};
 use async_trait::async_trait;
@@ -23,4 +24,13 @@ pub trait ChargingStatsQueries: Send + Sync {
         from: DateTime<Utc>,
         to: DateTime<Utc>,
     ) -> Result<Vec<SessionFact>, RepoError>;
+    /// Commands in scope issued from `from` (inclusive) to `to` (exclusive) to devices linked
+    /// to a charge point (of `station` when given).
+    async fn command_facts(
+        &self,
+        scope: &Scope,
+        station: Option<StationId>,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<Vec<CommandFact>, RepoError>;
 }

@@ -1,0 +1,139 @@
+//! The charging statistics as files (issue 15.4): CSV (BOM, `?delimiter=semicolon`, every row
+//! naming station, range, granularity and units) and XLSX (a header block naming them, figures
+//! as numbers), each read back (csv, calamine) and checked against the JSON figures.
+
+use crate::settlement_support::download;
+use crate::support::TestApp;
+use axum::http::StatusCode;
+use calamine::{Data, Reader, Xlsx};
+use serde_json::Value;
+
+/// The header and rows of a CSV export, after checking its BOM.
+pub fn csv_rows(bytes: &[u8], delimiter: u8) -> (Vec<String>, Vec<Vec<String>>) {
+    assert!(bytes.starts_with(b"\xEF\xBB\xBF"), "a CSV export begins with the UTF-8 BOM");
+    let mut reader = csv::ReaderBuilder::new().delimiter(delimiter).from_reader(&bytes[3..]);
+    let header = reader.headers().unwrap().iter().map(String::from).collect();
+    (header, reader.records().map(|r| r.unwrap().iter().map(String::from).collect()).collect())
+}
+
+/// The bytes of `path`, asserting 200 and `content_type`.
+pub async fn file(app: &TestApp, token: &str, path: &str, content_type: &str) -> Vec<u8> {
+    let (s, ct, bytes) = download(app, token, path).await;
+    assert_eq!(s, StatusCode::OK, "{path}: {}", String::from_utf8_lossy(&bytes));
+    assert!(ct.starts_with(content_type), "{path}: {ct}");
+    bytes
+}
+
+/// The sheet `name` of an XLSX export: its header block (label → value) and its table rows.
+pub fn xlsx_sheet(bytes: Vec<u8>, name: &str) -> (Vec<(String, String)>, Vec<Vec<Data>>) {
+    let mut book: Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
+    let sheet = book.worksheet_range(name).unwrap();
+    let rows: Vec<Vec<Data>> = sheet.rows().map(|r| r.to_vec()).collect();
+    let split = rows.iter().position(|r| r.iter().all(|c| *c == Data::Empty)).unwrap_or(4);
+    let header = rows[..split].iter().map(|r| (r[0].to_string(), r[1].to_string())).collect();
+    (header, rows[split + 1..].to_vec())
+}
+
+fn lead_checks(row: &[String], station: &str, granularity: &str) {
+    assert_eq!(row[2], station, "station id: {row:?}");
+    assert!(!row[0].is_empty() && !row[1].is_empty(), "station code and name: {row:?}");
+    assert_eq!(row[5], granularity, "{row:?}");
+    assert!(!row[6].is_empty(), "units: {row:?}");
+}
+
+/// Sessions (CSV, `;`) and utilisation (CSV and XLSX) exports of `range` (a `station_id=…&
+/// granularity=day&from=…&to=…` query) carry the figures of the JSON routes.
+pub async fn check_window_exports(app: &TestApp, token: &str, station: &str, range: &str, days: &Value) {
+    let base = "/api/v1/stats/charging";
+    let sessions_path = format!("{base}/sessions?{range}");
+    let (s, sessions) = app.call(axum::http::Method::GET, &sessions_path, Some(token), None).await;
+    assert_eq!(s, StatusCode::OK, "{sessions}");
+    let csv =
+        file(app, token, &format!("{base}/sessions/export?{range}&format=csv&delimiter=semicolon"), "text/csv").await;
+    let (header, rows) = csv_rows(&csv, b';');
+    assert_eq!(header[..7], mgc_reports::STATS_CSV_LEAD_COLUMNS);
+    assert_eq!(
+        header[7..],
+        [
+            "label",
+            "start",
+            "end",
+            "sessions",
+            "completed",
+            "failed",
+            "running",
+            "energy_wh",
+            "avg_duration_s",
+            "success_permille",
+            "stop_reasons"
+        ]
+    );
+    assert_eq!(rows.len(), sessions.as_array().unwrap().len());
+    for (row, day) in rows.iter().zip(sessions.as_array().unwrap()) {
+        lead_checks(row, station, "day");
+        assert_eq!(row[7], day["label"].as_str().unwrap());
+        assert_eq!(
+            (row[10].as_str(), row[14].as_str()),
+            (day["sessions"].to_string().as_str(), day["energy_wh"].to_string().as_str())
+        );
+    }
+    // The hand-computed Berlin days: two sessions started on the 29th (7,000 + 500 Wh), one on the 30th.
+    assert_eq!((rows[0][10].as_str(), rows[0][14].as_str(), rows[1][10].as_str()), ("2", "7500", "1"), "{rows:?}");
+
+    let csv = file(app, token, &format!("{base}/utilisation/export?{range}&format=csv"), "text/csv").await;
+    let (header, rows) = csv_rows(&csv, b',');
+    assert_eq!(
+        header[7..],
+        ["label", "start", "end", "ports", "port_seconds", "charging_seconds", "utilisation_permille"]
+    );
+    let got: Vec<&[String]> = rows.iter().map(|r| &r[7..]).collect();
+    assert_eq!(
+        got.iter()
+            .map(|r| [r[0].as_str(), r[3].as_str(), r[4].as_str(), r[5].as_str(), r[6].as_str()])
+            .collect::<Vec<_>>(),
+        [["2026-03-29", "3", "248400", "7200", "28"], ["2026-03-30", "3", "259200", "12540", "48"]]
+    );
+    assert_eq!(rows.len(), days.as_array().unwrap().len());
+
+    let xlsx_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+    let xlsx = file(app, token, &format!("{base}/utilisation/export?{range}&format=xlsx"), xlsx_type).await;
+    let (head, table) = xlsx_sheet(xlsx, "Utilisation");
+    assert_eq!(head[0].0, "Station");
+    assert!(head[0].1.contains(station), "{head:?}");
+    assert!(head[1].1.starts_with("2026-03-29T00:00:00Z to 2026-03-30T12:00:00Z"), "{head:?}");
+    assert_eq!(head[2], ("Granularity".into(), "day".into()));
+    assert!(head[3].1.contains("per mille"), "{head:?}");
+    assert_eq!(table[0][0], Data::String("label".into()));
+    assert_eq!(table[1][0], Data::String("2026-03-29".into()));
+    assert_eq!(table[1][4..7], [Data::Float(248_400.0), Data::Float(7_200.0), Data::Float(28.0)]);
+    assert_eq!(table[2][6], Data::Float(48.0));
+}
+
+/// The command export (CSV and XLSX) of `query`: one row `all` with these figures, then one per
+/// method.
+pub async fn check_command_exports(app: &TestApp, token: &str, station: &str, query: &str) {
+    let path = format!("/api/v1/stats/charging/commands/export?{query}");
+    let csv = file(app, token, &format!("{path}&format=csv"), "text/csv").await;
+    let (header, rows) = csv_rows(&csv, b',');
+    assert_eq!(header[7..10], ["method", "count", "succeeded"]);
+    let at = |name: &str| header.iter().position(|h| h == name).unwrap();
+    lead_checks(&rows[0], station, "range");
+    let all = &rows[0];
+    assert_eq!(
+        (all[at("method")].as_str(), all[at("count")].as_str(), all[at("success_permille")].as_str()),
+        ("all", "4", "500")
+    );
+    assert_eq!((all[at("response_p50_ms")].as_str(), all[at("response_p95_ms")].as_str()), ("2000", "4000"));
+    let methods: Vec<&str> = rows[1..].iter().map(|r| r[at("method")].as_str()).collect();
+    assert_eq!(methods, ["setMode", "setPower"]);
+    assert_eq!(rows[1][at("success_permille")], "333");
+
+    let xlsx_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+    let xlsx = file(app, token, &format!("{path}&format=xlsx"), xlsx_type).await;
+    let (head, table) = xlsx_sheet(xlsx, "Commands");
+    assert_eq!(head[2], ("Granularity".into(), "range".into()));
+    assert!(head[3].1.contains("ms"), "{head:?}");
+    assert_eq!(table[1][0], Data::String("all".into()));
+    assert_eq!(table[1][1], Data::Float(4.0));
+    assert_eq!(table[1][10..13], [Data::Float(2000.0), Data::Float(4000.0), Data::Float(4000.0)]);
+}
