@@ -33,6 +33,7 @@ const SQLITE: &[(i64, &str, &str)] = &[
     (22, "platform_subscriptions", include_str!("../../../migrations/sqlite/0022_platform_subscriptions.sql")),
     (23, "collector_checkpoints", include_str!("../../../migrations/sqlite/0023_collector_checkpoints.sql")),
     (24, "alarm_derived_points", include_str!("../../../migrations/sqlite/0024_alarm_derived_points.sql")),
+    (27, "charger_type", include_str!("../../../migrations/sqlite/0027_charger_type.sql")),
 ];
 
 /// (version, description, SQL) of every PostgreSQL migration, in order.
@@ -65,6 +66,7 @@ const POSTGRES: &[(i64, &str, &str)] = &[
     (22, "platform_subscriptions", include_str!("../../../migrations/postgres/0022_platform_subscriptions.sql")),
     (23, "collector_checkpoints", include_str!("../../../migrations/postgres/0023_collector_checkpoints.sql")),
     (24, "alarm_derived_points", include_str!("../../../migrations/postgres/0024_alarm_derived_points.sql")),
+    (27, "charger_type", include_str!("../../../migrations/postgres/0027_charger_type.sql")),
 ];
 
 fn migrator(list: &'static [(i64, &'static str, &'static str)]) -> Migrator {
