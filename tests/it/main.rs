@@ -32,6 +32,7 @@ mod charging_telemetry;
 mod charging_timeline;
 mod charging_timeline_ap3000;
 mod charging_timeline_retention;
+mod charging_types;
 mod charging_utilisation;
 mod cluster_store;
 mod collector;

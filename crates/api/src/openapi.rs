@@ -57,7 +57,7 @@ use utoipa::OpenApi;
         crate::routes::charge_point_operations::sync_local_list, crate::routes::charge_point_operations::reserve,
         crate::routes::charge_point_operations::cancel_reservation, crate::routes::charge_point_operations::set_profile,
         crate::routes::charge_point_operations::clear_profiles, crate::routes::charge_point_operations::composite_schedule,
-        crate::routes::charging::set_registration,
+        crate::routes::charging::set_registration, crate::routes::charging::set_charger_type,
         crate::routes::charging_timeline::session_timeline, crate::routes::charging_timeline::charge_point_timeline,
         crate::routes::charging_timeline::session_timeline_csv, crate::routes::charging_timeline::charge_point_timeline_csv,
         crate::routes::id_tags::list, crate::routes::id_tags::get, crate::routes::id_tags::put,

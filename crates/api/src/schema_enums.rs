@@ -45,6 +45,18 @@ pub enum RegistrationName {
     Rejected,
 }
 
+/// What a charge point charges (`mgc_charging::ChargerType`).
+#[derive(ToSchema)]
+#[schema(rename_all = "snake_case")]
+pub enum ChargerTypeName {
+    /// AC pile.
+    Ac,
+    /// DC fast charger.
+    Dc,
+    /// Two-wheeler charger.
+    TwoWheeler,
+}
+
 /// A charging rate unit (OCPP 1.6 `ChargingRateUnit`).
 #[derive(ToSchema)]
 pub enum RateUnitName {

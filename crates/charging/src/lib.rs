@@ -21,7 +21,7 @@ pub use app::device_reports::device_report;
 pub use app::heartbeat::heartbeat;
 pub use app::id_tags::{current_local_list, put_id_tag, remove_id_tag};
 pub use app::meter_values::{meter_values, MeterValuesInput, MeterValuesOutcome};
-pub use app::registration::set_registration;
+pub use app::registration::{set_charger_type, set_registration};
 pub use app::start::{start_transaction, StartOutcome, StartRequest};
 pub use app::stats::{
     command_stats, fleet_stats, session_stats, utilisation_stats, SessionStatsRequest, UTILISATION_LOOKBACK_HOURS,
@@ -30,7 +30,7 @@ pub use app::status::{session_state_for, status_notification, StatusOutcome};
 pub use app::steps::{settlement_uploaded, start_answered, stop_requested, SettlementUpload};
 pub use app::stop::{stop_transaction, StopEffect, StopOutcome, StopRequest};
 pub use app::timeline_sweep::{sweep_timeline, PURGE_BATCH};
-pub use domain::charge_point::{BootInfo, ChargePoint, Connection, Protocol, RegistrationStatus};
+pub use domain::charge_point::{BootInfo, ChargePoint, ChargerType, Connection, Protocol, RegistrationStatus};
 pub use domain::command_stats::{
     command_figures, nearest_rank, CommandFact, CommandFigures, CommandOutcome, CommandStats,
 };
@@ -54,7 +54,9 @@ pub use domain::session::{
 };
 pub use domain::session_state::SessionState;
 pub use domain::settings::ChargingSettings;
-pub use domain::stats::{fleet_figures, session_figures, FleetFigures, SessionFact, SessionFigures};
+pub use domain::stats::{
+    fleet_figures, session_figures, DeviceCounts, FleetByType, FleetFigures, SessionFact, SessionFigures,
+};
 pub use domain::stats_queries::ChargingStatsQueries;
 pub use domain::timeline::{FrameRef, TimeRange, TimelineEvent, TimelineEventId, TimelineKind, TimelineRetention};
 pub use domain::timeline_ports::{TimelinePurge, TimelineQueries};

@@ -37,8 +37,8 @@ impl ChargePointRepository for StoreTx {
             "UPDATE charge_points SET station_id = $3, device_id = $4, vendor = $5, model = $6, serial_number = $7,
             firmware_version = $8, meter_type = $9, meter_serial_number = $10, registration = $11, connected = $12,
             last_seen = $13, last_boot_at = $14, password_hash = $15, updated_at = $16, firmware_status = $17,
-            firmware_status_at = $18, diagnostics_status = $19, diagnostics_status_at = $20
-            WHERE tenant_id = $1 AND id = $2";
+            firmware_status_at = $18, diagnostics_status = $19, diagnostics_status_at = $20,
+            charger_type = $21 WHERE tenant_id = $1 AND id = $2";
         let boot = cp.boot_info.as_ref();
         let updated = on_tx!(self, c => sqlx::query(sql)
             .bind(cp.tenant.as_str()).bind(cp.id.as_uuid()).bind(cp.station_id.map(|s| s.as_uuid()))
@@ -50,6 +50,7 @@ impl ChargePointRepository for StoreTx {
             .bind(cp.password_hash.as_ref().map(|h| h.as_str())).bind(cp.updated_at)
             .bind(cp.firmware.as_ref().map(|f| f.status.as_str())).bind(cp.firmware.as_ref().map(|f| f.at))
             .bind(cp.diagnostics.as_ref().map(|d| d.status.as_str())).bind(cp.diagnostics.as_ref().map(|d| d.at))
+            .bind(cp.charger_type.as_str())
             .execute(&mut *c).await.map_err(db_err)?.rows_affected());
         if updated != 1 {
             return Err(RepoError::Conflict(format!("charge point {} is not stored", cp.identity)));

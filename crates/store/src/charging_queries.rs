@@ -70,9 +70,12 @@ impl ChargingQueries for Store {
         page: &PageRequest,
     ) -> Result<Page<ChargePoint>, RepoError> {
         let rows = page_rows(page, false)?;
-        // The registration is one of three fixed names, never client text.
-        let condition =
+        // The registration and the charger type are fixed names, never client text.
+        let mut condition =
             filter.registration.map(|r| format!(" AND registration = '{}'", r.as_str())).unwrap_or_default();
+        if let Some(t) = filter.charger_type {
+            condition.push_str(&format!(" AND charger_type = '{}'", t.as_str()));
+        }
         let sql = filtered_sql("charge_points", CHARGE_POINT_COLUMNS, scope, rows, &condition);
         let found = fetch_scoped!(self, &sql, scope, rows, charge_point_from_row)?;
         Ok(Page::from_overfetch(found, page.limit, |c| c.id.to_string()))

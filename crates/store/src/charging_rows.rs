@@ -12,7 +12,7 @@ use std::str::FromStr;
 /// Columns of `charge_points`.
 pub(crate) const CHARGE_POINT_COLUMNS: &str = "id, tenant_id, station_id, device_id, identity, protocol, vendor, model,
     serial_number, firmware_version, meter_type, meter_serial_number, registration, connected, last_seen, last_boot_at,
-    password_hash, created_at, updated_at, firmware_status, firmware_status_at, diagnostics_status, diagnostics_status_at";
+    password_hash, created_at, updated_at, firmware_status, firmware_status_at, diagnostics_status, diagnostics_status_at, charger_type";
 
 /// Columns of `charging_connectors`.
 pub(crate) const CONNECTOR_COLUMNS: &str =
@@ -75,6 +75,7 @@ pub(crate) fn charge_point_from_row(r: &impl RowExt) -> Result<ChargePoint, Repo
         device_id: r.opt_uuid("device_id")?.map(DeviceId::from_uuid),
         identity: OcppIdentity::parse(&r.text("identity")?).map_err(|e| corrupt("identity", e))?,
         protocol: named(r, "protocol")?,
+        charger_type: named(r, "charger_type")?,
         boot_info,
         registration: named(r, "registration")?,
         connected: r.boolean("connected")?,

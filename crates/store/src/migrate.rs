@@ -34,6 +34,7 @@ const SQLITE: &[(i64, &str, &str)] = &[
     (23, "collector_checkpoints", include_str!("../../../migrations/sqlite/0023_collector_checkpoints.sql")),
     (24, "alarm_derived_points", include_str!("../../../migrations/sqlite/0024_alarm_derived_points.sql")),
     (25, "station_stats_revisions", include_str!("../../../migrations/sqlite/0025_station_stats_revisions.sql")),
+    (26, "charger_type", include_str!("../../../migrations/sqlite/0026_charger_type.sql")),
 ];
 
 /// (version, description, SQL) of every PostgreSQL migration, in order.
@@ -67,6 +68,7 @@ const POSTGRES: &[(i64, &str, &str)] = &[
     (23, "collector_checkpoints", include_str!("../../../migrations/postgres/0023_collector_checkpoints.sql")),
     (24, "alarm_derived_points", include_str!("../../../migrations/postgres/0024_alarm_derived_points.sql")),
     (25, "station_stats_revisions", include_str!("../../../migrations/postgres/0025_station_stats_revisions.sql")),
+    (26, "charger_type", include_str!("../../../migrations/postgres/0026_charger_type.sql")),
 ];
 
 fn migrator(list: &'static [(i64, &'static str, &'static str)]) -> Migrator {

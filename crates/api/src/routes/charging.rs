@@ -7,7 +7,8 @@ use axum::extract::{Path, State};
 use axum::Json;
 use chrono::{DateTime, Utc};
 use mgc_charging::{
-    ChargePoint, ChargePointFilter, ChargePointId, ChargingQueries, ChargingSession, RegistrationStatus, SessionId,
+    ChargePoint, ChargePointFilter, ChargePointId, ChargerType, ChargingQueries, ChargingSession, RegistrationStatus,
+    SessionId,
 };
 use mgc_iam::Role;
 use mgc_kernel::TenantId;
@@ -26,8 +27,11 @@ pub struct ChargePointView {
     pub station_id: Option<String>,
     /// Masterdata device, once linked.
     pub device_id: Option<String>,
-    /// `ocpp1.6j`.
+    /// `ocpp1.6j` or `ap3000`.
     pub protocol: String,
+    /// `ac`, `dc` or `two_wheeler` (set by an operator; AP3000 piles start as `two_wheeler`, others as `ac`).
+    #[schema(value_type = crate::schema_enums::ChargerTypeName)]
+    pub charger_type: String,
     /// `accepted`, `pending` or `rejected`.
     pub registration: String,
     /// Connected as last known (a closed connection or the offline sweep clears it).
@@ -67,6 +71,7 @@ impl From<ChargePoint> for ChargePointView {
             station_id: c.station_id.map(|s| s.to_string()),
             device_id: c.device_id.map(|d| d.to_string()),
             protocol: c.protocol.to_string(),
+            charger_type: c.charger_type.to_string(),
             registration: c.registration.to_string(),
             connected: c.connected,
             last_seen: c.last_seen,
@@ -219,6 +224,9 @@ pub struct SessionPage {
 pub struct ChargePointQuery {
     /// Only this registration: `pending` lists the charge points waiting for adoption.
     pub registration: Option<String>,
+    /// Only this charger type (`ac`, `dc`, `two_wheeler`).
+    #[param(value_type = Option<crate::schema_enums::ChargerTypeName>)]
+    pub charger_type: Option<String>,
     /// Items per page (1..=500, default 50).
     pub limit: Option<u32>,
     /// Cursor from the previous page's `next_cursor`.
@@ -234,7 +242,10 @@ pub async fn list_charge_points(
     ApiQuery(q): ApiQuery<ChargePointQuery>,
 ) -> Result<Json<ChargePointPage>, ApiError> {
     p.require(Role::Viewer)?;
-    let filter = ChargePointFilter { registration: q.registration.as_deref().map(str::parse).transpose()? };
+    let filter = ChargePointFilter {
+        registration: q.registration.as_deref().map(str::parse).transpose()?,
+        charger_type: q.charger_type.as_deref().map(str::parse).transpose()?,
+    };
     let page = ListQuery { limit: q.limit, cursor: q.cursor }.page()?;
     let page = state.store.list_charge_points(&p.scope(), filter, &page).await?;
     Ok(Json(ChargePointPage { items: page.items.into_iter().map(Into::into).collect(), next_cursor: page.next_cursor }))
@@ -283,6 +294,36 @@ pub async fn set_registration(
     let cp = found.ok_or_else(|| ApiError::not_found(format!("charge point {id} not found")))?;
     let tx = state.store.begin().await?;
     let cp = mgc_charging::set_registration(tx, &p.tenant, &cp.identity, registration, state.clock.now()).await?;
+    Ok(Json(cp.into()))
+}
+
+/// Body of `PUT /api/v1/charge-points/{id}/charger-type`.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ChargerTypeBody {
+    /// `ac`, `dc` or `two_wheeler`.
+    #[schema(value_type = crate::schema_enums::ChargerTypeName)]
+    pub charger_type: String,
+}
+
+/// Sets what a charge point in the caller's scope charges (AC, DC, two-wheeler), as the fleet
+/// statistics count it; an unknown type is `422 invalid_charging_input`.
+#[utoipa::path(put, path = "/api/v1/charge-points/{id}/charger-type", operation_id = "charge_points_set_charger_type", tag = "charging", params(("id" = String, Path, description = "charge point id")),
+    request_body = ChargerTypeBody, security(("bearer" = []), ("api_key" = [])),
+    responses((status = 200, body = ChargePointView), (status = 404, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody, description = "invalid_charging_input")))]
+pub async fn set_charger_type(
+    State(state): State<AppState>,
+    Auth(p): Auth,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<ChargerTypeBody>,
+) -> Result<Json<ChargePointView>, ApiError> {
+    p.require(Role::Operator)?;
+    let id: ChargePointId = parse_id(&id, "charge point")?;
+    let charger_type: ChargerType = body.charger_type.parse()?;
+    let found = state.store.get_charge_point(&p.scope(), id).await?;
+    let cp = found.ok_or_else(|| ApiError::not_found(format!("charge point {id} not found")))?;
+    let tx = state.store.begin().await?;
+    let cp = mgc_charging::set_charger_type(tx, &p.tenant, &cp.identity, charger_type, state.clock.now()).await?;
     Ok(Json(cp.into()))
 }
 

@@ -2,10 +2,44 @@
 //! the OpenAPI document states them).
 
 use chrono::{DateTime, Utc};
-use mgc_charging::{FleetFigures, SessionFigures, UtilisationFigures};
+use mgc_charging::{DeviceCounts, FleetByType, FleetFigures, SessionFigures, UtilisationFigures};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use utoipa::ToSchema;
+
+/// Piles of one charger type now.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DeviceCountsView {
+    /// Piles.
+    pub total: u64,
+    /// Piles connected now.
+    pub online: u64,
+    /// Piles not connected.
+    pub offline: u64,
+}
+
+impl From<DeviceCounts> for DeviceCountsView {
+    fn from(c: DeviceCounts) -> Self {
+        Self { total: c.total, online: c.online, offline: c.offline }
+    }
+}
+
+/// Piles per charger type, every type present (zeros included).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FleetByTypeView {
+    /// AC piles.
+    pub ac: DeviceCountsView,
+    /// DC piles.
+    pub dc: DeviceCountsView,
+    /// Two-wheeler chargers.
+    pub two_wheeler: DeviceCountsView,
+}
+
+impl From<FleetByType> for FleetByTypeView {
+    fn from(t: FleetByType) -> Self {
+        Self { ac: t.ac.into(), dc: t.dc.into(), two_wheeler: t.two_wheeler.into() }
+    }
+}
 
 /// Piles and ports now.
 #[derive(Debug, Serialize, ToSchema)]
@@ -18,6 +52,8 @@ pub struct FleetView {
     pub offline: u64,
     /// Piles per protocol (`ocpp1.6j`, `ap3000`).
     pub by_protocol: BTreeMap<String, u64>,
+    /// Piles per charger type (`ac`, `dc`, `two_wheeler`), online and offline.
+    pub by_type: FleetByTypeView,
     /// Ports (connector 1 and up) per last reported status.
     pub ports_by_status: BTreeMap<String, u64>,
     /// Ports ready for a vehicle (`available`).
@@ -35,6 +71,7 @@ impl From<FleetFigures> for FleetView {
             online: f.online,
             offline: f.offline,
             by_protocol: f.by_protocol,
+            by_type: f.by_type.into(),
             ports_by_status: f.ports_by_status,
             ports_idle: f.ports_idle,
             ports_charging: f.ports_charging,

@@ -74,6 +74,7 @@ pub fn charging_routes() -> axum::Router<crate::AppState> {
         .route("/api/v1/charge-points", get(charging::list_charge_points))
         .route("/api/v1/charge-points/{id}", get(charging::get_charge_point))
         .route("/api/v1/charge-points/{id}/registration", put(charging::set_registration))
+        .route("/api/v1/charge-points/{id}/charger-type", put(charging::set_charger_type))
         .route("/api/v1/id-tags", get(id_tags::list))
         .route("/api/v1/id-tags/{id_tag}", get(id_tags::get).put(id_tags::put).delete(id_tags::delete))
         .route("/api/v1/charge-points/{id}/local-list/sync", post(ops::sync_local_list))

@@ -6,8 +6,8 @@ use crate::app::link::link_charger;
 use crate::app::{events, persist, trail};
 use crate::domain::charge_point::registration_for_boot;
 use crate::{
-    BootInfo, ChargePoint, ChargePointId, ChargingError, ChargingSettings, ChargingTx, OcppIdentity, Protocol,
-    RegistrationStatus, StopReason, TimelineKind, TransactionId,
+    BootInfo, ChargePoint, ChargePointId, ChargerType, ChargingError, ChargingSettings, ChargingTx, OcppIdentity,
+    Protocol, RegistrationStatus, StopReason, TimelineKind, TransactionId,
 };
 use chrono::{DateTime, Utc};
 use mgc_eventing::emit;
@@ -61,6 +61,7 @@ pub async fn boot_as<T: ChargingTx>(
             let status = registration_for_boot(None, settings.accept_unknown);
             let mut cp = ChargePoint::register(tenant.clone(), identity.clone(), status, now);
             cp.protocol = protocol;
+            cp.charger_type = ChargerType::default_for(protocol);
             tx.insert_charge_point(&cp).await?;
             cp
         }

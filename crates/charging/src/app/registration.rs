@@ -1,9 +1,9 @@
-//! An operator adopts (accepts), parks (pending) or refuses (rejects) a charge point.
+//! An operator adopts (accepts), parks (pending) or refuses (rejects) a charge point, and types it (AC, DC, two-wheeler).
 
 use crate::app::arrival::known;
 use crate::app::link::link_charger;
 use crate::app::trail;
-use crate::{ChargePoint, ChargingError, ChargingTx, OcppIdentity, RegistrationStatus, TimelineKind};
+use crate::{ChargePoint, ChargerType, ChargingError, ChargingTx, OcppIdentity, RegistrationStatus, TimelineKind};
 use chrono::{DateTime, Utc};
 use mgc_kernel::TenantId;
 
@@ -24,5 +24,22 @@ pub async fn set_registration<T: ChargingTx>(
     let details = serde_json::json!({ "status": registration.as_str(), "by": "operator" });
     trail::of_charge_point(&mut tx, &cp, TimelineKind::Registered, details, now).await?;
     tx.commit().await?;
+    Ok(cp)
+}
+
+/// Sets what the tenant's charge point `identity` charges at `now`, commits, and returns it
+/// (nothing is written when it already had that type).
+pub async fn set_charger_type<T: ChargingTx>(
+    mut tx: T,
+    tenant: &TenantId,
+    identity: &OcppIdentity,
+    charger_type: ChargerType,
+    now: DateTime<Utc>,
+) -> Result<ChargePoint, ChargingError> {
+    let mut cp = known(&mut tx, tenant, identity).await?;
+    if cp.set_charger_type(charger_type, now) {
+        tx.save_charge_point(&cp).await?;
+        tx.commit().await?;
+    }
     Ok(cp)
 }

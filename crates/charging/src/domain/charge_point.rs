@@ -40,6 +40,29 @@ impl Protocol {
 }
 
 named_enum! {
+    /// What a charge point charges: the type the fleet statistics count devices by.
+    pub enum ChargerType {
+        /// An AC pile (the default of a charge point nobody typed yet).
+        Ac => "ac",
+        /// A DC fast charger.
+        Dc => "dc",
+        /// A two-wheeler (e-bike, scooter) charger, as AP3000 piles are in the field.
+        TwoWheeler => "two_wheeler",
+    }
+}
+
+impl ChargerType {
+    /// The type a charge point first seen speaking `protocol` gets until an operator sets one
+    /// (AP3000 piles are two-wheeler chargers; everything else is AC).
+    pub fn default_for(protocol: Protocol) -> Self {
+        match protocol {
+            Protocol::Ap3000 => Self::TwoWheeler,
+            Protocol::Ocpp16J => Self::Ac,
+        }
+    }
+}
+
+named_enum! {
     /// Whether a charge point is reachable, derived from its last message and the heartbeat timeout.
     pub enum Connection {
         /// A message arrived within the timeout and the connection was not closed since.
@@ -82,6 +105,8 @@ pub struct ChargePoint {
     pub identity: OcppIdentity,
     /// Protocol.
     pub protocol: Protocol,
+    /// AC, DC or two-wheeler (set by an operator; defaulted from the protocol).
+    pub charger_type: ChargerType,
     /// Data of its last BootNotification (none before the first boot).
     pub boot_info: Option<BootInfo>,
     /// Registration status.
@@ -120,6 +145,7 @@ impl ChargePoint {
             device_id: None,
             identity,
             protocol: Protocol::Ocpp16J,
+            charger_type: ChargerType::Ac,
             boot_info: None,
             registration,
             connected: false,
@@ -203,6 +229,16 @@ impl ChargePoint {
         self.registration = registration;
         self.updated_at = now;
     }
+
+    /// Sets what the charge point charges (an operator's decision); false when it already was.
+    pub fn set_charger_type(&mut self, charger_type: ChargerType, now: DateTime<Utc>) -> bool {
+        if self.charger_type == charger_type {
+            return false;
+        }
+        self.charger_type = charger_type;
+        self.updated_at = now;
+        true
+    }
 }
 
 /// The status a boot gets: a known charge point keeps its status; an unknown one is accepted
@@ -282,5 +318,23 @@ mod tests {
             assert_eq!(s.as_str().parse::<RegistrationStatus>().unwrap(), *s);
         }
         assert!("Accepted".parse::<RegistrationStatus>().is_err());
+    }
+
+    #[test]
+    fn given_charger_types_when_defaulted_parsed_and_set_then_ap3000_is_two_wheeler_and_unknown_refused() {
+        assert_eq!(cp().charger_type, ChargerType::Ac, "a new charge point is AC");
+        assert_eq!(ChargerType::default_for(Protocol::Ap3000), ChargerType::TwoWheeler);
+        assert_eq!(ChargerType::default_for(Protocol::Ocpp16J), ChargerType::Ac);
+        for t in ChargerType::ALL {
+            assert_eq!(t.as_str().parse::<ChargerType>().unwrap(), *t);
+        }
+        let refused = "three_wheeler".parse::<ChargerType>().unwrap_err();
+        assert_eq!(refused.code(), "invalid_charging_input");
+        let mut c = cp();
+        let later = t0() + Duration::minutes(5);
+        assert!(c.set_charger_type(ChargerType::Dc, later));
+        assert_eq!((c.charger_type, c.updated_at), (ChargerType::Dc, later));
+        assert!(!c.set_charger_type(ChargerType::Dc, later + Duration::minutes(1)), "unchanged");
+        assert_eq!(c.updated_at, later);
     }
 }

@@ -2,7 +2,8 @@
 //! and, for a station-scoped caller, by station (unassigned charge points are then not visible).
 
 use crate::{
-    AuthorizationStatus, ChargePoint, ChargePointId, ChargingSession, IdTag, IdToken, RegistrationStatus, SessionId,
+    AuthorizationStatus, ChargePoint, ChargePointId, ChargerType, ChargingSession, IdTag, IdToken, RegistrationStatus,
+    SessionId,
 };
 use async_trait::async_trait;
 use mgc_kernel::page::{Page, PageRequest};
@@ -13,6 +14,8 @@ use mgc_kernel::{RepoError, Scope, TenantId};
 pub struct ChargePointFilter {
     /// Only those with this registration (e.g. `pending`: the ones waiting for adoption).
     pub registration: Option<RegistrationStatus>,
+    /// Only those of this charger type.
+    pub charger_type: Option<ChargerType>,
 }
 
 /// Which id tags a list shows.

@@ -1,11 +1,55 @@
 //! Charging statistics: the fleet as it is now (piles online, ports by status) and sessions per
 //! window of the station's local calendar (count, outcome, energy, duration, stop reasons).
 
-use crate::{ChargePoint, Connector, ConnectorStatus, SessionState, StopReason};
+use crate::{ChargePoint, ChargerType, Connector, ConnectorStatus, SessionState, StopReason};
 use chrono::{DateTime, Utc};
 use mgc_kernel::{Granularity, StationTz, Wh};
 use serde::Serialize;
 use std::collections::BTreeMap;
+
+/// Piles of one kind: how many, connected now or not.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct DeviceCounts {
+    /// Piles.
+    pub total: u64,
+    /// Piles connected now.
+    pub online: u64,
+    /// Piles not connected.
+    pub offline: u64,
+}
+
+impl DeviceCounts {
+    fn count(&mut self, connected: bool) {
+        self.total += 1;
+        if connected {
+            self.online += 1;
+        } else {
+            self.offline += 1;
+        }
+    }
+}
+
+/// Piles per charger type, every type present (zeros included).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct FleetByType {
+    /// AC piles.
+    pub ac: DeviceCounts,
+    /// DC piles.
+    pub dc: DeviceCounts,
+    /// Two-wheeler chargers.
+    pub two_wheeler: DeviceCounts,
+}
+
+impl FleetByType {
+    /// The counts of `charger_type`.
+    pub fn of_mut(&mut self, charger_type: ChargerType) -> &mut DeviceCounts {
+        match charger_type {
+            ChargerType::Ac => &mut self.ac,
+            ChargerType::Dc => &mut self.dc,
+            ChargerType::TwoWheeler => &mut self.two_wheeler,
+        }
+    }
+}
 
 /// The fleet now.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
@@ -18,6 +62,8 @@ pub struct FleetFigures {
     pub offline: u64,
     /// Piles per protocol (`ocpp1.6j`, `ap3000`).
     pub by_protocol: BTreeMap<String, u64>,
+    /// Piles per charger type (AC, DC, two-wheeler), online and offline.
+    pub by_type: FleetByType,
     /// Ports (connector 1 and up) per last reported status.
     pub ports_by_status: BTreeMap<String, u64>,
     /// Ports ready for a vehicle (`available`).
@@ -36,6 +82,7 @@ pub fn fleet_figures(piles: &[ChargePoint], connectors: &[Connector]) -> FleetFi
             f.online += 1;
         }
         *f.by_protocol.entry(p.protocol.to_string()).or_default() += 1;
+        f.by_type.of_mut(p.charger_type).count(p.connected);
     }
     f.offline = f.total - f.online;
     for c in connectors.iter().filter(|c| c.number > 0) {

@@ -2,7 +2,7 @@
 
 use super::stats::{fleet_figures, session_figures, SessionFact};
 use crate::{ChargePoint, Connector, ConnectorErrorCode, ConnectorStatus, OcppIdentity, Protocol, RegistrationStatus};
-use crate::{SessionState, StopReason};
+use crate::{ChargerType, DeviceCounts, SessionState, StopReason};
 use chrono::{DateTime, TimeZone, Utc};
 use mgc_kernel::{Granularity, StationTz, TenantId, Wh};
 
@@ -70,8 +70,10 @@ fn given_piles_and_ports_when_summed_then_online_and_ports_by_kind() {
         cp.connected = connected;
         cp
     };
-    let piles =
+    let mut piles =
         [pile("A", Protocol::Ocpp16J, true), pile("B", Protocol::Ap3000, false), pile("C", Protocol::Ap3000, true)];
+    piles[1].charger_type = ChargerType::TwoWheeler;
+    piles[2].charger_type = ChargerType::Dc;
     let port = |number: u32, status: ConnectorStatus| Connector {
         tenant: tenant.clone(),
         charge_point_id: piles[0].id,
@@ -96,4 +98,8 @@ fn given_piles_and_ports_when_summed_then_online_and_ports_by_kind() {
     assert_eq!((f.by_protocol["ap3000"], f.by_protocol["ocpp1.6j"]), (2, 1));
     assert_eq!((f.ports_idle, f.ports_charging, f.ports_fault), (1, 1, 1), "connector 0 is the pile, not a port");
     assert_eq!(f.ports_by_status.values().sum::<u64>(), 4);
+    let counts = |total, online, offline| DeviceCounts { total, online, offline };
+    assert_eq!(f.by_type.ac, counts(1, 1, 0));
+    assert_eq!(f.by_type.dc, counts(1, 1, 0));
+    assert_eq!(f.by_type.two_wheeler, counts(1, 0, 1));
 }
