@@ -62,6 +62,40 @@ pub(crate) async fn fleet(app: &TestApp, station: StationId, rows: &[Row]) {
     tx.commit().await.unwrap();
 }
 
+/// Four sessions around the Berlin DST day of 2026-03-29: one running, one failed, two completed.
+pub(crate) fn dst_day_rows() -> [Row; 4] {
+    [
+        ("2026-03-28T23:30:00Z", Some("2026-03-29T00:30:00Z"), SessionState::Completed, 7_000, Some(StopReason::Local)),
+        (
+            "2026-03-29T21:59:00Z",
+            Some("2026-03-29T22:29:00Z"),
+            SessionState::Failed,
+            500,
+            Some(StopReason::EvDisconnected),
+        ),
+        ("2026-03-29T22:00:00Z", None, SessionState::Charging, 1_200, None),
+        (
+            "2026-03-28T22:59:00Z",
+            Some("2026-03-28T23:59:00Z"),
+            SessionState::Completed,
+            9_999,
+            Some(StopReason::Remote),
+        ),
+    ]
+}
+
+/// A viewer API key of `tenant_id` (limited to `stations` when given), as `Authorization` value.
+pub(crate) async fn viewer_key(app: &TestApp, tenant_id: &str, stations: Option<Vec<String>>) -> String {
+    let admin = app.bearer(tenant_id, Role::Admin);
+    let mut body = json!({"name": "platform", "role": "viewer"});
+    if let Some(s) = stations {
+        body["station_ids"] = json!(s);
+    }
+    let (s, created) = app.call(Method::POST, "/api/v1/api-keys", Some(&admin), Some(body)).await;
+    assert_eq!(s, StatusCode::CREATED, "{created}");
+    format!("ApiKey {}", created["key"].as_str().unwrap())
+}
+
 #[tokio::test]
 async fn given_a_fleet_over_the_dst_day_when_counted_then_the_hand_computed_figures() {
     for db in mgc_tests::all_databases().await {
@@ -71,30 +105,7 @@ async fn given_a_fleet_over_the_dst_day_when_counted_then_the_hand_computed_figu
         let body = json!({"code": "ber", "name": "Berlin", "time_zone": "Europe/Berlin", "devices": []});
         let provisioned = crate::ingest_support::provision(&app, &admin, body).await;
         let station: StationId = provisioned["station"]["id"].as_str().unwrap().parse().unwrap();
-        let rows: [Row; 4] = [
-            (
-                "2026-03-28T23:30:00Z",
-                Some("2026-03-29T00:30:00Z"),
-                SessionState::Completed,
-                7_000,
-                Some(StopReason::Local),
-            ),
-            (
-                "2026-03-29T21:59:00Z",
-                Some("2026-03-29T22:29:00Z"),
-                SessionState::Failed,
-                500,
-                Some(StopReason::EvDisconnected),
-            ),
-            ("2026-03-29T22:00:00Z", None, SessionState::Charging, 1_200, None),
-            (
-                "2026-03-28T22:59:00Z",
-                Some("2026-03-28T23:59:00Z"),
-                SessionState::Completed,
-                9_999,
-                Some(StopReason::Remote),
-            ),
-        ];
+        let rows = dst_day_rows();
         fleet(&app, station, &rows).await;
         let viewer = app.bearer("acme", Role::Viewer);
         let path = format!(

@@ -2,6 +2,7 @@
 //! is refused), views and lists show the type, and the fleet figures count AC, DC and
 //! two-wheeler piles online and offline per station and per tenant, scope-aware.
 
+use crate::charging_stats::viewer_key;
 use crate::support::{tenant, TestApp};
 use axum::http::{Method, StatusCode};
 use chrono::{DateTime, Utc};
@@ -60,17 +61,6 @@ fn by_type(fleet: &Value) -> Value {
     json!({"ac": c("ac"), "dc": c("dc"), "two_wheeler": c("two_wheeler")})
 }
 
-async fn key(app: &TestApp, tenant_id: &str, stations: Option<Vec<String>>) -> String {
-    let admin = app.bearer(tenant_id, Role::Admin);
-    let mut body = json!({"name": "platform", "role": "viewer"});
-    if let Some(s) = stations {
-        body["station_ids"] = json!(s);
-    }
-    let (s, created) = app.call(Method::POST, "/api/v1/api-keys", Some(&admin), Some(body)).await;
-    assert_eq!(s, StatusCode::CREATED, "{created}");
-    format!("ApiKey {}", created["key"].as_str().unwrap())
-}
-
 #[tokio::test]
 async fn given_a_mixed_fleet_when_typed_then_by_type_figures_per_station_and_tenant_in_scope_only() {
     for db in mgc_tests::all_databases().await {
@@ -119,7 +109,7 @@ async fn given_a_mixed_fleet_when_typed_then_by_type_figures_per_station_and_ten
             dcs["items"].as_array().unwrap().iter().map(|c| c["identity"].as_str().unwrap()).collect();
         names.sort_unstable();
         assert_eq!(names, ["D1", "D2"], "{b}: {dcs}");
-        let acme = key(&app, "acme", None).await;
+        let acme = viewer_key(&app, "acme", None).await;
         let (_, third) = app.call(Method::GET, "/api/third/v1/devices/D1", Some(&acme), None).await;
         assert_eq!(third["charger_type"], "dc", "{b}: {third}");
 
@@ -159,7 +149,7 @@ async fn given_a_mixed_fleet_when_typed_then_by_type_figures_per_station_and_ten
         assert_eq!((tenant_fleet["total"].as_u64(), tenant_fleet["online"].as_u64()), (Some(7), Some(4)), "{b}");
 
         // A key scoped to the south station sees only its piles; tenant B sees none.
-        let scoped = key(&app, "acme", Some(vec![south.to_string()])).await;
+        let scoped = viewer_key(&app, "acme", Some(vec![south.to_string()])).await;
         assert_eq!(by_type(&fleet(&scoped, None).await), by_type(&south_fleet), "{b}");
         let beta = app.bearer("beta", Role::Viewer);
         let zero = json!({"ac": [0, 0, 0], "dc": [0, 0, 0], "two_wheeler": [0, 0, 0]});

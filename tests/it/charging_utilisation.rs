@@ -2,13 +2,11 @@
 //! fleet (3 ports) over the 23-hour DST day, against hand-computed figures, for operators and for
 //! platforms; tenant B's key and another station's key see none of it.
 
-use crate::charging_stats::{fleet, Row};
+use crate::charging_stats::{dst_day_rows, fleet, viewer_key};
 use crate::support::{tenant, TestApp};
 use axum::http::{Method, StatusCode};
 use chrono::{DateTime, Utc};
-use mgc_charging::{
-    Connector, ConnectorErrorCode, ConnectorRepository, ConnectorStatus, SessionState, StatusReport, StopReason,
-};
+use mgc_charging::{Connector, ConnectorErrorCode, ConnectorRepository, ConnectorStatus, StatusReport};
 use mgc_eventing::UnitOfWork;
 use mgc_iam::Role;
 use mgc_kernel::{Clock, StationId};
@@ -43,17 +41,6 @@ async fn ports(app: &TestApp) {
     tx.commit().await.unwrap();
 }
 
-async fn key(app: &TestApp, tenant_id: &str, stations: Option<Vec<String>>) -> String {
-    let admin = app.bearer(tenant_id, Role::Admin);
-    let mut body = json!({"name": "platform", "role": "viewer"});
-    if let Some(s) = stations {
-        body["station_ids"] = json!(s);
-    }
-    let (s, created) = app.call(Method::POST, "/api/v1/api-keys", Some(&admin), Some(body)).await;
-    assert_eq!(s, StatusCode::CREATED, "{created}");
-    format!("ApiKey {}", created["key"].as_str().unwrap())
-}
-
 #[tokio::test]
 async fn given_three_ports_over_the_dst_day_when_utilisation_asked_then_the_hand_computed_per_mille() {
     for db in mgc_tests::all_databases().await {
@@ -66,30 +53,7 @@ async fn given_three_ports_over_the_dst_day_when_utilisation_asked_then_the_hand
         let other = app
             .provision_body(&admin, json!({"code": "oth", "name": "Other", "time_zone": "UTC", "devices": []}))
             .await;
-        let rows: [Row; 4] = [
-            (
-                "2026-03-28T23:30:00Z",
-                Some("2026-03-29T00:30:00Z"),
-                SessionState::Completed,
-                7_000,
-                Some(StopReason::Local),
-            ),
-            (
-                "2026-03-29T21:59:00Z",
-                Some("2026-03-29T22:29:00Z"),
-                SessionState::Failed,
-                500,
-                Some(StopReason::EvDisconnected),
-            ),
-            ("2026-03-29T22:00:00Z", None, SessionState::Charging, 1_200, None),
-            (
-                "2026-03-28T22:59:00Z",
-                Some("2026-03-28T23:59:00Z"),
-                SessionState::Completed,
-                9_999,
-                Some(StopReason::Remote),
-            ),
-        ];
+        let rows = dst_day_rows();
         fleet(&app, station, &rows).await;
         ports(&app).await;
         // Now is 01:00 UTC on the 30th: the running session has run 3 hours.
@@ -118,7 +82,7 @@ async fn given_three_ports_over_the_dst_day_when_utilisation_asked_then_the_hand
             "{b}: {days}"
         );
         crate::charging_stats_exports::check_window_exports(&app, &viewer, &station.to_string(), &range, &days).await;
-        let acme = key(&app, "acme", None).await;
+        let acme = viewer_key(&app, "acme", None).await;
         let third = format!("/api/third/v1/stats/charging/utilisation?{range}");
         assert_eq!(app.call(Method::GET, &third, Some(&acme), None).await.1, days, "{b}: the same for platforms");
         let (s, fleet) = app
@@ -126,8 +90,8 @@ async fn given_three_ports_over_the_dst_day_when_utilisation_asked_then_the_hand
             .await;
         assert_eq!((s, fleet["ports_idle"].as_u64()), (StatusCode::OK, Some(3)), "{b}: {fleet}");
 
-        let beta = key(&app, "beta", None).await;
-        let scoped = key(&app, "acme", Some(vec![other["station"]["id"].as_str().unwrap().to_owned()])).await;
+        let beta = viewer_key(&app, "beta", None).await;
+        let scoped = viewer_key(&app, "acme", Some(vec![other["station"]["id"].as_str().unwrap().to_owned()])).await;
         for who in [&beta, &scoped] {
             let (s, e) = app.call(Method::GET, &third, Some(who), None).await;
             assert_eq!(s, StatusCode::NOT_FOUND, "{b}: {e}");
