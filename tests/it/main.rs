@@ -93,6 +93,7 @@ mod strategy_flow;
 mod strategy_support;
 mod subscriptions;
 mod subscriptions_support;
+mod subscriptions_worker;
 mod support;
 mod telemetry_bulk;
 mod telemetry_storage;

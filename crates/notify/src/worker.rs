@@ -13,7 +13,7 @@ use std::collections::HashMap;
 use std::num::NonZeroU32;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
-use tokio::sync::{watch, Semaphore};
+use tokio::sync::{watch, Notify, Semaphore};
 
 /// Tuning of the worker.
 #[derive(Debug, Clone)]
@@ -94,6 +94,9 @@ pub struct NotifyWorker<Q: DeliveryQueue> {
     owner: String,
     endpoints: Mutex<HashMap<ChannelId, Endpoint>>,
     in_flight: Arc<Semaphore>,
+    /// Signalled when a send's outcome is recorded: the next delivery of its ordering key (held
+    /// back while this one was unfinished) may now be due, so the loop claims again at once.
+    finished: Notify,
     jitter: Jitter,
 }
 
@@ -111,6 +114,7 @@ impl<Q: DeliveryQueue> NotifyWorker<Q> {
             owner,
             endpoints: Mutex::new(HashMap::new()),
             in_flight,
+            finished: Notify::new(),
             jitter: Arc::new(rand::random::<f64>),
         })
     }
@@ -179,6 +183,7 @@ impl<Q: DeliveryQueue> NotifyWorker<Q> {
                                     tracing::error!(error = %e, delivery = %c.delivery.id, "delivery outcome not recorded");
                                 }
                                 drop(permit);
+                                me.finished.notify_one();
                             });
                         }
                     }
@@ -192,6 +197,7 @@ impl<Q: DeliveryQueue> NotifyWorker<Q> {
             }
             tokio::select! {
                 _ = wakeup.wait(self.config.poll_interval) => {}
+                _ = self.finished.notified() => {}
                 _ = shutdown.changed() => {}
             }
         }

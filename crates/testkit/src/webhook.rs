@@ -46,6 +46,8 @@ struct ReceiverState {
     status: Option<u16>,
     /// Everything received, including failed attempts.
     all: Vec<Received>,
+    /// Woken on every request received.
+    arrived: Arc<tokio::sync::Notify>,
 }
 
 /// A local HTTP server on 127.0.0.1 recording every `POST /hook`; stops with the runtime.
@@ -87,6 +89,22 @@ impl WebhookReceiver {
     pub fn accepted(&self) -> Vec<Received> {
         self.all().into_iter().filter(|r| r.header("x-test-accepted") == "yes").collect()
     }
+
+    /// Waits until at least `n` requests were accepted or `max` passed (woken by each arrival,
+    /// not polling); returns the accepted requests either way.
+    pub async fn wait_accepted(&self, n: usize, max: std::time::Duration) -> Vec<Received> {
+        let deadline = tokio::time::Instant::now() + max;
+        let arrived = lock(&self.state).arrived.clone();
+        loop {
+            let next = arrived.notified();
+            tokio::pin!(next);
+            next.as_mut().enable();
+            let got = self.accepted();
+            if got.len() >= n || tokio::time::timeout_at(deadline, next).await.is_err() {
+                return self.accepted();
+            }
+        }
+    }
 }
 
 async fn receive(State(state): State<Arc<Mutex<ReceiverState>>>, mut headers: HeaderMap, body: Bytes) -> StatusCode {
@@ -95,5 +113,6 @@ async fn receive(State(state): State<Arc<Mutex<ReceiverState>>>, mut headers: He
     let accepted = if status.is_success() { "yes" } else { "no" };
     headers.insert("x-test-accepted", axum::http::HeaderValue::from_static(accepted));
     s.all.push(Received { headers, body });
+    s.arrived.notify_waiters();
     status
 }
