@@ -156,6 +156,45 @@ async fn given_a_port_fault_rule_when_a_connector_reports_faulted_then_an_alarm_
 }
 
 #[tokio::test]
+async fn given_one_ports_faulted_rule_when_ports_fault_one_after_the_other_then_one_alarm_open_until_the_last_recovers()
+{
+    for db in all_databases().await {
+        let b = db.backend;
+        let app = TestApp::new(&db).await;
+        let admin = online_charger(&app).await;
+        rule(
+            &app,
+            &admin,
+            json!({"name": "Any port faulted", "scope": {"device_kind": "charger"}, "severity": "major",
+            "condition": {"point": "ports_faulted", "op": ">=", "value": 1}, "message": "{device}: {detail}"}),
+        )
+        .await;
+        let step = |connector: u32, to: &'static str| {
+            let app = &app;
+            async move {
+                app.clock.advance(Duration::seconds(10));
+                call(app, "StatusNotification", status(connector, to, "GroundFailure")).await;
+                app.pump().await;
+            }
+        };
+        step(0, "Faulted").await;
+        assert!(alarms(&app, &admin, "").await.is_empty(), "{b}: connector 0 is the pile, not a port");
+        step(1, "Faulted").await;
+        let open = alarms(&app, &admin, "?status=active").await;
+        assert_eq!(open.len(), 1, "{b}: {open:?}");
+        assert_eq!(open[0]["message"], "CP9: port 1 faulted", "{b}");
+        step(2, "Faulted").await;
+        step(1, "Available").await;
+        let open = alarms(&app, &admin, "?status=active").await;
+        assert_eq!(open.len(), 1, "{b}: one alarm for the pile while any port is faulted: {open:?}");
+        step(2, "Available").await;
+        assert!(alarms(&app, &admin, "?status=active").await.is_empty(), "{b}: the last port recovered → cleared");
+        let all = alarms(&app, &admin, "").await;
+        assert_eq!(all.len(), 1, "{b}: never a second alarm: {all:?}");
+    }
+}
+
+#[tokio::test]
 async fn given_an_error_rate_rule_when_3_of_the_last_4_sessions_fail_then_an_error_rate_alarm_is_raised() {
     for db in all_databases().await {
         let b = db.backend;

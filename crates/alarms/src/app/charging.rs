@@ -6,7 +6,8 @@
 use crate::app::derived::evaluate_changed;
 use crate::app::evaluate::rule_points;
 use crate::domain::derived::{
-    error_rate_pct, error_rate_window, fault_detail, fault_point, is_failure, is_fault, ONLINE,
+    error_rate_pct, error_rate_window, fault_connector, fault_detail, fault_point, faulted_ports, faulted_ports_detail,
+    is_failure, is_fault, ONLINE, PORTS_FAULTED,
 };
 use crate::domain::ports::{AlarmTx, Originator};
 use crate::domain::rule::AlarmRule;
@@ -120,7 +121,16 @@ async fn apply<T: AlarmTx>(
     for (point, value, detail) in &changes {
         tx.put_derived(tenant, origin.device_id, point, *value, detail.as_deref(), at).await?;
     }
-    let points: Vec<String> = changes.into_iter().map(|c| c.0).collect();
+    let mut points: Vec<String> = changes.into_iter().map(|c| c.0).collect();
+    if points.iter().any(|p| fault_connector(p).is_some_and(|n| n >= 1)) {
+        // The count over every port, from the fault points just written and those kept before.
+        let values = tx.latest_values(tenant, origin.device_id).await?;
+        let ports =
+            faulted_ports(values.iter().filter(|v| v.derived).filter_map(|v| Some((v.point.as_str(), v.value?))));
+        let detail = faulted_ports_detail(&ports);
+        tx.put_derived(tenant, origin.device_id, PORTS_FAULTED, ports.len() as f64, Some(&detail), at).await?;
+        points.push(PORTS_FAULTED.to_owned());
+    }
     evaluate_changed(tx, tenant, &rules, origin, &points, at, now).await?;
     Ok(())
 }

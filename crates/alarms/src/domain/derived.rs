@@ -16,6 +16,10 @@ pub const SESSION_ERROR_RATE: &str = "session_error_rate_pct";
 /// Prefix of `session_error_rate_pct_last_<n>`: the share among the last `n` ended sessions.
 pub const SESSION_ERROR_RATE_LAST: &str = "session_error_rate_pct_last_";
 
+/// Number of the charge point's ports (connectors 1 and up) currently faulted: one rule
+/// (`ports_faulted >= 1`) watches every port, where `connector_<n>_fault` needs one per port.
+pub const PORTS_FAULTED: &str = "ports_faulted";
+
 /// Deliveries of the tenant pending or retrying (alarm channels and platform subscriptions).
 pub const NOTIFY_BACKLOG: &str = "notify_backlog";
 
@@ -35,10 +39,39 @@ pub fn fault_point(connector: u32) -> String {
 
 /// Whether `point` is a connector fault point.
 pub fn is_fault_point(point: &str) -> bool {
-    point
-        .strip_prefix("connector_")
-        .and_then(|rest| rest.strip_suffix("_fault"))
-        .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+    fault_connector(point).is_some()
+}
+
+/// The connector of a fault point (`connector_<n>_fault` → n).
+pub fn fault_connector(point: &str) -> Option<u32> {
+    let n = point.strip_prefix("connector_")?.strip_suffix("_fault")?;
+    if n.is_empty() || !n.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    n.parse().ok()
+}
+
+/// The faulted ports (connectors 1 and up, ascending) among the fault points of `values`
+/// (point, value); connector 0, the charge point as a whole, is not a port.
+pub fn faulted_ports<'a>(values: impl IntoIterator<Item = (&'a str, f64)>) -> Vec<u32> {
+    let mut ports: Vec<u32> = values
+        .into_iter()
+        .filter(|(_, v)| *v >= 1.0)
+        .filter_map(|(p, _)| fault_connector(p))
+        .filter(|n| *n >= 1)
+        .collect();
+    ports.sort_unstable();
+    ports.dedup();
+    ports
+}
+
+/// The `{detail}` of `ports_faulted`: which ports, e.g. `ports 1, 3 faulted`.
+pub fn faulted_ports_detail(ports: &[u32]) -> String {
+    match ports {
+        [] => "no port faulted".to_owned(),
+        [one] => format!("port {one} faulted"),
+        many => format!("ports {} faulted", many.iter().map(u32::to_string).collect::<Vec<_>>().join(", ")),
+    }
 }
 
 /// The number of ended sessions an error-rate point counts (`None`: not an error-rate point).
@@ -104,6 +137,24 @@ mod tests {
         assert_eq!(error_rate_window("power"), None);
         assert_eq!(fault_point(2), "connector_2_fault");
         assert!(is_fault_point("connector_2_fault") && !is_fault_point("connector__fault"));
+        assert_eq!(fault_connector("connector_12_fault"), Some(12));
+        assert_eq!(fault_connector("connector_99999999999_fault"), None, "beyond u32 is no connector");
+    }
+
+    #[test]
+    fn given_fault_points_then_faulted_ports_are_the_connectors_from_1_at_1() {
+        let values = [
+            ("connector_3_fault", 1.0),
+            ("connector_0_fault", 1.0),
+            ("connector_1_fault", 1.0),
+            ("connector_2_fault", 0.0),
+            ("online", 1.0),
+        ];
+        let ports = faulted_ports(values);
+        assert_eq!(ports, [1, 3], "the charge point as a whole (0) is no port; port 2 recovered");
+        assert_eq!(faulted_ports_detail(&ports), "ports 1, 3 faulted");
+        assert_eq!(faulted_ports_detail(&[2]), "port 2 faulted");
+        assert_eq!(faulted_ports_detail(&[]), "no port faulted");
     }
 
     #[test]
