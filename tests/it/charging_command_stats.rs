@@ -102,7 +102,14 @@ async fn command_figures_count_outcomes_and_response_times_of_charge_point_comma
             assert_eq!((&set_power["count"], &set_power["response_max_ms"]), (&json!(1), &json!(0)), "{b}");
         }
         let query = format!("station_id={station}&{}", range());
-        crate::charging_stats_exports::check_command_exports(&e.app, &viewer, &station, &query).await;
+        let platform = crate::charging_stats::viewer_key(&e.app, "acme", None).await;
+        for (prefix, token) in [("/api/v1", &viewer), ("/api/third/v1", &platform)] {
+            crate::charging_stats_exports::check_command_exports(&e.app, prefix, token, &station, &query).await;
+        }
+        let beta = crate::charging_stats::viewer_key(&e.app, "beta", None).await;
+        let path = format!("/api/third/v1/stats/charging/commands/export?{query}&format=csv");
+        let (s, _, body) = crate::settlement_support::download(&e.app, &beta, &path).await;
+        assert_eq!(s, StatusCode::NOT_FOUND, "tenant B's key: {}", String::from_utf8_lossy(&body));
         let (s, all) = stats(&e, "/api/v1", &viewer, &range()).await;
         assert_eq!((s, &all["total"]["count"]), (StatusCode::OK, &json!(4)), "pv-1's command is not a charge point's");
 

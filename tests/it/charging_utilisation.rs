@@ -3,6 +3,7 @@
 //! platforms; tenant B's key and another station's key see none of it.
 
 use crate::charging_stats::{dst_day_rows, fleet, viewer_key};
+use crate::settlement_support::download;
 use crate::support::{tenant, TestApp};
 use axum::http::{Method, StatusCode};
 use chrono::{DateTime, Utc};
@@ -17,7 +18,7 @@ fn at(s: &str) -> DateTime<Utc> {
 }
 
 /// Connectors 1 and 2 of BER-1 and 1 of BER-2 (and BER-1's connector 0, which is no port).
-async fn ports(app: &TestApp) {
+pub(crate) async fn ports(app: &TestApp) {
     let admin = app.bearer("acme", Role::Admin);
     let (_, page) = app.call(Method::GET, "/api/v1/charge-points", Some(&admin), None).await;
     let id = |name: &str| -> mgc_charging::ChargePointId {
@@ -81,8 +82,11 @@ async fn given_three_ports_over_the_dst_day_when_utilisation_asked_then_the_hand
             [json!(["2026-03-29", 3, 248_400, 7_200, 28]), json!(["2026-03-30", 3, 259_200, 12_540, 48])],
             "{b}: {days}"
         );
-        crate::charging_stats_exports::check_window_exports(&app, &viewer, &station.to_string(), &range, &days).await;
         let acme = viewer_key(&app, "acme", None).await;
+        for (prefix, token) in [("/api/v1", &viewer), ("/api/third/v1", &acme)] {
+            let id = station.to_string();
+            crate::charging_stats_exports::check_window_exports(&app, prefix, token, &id, &range, &days).await;
+        }
         let third = format!("/api/third/v1/stats/charging/utilisation?{range}");
         assert_eq!(app.call(Method::GET, &third, Some(&acme), None).await.1, days, "{b}: the same for platforms");
         let (s, fleet) = app
@@ -92,9 +96,21 @@ async fn given_three_ports_over_the_dst_day_when_utilisation_asked_then_the_hand
 
         let beta = viewer_key(&app, "beta", None).await;
         let scoped = viewer_key(&app, "acme", Some(vec![other["station"]["id"].as_str().unwrap().to_owned()])).await;
+        let exports = ["sessions", "utilisation"].map(|r| format!("/api/third/v1/stats/charging/{r}/export?{range}"));
+        let commands = format!(
+            "/api/third/v1/stats/charging/commands/export?station_id={station}&from=2026-03-29T00:00:00Z&to=2026-03-30T12:00:00Z"
+        );
         for who in [&beta, &scoped] {
             let (s, e) = app.call(Method::GET, &third, Some(who), None).await;
             assert_eq!(s, StatusCode::NOT_FOUND, "{b}: {e}");
+            for path in exports.iter().chain([&commands]) {
+                for format in ["csv", "xlsx"] {
+                    let (s, _, body) = download(&app, who, &format!("{path}&format={format}")).await;
+                    let body = String::from_utf8_lossy(&body);
+                    assert_eq!(s, StatusCode::NOT_FOUND, "{b}: {path}: {body}");
+                    assert!(body.contains("not_found"), "{b}: an error body, no file: {body}");
+                }
+            }
             let (_, theirs) = app.call(Method::GET, "/api/third/v1/stats/charging/fleet", Some(who), None).await;
             assert_eq!((theirs["total"].as_u64(), theirs["ports_idle"].as_u64()), (Some(0), Some(0)), "{b}: {theirs}");
         }

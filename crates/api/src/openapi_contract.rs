@@ -171,6 +171,8 @@ const QUERY_ENUMS: &[(&str, &str, &[&str])] = &[
     ("third_stats_sessions", "granularity", &["hour", "day", "month", "year"]),
     ("charging_stats_sessions_export", "granularity", &["hour", "day", "month", "year"]),
     ("charging_stats_utilisation_export", "granularity", &["hour", "day", "month", "year"]),
+    ("third_stats_sessions_export", "granularity", &["hour", "day", "month", "year"]),
+    ("third_stats_utilisation_export", "granularity", &["hour", "day", "month", "year"]),
     ("stats_get", "format", &["json", "compact"]),
     ("charge_points_list", "registration", &["accepted", "pending", "rejected"]),
     ("charge_points_clear_profiles", "purpose", &["ChargePointMaxProfile", "TxDefaultProfile", "TxProfile"]),

@@ -8,7 +8,7 @@ use crate::{ApiError, AppState};
 use axum::extract::State;
 use axum::Json;
 use chrono::{DateTime, Utc};
-use mgc_charging::SessionStatsRequest;
+use mgc_charging::{FleetFigures, SessionStatsRequest};
 use mgc_iam::{Principal, Role};
 use mgc_kernel::{Granularity, StationId};
 use mgc_masterdata::domain::repository::MasterdataQueries;
@@ -39,13 +39,23 @@ pub struct SessionStatsQuery {
     pub to: DateTime<Utc>,
 }
 
-async fn fleet_of(state: &AppState, p: &Principal, q: FleetQuery) -> Result<Json<FleetView>, ApiError> {
+/// The fleet figures of `station_id` (or of every station in scope) for `p` (viewer and up; a
+/// station out of scope is 404).
+pub(crate) async fn fleet_figures_of(
+    state: &AppState,
+    p: &Principal,
+    station_id: Option<&str>,
+) -> Result<FleetFigures, ApiError> {
     p.require(Role::Viewer)?;
-    let station: Option<StationId> = q.station_id.as_deref().map(|s| parse_id(s, "station")).transpose()?;
+    let station: Option<StationId> = station_id.map(|s| parse_id(s, "station")).transpose()?;
     if let Some(s) = station {
         state.store.get_station(&p.scope(), s).await?;
     }
-    Ok(Json(mgc_charging::fleet_stats(&state.store, &p.scope(), station).await?.into()))
+    Ok(mgc_charging::fleet_stats(&state.store, &p.scope(), station).await?)
+}
+
+async fn fleet_of(state: &AppState, p: &Principal, q: FleetQuery) -> Result<Json<FleetView>, ApiError> {
+    Ok(Json(fleet_figures_of(state, p, q.station_id.as_deref()).await?.into()))
 }
 
 async fn sessions_of(

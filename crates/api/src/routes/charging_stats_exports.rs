@@ -1,10 +1,11 @@
-//! `GET /api/v1/stats/charging/{sessions,utilisation,commands}/export?format=csv|xlsx`: the
-//! charging statistics as files naming the station, range, granularity and units.
+//! `GET /api/v1/stats/charging/{sessions,utilisation,commands,fleet}/export?format=csv|xlsx`: the
+//! charging statistics as files naming the station, range, granularity and units (the same
+//! under `/api/third/v1/…`: `third_party_stats_exports.rs`).
 
 use crate::auth::Auth;
 use crate::extract::ApiQuery;
 use crate::routes::charging_command_stats::{command_stats_of, CommandStatsQuery};
-use crate::routes::charging_stats::{request_of, SessionStatsQuery};
+use crate::routes::charging_stats::{fleet_figures_of, request_of, SessionStatsQuery};
 use crate::routes::csv_delimiter::CsvDelimiter;
 use crate::routes::statement_views::FileBytes;
 use crate::{ApiError, AppState};
@@ -12,7 +13,7 @@ use axum::extract::State;
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, SecondsFormat, Utc};
-use mgc_charging::CommandFigures;
+use mgc_charging::{CommandFigures, DeviceCounts, FleetFigures};
 use mgc_iam::Principal;
 use mgc_masterdata::domain::repository::MasterdataQueries;
 use mgc_reports::{StatsCell, StatsTable};
@@ -69,6 +70,21 @@ pub struct CommandExportQuery {
     pub delimiter: Option<CsvDelimiter>,
 }
 
+/// Query of the fleet export.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct FleetExportQuery {
+    /// Only this station's piles (every station of the caller's otherwise).
+    pub station_id: Option<String>,
+    /// `csv` or `xlsx`.
+    #[param(inline)]
+    pub format: ExportFormat,
+    /// CSV field separator: `comma` (default) or `semicolon`.
+    #[param(inline)]
+    pub delimiter: Option<CsvDelimiter>,
+}
+
 const SESSION_COLUMNS: &[&str] = &[
     "label",
     "start",
@@ -99,6 +115,8 @@ const COMMAND_COLUMNS: &[&str] = &[
     "response_p95_ms",
     "response_max_ms",
 ];
+
+const FLEET_COLUMNS: &[&str] = &["group", "item", "count"];
 
 fn time(t: DateTime<Utc>) -> StatsCell {
     StatsCell::Text(t.to_rfc3339_opts(SecondsFormat::Secs, true))
@@ -284,4 +302,54 @@ pub async fn commands_export(
         .chain(stats.by_method.into_iter().map(|(m, f)| command_row(m, f)))
         .collect();
     file(&t, q.format, q.delimiter, "commands")
+}
+
+fn fleet_row(group: &str, item: &str, count: u64) -> Vec<StatsCell> {
+    vec![StatsCell::Text(group.to_owned()), StatsCell::Text(item.to_owned()), int(count)]
+}
+
+fn counts_rows(group: &str, c: &DeviceCounts) -> [Vec<StatsCell>; 3] {
+    [fleet_row(group, "total", c.total), fleet_row(group, "online", c.online), fleet_row(group, "offline", c.offline)]
+}
+
+/// The fleet figures as `(group, item, count)` rows, one per figure of the JSON `FleetView`:
+/// `piles` total/online/offline, `by_type.<type>` total/online/offline, `by_protocol` and
+/// `ports_by_status` one per key, `ports` idle/charging/fault.
+fn fleet_rows(f: &FleetFigures) -> Vec<Vec<StatsCell>> {
+    let piles = DeviceCounts { total: f.total, online: f.online, offline: f.offline };
+    let mut rows: Vec<Vec<StatsCell>> = counts_rows("piles", &piles).into();
+    for (name, counts) in [("ac", &f.by_type.ac), ("dc", &f.by_type.dc), ("two_wheeler", &f.by_type.two_wheeler)] {
+        rows.extend(counts_rows(&format!("by_type.{name}"), counts));
+    }
+    rows.extend(f.by_protocol.iter().map(|(k, n)| fleet_row("by_protocol", k, *n)));
+    rows.extend(f.ports_by_status.iter().map(|(k, n)| fleet_row("ports_by_status", k, *n)));
+    rows.extend([
+        fleet_row("ports", "idle", f.ports_idle),
+        fleet_row("ports", "charging", f.ports_charging),
+        fleet_row("ports", "fault", f.ports_fault),
+    ]);
+    rows
+}
+
+/// The fleet now as CSV or XLSX (the figures of `GET /api/v1/stats/charging/fleet`): one row
+/// `(group, item, count)` per figure; `from` and `to` are both the moment of the count,
+/// granularity `now`.
+#[utoipa::path(get, path = "/api/v1/stats/charging/fleet/export", operation_id = "charging_stats_fleet_export", tag = "charging", params(FleetExportQuery),
+    security(("bearer" = []), ("api_key" = [])),
+    responses((status = 200, description = "the file: CSV (UTF-8 with BOM; every row leads with station, the moment (from = to), granularity `now` and units) or XLSX (a header block naming them)",
+            content((FileBytes = "text/csv"), (FileBytes = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
+        (status = 400, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody)))]
+pub async fn fleet_export(
+    State(state): State<AppState>,
+    Auth(p): Auth,
+    ApiQuery(q): ApiQuery<FleetExportQuery>,
+) -> Result<Response, ApiError> {
+    let figures = fleet_figures_of(&state, &p, q.station_id.as_deref()).await?;
+    let now = state.clock.now();
+    let mut t = table_for(&state, &p, q.station_id.as_deref(), (now, now), "now").await?;
+    t.title = "Fleet";
+    t.units = "counts of piles and ports at the moment given as from and to (UTC)";
+    t.columns = FLEET_COLUMNS;
+    t.rows = fleet_rows(&figures);
+    file(&t, q.format, q.delimiter, "fleet")
 }

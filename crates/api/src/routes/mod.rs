@@ -64,6 +64,7 @@ pub mod third_party_devices;
 pub mod third_party_operations;
 pub mod third_party_readings;
 pub mod third_party_records;
+pub mod third_party_stats_exports;
 
 /// Routes of charging: the read side and the operations on a charge point (kept here so the
 /// main router changes by one line).
@@ -87,6 +88,7 @@ pub fn charging_routes() -> axum::Router<crate::AppState> {
         .route("/api/v1/stats/charging/commands", get(charging_command_stats::commands))
         .route("/api/v1/stats/charging/commands/export", get(charging_stats_exports::commands_export))
         .route("/api/v1/stats/charging/fleet", get(charging_stats::fleet))
+        .route("/api/v1/stats/charging/fleet/export", get(charging_stats_exports::fleet_export))
         .route("/api/v1/stats/charging/sessions/export", get(charging_stats_exports::sessions_export))
         .route("/api/v1/stats/charging/utilisation/export", get(charging_stats_exports::utilisation_export))
         .route("/api/v1/stats/charging/sessions", get(charging_stats::sessions))
@@ -169,6 +171,13 @@ pub fn third_party_routes() -> axum::Router<crate::AppState> {
         .route("/api/third/v1/stats/charging/fleet", get(charging_stats::third_fleet))
         .route("/api/third/v1/stats/charging/sessions", get(charging_stats::third_sessions))
         .route("/api/third/v1/stats/charging/utilisation", get(charging_stats::third_utilisation))
+        .route("/api/third/v1/stats/charging/commands/export", get(third_party_stats_exports::third_commands_export))
+        .route("/api/third/v1/stats/charging/fleet/export", get(third_party_stats_exports::third_fleet_export))
+        .route("/api/third/v1/stats/charging/sessions/export", get(third_party_stats_exports::third_sessions_export))
+        .route(
+            "/api/third/v1/stats/charging/utilisation/export",
+            get(third_party_stats_exports::third_utilisation_export),
+        )
         .route("/api/third/v1/devices/batch/status", post(third_party_devices::batch_status))
         .route("/api/third/v1/devices/batch/control", post(third_party_devices::batch_control))
         .route("/api/third/v1/devices/{id}", get(third_party_devices::get))
