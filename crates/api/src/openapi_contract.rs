@@ -169,6 +169,8 @@ const QUERY_ENUMS: &[(&str, &str, &[&str])] = &[
     ("stats_get", "granularity", &["hour", "day", "month", "year"]),
     ("charging_stats_sessions", "granularity", &["hour", "day", "month", "year"]),
     ("third_stats_sessions", "granularity", &["hour", "day", "month", "year"]),
+    ("charging_stats_utilisation", "granularity", &["hour", "day", "month", "year"]),
+    ("third_stats_utilisation", "granularity", &["hour", "day", "month", "year"]),
     ("charging_stats_sessions_export", "granularity", &["hour", "day", "month", "year"]),
     ("charging_stats_utilisation_export", "granularity", &["hour", "day", "month", "year"]),
     ("third_stats_sessions_export", "granularity", &["hour", "day", "month", "year"]),

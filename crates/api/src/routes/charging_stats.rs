@@ -124,7 +124,7 @@ pub async fn third_utilisation(
 /// Piles online and offline (per protocol) and ports by status, now.
 #[utoipa::path(get, path = "/api/v1/stats/charging/fleet", operation_id = "charging_stats_fleet", tag = "charging", params(FleetQuery),
     security(("bearer" = []), ("api_key" = [])),
-    responses((status = 200, body = FleetView),
+    responses((status = 200, body = FleetView), (status = 400, body = crate::error::ErrorBody, description = "invalid_id"),
         (status = 404, body = crate::error::ErrorBody)))]
 pub async fn fleet(
     State(state): State<AppState>,
@@ -151,7 +151,8 @@ pub async fn sessions(
 /// The fleet figures for a platform (as `GET /api/v1/stats/charging/fleet`).
 #[utoipa::path(get, path = "/api/third/v1/stats/charging/fleet", operation_id = "third_stats_fleet", tag = "third-party", params(FleetQuery),
     security(("api_key" = []), ("bearer" = [])),
-    responses((status = 200, body = FleetView), (status = 404, body = crate::error::ErrorBody)))]
+    responses((status = 200, body = FleetView), (status = 400, body = crate::error::ErrorBody, description = "invalid_id"),
+        (status = 404, body = crate::error::ErrorBody)))]
 pub async fn third_fleet(
     State(state): State<AppState>,
     Auth(p): Auth,
