@@ -49,6 +49,10 @@ pub struct NotifySettings {
     pub breaker_open_secs: u64,
     /// Sends per second per endpoint.
     pub rate_per_sec: u32,
+    /// Deliveries in flight per platform subscription.
+    pub subscription_concurrency: usize,
+    /// Sends per second per platform subscription.
+    pub subscription_rate_per_sec: u32,
     /// Polling fallback (ms).
     pub poll_interval_ms: u64,
 }
@@ -67,6 +71,8 @@ impl Default for NotifySettings {
             breaker_failures: d.breaker.failures_to_open,
             breaker_open_secs: 30,
             rate_per_sec: d.rate_per_sec,
+            subscription_concurrency: d.subscription_concurrency,
+            subscription_rate_per_sec: d.subscription_rate_per_sec,
             poll_interval_ms: 1000,
         }
     }
@@ -86,6 +92,8 @@ impl NotifySettings {
             ("breaker_failures", u64::from(self.breaker_failures)),
             ("breaker_open_secs", self.breaker_open_secs),
             ("rate_per_sec", u64::from(self.rate_per_sec)),
+            ("subscription_concurrency", self.subscription_concurrency as u64),
+            ("subscription_rate_per_sec", u64::from(self.subscription_rate_per_sec)),
             ("poll_interval_ms", self.poll_interval_ms),
         ] {
             if v == 0 {
@@ -118,6 +126,8 @@ impl NotifySettings {
                 open_for: chrono::Duration::seconds(i64::try_from(self.breaker_open_secs).unwrap_or(30)),
             },
             rate_per_sec: self.rate_per_sec,
+            subscription_concurrency: self.subscription_concurrency,
+            subscription_rate_per_sec: self.subscription_rate_per_sec,
             poll_interval: Duration::from_millis(self.poll_interval_ms),
         }
     }

@@ -34,6 +34,11 @@ pub struct NotifyConfig {
     pub breaker: BreakerConfig,
     /// Sends per second per endpoint.
     pub rate_per_sec: u32,
+    /// Deliveries in flight at once per platform subscription: a platform's server takes more
+    /// than a chat robot, and a subscription's order is kept per session and charge point anyway.
+    pub subscription_concurrency: usize,
+    /// Sends per second per platform subscription.
+    pub subscription_rate_per_sec: u32,
     /// Polling fallback without wake-ups.
     pub poll_interval: Duration,
 }
@@ -49,6 +54,8 @@ impl Default for NotifyConfig {
             max_age: chrono::Duration::hours(24),
             breaker: BreakerConfig { failures_to_open: 5, open_for: chrono::Duration::seconds(30) },
             rate_per_sec: 20,
+            subscription_concurrency: 16,
+            subscription_rate_per_sec: 1000,
             poll_interval: Duration::from_secs(1),
         }
     }
@@ -205,15 +212,24 @@ impl<Q: DeliveryQueue> NotifyWorker<Q> {
         tracing::info!(owner = %self.owner, "notification worker stopped");
     }
 
-    /// Admission by breaker and rate limit; the endpoint's concurrency slots.
-    fn admit(&self, channel: ChannelId, now: DateTime<Utc>) -> Result<Arc<Semaphore>, DateTime<Utc>> {
+    /// Admission by breaker and rate limit; the endpoint's concurrency slots (a platform
+    /// subscription's limits when `subscription`, a channel's otherwise).
+    fn admit(
+        &self,
+        channel: ChannelId,
+        subscription: bool,
+        now: DateTime<Utc>,
+    ) -> Result<Arc<Semaphore>, DateTime<Utc>> {
+        let (rate, slots) = if subscription {
+            (self.config.subscription_rate_per_sec, self.config.subscription_concurrency)
+        } else {
+            (self.config.rate_per_sec, self.config.per_endpoint_concurrency)
+        };
         let mut endpoints = self.lock();
         let e = endpoints.entry(channel).or_insert_with(|| Endpoint {
             breaker: Breaker::default(),
-            limiter: Arc::new(RateLimiter::direct(Quota::per_second(
-                NonZeroU32::new(self.config.rate_per_sec).unwrap_or(NonZeroU32::MIN),
-            ))),
-            slots: Arc::new(Semaphore::new(self.config.per_endpoint_concurrency.max(1))),
+            limiter: Arc::new(RateLimiter::direct(Quota::per_second(NonZeroU32::new(rate).unwrap_or(NonZeroU32::MIN)))),
+            slots: Arc::new(Semaphore::new(slots.max(1))),
         });
         if let Admission::WaitUntil(t) = e.breaker.admit(now, &self.config.breaker) {
             return Err(t);
@@ -260,7 +276,7 @@ impl<Q: DeliveryQueue> NotifyWorker<Q> {
             subscription_outcome(c, "dead", None);
             return Ok(Outcome::Dead);
         }
-        let slots = match self.admit(d.channel_id, now) {
+        let slots = match self.admit(d.channel_id, c.subscription, now) {
             Ok(slots) => slots,
             Err(until) => {
                 self.queue.delivery_deferred(&self.owner, d.id, until.max(now)).await?;

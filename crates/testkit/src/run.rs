@@ -80,6 +80,8 @@ pub fn notify_config() -> NotifyConfig {
         max_age: chrono::Duration::hours(1),
         breaker: mgc_notify::BreakerConfig { failures_to_open: 3, open_for: chrono::Duration::seconds(60) },
         rate_per_sec: 1000,
+        subscription_concurrency: 4,
+        subscription_rate_per_sec: 1000,
         poll_interval: std::time::Duration::from_millis(100),
     }
 }
