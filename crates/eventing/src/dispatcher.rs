@@ -61,13 +61,20 @@ pub struct Dispatcher<S: OutboxStore> {
     config: DispatcherConfig,
     owner: String,
     routes: HashMap<&'static str, Vec<Handler<S>>>,
+    /// Every handler once, by stage ([`crate::stages`]).
+    stages: Vec<Vec<Handler<S>>>,
+    handlers: Vec<Handler<S>>,
 }
+
+/// Events one consumer transaction carries at most: fewer round trips than one transaction per
+/// event, while a consumer holds the (SQLite) writer only briefly.
+const EVENTS_PER_TX: usize = 32;
 
 impl<S: OutboxStore> Dispatcher<S> {
     /// A dispatcher with a random owner id (one per process instance).
     pub fn new(store: Arc<S>, clock: SharedClock, config: DispatcherConfig) -> Self {
         let owner = format!("mgc-{}", mgc_kernel::uuid::Uuid::new_v4().simple());
-        Self { store, clock, config, owner, routes: HashMap::new() }
+        Self { store, clock, config, owner, routes: HashMap::new(), stages: Vec::new(), handlers: Vec::new() }
     }
 
     /// Sets the lease owner name (useful to tell instances apart in logs and tests).
@@ -81,6 +88,12 @@ impl<S: OutboxStore> Dispatcher<S> {
         for event_type in handler.event_types() {
             self.routes.entry(event_type).or_default().push(handler.clone());
         }
+        self.handlers.push(handler);
+        let names: Vec<(&str, &[&str])> = self.handlers.iter().map(|h| (h.consumer(), h.runs_after())).collect();
+        self.stages = crate::stages::stages(&names)
+            .into_iter()
+            .map(|stage| stage.into_iter().map(|i| self.handlers[i].clone()).collect())
+            .collect();
     }
 
     /// The lease owner name of this dispatcher.
@@ -88,15 +101,29 @@ impl<S: OutboxStore> Dispatcher<S> {
         &self.owner
     }
 
-    /// Claims one batch of due events and delivers it.
+    /// Claims one batch of due events and delivers it: stage by stage, each consumer of a stage
+    /// takes its events of the batch in order, in transactions of up to [`EVENTS_PER_TX`]
+    /// events, at the same time as the other consumers of the stage.
     pub async fn tick(&self) -> Result<TickReport, RepoError> {
         let now = self.clock.now();
         let lease = chrono::Duration::from_std(self.config.lease).unwrap_or(chrono::Duration::seconds(60));
         let batch = self.store.claim(&self.owner, now, now + lease, self.config.batch_size).await?;
         let mut report = TickReport { claimed: batch.len(), ..TickReport::default() };
+        let mut failures: Vec<Vec<(&'static str, String)>> = vec![Vec::new(); batch.len()];
+        for stage in &self.stages {
+            let runs = stage.iter().map(|handler| {
+                let mine: Vec<usize> = (0..batch.len()).filter(|&i| self.wants(handler, &batch[i])).collect();
+                self.deliver_all(handler.as_ref(), &batch, mine)
+            });
+            for (consumer, failed) in futures_util::future::join_all(runs).await {
+                for (i, error) in failed {
+                    failures[i].push((consumer, error));
+                }
+            }
+        }
         let mut delivered = Vec::with_capacity(batch.len());
-        for claimed in &batch {
-            if self.process(claimed, &mut report).await? {
+        for (claimed, failed) in batch.iter().zip(failures) {
+            if self.process(claimed, failed, &mut report).await? {
                 delivered.push(claimed.envelope.id);
             }
         }
@@ -106,10 +133,22 @@ impl<S: OutboxStore> Dispatcher<S> {
         Ok(report)
     }
 
-    /// Delivers one event; true when every consumer has it (to be marked delivered).
-    async fn process(&self, claimed: &ClaimedEvent, report: &mut TickReport) -> Result<bool, RepoError> {
+    /// Whether `handler` is subscribed to `claimed`'s type and accepts it.
+    fn wants(&self, handler: &Handler<S>, claimed: &ClaimedEvent) -> bool {
         let ev = &claimed.envelope;
-        let failures = self.deliver(claimed).await;
+        self.routes
+            .get(ev.event_type.as_str())
+            .is_some_and(|hs| hs.iter().any(|h| Arc::ptr_eq(h, handler)) && handler.accepts(ev))
+    }
+
+    /// Records the outcome of one event; true when every consumer has it (to be marked delivered).
+    async fn process(
+        &self,
+        claimed: &ClaimedEvent,
+        failures: Vec<(&'static str, String)>,
+        report: &mut TickReport,
+    ) -> Result<bool, RepoError> {
+        let ev = &claimed.envelope;
         let now = self.clock.now();
         if failures.is_empty() {
             metrics::counter!("mgc_outbox_delivered_total", "event_type" => ev.event_type.clone()).increment(1);
@@ -135,25 +174,58 @@ impl<S: OutboxStore> Dispatcher<S> {
         Ok(false)
     }
 
-    /// Runs every subscribed consumer that has not processed the event yet; returns the failures.
-    async fn deliver(&self, claimed: &ClaimedEvent) -> Vec<(&'static str, String)> {
-        let ev = &claimed.envelope;
-        let mut failures = Vec::new();
-        let Some(handlers) = self.routes.get(ev.event_type.as_str()) else {
-            return failures;
-        };
-        for handler in handlers.iter().filter(|h| h.accepts(ev)) {
-            let consumer = handler.consumer();
-            if let Err(err) = self.deliver_to(handler.as_ref(), claimed).await {
-                failures.push((consumer, err));
+    /// Delivers `batch[i]` for each `i` of `mine` to `handler`, in order; returns the consumer
+    /// and the failed indices with their errors. A shared transaction that fails is rolled back
+    /// and its events are taken one by one, so one bad event never holds up the others.
+    async fn deliver_all(
+        &self,
+        handler: &dyn EventHandler<S::Tx>,
+        batch: &[ClaimedEvent],
+        mine: Vec<usize>,
+    ) -> (&'static str, Vec<(usize, String)>) {
+        let mut failed = Vec::new();
+        for chunk in mine.chunks(EVENTS_PER_TX) {
+            if chunk.len() > 1 && self.deliver_together(handler, batch, chunk).await.is_ok() {
+                continue;
+            }
+            for &i in chunk {
+                if let Err(err) = self.deliver_to(handler, &batch[i]).await {
+                    failed.push((i, err));
+                }
             }
         }
-        failures
+        (handler.consumer(), failed)
+    }
+
+    /// The events `chunk` of `batch` in one transaction of `handler`; any error rolls all back.
+    async fn deliver_together(
+        &self,
+        handler: &dyn EventHandler<S::Tx>,
+        batch: &[ClaimedEvent],
+        chunk: &[usize],
+    ) -> Result<(), String> {
+        let mut tx = self.store.begin().await.map_err(|e| e.to_string())?;
+        for &i in chunk {
+            self.handle_in(handler, &mut tx, &batch[i]).await?;
+        }
+        tx.commit().await.map_err(|e| e.to_string())
     }
 
     async fn deliver_to(&self, handler: &dyn EventHandler<S::Tx>, claimed: &ClaimedEvent) -> Result<(), String> {
-        let ev = &claimed.envelope;
         let mut tx = self.store.begin().await.map_err(|e| e.to_string())?;
+        self.handle_in(handler, &mut tx, claimed).await?;
+        tx.commit().await.map_err(|e| e.to_string())
+    }
+
+    /// Marks the event processed for the consumer and handles it, inside `tx`; an event the
+    /// consumer already processed is skipped.
+    async fn handle_in(
+        &self,
+        handler: &dyn EventHandler<S::Tx>,
+        tx: &mut S::Tx,
+        claimed: &ClaimedEvent,
+    ) -> Result<(), String> {
+        let ev = &claimed.envelope;
         let first_time =
             tx.mark_processed(handler.consumer(), ev.id, self.clock.now()).await.map_err(|e| e.to_string())?;
         if !first_time {
@@ -161,8 +233,8 @@ impl<S: OutboxStore> Dispatcher<S> {
             return Ok(());
         }
         // A panicking consumer is a failed delivery (retried, then dead-lettered), never a dead dispatcher.
-        match AssertUnwindSafe(handler.handle(&mut tx, ev)).catch_unwind().await {
-            Ok(Ok(())) => tx.commit().await.map_err(|e| e.to_string()),
+        match AssertUnwindSafe(handler.handle(tx, ev)).catch_unwind().await {
+            Ok(Ok(())) => Ok(()),
             Ok(Err(e)) => Err(e.to_string()),
             Err(panic) => Err(format!("handler panicked: {}", panic_message(panic.as_ref()))),
         }

@@ -29,6 +29,11 @@ pub trait EventHandler<Tx: Send>: Send + Sync {
     fn accepts(&self, _event: &EventEnvelope) -> bool {
         true
     }
+    /// Consumers whose effects of the same events this one reads: it runs after them (a later
+    /// stage of the round); consumers with no such tie run at once, each in its own transaction.
+    fn runs_after(&self) -> &'static [&'static str] {
+        &[]
+    }
     /// Processes one event inside `tx`; an error rolls `tx` back and schedules a retry.
     async fn handle(&self, tx: &mut Tx, event: &EventEnvelope) -> Result<(), HandlerError>;
 }

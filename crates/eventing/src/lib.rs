@@ -16,6 +16,7 @@ pub mod dispatcher;
 pub mod emit;
 pub mod handler;
 pub mod ports;
+pub mod stages;
 
 pub use backoff::Backoff;
 pub use dispatcher::{publish_outbox_gauges, Dispatcher, DispatcherConfig, TickReport};

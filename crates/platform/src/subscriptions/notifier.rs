@@ -34,6 +34,11 @@ impl<T: SubscriptionRepository> EventHandler<T> for SubscriptionNotifier {
         SOURCE_TYPES.to_vec()
     }
 
+    /// A started session's notice names the platform order the linker tied it to.
+    fn runs_after(&self) -> &'static [&'static str] {
+        &[crate::link::CONSUMER]
+    }
+
     async fn handle(&self, tx: &mut T, event: &EventEnvelope) -> Result<(), HandlerError> {
         let Some(draft) = draft_of(event).map_err(HandlerError::new)? else { return Ok(()) };
         let tenant = &event.tenant_id;
