@@ -44,6 +44,7 @@ mod commands_lifecycle;
 mod commands_reconcile;
 mod commands_support;
 mod dispatcher;
+mod dispatcher_batches;
 mod dispatcher_concurrency;
 mod durability;
 mod energy_exactness;
