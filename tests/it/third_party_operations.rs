@@ -268,6 +268,7 @@ async fn given_readings_when_history_and_alarms_asked_then_acme_pages_them_and_n
                     (Method::GET, format!("{base}/params"), None),
                     (Method::POST, format!("{base}/params"), Some(json!({"key": "HeartbeatInterval", "value": "1"}))),
                     (Method::POST, format!("{base}/params/read"), None),
+                    (Method::POST, format!("{base}/params/read"), Some(Value::Null)),
                     (Method::POST, format!("{base}/params/read"), Some(json!({"keys": ["HeartbeatInterval"]}))),
                     (
                         Method::POST,

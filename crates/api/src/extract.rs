@@ -38,7 +38,7 @@ where
 }
 
 /// A JSON body that may be left out: no body (empty or only white space, with or without a
-/// content type) is `T::default()`; any other body is read as [`ApiJson`] reads it.
+/// content type) or a JSON `null` is `T::default()`; any other body is read as [`ApiJson`] reads it.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct OptionalJson<T>(pub T);
 
@@ -59,6 +59,9 @@ where
         }
         if !json {
             return Err(json_rejection(JsonRejection::MissingJsonContentType(Default::default())));
+        }
+        if bytes.trim_ascii() == b"null" {
+            return Ok(OptionalJson(T::default()));
         }
         parse_json(bytes).map(OptionalJson)
     }

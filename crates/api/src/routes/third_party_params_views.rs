@@ -20,7 +20,7 @@ fn key_names() -> RefOr<Schema> {
     ArrayBuilder::new().items(key).max_items(Some(MAX_READ_KEYS)).into()
 }
 
-/// Body of `POST /api/third/v1/devices/{id}/params/read` (the body may be left out).
+/// Body of `POST /api/third/v1/devices/{id}/params/read` (may be left out, or `null`: every key).
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReadParamsBody {
