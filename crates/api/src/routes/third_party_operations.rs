@@ -24,7 +24,8 @@ use utoipa::{IntoParams, ToSchema};
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ParamsQuery {
-    /// Comma-separated configuration keys (each 1–50 printable characters); none: every key.
+    /// Comma-separated configuration keys to show (each 1–50 printable characters, compared
+    /// without case); none: every key of the last read.
     #[param(max_length = 2000, pattern = "^[ -+\\--~]{1,50}(,[ -+\\--~]{1,50})*$")]
     pub keys: Option<String>,
 }
