@@ -232,6 +232,7 @@ async fn given_online_offline_and_unknown_piles_when_batched_then_one_result_eac
         let firmware = json!({"location": "https://fw.example/a.bin", "retrieve_at": "2026-03-02T00:00:00Z"});
         for (method, path, body) in [
             (Method::GET, format!("{base}/params"), None),
+            (Method::POST, format!("{base}/params/read"), None),
             (Method::POST, format!("{base}/params"), Some(json!({"key": "HeartbeatInterval", "value": "60"}))),
             (Method::POST, format!("{base}/firmware"), Some(firmware)),
         ] {

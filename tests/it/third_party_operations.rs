@@ -1,6 +1,7 @@
 //! The third-party configuration, firmware, history and alarm routes through the real router on
 //! both backends, against a simulated OCPP pile that answers the central system's calls: each
-//! operation is its OCPP command and the pile's answer is the command's response; tenant B's key
+//! operation is its OCPP command and the pile's answer is the command's response; reading the
+//! configuration back sends nothing and shows the newest succeeded read's answer; tenant B's key
 //! and another station's key see nothing of the pile by either id form.
 
 use crate::charging_store::{booted, cp};
@@ -47,7 +48,8 @@ async fn key(app: &TestApp, tenant_id: &str, stations: Option<Vec<String>>) -> S
     format!("ApiKey {}", created["key"].as_str().unwrap())
 }
 
-/// A connection of CP1 that answers every call as a pile would, recording what it was asked.
+/// A connection of CP1 that answers every call as a pile would, recording what it was asked: its
+/// configuration is `HeartbeatInterval` = 60 and the read-only `NumberOfConnectors` = 2.
 fn simulated_pile(registry: &Registry) -> Arc<Mutex<Vec<(String, Value)>>> {
     let caller = Caller { tenant: tenant("acme"), identity: cp("CP1") };
     let (registration, mut calls) = registry.register(&caller);
@@ -57,10 +59,7 @@ fn simulated_pile(registry: &Registry) -> Arc<Mutex<Vec<(String, Value)>>> {
         let _keep = registration;
         while let Some(call) = calls.recv().await {
             let answer = match call.action.as_str() {
-                "GetConfiguration" => json!({
-                    "configurationKey": [{"key": "HeartbeatInterval", "readonly": false, "value": "60"}],
-                    "unknownKey": ["Nope"]
-                }),
+                "GetConfiguration" => configuration(&call.payload),
                 "ChangeConfiguration" => json!({"status": "Accepted"}),
                 _ => json!({}),
             };
@@ -69,6 +68,35 @@ fn simulated_pile(registry: &Registry) -> Arc<Mutex<Vec<(String, Value)>>> {
         }
     });
     seen
+}
+
+/// The simulated pile's GetConfiguration.conf for `request`'s keys (none: every key).
+fn configuration(request: &Value) -> Value {
+    let known = [("HeartbeatInterval", false, "60"), ("NumberOfConnectors", true, "2")];
+    let asked: Vec<&str> = match request["key"].as_array() {
+        Some(keys) => keys.iter().filter_map(Value::as_str).collect(),
+        None => known.iter().map(|(k, _, _)| *k).collect(),
+    };
+    let found = |k: &str| known.iter().find(|(name, _, _)| *name == k);
+    let keys: Vec<Value> = asked
+        .iter()
+        .filter_map(|k| found(k))
+        .map(|(key, readonly, value)| json!({"key": key, "readonly": readonly, "value": value}))
+        .collect();
+    let unknown: Vec<&str> = asked.into_iter().filter(|k| found(k).is_none()).collect();
+    json!({"configurationKey": keys, "unknownKey": unknown})
+}
+
+/// One dispatch round at the app's clock.
+async fn dispatch(app: &TestApp, adapters: &AdapterRegistry) {
+    let clock = app.clock.shared();
+    mgc_commands::run_dispatch_round(&app.store, adapters, &CommandSettings::default(), &clock, "test").await.unwrap();
+}
+
+async fn command_count(app: &TestApp, key: &str, device: &str) -> usize {
+    let (s, logs) = app.call(Method::GET, &format!("/api/third/v1/devices/{device}/logs"), Some(key), None).await;
+    assert_eq!(s, StatusCode::OK, "{logs}");
+    logs["items"].as_array().unwrap().len()
 }
 
 #[tokio::test]
@@ -85,9 +113,18 @@ async fn given_an_ocpp_pile_when_params_read_set_and_firmware_then_its_commands_
             Arc::new(mgc_adapter_ocpp::commands::OcppCommandAdapter::new(registry.clone())),
         );
 
-        let (s, read) = app
-            .call(Method::GET, "/api/third/v1/devices/CP1/params?keys=HeartbeatInterval,Nope", Some(&key), None)
-            .await;
+        // Never read: an empty configuration, and reading it sends the pile nothing.
+        let before = command_count(&app, &key, "CP1").await;
+        let (s, empty) = app.call(Method::GET, "/api/third/v1/devices/CP1/params", Some(&key), None).await;
+        assert_eq!(s, StatusCode::OK, "{b}: {empty}");
+        let never = json!({"device_id": id, "command_id": null, "read_at": null, "keys": [], "unknown_keys": []});
+        assert_eq!(empty, never, "{b}");
+        dispatch(&app, &adapters).await;
+        assert_eq!(command_count(&app, &key, "CP1").await, before, "{b}: a GET issued a command");
+        assert!(seen.lock().unwrap().is_empty(), "{b}: the pile was asked something");
+
+        let wanted = json!({"keys": ["HeartbeatInterval", "NumberOfConnectors", "Nope"]});
+        let (s, read) = app.call(Method::POST, "/api/third/v1/devices/CP1/params/read", Some(&key), Some(wanted)).await;
         assert_eq!((s, read["method"].as_str()), (StatusCode::ACCEPTED, Some("GetConfiguration")), "{b}: {read}");
         let by_id = format!("/api/third/v1/devices/{id}");
         let set = json!({"key": "HeartbeatInterval", "value": "30"});
@@ -102,19 +139,22 @@ async fn given_an_ocpp_pile_when_params_read_set_and_firmware_then_its_commands_
         let (s, update) = app.call(Method::POST, &format!("{by_id}/firmware"), Some(&key), Some(fw)).await;
         assert_eq!((s, update["method"].as_str()), (StatusCode::ACCEPTED, Some("UpdateFirmware")), "{b}: {update}");
 
-        let clock = app.clock.shared();
+        // Answered 10 s after the requests (within their 30 s deadline).
+        app.clock.advance(chrono::Duration::seconds(10));
         // One command of a device is under way at a time: a round each.
         for _ in 0..3 {
-            mgc_commands::run_dispatch_round(&app.store, &adapters, &CommandSettings::default(), &clock, "test")
-                .await
-                .unwrap();
+            dispatch(&app, &adapters).await;
         }
         let asked = seen.lock().unwrap().clone();
         let mut actions: Vec<&str> = asked.iter().map(|(a, _)| a.as_str()).collect();
         actions.sort_unstable();
         assert_eq!(actions, ["ChangeConfiguration", "GetConfiguration", "UpdateFirmware"], "{b}");
         let payload = |action: &str| asked.iter().find(|(a, _)| a == action).map(|(_, p)| p.clone()).unwrap();
-        assert_eq!(payload("GetConfiguration"), json!({"key": ["HeartbeatInterval", "Nope"]}), "{b}");
+        assert_eq!(
+            payload("GetConfiguration"),
+            json!({"key": ["HeartbeatInterval", "NumberOfConnectors", "Nope"]}),
+            "{b}"
+        );
         assert_eq!(payload("ChangeConfiguration"), json!({"key": "HeartbeatInterval", "value": "30"}), "{b}");
         assert_eq!(payload("UpdateFirmware")["retrieveDate"], "2026-03-02T01:00:00Z", "{b}");
 
@@ -125,11 +165,49 @@ async fn given_an_ocpp_pile_when_params_read_set_and_firmware_then_its_commands_
         assert_eq!(got["response"]["configurationKey"][0]["value"], "60", "{b}: the pile's value: {got}");
         assert_eq!(of("ChangeConfiguration")["response"]["status"], "Accepted", "{b}");
 
+        // The answer of the read, by either id form; the later ChangeConfiguration is not a read.
+        let shown = json!({
+            "device_id": id,
+            "command_id": read["id"],
+            "read_at": "2026-03-01T12:00:10Z",
+            "keys": [{"key": "HeartbeatInterval", "value": "60", "readonly": false},
+                {"key": "NumberOfConnectors", "value": "2", "readonly": true}],
+            "unknown_keys": ["Nope"]
+        });
+        for path in ["/api/third/v1/devices/CP1/params".to_owned(), format!("{by_id}/params")] {
+            let (s, params) = app.call(Method::GET, &path, Some(&key), None).await;
+            assert_eq!((s, &params), (StatusCode::OK, &shown), "{b}: {path}");
+        }
+        let (s, some) =
+            app.call(Method::GET, &format!("{by_id}/params?keys=numberofconnectors,NOPE"), Some(&key), None).await;
+        assert_eq!(s, StatusCode::OK, "{b}: {some}");
+        assert_eq!(some["keys"], json!([{"key": "NumberOfConnectors", "value": "2", "readonly": true}]), "{b}");
+        assert_eq!((&some["unknown_keys"], &some["command_id"]), (&json!(["Nope"]), &read["id"]), "{b}");
+        let (_, other) =
+            app.call(Method::GET, &format!("{by_id}/params?keys=MeterValueSampleInterval"), Some(&key), None).await;
+        assert_eq!((&other["keys"], &other["unknown_keys"]), (&json!([]), &json!([])), "{b}: {other}");
+
+        // A read not answered yet (no body: every key) leaves the last answer in place.
+        let (s, again) = app.call(Method::POST, &format!("{by_id}/params/read"), Some(&key), None).await;
+        assert_eq!((s, again["state"].as_str()), (StatusCode::ACCEPTED, Some("pending")), "{b}: {again}");
+        assert_ne!(again["id"], read["id"], "{b}");
+        let (_, params) = app.call(Method::GET, &format!("{by_id}/params"), Some(&key), None).await;
+        assert_eq!(params["command_id"], read["id"], "{b}: {params}");
+        assert_eq!(command_count(&app, &key, "CP1").await, before + 4, "{b}");
+
         let long = json!({"key": "K".repeat(51), "value": "1"});
         let (s, e) = app.call(Method::POST, &format!("{by_id}/params"), Some(&key), Some(long)).await;
         assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{b}: {e}");
         let (s, e) = app.call(Method::GET, &format!("{by_id}/params?keys=a,,b"), Some(&key), None).await;
         assert!(s == StatusCode::UNPROCESSABLE_ENTITY || s == StatusCode::BAD_REQUEST, "{b}: {s} {e}");
+        let many: Vec<String> = (0..101).map(|i| format!("K{i}")).collect();
+        for bad in
+            [json!({"keys": [""]}), json!({"keys": "HeartbeatInterval"}), json!({"keys": many}), json!({"key": []})]
+        {
+            let (s, e) = app.call(Method::POST, &format!("{by_id}/params/read"), Some(&key), Some(bad)).await;
+            assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{b}: {e}");
+        }
+        assert_eq!(command_count(&app, &key, "CP1").await, before + 4, "{b}: a refused read issued a command");
     }
 }
 
@@ -189,6 +267,9 @@ async fn given_readings_when_history_and_alarms_asked_then_acme_pages_them_and_n
                 let calls = [
                     (Method::GET, format!("{base}/params"), None),
                     (Method::POST, format!("{base}/params"), Some(json!({"key": "HeartbeatInterval", "value": "1"}))),
+                    (Method::POST, format!("{base}/params/read"), None),
+                    (Method::POST, format!("{base}/params/read"), Some(Value::Null)),
+                    (Method::POST, format!("{base}/params/read"), Some(json!({"keys": ["HeartbeatInterval"]}))),
                     (
                         Method::POST,
                         format!("{base}/firmware"),

@@ -33,13 +33,47 @@ where
         let bytes = Bytes::from_request(req, state)
             .await
             .map_err(|r| ApiError::new(r.status(), "payload_too_large", r.body_text()))?;
-        reject_nul(&bytes)?;
-        reject_non_object(&bytes)?;
-        let bytes = integral_numbers_as_integers(bytes);
-        match Json::<T>::from_bytes(&bytes) {
-            Ok(Json(v)) => Ok(ApiJson(v)),
-            Err(rejection) => Err(json_rejection(rejection)),
+        parse_json(bytes).map(ApiJson)
+    }
+}
+
+/// A JSON body that may be left out: no body (empty or only white space, with or without a
+/// content type) or a JSON `null` is `T::default()`; any other body is read as [`ApiJson`] reads it.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct OptionalJson<T>(pub T);
+
+impl<S, T> FromRequest<S> for OptionalJson<T>
+where
+    T: DeserializeOwned + Default,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let json = is_json_content_type(req.headers());
+        let bytes = Bytes::from_request(req, state)
+            .await
+            .map_err(|r| ApiError::new(r.status(), "payload_too_large", r.body_text()))?;
+        if bytes.iter().all(u8::is_ascii_whitespace) {
+            return Ok(OptionalJson(T::default()));
         }
+        if !json {
+            return Err(json_rejection(JsonRejection::MissingJsonContentType(Default::default())));
+        }
+        if bytes.trim_ascii() == b"null" {
+            return Ok(OptionalJson(T::default()));
+        }
+        parse_json(bytes).map(OptionalJson)
+    }
+}
+
+fn parse_json<T: DeserializeOwned>(bytes: Bytes) -> Result<T, ApiError> {
+    reject_nul(&bytes)?;
+    reject_non_object(&bytes)?;
+    let bytes = integral_numbers_as_integers(bytes);
+    match Json::<T>::from_bytes(&bytes) {
+        Ok(Json(v)) => Ok(v),
+        Err(rejection) => Err(json_rejection(rejection)),
     }
 }
 

@@ -10,6 +10,7 @@
 
 #![warn(missing_docs)]
 
+mod configuration;
 mod device_ref;
 mod downlink;
 mod error;
@@ -23,6 +24,7 @@ mod status;
 mod stop;
 pub mod subscriptions;
 
+pub use configuration::{last_configuration, ConfigurationKey, ConfigurationRead, PileConfiguration};
 pub use device_ref::DeviceRef;
 pub use downlink::{reboot_command, start_command, stop_command, Downlink};
 pub use error::PlatformError;

@@ -154,17 +154,18 @@ impl CommandQueries for Store {
         let cursor = parse_seq_cursor(page.cursor.as_deref())?;
         let tenant = &scope.tenant;
         let stations = scope.stations.as_deref();
-        let scope = station_clause("station_id", stations, 9);
+        let scope = station_clause("station_id", stations, 10);
         let sql = format!(
             "SELECT {COMMAND_COLUMNS} FROM commands WHERE tenant_id = $1 AND ($2 IS NULL OR seq < $2)
              AND ($3 IS NULL OR device_id = $3) AND ($4 IS NULL OR station_id = $4) AND ($5 IS NULL OR state = $5)
-             AND ($6 IS NULL OR created_at >= $6) AND ($7 IS NULL OR created_at < $7){scope}
+             AND ($6 IS NULL OR created_at >= $6) AND ($7 IS NULL OR created_at < $7)
+             AND ($9 IS NULL OR method = $9){scope}
              ORDER BY seq DESC LIMIT $8"
         );
         let rows = on_read!(self, p => {
             let q = sqlx::query(&sql).bind(tenant.as_str()).bind(cursor).bind(f.device_id.map(|d| d.as_uuid()))
                 .bind(f.station_id.map(|s| s.as_uuid())).bind(f.state.map(|s| s.as_str())).bind(f.from).bind(f.to)
-                .bind(i64::from(page.limit) + 1);
+                .bind(i64::from(page.limit) + 1).bind(f.method.as_deref());
             bind_stations!(q, stations).fetch_all(p).await.map_err(db_err)?.iter().map(command_from_row).collect::<Result<Vec<_>, _>>()?
         });
         let page = Page::from_overfetch(rows, page.limit, |(seq, _)| seq.to_string());

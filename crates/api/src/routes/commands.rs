@@ -180,6 +180,7 @@ pub async fn list(
             .transpose()
             .map_err(|e| bad("station_id", e))?,
         state: q.state.as_deref().map(str::parse::<CommandState>).transpose().map_err(|e| bad("state", e))?,
+        method: None,
         from: q.from,
         to: q.to,
     };

@@ -62,6 +62,7 @@ pub mod telemetry_views;
 pub mod third_party;
 pub mod third_party_devices;
 pub mod third_party_operations;
+pub mod third_party_params_views;
 pub mod third_party_readings;
 pub mod third_party_records;
 pub mod third_party_stats_exports;
@@ -190,6 +191,7 @@ pub fn third_party_routes() -> axum::Router<crate::AppState> {
             "/api/third/v1/devices/{id}/params",
             get(third_party_operations::read_params).post(third_party_operations::set_param),
         )
+        .route("/api/third/v1/devices/{id}/params/read", post(third_party_operations::fresh_read))
         .route("/api/third/v1/devices/{id}/firmware", post(third_party_operations::firmware))
         .route("/api/third/v1/devices/{id}/history", get(third_party_records::history))
         .route("/api/third/v1/devices/{id}/alarms", get(third_party_records::alarms))

@@ -1,12 +1,14 @@
-//! `/api/third/v1/devices/{id}/params|firmware`: a platform reads and changes a pile's
-//! configuration and has it update its firmware. Each answers 202 with the command; the pile's
-//! answer (OCPP `configurationKey`/`unknownKey`, or `status`) is the command's `response` at
+//! `/api/third/v1/devices/{id}/params|params/read|firmware`: a platform reads and changes a pile's
+//! configuration and has it update its firmware. `GET …/params` only reads what the pile last
+//! answered (no command); the others answer 202 with the command they issue, and the pile's answer
+//! (OCPP `configurationKey`/`unknownKey`, or `status`) is the command's `response` at
 //! `GET /api/third/v1/devices/{id}/logs`. Piles whose protocol has no such operation (AP3000) are
 //! refused with 422 `not_supported_by_protocol`.
 
 use crate::auth::Auth;
-use crate::extract::{ApiJson, ApiQuery};
+use crate::extract::{ApiJson, ApiQuery, OptionalJson};
 use crate::routes::third_party::{device_ref, issuer, CommandRef};
+use crate::routes::third_party_params_views::{PileConfigurationView, ReadParamsBody, MAX_READ_KEYS};
 use crate::{ApiError, AppState};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -22,7 +24,8 @@ use utoipa::{IntoParams, ToSchema};
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ParamsQuery {
-    /// Comma-separated configuration keys (each 1–50 printable characters); none: every key.
+    /// Comma-separated configuration keys to show (each 1–50 printable characters, compared
+    /// without case); none: every key of the last read.
     #[param(max_length = 2000, pattern = "^[ -+\\--~]{1,50}(,[ -+\\--~]{1,50})*$")]
     pub keys: Option<String>,
 }
@@ -81,27 +84,61 @@ async fn send(
     Ok((StatusCode::ACCEPTED, Json(CommandRef::from(&controls.command))))
 }
 
-/// Asks the pile for its configuration (OCPP GetConfiguration): 202 with the command; the keys
-/// and values are its `response` once it succeeded (`/devices/{id}/logs`).
+/// `?keys=` checked: each 1–50 printable ASCII characters.
+fn key_list(keys: Option<&str>) -> Result<Vec<String>, ApiError> {
+    let keys: Vec<String> = keys.map(|k| k.split(',').map(str::to_owned).collect()).unwrap_or_default();
+    for key in &keys {
+        printable("keys", key, 1, 50)?;
+    }
+    Ok(keys)
+}
+
+/// The pile's configuration as last read, without asking the pile anything: the answer of its
+/// newest succeeded GetConfiguration command (`POST …/params/read` issues one), its keys
+/// narrowed to `?keys=` (compared without case); never read: `command_id` and `read_at` null,
+/// empty lists.
 #[utoipa::path(get, path = "/api/third/v1/devices/{id}/params", operation_id = "third_device_params_get", tag = "third-party",
     params(("id" = String, Path, description = "charge point id or protocol identity"), ParamsQuery),
     security(("api_key" = []), ("bearer" = [])),
-    responses((status = 202, body = CommandRef, description = "GetConfiguration issued"), (status = 400, body = crate::error::ErrorBody),
+    responses((status = 200, body = PileConfigurationView, description = "the configuration as last read (null ids and empty lists: never read)"),
+        (status = 400, body = crate::error::ErrorBody),
         (status = 404, body = crate::error::ErrorBody, description = "unknown_device"),
-        (status = 409, body = crate::error::ErrorBody, description = "device_not_linked, device_offline"),
-        (status = 422, body = crate::error::ErrorBody, description = "not_supported_by_protocol, invalid_charge_request, invalid_command")))]
+        (status = 422, body = crate::error::ErrorBody, description = "not_supported_by_protocol, invalid_charge_request")))]
 pub async fn read_params(
     State(state): State<AppState>,
     Auth(p): Auth,
     Path(id): Path<String>,
     ApiQuery(q): ApiQuery<ParamsQuery>,
+) -> Result<Json<PileConfigurationView>, ApiError> {
+    p.require(Role::Viewer)?;
+    let keys = key_list(q.keys.as_deref())?;
+    let found = mgc_platform::last_configuration(&state.store, &p.scope(), &device_ref(&id)?, &keys).await?;
+    Ok(Json(found.into()))
+}
+
+/// Asks the pile for its configuration (OCPP GetConfiguration): 202 with the command; once it
+/// succeeded, `GET …/params` shows the answer (and `/logs` the command's `response`).
+#[utoipa::path(post, path = "/api/third/v1/devices/{id}/params/read", operation_id = "third_device_params_read", tag = "third-party",
+    params(("id" = String, Path, description = "charge point id or protocol identity")), request_body = Option<ReadParamsBody>,
+    security(("api_key" = []), ("bearer" = [])),
+    responses((status = 202, body = CommandRef, description = "GetConfiguration issued"), (status = 400, body = crate::error::ErrorBody),
+        (status = 404, body = crate::error::ErrorBody, description = "unknown_device"),
+        (status = 409, body = crate::error::ErrorBody, description = "device_not_linked, device_offline"),
+        (status = 422, body = crate::error::ErrorBody, description = "not_supported_by_protocol, invalid_charge_request, invalid_command")))]
+pub async fn fresh_read(
+    State(state): State<AppState>,
+    Auth(p): Auth,
+    Path(id): Path<String>,
+    OptionalJson(body): OptionalJson<ReadParamsBody>,
 ) -> Result<(StatusCode, Json<CommandRef>), ApiError> {
     p.require(Role::Operator)?;
-    let keys: Vec<String> = q.keys.as_deref().map(|k| k.split(',').map(str::to_owned).collect()).unwrap_or_default();
-    for key in &keys {
+    if body.keys.len() > MAX_READ_KEYS {
+        return Err(invalid("keys", format!("at most {MAX_READ_KEYS} keys, got {}", body.keys.len())));
+    }
+    for key in &body.keys {
         printable("keys", key, 1, 50)?;
     }
-    send(&state, &p, &id, DeviceOperation::ReadParams { keys }).await
+    send(&state, &p, &id, DeviceOperation::ReadParams { keys: body.keys }).await
 }
 
 /// Changes one configuration key (OCPP ChangeConfiguration): 202 with the command; the pile's

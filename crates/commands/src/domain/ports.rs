@@ -154,6 +154,8 @@ pub struct CommandFilter {
     pub station_id: Option<StationId>,
     /// State.
     pub state: Option<CommandState>,
+    /// Method (exactly, e.g. the OCPP action `GetConfiguration`).
+    pub method: Option<String>,
     /// Issued at or after.
     pub from: Option<DateTime<Utc>>,
     /// Issued before.
