@@ -175,13 +175,14 @@ impl<Q: DeliveryQueue> NotifyWorker<Q> {
                 break;
             }
             let free = self.in_flight.available_permits();
-            let mut claimed = 0;
-            if free > 0 {
+            let workers = self.config.workers.max(1);
+            // Under load, claim once a quarter of the workers is free rather than after every
+            // send: a claim reads the open queue, and one per send made a storm's backlog slower.
+            if free > 0 && (free == workers || free >= workers.div_ceil(4)) {
                 let now = self.clock.now();
                 let limit = u32::try_from(free).unwrap_or(32);
                 match self.queue.claim_deliveries(&self.owner, now, now + self.lease(), limit).await {
                     Ok(batch) => {
-                        claimed = batch.len();
                         for c in batch {
                             let Ok(permit) = self.in_flight.clone().acquire_owned().await else { break };
                             let me = self.clone();
@@ -197,11 +198,8 @@ impl<Q: DeliveryQueue> NotifyWorker<Q> {
                     Err(e) => tracing::error!(error = %e, "claiming deliveries failed"),
                 }
             }
-            if claimed > 0 && claimed >= free {
-                // Busy: wait for a worker to free up (a finished send releases its permit).
-                let _ = tokio::time::timeout(self.config.poll_interval, self.in_flight.acquire()).await;
-                continue;
-            }
+            // A finished send (its permit back, maybe its key's next delivery due), a new
+            // delivery, shutdown, or the poll.
             tokio::select! {
                 _ = wakeup.wait(self.config.poll_interval) => {}
                 _ = self.finished.notified() => {}

@@ -35,6 +35,11 @@ const SQLITE: &[(i64, &str, &str)] = &[
     (24, "alarm_derived_points", include_str!("../../../migrations/sqlite/0024_alarm_derived_points.sql")),
     (25, "station_stats_revisions", include_str!("../../../migrations/sqlite/0025_station_stats_revisions.sql")),
     (26, "charger_type", include_str!("../../../migrations/sqlite/0026_charger_type.sql")),
+    (
+        27,
+        "notification_deliveries_open_seq",
+        include_str!("../../../migrations/sqlite/0027_notification_deliveries_open_seq.sql"),
+    ),
 ];
 
 /// (version, description, SQL) of every PostgreSQL migration, in order.
@@ -69,6 +74,11 @@ const POSTGRES: &[(i64, &str, &str)] = &[
     (24, "alarm_derived_points", include_str!("../../../migrations/postgres/0024_alarm_derived_points.sql")),
     (25, "station_stats_revisions", include_str!("../../../migrations/postgres/0025_station_stats_revisions.sql")),
     (26, "charger_type", include_str!("../../../migrations/postgres/0026_charger_type.sql")),
+    (
+        27,
+        "notification_deliveries_open_seq",
+        include_str!("../../../migrations/postgres/0027_notification_deliveries_open_seq.sql"),
+    ),
 ];
 
 fn migrator(list: &'static [(i64, &'static str, &'static str)]) -> Migrator {
