@@ -147,6 +147,19 @@ pub async fn source_events(db: &str, types: &[&str], since: DateTime<Utc>) -> (V
     (mine.into_iter().map(|(id, _, _)| id.to_string()).collect(), pending)
 }
 
+/// Outbox events not yet delivered (any type).
+pub async fn outbox_pending(db: &str) -> i64 {
+    let sql = "SELECT COUNT(*) FROM outbox_events WHERE status = 'pending'";
+    if db.starts_with("sqlite:") {
+        let opts = sqlx::sqlite::SqliteConnectOptions::from_str(db).expect("sqlite url").read_only(true);
+        let mut c = sqlx::SqliteConnection::connect_with(&opts).await.expect("open the bench database");
+        sqlx::query_scalar(sql).fetch_one(&mut c).await.expect("count the outbox")
+    } else {
+        let mut c = sqlx::PgConnection::connect(db).await.expect("connect to the bench database");
+        sqlx::query_scalar(sql).fetch_one(&mut c).await.expect("count the outbox")
+    }
+}
+
 /// Rows of the charging timeline (the audit trail).
 pub async fn timeline_rows(db: &str) -> i64 {
     let sql = "SELECT COUNT(*) FROM charging_timeline";
