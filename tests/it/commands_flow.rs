@@ -51,6 +51,15 @@ async fn issued_command_reaches_thingsboard_and_comes_back_succeeded() {
             .await;
         assert_eq!(s, StatusCode::OK);
         assert_eq!(list["items"].as_array().unwrap().len(), 1);
+        // The method filter is exact: another method lists nothing, an empty one is refused.
+        for (method, n) in [("setPower", 1), ("setpower", 0), ("Reset", 0)] {
+            let (s, list) =
+                e.app.call(Method::GET, &format!("/api/v1/commands?method={method}"), Some(&e.viewer), None).await;
+            assert_eq!((s, list["items"].as_array().map(Vec::len)), (StatusCode::OK, Some(n)), "{method}: {list}");
+        }
+        let (s, b) = e.app.call(Method::GET, "/api/v1/commands?method=", Some(&e.viewer), None).await;
+        assert_eq!(s, StatusCode::BAD_REQUEST, "{b}");
+        assert!(assert_error(&b, "invalid_query").contains("method"), "{b}");
     }
 }
 

@@ -40,6 +40,7 @@ const SQLITE: &[(i64, &str, &str)] = &[
         "notification_deliveries_open_seq",
         include_str!("../../../migrations/sqlite/0027_notification_deliveries_open_seq.sql"),
     ),
+    (28, "commands_device", include_str!("../../../migrations/sqlite/0028_commands_device.sql")),
 ];
 
 /// (version, description, SQL) of every PostgreSQL migration, in order.
@@ -79,6 +80,7 @@ const POSTGRES: &[(i64, &str, &str)] = &[
         "notification_deliveries_open_seq",
         include_str!("../../../migrations/postgres/0027_notification_deliveries_open_seq.sql"),
     ),
+    (28, "commands_device", include_str!("../../../migrations/postgres/0028_commands_device.sql")),
 ];
 
 fn migrator(list: &'static [(i64, &'static str, &'static str)]) -> Migrator {

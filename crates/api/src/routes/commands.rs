@@ -80,6 +80,8 @@ pub struct CommandListQuery {
     pub station_id: Option<String>,
     /// `pending`, `sent`, `delivered`, `succeeded`, `failed`, `timed_out`, `expired`, `cancelled`.
     pub state: Option<String>,
+    /// RPC method, exact (`Reset`, `GetConfiguration`, ...; 1..=100 characters).
+    pub method: Option<String>,
     /// Issued at or after (RFC 3339).
     pub from: Option<DateTime<Utc>>,
     /// Issued before (RFC 3339).
@@ -180,7 +182,12 @@ pub async fn list(
             .transpose()
             .map_err(|e| bad("station_id", e))?,
         state: q.state.as_deref().map(str::parse::<CommandState>).transpose().map_err(|e| bad("state", e))?,
-        method: None,
+        method: match q.method {
+            Some(m) if m.is_empty() || m.chars().count() > 100 => {
+                return Err(bad("method", "must be 1..=100 characters"));
+            }
+            m => m,
+        },
         from: q.from,
         to: q.to,
     };
