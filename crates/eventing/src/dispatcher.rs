@@ -102,7 +102,7 @@ impl<S: OutboxStore> Dispatcher<S> {
     }
 
     /// Claims one batch of due events and delivers it: stage by stage, each consumer of a stage
-    /// takes its events of the batch in order, in transactions of up to [`EVENTS_PER_TX`]
+    /// takes its events of the batch in order, in transactions of up to `EVENTS_PER_TX` (32)
     /// events, at the same time as the other consumers of the stage.
     pub async fn tick(&self) -> Result<TickReport, RepoError> {
         let now = self.clock.now();
