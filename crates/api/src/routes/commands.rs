@@ -81,6 +81,7 @@ pub struct CommandListQuery {
     /// `pending`, `sent`, `delivered`, `succeeded`, `failed`, `timed_out`, `expired`, `cancelled`.
     pub state: Option<String>,
     /// RPC method, exact (`Reset`, `GetConfiguration`, ...; 1..=100 characters).
+    #[param(min_length = 1, max_length = 100)]
     pub method: Option<String>,
     /// Issued at or after (RFC 3339).
     pub from: Option<DateTime<Utc>>,
