@@ -25,11 +25,13 @@ const EARLY_PURGE_EVERY: Duration = Duration::from_secs(60);
 
 /// The device adapters by protocol: `thingsboard` when `[thingsboard] url` is set, `ocpp16`
 /// over the CSMS's live connections when `[ocpp]` is enabled (`ocpp`), `ap3000` over the
-/// AP3000 gateway's connections when `[ap3000] listen` is set.
+/// AP3000 gateway's connections when `[ap3000] listen` is set. The OCPP adapter records each
+/// RemoteStopTransaction on its session's timeline through `store` before sending it.
 pub fn adapters(
     tb: &ThingsBoardConfig,
     ocpp: Option<mgc_adapter_ocpp::csms::Registry>,
     ap3000: Option<&crate::ap3000_tasks::Ap3000>,
+    store: &Store,
     clock: &SharedClock,
 ) -> Result<AdapterRegistry, String> {
     let mut registry = AdapterRegistry::new();
@@ -41,7 +43,8 @@ pub fn adapters(
         None => tracing::warn!("[thingsboard] url is not set: commands to ThingsBoard devices will fail"),
     }
     if let Some(connections) = ocpp {
-        let adapter = mgc_adapter_ocpp::commands::OcppCommandAdapter::new(connections);
+        let stops = mgc_adapter_ocpp::commands::ChargingStopTrail::new(store.clone(), clock.clone());
+        let adapter = mgc_adapter_ocpp::commands::OcppCommandAdapter::new(connections).with_stop_trail(Arc::new(stops));
         registry = registry.with(mgc_commands::PROTOCOL_OCPP16, Arc::new(adapter));
     }
     if let Some(gateway) = ap3000 {

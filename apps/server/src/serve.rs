@@ -69,6 +69,7 @@ pub async fn serve(mut config: Config) -> Result<(), String> {
         &config.thingsboard,
         ocpp.as_ref().map(|o| o.connections()),
         ap3000.as_ref(),
+        &store,
         &clock,
     )?;
     if let Some(path) = &keys.generated {

@@ -4,5 +4,7 @@
 pub mod actions;
 mod adapter;
 pub mod outcome;
+mod stop_trail;
 
 pub use adapter::OcppCommandAdapter;
+pub use stop_trail::{ChargingStopTrail, StopTrail};
