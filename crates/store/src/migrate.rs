@@ -41,6 +41,11 @@ const SQLITE: &[(i64, &str, &str)] = &[
         include_str!("../../../migrations/sqlite/0027_notification_deliveries_open_seq.sql"),
     ),
     (28, "commands_device", include_str!("../../../migrations/sqlite/0028_commands_device.sql")),
+    (
+        29,
+        "notification_deliveries_open_order",
+        include_str!("../../../migrations/sqlite/0029_notification_deliveries_open_order.sql"),
+    ),
 ];
 
 /// (version, description, SQL) of every PostgreSQL migration, in order.
@@ -81,6 +86,11 @@ const POSTGRES: &[(i64, &str, &str)] = &[
         include_str!("../../../migrations/postgres/0027_notification_deliveries_open_seq.sql"),
     ),
     (28, "commands_device", include_str!("../../../migrations/postgres/0028_commands_device.sql")),
+    (
+        29,
+        "notification_deliveries_open_order",
+        include_str!("../../../migrations/postgres/0029_notification_deliveries_open_order.sql"),
+    ),
 ];
 
 fn migrator(list: &'static [(i64, &'static str, &'static str)]) -> Migrator {
